@@ -1,0 +1,54 @@
+# Asamblea — two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test lint unit install install-test bench-tally bench-pb bench-plan bench-votes clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+## demo: create .venv, install, migrate, seed the demo federation and serve on http://127.0.0.1:8000
+demo: install
+	$(BIN)/asamblea db upgrade
+	$(BIN)/asamblea demo
+	$(BIN)/asamblea serve --host $(HOST) --port $(PORT)
+
+## lint: ruff, mypy --strict and the import contracts (core stays pure)
+lint: install-test
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## test: install what the tests need and run the whole suite (lint included)
+test: lint
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+bench-tally: install-test
+	$(BIN)/python benchmarks/bench_tally.py
+
+bench-pb: install-test
+	$(BIN)/python benchmarks/bench_pb.py
+
+bench-plan: install-test
+	$(BIN)/python benchmarks/bench_plan.py
+
+bench-votes: install-test
+	$(BIN)/python benchmarks/bench_votes.py
+
+clean:
+	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

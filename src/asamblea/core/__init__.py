@@ -1,0 +1,1 @@
+"""The pure domain core: rules, counting, ledger, budgeting and planning. No I/O here."""
