@@ -2,7 +2,7 @@
 
 import typer
 
-from asamblea.cli import budget, server, tally
+from asamblea.cli import budget, server, tally, verify
 from asamblea.cli import plan as plan_cli
 
 app = typer.Typer(
@@ -23,6 +23,7 @@ server.register(app)
 tally.register(app)
 budget.register(app)
 plan_cli.register(app)
+verify.register(app)
 
 
 def main() -> None:
