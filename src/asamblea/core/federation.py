@@ -1,0 +1,266 @@
+"""The federation: assemblies in a tree, memberships, vouching (*aval*) and suspension.
+
+Pure rules only: functions take plain values and either return a decision or raise a
+`DomainError`. The services layer loads what a rule needs, calls it, and writes the result.
+
+Vocabulary: a *base* assembly (workplace, union, neighbourhood, peasant or indigenous
+community, students) holds people; a *federated* assembly (district, province, region,
+national) holds the delegates of its children. Every assembly has at most one parent, of a
+higher federated level than itself, and the tree has no cycles.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from asamblea.core.errors import N_, Conflict, Forbidden, Invalid
+
+
+class AssemblyKind(StrEnum):
+    """What an assembly gathers: people at the base, delegates above."""
+
+    WORKPLACE = "workplace"
+    UNION = "union"
+    NEIGHBOURHOOD = "neighbourhood"
+    PEASANT_COMMUNITY = "peasant_community"
+    INDIGENOUS_COMMUNITY = "indigenous_community"
+    STUDENT = "student"
+    DISTRICT = "district"
+    PROVINCE = "province"
+    REGION = "region"
+    NATIONAL = "national"
+
+
+BASE_KINDS = frozenset(
+    {
+        AssemblyKind.WORKPLACE,
+        AssemblyKind.UNION,
+        AssemblyKind.NEIGHBOURHOOD,
+        AssemblyKind.PEASANT_COMMUNITY,
+        AssemblyKind.INDIGENOUS_COMMUNITY,
+        AssemblyKind.STUDENT,
+    }
+)
+
+#: Level in the federation: base assemblies are 0; a parent must stand on a higher level.
+LEVEL: Mapping[AssemblyKind, int] = {
+    **dict.fromkeys(BASE_KINDS, 0),
+    AssemblyKind.DISTRICT: 1,
+    AssemblyKind.PROVINCE: 2,
+    AssemblyKind.REGION: 3,
+    AssemblyKind.NATIONAL: 4,
+}
+
+
+def is_base(kind: AssemblyKind) -> bool:
+    """True for assemblies of people; False for assemblies of delegates."""
+    return kind in BASE_KINDS
+
+
+class MembershipState(StrEnum):
+    """Where a person stands in one assembly."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    LEFT = "left"
+
+
+class Role(StrEnum):
+    """What an active member may do beyond taking part."""
+
+    MEMBER = "member"
+    FACILITATOR = "facilitator"
+
+
+#: The transitions a membership may make; anything else is refused.
+TRANSITIONS: Mapping[MembershipState, frozenset[MembershipState]] = {
+    MembershipState.PENDING: frozenset({MembershipState.ACTIVE, MembershipState.LEFT}),
+    MembershipState.ACTIVE: frozenset({MembershipState.SUSPENDED, MembershipState.LEFT}),
+    MembershipState.SUSPENDED: frozenset({MembershipState.ACTIVE, MembershipState.LEFT}),
+    MembershipState.LEFT: frozenset({MembershipState.PENDING}),
+}
+
+
+@dataclass(frozen=True)
+class AssemblyRules:
+    """Each assembly's own rules, with the defaults a new assembly starts from."""
+
+    vouches_needed: int = 2
+    quorum_percent: int = 50
+    delegate_ratio: int = 50
+    recall_percent: int = 20
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.vouches_needed <= 20:
+            raise Invalid(N_("Vouches needed must be between 1 and 20."))
+        if not 1 <= self.quorum_percent <= 100:
+            raise Invalid(N_("The quorum must be between 1 % and 100 %."))
+        if not 1 <= self.delegate_ratio <= 100_000:
+            raise Invalid(N_("Members per delegate must be between 1 and 100000."))
+        if not 1 <= self.recall_percent <= 100:
+            raise Invalid(N_("The share to open a recall must be between 1 % and 100 %."))
+
+
+@dataclass(frozen=True)
+class Assembly:
+    """An assembly as the rules see it."""
+
+    id: int
+    name: str
+    kind: AssemblyKind
+    parent_id: int | None
+    description: str
+    rules: AssemblyRules
+
+
+@dataclass(frozen=True)
+class Membership:
+    """One person's standing in one assembly."""
+
+    id: int
+    assembly_id: int
+    person_id: int
+    state: MembershipState
+    role: Role
+
+    @property
+    def is_active(self) -> bool:
+        """Active members vote, vouch and see the member list."""
+        return self.state is MembershipState.ACTIVE
+
+    @property
+    def is_facilitator(self) -> bool:
+        """An active facilitator may suspend and reinstate members."""
+        return self.is_active and self.role is Role.FACILITATOR
+
+
+def check_transition(current: MembershipState, target: MembershipState) -> None:
+    """Refuse a membership change that the state machine does not allow."""
+    if target not in TRANSITIONS[current]:
+        raise Conflict(
+            N_("A membership cannot go from {current} to {target}."),
+            current=current.value,
+            target=target.value,
+        )
+
+
+def check_parent(child: AssemblyKind, parent: AssemblyKind | None) -> None:
+    """A parent must be a federated assembly of a higher level than its child."""
+    if parent is None:
+        return
+    if is_base(parent):
+        raise Invalid(N_("A base assembly cannot have assemblies under it."))
+    if LEVEL[parent] <= LEVEL[child]:
+        raise Invalid(N_("The parent assembly must be of a higher level than this one."))
+
+
+def check_no_cycle(
+    assembly_id: int, new_parent_id: int | None, parent_of: Mapping[int, int | None]
+) -> None:
+    """Refuse a parent that is the assembly itself or one of its descendants."""
+    seen: set[int] = set()
+    node = new_parent_id
+    while node is not None:
+        if node == assembly_id or node in seen:
+            raise Invalid(N_("That parent would make the federation go round in a circle."))
+        seen.add(node)
+        node = parent_of.get(node)
+
+
+def ancestors(assembly_id: int, parent_of: Mapping[int, int | None]) -> list[int]:
+    """The chain of parents from the root down to (not including) the assembly."""
+    chain: list[int] = []
+    node = parent_of.get(assembly_id)
+    while node is not None and node not in chain:
+        chain.append(node)
+        node = parent_of.get(node)
+    chain.reverse()
+    return chain
+
+
+def can_request_to_join(kind: AssemblyKind, existing: Membership | None) -> None:
+    """A person may ask to join a base assembly unless already pending, active or suspended."""
+    if not is_base(kind):
+        raise Invalid(
+            N_("Federated assemblies are made of the delegates of their member assemblies.")
+        )
+    if existing is not None and existing.state is not MembershipState.LEFT:
+        raise Conflict(N_("You already have a membership in this assembly."))
+
+
+def vouches_required(rules: AssemblyRules, active_members: int) -> int:
+    """Vouches a pending member needs: the rule's number, or every active member if fewer."""
+    return max(1, min(rules.vouches_needed, active_members))
+
+
+def check_vouch(
+    target: Membership, voucher: Membership | None, vouchers: Collection[int]
+) -> None:
+    """Only another active member of the same assembly vouches, once, for a pending member."""
+    if voucher is None or voucher.assembly_id != target.assembly_id or not voucher.is_active:
+        raise Forbidden(N_("Only active members of this assembly can vouch."))
+    if voucher.person_id == target.person_id:
+        raise Forbidden(N_("Nobody can vouch for themselves."))
+    if target.state is not MembershipState.PENDING:
+        raise Conflict(N_("Only pending members need vouching."))
+    if voucher.person_id in vouchers:
+        raise Conflict(N_("You have already vouched for this person."))
+
+
+def is_vouched_enough(vouch_count: int, rules: AssemblyRules, active_members: int) -> bool:
+    """True when a pending member has the vouches the assembly's rule asks for."""
+    return vouch_count >= vouches_required(rules, active_members)
+
+
+def check_suspend(actor: Membership | None, target: Membership, facilitators: int) -> None:
+    """An active facilitator may suspend another active member, but not the last facilitator."""
+    _check_facilitator_of(actor, target)
+    if actor is not None and actor.person_id == target.person_id:
+        raise Forbidden(N_("You cannot suspend yourself."))
+    check_transition(target.state, MembershipState.SUSPENDED)
+    if target.is_facilitator and facilitators <= 1:
+        raise Conflict(N_("The assembly's last facilitator cannot be suspended."))
+
+
+def check_reinstate(actor: Membership | None, target: Membership) -> None:
+    """An active facilitator may lift a suspension."""
+    _check_facilitator_of(actor, target)
+    if target.state is not MembershipState.SUSPENDED:
+        raise Conflict(N_("Only suspended members can be reinstated."))
+
+
+def check_make_facilitator(actor: Membership | None, target: Membership) -> None:
+    """An active facilitator may make another active member a facilitator."""
+    _check_facilitator_of(actor, target)
+    if not target.is_active:
+        raise Conflict(N_("Only active members can become facilitators."))
+    if target.role is Role.FACILITATOR:
+        raise Conflict(N_("This member is already a facilitator."))
+
+
+def check_leave(member: Membership, facilitators: int, active_members: int) -> None:
+    """Anyone may leave, except the last facilitator of an assembly that still has members."""
+    check_transition(member.state, MembershipState.LEFT)
+    if member.is_facilitator and facilitators <= 1 and active_members > 1:
+        raise Conflict(
+            N_("Name another facilitator before leaving: you are the last one.")
+        )
+
+
+def delegate_seats(active_members: int, rules: AssemblyRules) -> int:
+    """Seats upstairs for a child: one per `delegate_ratio` active members, at least one."""
+    return max(1, active_members // rules.delegate_ratio)
+
+
+def quorum(roll_size: int, rules: AssemblyRules) -> int:
+    """How many of the roll must take part for a decision to count (rounded up)."""
+    return math.ceil(roll_size * rules.quorum_percent / 100)
+
+
+def _check_facilitator_of(actor: Membership | None, target: Membership) -> None:
+    if actor is None or actor.assembly_id != target.assembly_id or not actor.is_facilitator:
+        raise Forbidden(N_("Only a facilitator of this assembly can do this."))

@@ -1,0 +1,70 @@
+"""Configuration from the environment (prefix ``ASAMBLEA_``), with safe defaults for the demo."""
+
+from __future__ import annotations
+
+import secrets
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MIN_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    """Development (the demo) or production (a real federation's server)."""
+
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    """Every setting Asamblea reads. See docs/operating.md for each one."""
+
+    model_config = SettingsConfigDict(env_prefix="ASAMBLEA_", extra="ignore")
+
+    env: Environment = Environment.DEVELOPMENT
+    instance_dir: Path = Path("instance")
+    database_url: str = ""
+    secret_key: SecretStr | None = None
+    default_locale: str = "es"
+    session_days: int = Field(default=14, ge=1, le=365)
+    login_attempts_per_account: int = Field(default=5, ge=1)
+    login_attempts_per_address: int = Field(default=30, ge=1)
+    login_window_minutes: int = Field(default=15, ge=1)
+    secure_cookies: bool = False
+    source_url: str = ""
+
+    @model_validator(mode="after")
+    def _fill_defaults(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.instance_dir / 'asamblea.sqlite3'}"
+        if self.env is Environment.PRODUCTION:
+            key = self.secret_key.get_secret_value() if self.secret_key else ""
+            if len(key) < MIN_SECRET_LENGTH:
+                msg = (
+                    "ASAMBLEA_SECRET_KEY must be set to at least "
+                    f"{MIN_SECRET_LENGTH} random characters in production "
+                    "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(48))'`)."
+                )
+                raise ValueError(msg)
+        return self
+
+    def secret(self) -> str:
+        """The signing key: the configured one, or (development only) one kept in instance/."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.instance_dir / "secret_key"
+        if not path.exists():
+            self.instance_dir.mkdir(parents=True, exist_ok=True)
+            path.write_text(secrets.token_urlsafe(48), encoding="utf-8")
+            path.chmod(0o600)
+        return path.read_text(encoding="utf-8").strip()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once from the environment."""
+    return Settings()

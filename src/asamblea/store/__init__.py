@@ -1,0 +1,1 @@
+"""Storage adapter: SQLAlchemy models, repositories, sessions and Alembic migrations."""
