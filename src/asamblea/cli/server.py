@@ -1,14 +1,90 @@
 """CLI commands that run the server and manage its database."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import typer
 
 import asamblea
 
+if TYPE_CHECKING:
+    from asamblea.settings import Settings
+
+db_app = typer.Typer(help="Base de datos: migraciones.", no_args_is_help=True)
+
 
 def register(app: typer.Typer) -> None:
     """Add the server, demo, database and version commands."""
+    app.command()(version)
+    app.command()(serve)
+    app.command()(demo)
+    app.add_typer(db_app, name="db")
 
-    @app.command()
-    def version() -> None:
-        """Muestra la versión de Asamblea."""
-        typer.echo(asamblea.__version__)
+
+def version() -> None:
+    """Muestra la versión de Asamblea."""
+    typer.echo(asamblea.__version__)
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Dirección en la que escuchar."),
+    port: int = typer.Option(8000, help="Puerto."),
+    workers: int = typer.Option(1, min=1, help="Procesos de Uvicorn (PostgreSQL para más de uno)."),
+) -> None:
+    """Sirve Asamblea (páginas y API) con Uvicorn."""
+    import uvicorn  # noqa: PLC0415 - the server is only imported when serving
+
+    settings = _settings_or_exit()
+    typer.echo(f"Asamblea {asamblea.__version__} en http://{host}:{port} ({settings.env.value})")
+    uvicorn.run(
+        "asamblea.web.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        server_header=False,
+        log_level="info",
+    )
+
+
+def demo() -> None:
+    """Siembra una federación de demostración e imprime los accesos."""
+    from asamblea.services.demo import DEMO_PASSWORD, seed_demo  # noqa: PLC0415
+    from asamblea.store.database import make_engine, make_sessionmaker  # noqa: PLC0415
+    from asamblea.store.migrate import upgrade  # noqa: PLC0415
+
+    settings = _settings_or_exit()
+    upgrade(settings.database_url)
+    engine = make_engine(settings.database_url)
+    with make_sessionmaker(engine).begin() as db:
+        logins, created = seed_demo(db)
+    engine.dispose()
+    typer.echo("Federación de demostración " + ("sembrada." if created else "ya estaba sembrada."))
+    typer.echo(f"Accesos de demostración (contraseña para todos: {DEMO_PASSWORD}):")
+    for username, what in logins:
+        typer.echo(f"  {username:<22} {what}")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head", help="Revisión de destino.")) -> None:
+    """Aplica las migraciones pendientes a la base de datos configurada."""
+    from asamblea.store.migrate import upgrade  # noqa: PLC0415
+
+    settings = _settings_or_exit()
+    upgrade(settings.database_url, revision)
+    typer.echo("Base de datos al día.")
+
+
+def _settings_or_exit() -> Settings:
+    """The settings, or a clear message and exit code 2 when they are not acceptable."""
+    from pydantic import ValidationError  # noqa: PLC0415
+
+    from asamblea.settings import get_settings  # noqa: PLC0415
+
+    try:
+        return get_settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            typer.echo(f"Configuración inválida: {problem['msg']}", err=True)
+        raise typer.Exit(code=2) from None

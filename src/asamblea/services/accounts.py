@@ -18,7 +18,7 @@ from asamblea.store.repositories import AuditRepository, PeopleRepository
 from asamblea.store.types import utcnow
 
 LOCALES = ("es", "en")
-_hasher = PasswordHasher()
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (64 MiB, t=3)
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
 
@@ -46,6 +46,16 @@ class NewSession:
     token: str
     csrf: str
     person: Person
+
+
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Swap the hasher (the test suite uses argon2's cheapest profile to stay fast).
+
+    Stored hashes carry their own parameters, so accounts keep working across a swap.
+    """
+    global _hasher, _DUMMY_HASH  # noqa: PLW0603 - one process-wide hasher, set at start-up
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("timing-equaliser-not-a-password")
 
 
 def hash_password(password: str) -> str:

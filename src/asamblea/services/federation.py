@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
@@ -20,6 +21,9 @@ from asamblea.core.people import Person
 from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
 
 NAME_MAX, DESCRIPTION_MAX = 120, 4000
+
+#: A use case acting on one membership: (transaction, actor, membership id).
+MembershipAction = Callable[[Session, Person, int], object]
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,24 @@ def my_assemblies(db: Session, person: Person) -> list[tuple[Assembly, Membershi
         if assembly is not None:
             found.append((assembly, membership))
     return sorted(found, key=lambda pair: pair[0].name.casefold())
+
+
+def assembly_of_membership(db: Session, membership_id: int) -> int:
+    """The assembly a membership belongs to (for redirects after acting on it)."""
+    return _membership(FederationRepository(db), membership_id, lock=False).assembly_id
+
+
+def membership_for(db: Session, viewer: Person, membership_id: int) -> Membership:
+    """A membership, to someone with standing in its assembly (others learn nothing)."""
+    repo = FederationRepository(db)
+    target = _membership(repo, membership_id, lock=False)
+    _hide_from_outsiders(repo.membership_of(target.assembly_id, viewer.id))
+    return target
+
+
+def all_assemblies(db: Session) -> list[Assembly]:
+    """Every assembly, by name (for choosing a parent)."""
+    return FederationRepository(db).assemblies()
 
 
 def _with_member_lists(db: Session, view: AssemblyView, viewer: Person | None) -> AssemblyView:

@@ -170,7 +170,7 @@ class PeopleRepository:
             .where(LoginAttemptRow.key.in_(keys), LoginAttemptRow.at > since)
             .group_by(LoginAttemptRow.key)
         )
-        return dict(rows.tuples())
+        return {row[0]: row[1] for row in rows}
 
     def add_failure(self, keys: Sequence[str], at: datetime) -> None:
         """Record a failed login under each key."""
@@ -222,7 +222,8 @@ class FederationRepository:
 
     def parent_map(self) -> dict[int, int | None]:
         """Each assembly's parent, for tree walks and cycle checks."""
-        return dict(self.db.execute(select(AssemblyRow.id, AssemblyRow.parent_id)).tuples())
+        rows = self.db.execute(select(AssemblyRow.id, AssemblyRow.parent_id))
+        return {row[0]: row[1] for row in rows}
 
     def children(self, assembly_id: int) -> list[Assembly]:
         """The assemblies directly under one."""
@@ -240,7 +241,7 @@ class FederationRepository:
             .where(MembershipRow.state == MembershipState.ACTIVE.value)
             .group_by(MembershipRow.assembly_id)
         )
-        return dict(rows.tuples())
+        return {row[0]: row[1] for row in rows}
 
     def add_membership(
         self, assembly_id: int, person_id: int, state: MembershipState, role: Role
@@ -324,7 +325,7 @@ class FederationRepository:
             )
         )
         found: dict[int, set[int]] = {}
-        for membership_id, voucher_id in rows.tuples():
+        for membership_id, voucher_id in rows:
             found.setdefault(membership_id, set()).add(voucher_id)
         return found
 

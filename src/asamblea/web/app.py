@@ -1,0 +1,68 @@
+"""The app factory: pages, API, static files, error handlers and security headers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from itsdangerous import URLSafeSerializer
+from starlette.middleware.gzip import GZipMiddleware
+
+from asamblea import __version__
+from asamblea.services.accounts import LoginPolicy
+from asamblea.settings import Settings, get_settings
+from asamblea.store.database import make_engine, make_sessionmaker
+from asamblea.web import errors
+from asamblea.web.context import WebState
+from asamblea.web.routes import account_pages, federation_pages, site_pages
+from asamblea.web.routes.api import federation as api_federation
+from asamblea.web.security import SecurityHeaders
+
+STATIC = Path(__file__).resolve().parent / "static"
+
+
+class CachedStatic(StaticFiles):
+    """Static files with a long cache lifetime: slow links should fetch them once."""
+
+    async def get_response(self, path: str, scope):  # type: ignore[no-untyped-def]
+        """Serve the file with a cache header."""
+        response = await super().get_response(path, scope)
+        if response.status_code == 200:
+            response.headers["cache-control"] = "public, max-age=86400"
+        return response
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the web application around one database."""
+    settings = settings or get_settings()
+    engine = make_engine(settings.database_url)
+    secret = settings.secret()
+    app = FastAPI(
+        title="Asamblea",
+        version=__version__,
+        openapi_url="/api/v1/openapi.json",
+        docs_url=None,
+        redoc_url=None,
+        license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+    )
+    app.state.web = WebState(
+        settings=settings,
+        sessions=make_sessionmaker(engine),
+        signer=URLSafeSerializer(secret),
+        policy=LoginPolicy(
+            hmac_key=secret.encode("utf-8"),
+            per_account=settings.login_attempts_per_account,
+            per_address=settings.login_attempts_per_address,
+        ),
+    )
+    app.state.engine = engine
+    errors.install(app)
+    app.include_router(site_pages.router)
+    app.include_router(account_pages.router)
+    app.include_router(federation_pages.router)
+    app.include_router(api_federation.router)
+    app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    app.add_middleware(GZipMiddleware, minimum_size=800)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,84 @@
+"""Every error becomes a 4xx page or JSON body in the request's language — never a 500 page
+for bad input, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from asamblea import i18n
+from asamblea.core.errors import N_, DomainError
+from asamblea.web.context import Ctx, load_context
+from asamblea.web.forms import validation_message
+from asamblea.web.render import finish, render
+
+log = logging.getLogger(__name__)
+
+HTTP_MESSAGES = {
+    400: N_("The request could not be understood."),
+    403: N_("You may not do this."),
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not accept that method."),
+    413: N_("What you sent is too large."),
+    415: N_("This kind of content is not accepted here."),
+}
+SERVER_ERROR = N_("Something went wrong on the server. Nothing was saved; please try again.")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on the app."""
+    app.add_exception_handler(DomainError, _domain_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, _http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _server_error)
+
+
+def error_response(request: Request, status: int, message: str, code: str) -> Response:
+    """An error as JSON (API) or as a page (everything else), already translated."""
+    ctx = _ctx(request)
+    if request.url.path.startswith("/api/"):
+        response: Response = JSONResponse({"error": code, "message": message}, status_code=status)
+        return finish(ctx, response) if ctx else response
+    if ctx is None:
+        return JSONResponse({"error": code, "message": message}, status_code=status)
+    return render(ctx, "error.html", status=status, message=message)
+
+
+async def _domain_error(request: Request, error: DomainError) -> Response:
+    _ctx(request)
+    message = i18n.translate_error(error.message, dict(error.params))
+    return error_response(request, error.status, message, type(error).__name__)
+
+
+async def _validation_error(request: Request, error: RequestValidationError) -> Response:
+    _ctx(request)
+    return error_response(request, 422, validation_message(error.errors()), "Invalid")
+
+
+async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
+    _ctx(request)
+    message = i18n.gettext(HTTP_MESSAGES.get(error.status_code, HTTP_MESSAGES[400]))
+    status = error.status_code if 400 <= error.status_code < 500 else 400
+    return error_response(request, status, message, "HTTPError")
+
+
+async def _server_error(request: Request, error: Exception) -> Response:
+    log.exception("unhandled error", exc_info=error)
+    _ctx(request)
+    return error_response(request, 500, i18n.gettext(SERVER_ERROR), "ServerError")
+
+
+def _ctx(request: Request) -> Ctx | None:
+    existing = getattr(request.state, "ctx", None)
+    if isinstance(existing, Ctx):
+        i18n.activate(existing.locale)
+        return existing
+    try:
+        return load_context(request)
+    except Exception:
+        log.exception("could not load the request context for an error page")
+        return None

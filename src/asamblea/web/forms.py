@@ -1,0 +1,141 @@
+"""Input validation at the edge (Pydantic), with messages in the user's language."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Request
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from asamblea import i18n
+from asamblea.core.errors import N_, Invalid
+from asamblea.core.federation import AssemblyKind
+
+FIELD_LABELS = {
+    "username": N_("Username"),
+    "password": N_("Password"),
+    "current_password": N_("Current password"),
+    "new_password": N_("New password"),
+    "name": N_("Name"),
+    "kind": N_("Kind"),
+    "parent_id": N_("Parent assembly"),
+    "description": N_("Description"),
+    "vouches_needed": N_("Vouches needed"),
+    "quorum_percent": N_("Quorum"),
+    "delegate_ratio": N_("Members per delegate"),
+    "lang": N_("Language"),
+    "csrf_token": N_("Form token"),
+    "assembly_id": N_("Assembly"),
+    "membership_id": N_("Membership"),
+    "parent": N_("Parent assembly"),
+}
+MESSAGES = {
+    "missing": N_("{field}: this field is required."),
+    "string_too_long": N_("{field}: too long (at most {max_length} characters)."),
+    "string_too_short": N_("{field}: too short (at least {min_length} characters)."),
+    "int_parsing": N_("{field}: must be a whole number."),
+    "int_type": N_("{field}: must be a whole number."),
+    "int_from_float": N_("{field}: must be a whole number."),
+    "enum": N_("{field}: not one of the allowed values."),
+    "literal_error": N_("{field}: not one of the allowed values."),
+    "greater_than_equal": N_("{field}: must be at least {ge}."),
+    "less_than_equal": N_("{field}: must be at most {le}."),
+    "string_type": N_("{field}: must be text."),
+}
+FALLBACK = N_("{field}: invalid value.")
+MAX_FIELD = 20_000
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def _blank_to_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+OptionalId = Annotated[
+    int | None, BeforeValidator(_blank_to_none), Field(default=None, ge=1, le=2**62)
+]
+
+
+class Form(BaseModel):
+    """Base of every form: trimmed strings, unknown fields ignored."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", frozen=True)
+
+
+class RegisterForm(Form):
+    """Create an account."""
+
+    username: str = Field(max_length=40)
+    password: str = Field(max_length=256)
+
+
+class LoginForm(Form):
+    """Log in."""
+
+    username: str = Field(max_length=40)
+    password: str = Field(max_length=256)
+
+
+class PasswordForm(Form):
+    """Change the password."""
+
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(max_length=256)
+
+
+class AssemblyForm(Form):
+    """Found an assembly."""
+
+    name: str = Field(min_length=1, max_length=120)
+    kind: AssemblyKind
+    parent_id: OptionalId
+    description: str = Field(default="", max_length=4000)
+    vouches_needed: int = Field(default=2, ge=1, le=20)
+    quorum_percent: int = Field(default=50, ge=1, le=100)
+    delegate_ratio: int = Field(default=50, ge=1, le=100_000)
+
+
+class LanguageForm(Form):
+    """Switch language."""
+
+    lang: str = Field(max_length=8)
+    next: str = Field(default="/", max_length=500)
+
+
+def parse(model: type[M], data: Mapping[str, Any]) -> M:
+    """Validate input into `model`, or raise `Invalid` with a translated message."""
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as error:
+        raise Invalid(validation_message(error.errors(include_url=False))) from None
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The submitted form as plain strings (files and oversize fields refused)."""
+    form = await request.form(max_files=0, max_fields=100)
+    data: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if not isinstance(value, str):
+            raise Invalid(N_("Files cannot be sent here."))
+        if len(value) > MAX_FIELD:
+            raise Invalid(N_("A field is too long."))
+        data.setdefault(key, value)
+    return data
+
+
+def validation_message(errors: Any) -> str:
+    """The first validation error, translated, e.g. «Nombre: demasiado largo (...)»."""
+    if not errors:
+        return i18n.gettext(FALLBACK).format(field="?")
+    first = errors[0]
+    location = [str(part) for part in first.get("loc", ()) if part not in {"body", "query", "path"}]
+    field_name = location[-1] if location else "?"
+    label = i18n.gettext(FIELD_LABELS[field_name]) if field_name in FIELD_LABELS else field_name
+    template = i18n.gettext(MESSAGES.get(str(first.get("type")), FALLBACK))
+    context = {k: v for k, v in (first.get("ctx") or {}).items() if isinstance(v, int | str)}
+    try:
+        return template.format(field=label, **context)
+    except (KeyError, IndexError, ValueError):
+        return i18n.gettext(FALLBACK).format(field=label)

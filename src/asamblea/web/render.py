@@ -1,0 +1,89 @@
+"""Rendering: Jinja2 templates in the request's language, redirects, cookies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from asamblea import __version__, i18n
+from asamblea.web.context import CSRF_COOKIE, Ctx
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+LIMA = ZoneInfo("America/Lima")
+
+environment = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    autoescape=select_autoescape(["html"]),
+    extensions=["jinja2.ext.i18n"],
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+environment.install_gettext_callables(  # type: ignore[attr-defined]
+    i18n.gettext, i18n.ngettext, newstyle=True
+)
+
+
+def lima_time(value: datetime) -> str:
+    """Show a UTC timestamp in Peru's time."""
+    return value.astimezone(LIMA).strftime("%d/%m/%Y %H:%M")
+
+
+environment.filters["lima"] = lima_time
+environment.globals["version"] = __version__
+environment.globals["languages"] = i18n.LANGUAGE_NAMES
+
+
+def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+    """A page in the request's language, with what every page needs (person, CSRF, locale)."""
+    html = environment.get_template(template).render(
+        ctx=ctx,
+        person=ctx.person,
+        csrf=ctx.csrf,
+        locale=ctx.locale,
+        path=ctx.request.url.path,
+        **values,
+    )
+    response = HTMLResponse(html, status_code=status)
+    finish(ctx, response)
+    return response
+
+
+def redirect(ctx: Ctx, url: str) -> RedirectResponse:
+    """After a successful POST: see the result (303 so the browser GETs it)."""
+    response = RedirectResponse(url, status_code=303)
+    finish(ctx, response)
+    return response
+
+
+def finish(ctx: Ctx, response: Response) -> Response:
+    """Set the cookies this request decided on."""
+    secure = ctx.state.settings.secure_cookies
+    if ctx.new_csrf_cookie:
+        response.set_cookie(
+            CSRF_COOKIE, ctx.new_csrf_cookie, httponly=True, samesite="lax", secure=secure
+        )
+    for name, value in ctx.cookies_to_set.items():
+        if value:
+            response.set_cookie(
+                name,
+                value,
+                httponly=True,
+                samesite="lax",
+                secure=secure,
+                max_age=ctx.state.settings.session_days * 86400,
+            )
+        else:
+            response.delete_cookie(name, httponly=True, samesite="lax", secure=secure)
+    return response
+
+
+def safe_next(url: str | None, default: str = "/") -> str:
+    """Only local paths may be redirected to (no open redirects)."""
+    if not url or not url.startswith("/") or url.startswith("//") or "\\" in url:
+        return default
+    return url[:500]

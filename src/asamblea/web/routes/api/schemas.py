@@ -1,0 +1,139 @@
+"""JSON shapes of the API (requests validated at the edge, responses documented in OpenAPI)."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from asamblea.core.federation import AssemblyKind, MembershipState, Role
+
+
+class In(BaseModel):
+    """Base of request bodies: trimmed strings, unknown fields refused."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+
+class RegisterIn(In):
+    """Create an account."""
+
+    username: str = Field(max_length=40)
+    password: str = Field(max_length=256)
+    locale: str | None = Field(default=None, max_length=8)
+
+
+class LoginIn(In):
+    """Exchange a username and password for a bearer token."""
+
+    username: str = Field(max_length=40)
+    password: str = Field(max_length=256)
+
+
+class PasswordIn(In):
+    """Change the password."""
+
+    current_password: str = Field(max_length=256)
+    new_password: str = Field(max_length=256)
+
+
+class AssemblyIn(In):
+    """Found an assembly."""
+
+    name: str = Field(min_length=1, max_length=120)
+    kind: AssemblyKind
+    parent_id: int | None = Field(default=None, ge=1, le=2**62)
+    description: str = Field(default="", max_length=4000)
+    vouches_needed: int = Field(default=2, ge=1, le=20)
+    quorum_percent: int = Field(default=50, ge=1, le=100)
+    delegate_ratio: int = Field(default=50, ge=1, le=100_000)
+
+
+class PersonOut(BaseModel):
+    """An account as its owner sees it."""
+
+    id: int
+    username: str
+    locale: str | None
+
+
+class TokenOut(BaseModel):
+    """A bearer token, shown once."""
+
+    token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
+
+
+class RulesOut(BaseModel):
+    """An assembly's rules."""
+
+    vouches_needed: int
+    quorum_percent: int
+    delegate_ratio: int
+    recall_percent: int
+
+
+class AssemblyOut(BaseModel):
+    """An assembly's public face."""
+
+    id: int
+    name: str
+    kind: AssemblyKind
+    parent_id: int | None
+    description: str
+    rules: RulesOut
+    active_members: int
+
+
+class TreeOut(BaseModel):
+    """A node of the federation tree."""
+
+    id: int
+    name: str
+    kind: AssemblyKind
+    active_members: int
+    children: list[TreeOut]
+
+
+class MembershipOut(BaseModel):
+    """A membership (ids only; names come with member lists)."""
+
+    id: int
+    assembly_id: int
+    state: MembershipState
+    role: Role
+
+
+class MemberOut(BaseModel):
+    """A member as other members see them."""
+
+    membership_id: int
+    username: str
+    state: MembershipState
+    role: Role
+
+
+class PendingOut(BaseModel):
+    """A join request as members see it."""
+
+    membership_id: int
+    username: str
+    vouches: int
+    vouched_by_me: bool
+
+
+class AssemblyDetailOut(AssemblyOut):
+    """The assembly page's data; member lists only for active members."""
+
+    breadcrumbs: list[int]
+    children: list[int]
+    facilitators: list[str]
+    vouches_required: int
+    mine: MembershipOut | None
+    members: list[MemberOut] | None
+    pending: list[PendingOut] | None
+
+
+class ErrorOut(BaseModel):
+    """Every error: a code and a message in the request's language."""
+
+    error: str
+    message: str
