@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint unit install install-test bench-tally bench-pb bench-plan bench-votes clean
+.PHONY: demo test lint install install-test i18n bench-tally bench-pb bench-plan bench-votes clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,19 @@ lint: install-test
 ## test: install what the tests need and run the whole suite (lint included)
 test: lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+## i18n: extract messages from the code and templates and update the catalogs (then translate es)
+i18n: install-test
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output \
+	  --project=asamblea -o src/asamblea/i18n/messages.pot src/asamblea
+	for lang in es en; do \
+	  if [ -f src/asamblea/i18n/$$lang/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete -i src/asamblea/i18n/messages.pot \
+	      -d src/asamblea/i18n -l $$lang; \
+	  else \
+	    $(BIN)/pybabel init -i src/asamblea/i18n/messages.pot -d src/asamblea/i18n -l $$lang; \
+	  fi; \
+	done
 
 bench-tally: install-test
 	$(BIN)/python benchmarks/bench_tally.py

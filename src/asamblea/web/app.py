@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -54,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             hmac_key=secret.encode("utf-8"),
             per_account=settings.login_attempts_per_account,
             per_address=settings.login_attempts_per_address,
+            window=timedelta(minutes=settings.login_window_minutes),
         ),
     )
     app.state.engine = engine
