@@ -1,0 +1,5 @@
+"""`python -m asamblea.cli`."""
+
+from asamblea.cli import main
+
+main()

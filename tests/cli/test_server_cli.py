@@ -1,0 +1,105 @@
+"""The server commands: version, db upgrade, demo (idempotent), and the production refusal."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+import asamblea
+from asamblea.cli import app
+from asamblea.core.federation import BASE_KINDS, AssemblyKind, MembershipState
+from asamblea.settings import Settings, get_settings
+from asamblea.store.database import make_engine, make_sessionmaker
+from asamblea.store.models import AssemblyRow, MembershipRow, PersonRow
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def instance(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("ASAMBLEA_INSTANCE_DIR", str(tmp_path))
+    monkeypatch.delenv("ASAMBLEA_DATABASE_URL", raising=False)
+    monkeypatch.delenv("ASAMBLEA_ENV", raising=False)
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def test_version() -> None:
+    result = runner.invoke(app, ["version"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == asamblea.__version__
+
+
+def test_db_upgrade_then_demo_twice(instance: Path) -> None:
+    assert runner.invoke(app, ["db", "upgrade"]).exit_code == 0
+    first = runner.invoke(app, ["demo"])
+    assert first.exit_code == 0, first.stdout
+    assert "coordinadora" in first.stdout
+    assert "nueva.vecina" in first.stdout
+    second = runner.invoke(app, ["demo"])
+    assert second.exit_code == 0
+    assert "ya estaba sembrada" in second.stdout
+    engine = make_engine(f"sqlite:///{instance / 'asamblea.sqlite3'}")
+    with make_sessionmaker(engine).begin() as db:
+        kinds = list(db.scalars(select(AssemblyRow.kind)))
+        people = db.scalar(select(func.count()).select_from(PersonRow)) or 0
+        active = (
+            db.scalar(
+                select(func.count())
+                .select_from(MembershipRow)
+                .where(MembershipRow.state == MembershipState.ACTIVE.value)
+            )
+            or 0
+        )
+        names = set(db.scalars(select(AssemblyRow.name)))
+    engine.dispose()
+    assert kinds.count(AssemblyKind.NATIONAL.value) == 1
+    assert kinds.count(AssemblyKind.REGION.value) == 4
+    assert sum(AssemblyKind(k) in BASE_KINDS for k in kinds) >= 8
+    assert 280 <= people <= 400
+    assert active >= 250
+    for place in ("Lima", "Cusco", "Puno", "Loreto"):
+        assert any(place in name for name in names)
+
+
+def test_production_refuses_to_start_without_a_secret_key(instance: Path) -> None:
+    env = {**os.environ, "ASAMBLEA_ENV": "production", "ASAMBLEA_INSTANCE_DIR": str(instance)}
+    env.pop("ASAMBLEA_SECRET_KEY", None)
+    result = subprocess.run(
+        [sys.executable, "-m", "asamblea.cli", "serve", "--port", "1"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "ASAMBLEA_SECRET_KEY" in result.stderr
+    short = {**env, "ASAMBLEA_SECRET_KEY": "too-short"}
+    result = subprocess.run(
+        [sys.executable, "-m", "asamblea.cli", "db", "upgrade"],
+        env=short,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+
+
+def test_every_command_and_setting_is_documented() -> None:
+    root = Path(__file__).resolve().parents[2]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for command in app.registered_commands:
+        name = command.name or (command.callback.__name__ if command.callback else "")
+        assert f"asamblea {name}" in readme, f"README does not mention `asamblea {name}`"
+    operating = (root / "docs" / "operating.md").read_text(encoding="utf-8")
+    for field in Settings.model_fields:
+        assert f"ASAMBLEA_{field.upper()}" in operating, f"docs/operating.md misses {field}"
