@@ -1,0 +1,129 @@
+"""Group commit for casting: many ballots, one durable commit.
+
+A durable commit costs one disk flush (a few milliseconds), and a vote's chain must grow one
+ballot at a time. Casting each ballot in its own transaction would cap a vote at a few hundred
+ballots a second. The batcher collects the casts that arrive while the previous commit is being
+flushed and writes them in one transaction — each in its own savepoint, so one refused ballot
+never affects another — then answers every waiting voter only after the commit is on disk.
+Nothing is acknowledged that is not durable; a crash loses only unacknowledged casts.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from nacl.signing import SigningKey
+from sqlalchemy.orm import Session, sessionmaker
+
+from asamblea.core.errors import DomainError
+from asamblea.core.people import Person
+from asamblea.services import votes
+from asamblea.services.votes import CastReceipt
+from asamblea.store.types import utcnow
+
+log = logging.getLogger(__name__)
+MAX_BATCH = 256
+
+
+@dataclass(frozen=True)
+class CastRequest:
+    """One voter's ballot on its way to the box."""
+
+    voter: Person
+    vote_id: int
+    selection: tuple[int, ...]
+    answer: Future[CastReceipt] = field(default_factory=Future, compare=False)
+
+
+class CastBatcher:
+    """A single writer thread per process that casts in batches (see the module docstring)."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        key: SigningKey,
+        clock: Callable[[], datetime] = utcnow,
+        max_batch: int = MAX_BATCH,
+    ) -> None:
+        self._sessions, self._key, self._clock, self._max = sessions, key, clock, max_batch
+        self._queue: queue.Queue[CastRequest | None] = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def submit(
+        self, voter: Person, vote_id: int, selection: tuple[int, ...]
+    ) -> Future[CastReceipt]:
+        """Queue a cast; the future resolves after its batch is committed (or with its error)."""
+        self._ensure_started()
+        request = CastRequest(voter, vote_id, selection)
+        self._queue.put(request)
+        return request.answer
+
+    def stop(self) -> None:
+        """Finish what is queued and stop the writer."""
+        with self._lock:
+            if self._thread is None:
+                return
+            self._queue.put(None)
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def _ensure_started(self) -> None:
+        with self._lock:
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="asamblea-cast", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            first = self._queue.get()
+            if first is None:
+                return
+            batch = [first]
+            while len(batch) < self._max:
+                try:
+                    item = self._queue.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._write(batch)
+                    return
+                batch.append(item)
+            self._write(batch)
+
+    def _write(self, batch: list[CastRequest]) -> None:
+        done: list[tuple[CastRequest, CastReceipt]] = []
+        try:
+            with self._sessions.begin() as db:
+                now = self._clock()
+                for request in batch:
+                    outcome = self._cast_one(db, request, now)
+                    if outcome is not None:
+                        done.append((request, outcome))
+        except Exception as error:  # the commit failed: nobody in this batch has voted
+            log.exception("a batch of casts could not be committed")
+            for request in batch:
+                if not request.answer.done():
+                    request.answer.set_exception(error)
+            return
+        for request, receipt in done:
+            request.answer.set_result(receipt)
+
+    def _cast_one(self, db: Session, request: CastRequest, now: datetime) -> CastReceipt | None:
+        savepoint = db.begin_nested()
+        try:
+            receipt = votes.cast(
+                db, request.voter, request.vote_id, list(request.selection), now=now, key=self._key
+            )
+        except DomainError as error:
+            savepoint.rollback()
+            request.answer.set_exception(error)
+            return None
+        savepoint.commit()
+        return receipt
