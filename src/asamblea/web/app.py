@@ -12,11 +12,13 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from asamblea import __version__
 from asamblea.services.accounts import LoginPolicy
+from asamblea.services.casting import CastBatcher
+from asamblea.services.votes import signing_key
 from asamblea.settings import Settings, get_settings
 from asamblea.store.database import make_engine, make_sessionmaker
 from asamblea.web import errors
 from asamblea.web.context import WebState
-from asamblea.web.routes import account_pages, federation_pages, site_pages
+from asamblea.web.routes import account_pages, federation_pages, site_pages, vote_pages
 from asamblea.web.routes.api import federation as api_federation
 from asamblea.web.security import SecurityHeaders
 
@@ -47,9 +49,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
         license_info={"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
     )
+    sessions = make_sessionmaker(engine)
+    key = signing_key(secret)
     app.state.web = WebState(
         settings=settings,
-        sessions=make_sessionmaker(engine),
+        sessions=sessions,
+        signing_key=key,
+        batcher=CastBatcher(sessions, key),
         signer=URLSafeSerializer(secret),
         policy=LoginPolicy(
             hmac_key=secret.encode("utf-8"),
@@ -63,8 +69,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(site_pages.router)
     app.include_router(account_pages.router)
     app.include_router(federation_pages.router)
+    app.include_router(vote_pages.router)
     app.include_router(api_federation.router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(SecurityHeaders)
+    app.router.add_event_handler("shutdown", app.state.web.batcher.stop)
     return app

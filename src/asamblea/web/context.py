@@ -10,12 +10,14 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from itsdangerous import BadSignature, URLSafeSerializer
+from nacl.signing import SigningKey
 from sqlalchemy.orm import Session, sessionmaker
 
 from asamblea import i18n
 from asamblea.core.people import Person
 from asamblea.services import accounts
 from asamblea.services.accounts import LoginPolicy
+from asamblea.services.casting import CastBatcher
 from asamblea.settings import Settings
 
 SESSION_COOKIE = "asamblea_sesion"
@@ -31,6 +33,8 @@ class WebState:
     sessions: sessionmaker[Session]
     signer: URLSafeSerializer
     policy: LoginPolicy
+    signing_key: SigningKey
+    batcher: CastBatcher
 
 
 @dataclass

@@ -6,7 +6,15 @@ from collections.abc import Mapping
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Request
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+)
+from pydantic_core import PydanticCustomError
 
 from asamblea import i18n
 from asamblea.core.errors import N_, Invalid
@@ -29,6 +37,18 @@ FIELD_LABELS = {
     "assembly_id": N_("Assembly"),
     "membership_id": N_("Membership"),
     "parent": N_("Parent assembly"),
+    "question": N_("Question"),
+    "rule": N_("Counting rule"),
+    "options": N_("Options"),
+    "seats": N_("Seats"),
+    "threshold": N_("Majority needed"),
+    "mode": N_("How members vote"),
+    "opens_at": N_("Opens"),
+    "closes_at": N_("Closes"),
+    "attendance": N_("Attendance"),
+    "acta": N_("Minutes (acta)"),
+    "vote_id": N_("Vote"),
+    "codigo": N_("Receipt code"),
 }
 MESSAGES = {
     "missing": N_("{field}: this field is required."),
@@ -42,19 +62,35 @@ MESSAGES = {
     "greater_than_equal": N_("{field}: must be at least {ge}."),
     "less_than_equal": N_("{field}: must be at most {le}."),
     "string_type": N_("{field}: must be text."),
+    "bool_parsing": N_("{field}: must be yes or no."),
+    "json_invalid": N_("The request body is not valid JSON."),
+    "model_attributes_type": N_("The request body must be a JSON object."),
+    "no_nul": N_("{field}: contains characters that are not allowed."),
 }
 FALLBACK = N_("{field}: invalid value.")
+#: The largest id: ids are INTEGER (32-bit) columns, and PostgreSQL refuses larger numbers.
+MAX_ID = 2**31 - 1
 MAX_FIELD = 20_000
 
 M = TypeVar("M", bound=BaseModel)
+
+
+def refuse_nul(value: Any) -> Any:
+    """Refuse NUL characters: PostgreSQL cannot store them and no person types them."""
+    if isinstance(value, str) and "\x00" in value:
+        raise PydanticCustomError("no_nul", "NUL character")
+    return value
 
 
 def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+# The bounds go on the int itself: on the optional they would also be applied to None (a 500).
 OptionalId = Annotated[
-    int | None, BeforeValidator(_blank_to_none), Field(default=None, ge=1, le=2**62)
+    Annotated[int, Field(ge=1, le=MAX_ID)] | None,
+    BeforeValidator(_blank_to_none),
+    Field(default=None),
 ]
 
 
@@ -62,6 +98,8 @@ class Form(BaseModel):
     """Base of every form: trimmed strings, unknown fields ignored."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", frozen=True)
+
+    _no_nul = field_validator("*", mode="before")(refuse_nul)
 
 
 class RegisterForm(Form):
@@ -139,3 +177,25 @@ def validation_message(errors: Any) -> str:
         return template.format(field=label, **context)
     except (KeyError, IndexError, ValueError):
         return i18n.gettext(FALLBACK).format(field=label)
+
+
+class VoteForm(Form):
+    """Draft a vote."""
+
+    question: str = Field(min_length=1, max_length=300)
+    rule: str = Field(max_length=32)
+    options: str = Field(default="", max_length=12_000)
+    seats: int = Field(default=1, ge=1, le=50)
+    threshold: str = Field(default="simple", max_length=32)
+    quorum_percent: int = Field(default=50, ge=0, le=100)
+    mode: str = Field(default="secret", max_length=16)
+    public: bool = False
+    opens_at: str = Field(max_length=20)
+    closes_at: str = Field(max_length=20)
+
+
+class InPersonForm(Form):
+    """Record a count by show of hands or on paper."""
+
+    attendance: int = Field(ge=0, le=10_000_000)
+    acta: str = Field(min_length=1, max_length=20_000)

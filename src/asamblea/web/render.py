@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -33,13 +34,24 @@ def lima_time(value: datetime) -> str:
     return value.astimezone(LIMA).strftime("%d/%m/%Y %H:%M")
 
 
+def exact_float(value: object) -> float:
+    """An exact number as the engine writes it ("7", "7/3", "12.34567"), for drawing only."""
+    text = str(value)
+    try:
+        return float(Fraction(text))
+    except (ValueError, ZeroDivisionError):
+        return 0.0
+
+
 environment.filters["lima"] = lima_time
+environment.filters["exact_float"] = exact_float
 environment.globals["version"] = __version__
 environment.globals["languages"] = i18n.LANGUAGE_NAMES
 
 
 def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     """A page in the request's language, with what every page needs (person, CSRF, locale)."""
+    i18n.activate(ctx.locale)  # sync routes run in worker threads: the language goes with them
     html = environment.get_template(template).render(
         ctx=ctx,
         person=ctx.person,

@@ -6,16 +6,22 @@ from typing import Annotated
 
 from fastapi import Path
 
+from asamblea import i18n
 from asamblea.core.errors import N_, Forbidden
 from asamblea.web.context import Ctx, check_csrf
-from asamblea.web.forms import read_form
+from asamblea.web.forms import MAX_ID, read_form
 
-#: Ids in paths: positive and within a 63-bit integer, so no database ever overflows.
-Id = Annotated[int, Path(ge=1, le=2**62)]
+#: Ids in paths: positive and within the database's INTEGER columns, so none overflows.
+Id = Annotated[int, Path(ge=1, le=MAX_ID)]
 
 
 async def posted(ctx: Ctx) -> dict[str, str]:
-    """The submitted form, once its CSRF token has been checked."""
+    """The submitted form, once its CSRF token has been checked.
+
+    Also makes the request's language current in the route's own task: `load_context` runs
+    as a dependency in a worker thread, whose language does not carry over to async routes.
+    """
+    i18n.activate(ctx.locale)
     data = await read_form(ctx.request)
     if not check_csrf(ctx, data.get("csrf_token")):
         raise Forbidden(N_("This form has expired. Reload the page and try again."))

@@ -12,7 +12,7 @@ from asamblea.core.errors import DomainError
 from asamblea.core.federation import BASE_KINDS, AssemblyKind, AssemblyRules
 from asamblea.core.people import Person
 from asamblea.i18n import translate_error
-from asamblea.services import accounts, federation
+from asamblea.services import accounts, federation, votes
 from asamblea.web.context import CtxDep
 from asamblea.web.forms import AssemblyForm, parse
 from asamblea.web.render import redirect, render
@@ -70,7 +70,8 @@ def assembly_page(ctx: CtxDep, assembly_id: Id) -> Response:
     """An assembly: public description; members and requests for its active members."""
     with ctx.transaction() as db:
         view = federation.assembly_view(db, ctx.person, assembly_id)
-    return render(ctx, "assembly.html", view=view)
+        assembly_votes = votes.votes_of(db, ctx.person, assembly_id)
+    return render(ctx, "assembly.html", view=view, votes=assembly_votes)
 
 
 @router.post("/asambleas/{assembly_id}/unirse")

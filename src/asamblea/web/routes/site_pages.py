@@ -11,6 +11,7 @@ from fastapi import APIRouter
 from fastapi.responses import PlainTextResponse, Response
 
 import asamblea
+from asamblea.core.errors import N_, Invalid
 from asamblea.services import accounts, federation
 from asamblea.web.context import LANG_COOKIE, CtxDep
 from asamblea.web.forms import LanguageForm, parse
@@ -35,11 +36,12 @@ def home(ctx: CtxDep) -> Response:
 async def switch_language(ctx: CtxDep) -> Response:
     """Switch language: remembered on the account, or in a cookie for visitors."""
     form = parse(LanguageForm, await posted(ctx))
-    if form.lang in accounts.LOCALES:
-        ctx.cookies_to_set[LANG_COOKIE] = form.lang
-        if ctx.person is not None:
-            with ctx.transaction() as db:
-                accounts.set_locale(db, ctx.person, form.lang)
+    if form.lang not in accounts.LOCALES:
+        raise Invalid(N_("Unknown language."))
+    ctx.cookies_to_set[LANG_COOKIE] = form.lang
+    if ctx.person is not None:
+        with ctx.transaction() as db:
+            accounts.set_locale(db, ctx.person, form.lang)
     return redirect(ctx, safe_next(form.next))
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from asamblea.core.federation import AssemblyKind, MembershipState, Role
+from asamblea.web.forms import MAX_ID, refuse_nul
 
 
 class In(BaseModel):
     """Base of request bodies: trimmed strings, unknown fields refused."""
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+
+    _no_nul = field_validator("*", mode="before")(refuse_nul)
 
 
 class RegisterIn(In):
@@ -40,7 +43,7 @@ class AssemblyIn(In):
 
     name: str = Field(min_length=1, max_length=120)
     kind: AssemblyKind
-    parent_id: int | None = Field(default=None, ge=1, le=2**62)
+    parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     description: str = Field(default="", max_length=4000)
     vouches_needed: int = Field(default=2, ge=1, le=20)
     quorum_percent: int = Field(default=50, ge=1, le=100)
