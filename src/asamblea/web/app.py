@@ -20,6 +20,7 @@ from asamblea.web import errors
 from asamblea.web.context import WebState
 from asamblea.web.routes import account_pages, federation_pages, site_pages, vote_pages
 from asamblea.web.routes.api import federation as api_federation
+from asamblea.web.routes.api import votes as api_votes
 from asamblea.web.security import SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(federation_pages.router)
     app.include_router(vote_pages.router)
     app.include_router(api_federation.router)
+    app.include_router(api_votes.router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(SecurityHeaders)

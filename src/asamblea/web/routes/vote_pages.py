@@ -187,6 +187,7 @@ def lookup_receipt(
         choice=choice,
         error="",
         vote_id=vote_id,
+        ranked=board.header.kind is BallotKind.RANKING,
         status=200 if found is not None else 404,
     )
 
