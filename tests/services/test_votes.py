@@ -145,7 +145,9 @@ def test_ranked_stv_vote(db: Session) -> None:
     assert view.result is not None
     assert len(view.result["winners"]) == 2
     assert "Ana" in view.result["winners"]
-    assert ledger.verify_board(votes.board(db, people[1], vote.id, KEY), recount=ledger.recount) == []
+    assert (
+        ledger.verify_board(votes.board(db, people[1], vote.id, KEY), recount=ledger.recount) == []
+    )
 
 
 def test_in_person_count_needs_a_second_person(db: Session) -> None:
@@ -191,3 +193,40 @@ def test_members_only_votes_are_hidden_from_outsiders(db: Session) -> None:
         votes.vote_view(db, None, hidden.id)
     assert votes.vote_view(db, None, shown.id).vote.id == shown.id
     assert [v.id for v in votes.votes_of(db, outsider, assembly_id)] == [shown.id]
+
+
+@pytest.mark.parametrize(
+    ("threshold", "choices", "winner"),
+    [
+        ("simple", [0, 0, 1, 2], "Sí"),  # 2 yes > 1 no
+        ("majority_of_cast", [0, 0, 1, 2], "No"),  # 2 yes is not more than no + abstain = 2
+        ("absolute", [0, 0, 1, 2], "No"),  # 2 yes is not more than half of a roll of 5
+        ("two_thirds", [0, 0, 1, 2], "Sí"),  # yes >= 2 * no
+    ],
+)
+def test_yes_no_motion(db: Session, threshold: str, choices: list[int], winner: str) -> None:
+    assembly_id, people = assembly_with(db, 5)
+    motion = make_spec(
+        question="¿Aprobamos el paro?",
+        options=[],
+        rule="majority",
+        seats=1,
+        threshold=threshold,
+        quorum_percent=50,
+        mode=Mode.SECRET,
+        public=False,
+        opens_at=T0,
+        closes_at=T0 + timedelta(hours=2),
+    )
+    vote = votes.draft_vote(db, people[0], assembly_id, motion)
+    assert vote.spec.options == ("Sí", "No", "Abstención")
+    votes.open_vote(db, people[0], vote.id, T0)
+    for person, choice in zip(people, choices, strict=False):
+        votes.cast(db, person, vote.id, [choice], now=T0, key=KEY)
+    votes.close_vote(db, people[0], vote.id, T0 + timedelta(hours=2), KEY)
+    view = votes.vote_view(db, people[1], vote.id)
+    assert view.result is not None
+    assert view.result["winners"] == [winner]
+    board = votes.board(db, people[1], vote.id, KEY)
+    assert board.header.threshold == threshold
+    assert ledger.verify_board(board, recount=ledger.recount) == []

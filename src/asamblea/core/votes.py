@@ -106,6 +106,7 @@ class Vote:
             quorum=Fraction(self.spec.quorum_percent, 100),
             roll_size=self.roll_size,
             opens_at=self.spec.opens_at,
+            threshold=self.spec.threshold if self.spec.rule == "majority" else None,
         )
 
 

@@ -46,6 +46,7 @@ from asamblea.formats.errors import FormatError
 SCHEMA = "asamblea-board/1"
 _VOTE_KEYS = frozenset({"id", "question", "options", "kind", "rule", "seats", "quorum",
                        "roll_size", "opens_at", "closed_at", "voters", "seed"})
+_OPTIONAL_VOTE_KEYS = frozenset({"threshold"})
 _TOP_KEYS = frozenset({"schema", "vote", "ballots", "chain", "signature", "result", "in_person"})
 
 
@@ -73,7 +74,7 @@ def _vote_json(board: Board) -> dict[str, JsonValue]:
         "quorum": header["quorum"], "roll_size": header["roll_size"],
         "opens_at": header["opens_at"], "closed_at": board.closed_at, "voters": board.voters,
         "seed": board.seed,
-    }
+    } | ({} if board.header.threshold is None else {"threshold": board.header.threshold})
 
 
 def dump_board(board: Board) -> bytes:
@@ -126,7 +127,8 @@ def _load(data: bytes | str) -> Board:
     top = _object(doc, "tablero", _TOP_KEYS)
     if top["schema"] != SCHEMA:
         raise FormatError(f"esquema {top['schema']!r} desconocido; se esperaba {SCHEMA!r}")
-    header, closed_at, voters, seed = _vote(_object(top["vote"], "vote", _VOTE_KEYS))
+    vote = _object(top["vote"], "vote", _VOTE_KEYS, _OPTIONAL_VOTE_KEYS)
+    header, closed_at, voters, seed = _vote(vote)
     receipts, selections = _ballots(top["ballots"])
     chain = _object(top["chain"], "chain", frozenset({"genesis", "heads"}))
     signature = _object(top["signature"], "signature",
@@ -146,10 +148,12 @@ def _load(data: bytes | str) -> Board:
     )
 
 
-def _object(value: object, where: str, keys: frozenset[str]) -> dict[str, Any]:
+def _object(
+    value: object, where: str, keys: frozenset[str], optional: frozenset[str] = frozenset()
+) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise FormatError(f"{where}: se esperaba un objeto JSON")
-    if set(value) != keys:
+    if set(value) - optional != keys:
         missing, extra = sorted(keys - set(value)), sorted(set(value) - keys)
         raise FormatError(f"{where}: campos que faltan {missing}, campos de más {extra}")
     return value
@@ -195,6 +199,7 @@ def _vote(vote: dict[str, Any]) -> tuple[VoteHeader, str, int, str]:
             seats=_int(vote["seats"], "vote.seats"),
             quorum=quorum, roll_size=_int(vote["roll_size"], "vote.roll_size"),
             opens_at=parse_utc(_str(vote["opens_at"], "vote.opens_at")),
+            threshold=_str(vote["threshold"], "vote.threshold") if "threshold" in vote else None,
         )
         closed_at = _str(vote["closed_at"], "vote.closed_at")
         parse_utc(closed_at)

@@ -71,6 +71,7 @@ class VoteHeader:
     quorum: Fraction
     roll_size: int
     opens_at: datetime
+    threshold: str | None = None  # the majority needed, for yes/no motions only
 
     def __post_init__(self) -> None:
         if len(self.options) < 2 or len(set(self.options)) != len(self.options):
@@ -81,8 +82,14 @@ class VoteHeader:
             raise Invalid(N_("The quorum is a share of the roll, between 0 and 1"))
 
     def to_json(self) -> dict[str, JsonValue]:
-        """The header as plain JSON (exact numbers as strings, times in UTC)."""
-        return {
+        """The header as plain JSON (exact numbers as strings, times in UTC).
+
+        ``threshold`` appears only when set (yes/no motions), so other headers are unchanged.
+        """
+        extra: dict[str, JsonValue] = {}
+        if self.threshold is not None:
+            extra["threshold"] = self.threshold
+        return extra | {
             "schema": GENESIS_SCHEMA,
             "vote_id": self.vote_id,
             "question": self.question,

@@ -43,7 +43,8 @@ def recount(board: Board) -> Mapping[str, JsonValue]:
             f"motor de conteo no disponible para la regla {board.header.rule!r}: {error}"
         ) from error
     header = board.header
-    if info.ballot != header.kind.value:
+    motion = info.name == "majority" and header.kind.value == "choice"
+    if info.ballot != header.kind.value and not motion:
         raise RecountUnavailable(f"la regla {header.rule!r} cuenta papeletas {info.ballot!r}, "
                                  f"no {header.kind.value!r}")
     grouped: Counter[tuple[int, ...]] = Counter(map(tuple, board.selections))
@@ -59,6 +60,9 @@ def recount(board: Board) -> Mapping[str, JsonValue]:
     params: dict[str, object] = {"seed": board.seed}
     if info.multi_winner:
         params["seats"] = header.seats
+    if motion:  # a yes/no motion: its threshold, quorum and roll decide it
+        params |= {"threshold": header.threshold or "simple", "quorum": header.quorum,
+                   "roll": header.roll_size}
     outcome = rule(profile, **params)
     result: Mapping[str, JsonValue] = outcome.to_json()
     return result

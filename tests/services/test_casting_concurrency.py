@@ -1,0 +1,139 @@
+"""Casting under load, on both databases: 50 voters at once, each trying twice in parallel.
+
+Exactly one ballot per voter, as many ballots on the board as people marked as voted, and a
+chain that verifies — through the group-commit writer, and through plain concurrent
+transactions (row lock on PostgreSQL, BEGIN IMMEDIATE on SQLite).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from asamblea.core import ledger
+from asamblea.core.errors import Conflict, DomainError
+from asamblea.core.federation import AssemblyKind, MembershipState, Role
+from asamblea.core.people import Person
+from asamblea.core.votes import Mode, make_spec
+from asamblea.services import accounts, federation, votes
+from asamblea.services.casting import CastBatcher
+from asamblea.store.database import make_sessionmaker
+from asamblea.store.repositories import FederationRepository
+from tests.databases import BACKENDS, drop_database, engine_for, new_database
+
+VOTERS = 50
+KEY = votes.signing_key("clave-de-prueba-" * 4)
+NOW = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
+
+
+@dataclass
+class Election:
+    sessions: sessionmaker[Session]
+    vote_id: int
+    voters: list[Person]
+    facilitator: Person
+
+
+@pytest.fixture(params=BACKENDS)
+def election(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Election]:
+    url, schema = new_database(str(request.param), tmp_path)
+    engine = engine_for(url)
+    sessions = make_sessionmaker(engine)
+    with sessions.begin() as db:
+        people = [
+            accounts.register(db, f"votante{i:02d}", "una frase larga y secreta")
+            for i in range(VOTERS)
+        ]
+        union = federation.create_assembly(
+            db, people[0], name="Sindicato", kind=AssemblyKind.UNION, parent_id=None
+        )
+        repo = FederationRepository(db)
+        for person in people[1:]:
+            repo.add_membership(union.id, person.id, MembershipState.ACTIVE, Role.MEMBER)
+        spec = make_spec(
+            question="¿Huelga?",
+            options=["Sí", "No", "Más adelante"],
+            rule="plurality",
+            seats=1,
+            threshold="simple",
+            quorum_percent=50,
+            mode=Mode.SECRET,
+            public=False,
+            opens_at=NOW,
+            closes_at=NOW + timedelta(days=1),
+        )
+        vote = votes.draft_vote(db, people[0], union.id, spec)
+        votes.open_vote(db, people[0], vote.id, NOW)
+    yield Election(sessions, vote.id, people, people[0])
+    engine.dispose()
+    drop_database(url, schema)
+
+
+def check_board(election: Election, receipts: list[str]) -> None:
+    with election.sessions.begin() as db:
+        votes.close_vote(db, election.facilitator, election.vote_id, NOW + timedelta(days=1), KEY)
+        board = votes.board(db, election.facilitator, election.vote_id, KEY)
+    assert len(board.receipts) == board.voters == VOTERS
+    assert sorted(board.receipts) == sorted(receipts)
+    assert ledger.verify_board(board, recount=ledger.recount) == []
+
+
+def test_group_commit_writer(election: Election) -> None:
+    batcher = CastBatcher(election.sessions, KEY, clock=lambda: NOW)
+    futures = [
+        batcher.submit(v, election.vote_id, (i % 3,)) for v in election.voters for i in (0, 1)
+    ]
+    outcomes = []
+    for future in futures:
+        try:
+            outcomes.append(future.result(timeout=120).receipt)
+        except Conflict:
+            outcomes.append(None)
+    batcher.stop()
+    receipts = [r for r in outcomes if r is not None]
+    assert len(receipts) == VOTERS  # exactly one per voter
+    for first, second in zip(outcomes[::2], outcomes[1::2], strict=True):
+        assert (first is None) != (second is None)
+    check_board(election, receipts)
+
+
+def test_plain_concurrent_transactions(election: Election) -> None:
+    def cast(voter: Person, choice: int) -> str | None:
+        try:
+            with election.sessions.begin() as db:
+                return votes.cast(db, voter, election.vote_id, [choice], now=NOW, key=KEY).receipt
+        except Conflict:
+            return None
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(
+            pool.map(
+                cast,
+                [v for v in election.voters for _ in (0, 1)],
+                [i % 3 for i in range(2 * VOTERS)],
+            )
+        )
+    receipts = [r for r in results if r is not None]
+    assert len(receipts) == VOTERS
+    check_board(election, receipts)
+
+
+def test_a_refused_ballot_does_not_spoil_its_batch(election: Election) -> None:
+    batcher = CastBatcher(election.sessions, KEY, clock=lambda: NOW)
+    good = batcher.submit(election.voters[1], election.vote_id, (0,))
+    bad = batcher.submit(election.voters[2], election.vote_id, (9,))  # no option 9
+    also_good = batcher.submit(election.voters[3], election.vote_id, (1,))
+    assert good.result(timeout=60).receipt
+    assert also_good.result(timeout=60).receipt
+    with pytest.raises(DomainError):
+        bad.result(timeout=60)
+    batcher.stop()
+    with election.sessions.begin() as db:
+        view = votes.vote_view(db, election.voters[2], election.vote_id)
+    assert view.can_cast  # the refused voter was not marked
