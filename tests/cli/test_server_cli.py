@@ -14,9 +14,12 @@ from typer.testing import CliRunner
 import asamblea
 from asamblea.cli import app
 from asamblea.core.federation import BASE_KINDS, AssemblyKind, MembershipState
+from asamblea.core.ledger import recount, verify_board
+from asamblea.services import votes
+from asamblea.services.votes import signing_key
 from asamblea.settings import Settings, get_settings
 from asamblea.store.database import make_engine, make_sessionmaker
-from asamblea.store.models import AssemblyRow, MembershipRow, PersonRow
+from asamblea.store.models import AssemblyRow, MembershipRow, PersonRow, VoteRow
 
 runner = CliRunner()
 
@@ -67,6 +70,16 @@ def test_db_upgrade_then_demo_twice(instance: Path) -> None:
     assert active >= 250
     for place in ("Lima", "Cusco", "Puno", "Loreto"):
         assert any(place in name for name in names)
+    with make_sessionmaker(engine).begin() as db:
+        states = sorted(db.scalars(select(VoteRow.state)))
+        boards = list(db.scalars(select(VoteRow.id).where(VoteRow.state == "published")))
+    engine.dispose()
+    assert states == ["draft", "open", "published", "published"]
+    key = signing_key(Settings().secret())
+    with make_sessionmaker(engine).begin() as db:
+        for vote_id in boards:
+            board = votes.board(db, None, vote_id, key)  # published demo votes are public
+            assert verify_board(board, recount=recount) == []
 
 
 def test_production_refuses_to_start_without_a_secret_key(instance: Path) -> None:

@@ -51,6 +51,7 @@ def serve(
 def demo() -> None:
     """Siembra una federación de demostración e imprime los accesos."""
     from asamblea.services.demo import DEMO_PASSWORD, seed_demo  # noqa: PLC0415
+    from asamblea.services.votes import signing_key  # noqa: PLC0415
     from asamblea.store.database import make_engine, make_sessionmaker  # noqa: PLC0415
     from asamblea.store.migrate import upgrade  # noqa: PLC0415
 
@@ -58,7 +59,7 @@ def demo() -> None:
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     with make_sessionmaker(engine).begin() as db:
-        logins, created = seed_demo(db)
+        logins, created = seed_demo(db, signing_key(settings.secret()))
     engine.dispose()
     typer.echo("Federación de demostración " + ("sembrada." if created else "ya estaba sembrada."))
     typer.echo(f"Accesos de demostración (contraseña para todos: {DEMO_PASSWORD}):")

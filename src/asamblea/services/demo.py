@@ -9,13 +9,18 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
 
 from asamblea.core.federation import AssemblyKind, AssemblyRules, MembershipState, Role
-from asamblea.core.people import username_key
+from asamblea.core.people import Person, username_key
+from asamblea.core.votes import Mode, make_spec
+from asamblea.services import votes
 from asamblea.services.accounts import hash_password
 from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
+from asamblea.store.types import utcnow
 
 DEMO_PASSWORD = "asamblea-demo-2026"  # noqa: S105 - printed to the organiser on purpose
 NATIONAL = "Asamblea Nacional Constituyente Popular"
@@ -218,7 +223,7 @@ NAMED = (
 )
 
 
-def seed_demo(db: Session) -> tuple[list[tuple[str, str]], bool]:
+def seed_demo(db: Session, key: SigningKey | None = None) -> tuple[list[tuple[str, str]], bool]:
     """Create the demo federation unless it is there; return the logins and whether it was new."""
     logins = [(name, what) for name, _, _, what in NAMED]
     federation = FederationRepository(db)
@@ -237,10 +242,157 @@ def seed_demo(db: Session) -> tuple[list[tuple[str, str]], bool]:
     for seat in FEDERATION:
         if seat.members:
             _populate(federation, people, seat, ids[seat.key], make=person, rng=rng)
+    if key is not None:
+        _votes(db, ids, key, rng)
     AuditRepository(db).record(
         named["coordinadora"], "demo.seeded", details={"assemblies": len(ids)}
     )
     return logins, True
+
+
+def _votes(db: Session, ids: dict[str, int], key: SigningKey, rng: random.Random) -> None:
+    """A published vote, a published delegate election, an open motion, a count to confirm."""
+    now = utcnow().replace(second=0, microsecond=0)
+    past = now - timedelta(days=3)
+    ves = ids["vecinal_ves"]
+    _published(
+        db,
+        ves,
+        key,
+        rng,
+        question="¿Qué medida tomamos por el corte de agua del sector?",
+        options=["Plantón frente a SEDAPAL", "Marcha a la municipalidad", "Mesa de diálogo"],
+        rule="plurality",
+        seats=1,
+        start=past,
+    )
+    _published(
+        db,
+        ids["transporte"],
+        key,
+        rng,
+        question="Delegados a la Asamblea Distrital de Comas",
+        options=["Wilber Quispe", "Nelly Huamán", "Raúl Condori", "Gladys Mamani", "Edwin Rojas"],
+        rule="stv",
+        seats=2,
+        start=past,
+    )
+    facilitator = _facilitator(db, ves)
+    motion = votes.draft_vote(
+        db,
+        facilitator,
+        ves,
+        make_spec(
+            question="¿Apoyamos el paro regional del 5 de diciembre?",
+            options=[],
+            rule="majority",
+            seats=1,
+            threshold="simple",
+            quorum_percent=50,
+            mode=Mode.SECRET,
+            public=False,
+            opens_at=now,
+            closes_at=now + timedelta(days=5),
+        ),
+    )
+    votes.open_vote(db, facilitator, motion.id, now)
+    skip = {p.id for p in _demo_people(db)}
+    for person in _members(db, ves)[:18]:
+        if person.id not in skip:
+            votes.cast(db, person, motion.id, [rng.choice([0, 0, 0, 1, 2])], now=now, key=key)
+    chucuito = ids["chucuito_cc"]
+    count = votes.draft_vote(
+        db,
+        _facilitator(db, chucuito),
+        chucuito,
+        make_spec(
+            question="¿Participamos en la marcha a Puno?",
+            options=[],
+            rule="majority",
+            seats=1,
+            threshold="two_thirds",
+            quorum_percent=50,
+            mode=Mode.IN_PERSON,
+            public=False,
+            opens_at=past,
+            closes_at=past + timedelta(hours=3),
+        ),
+    )
+    votes.record_in_person(
+        db, _facilitator(db, chucuito), count.id, counts=[19, 4, 2], attendance=26, acta=ACTA
+    )
+
+
+ACTA = (
+    "En la comunidad de Chucuito, reunida la asamblea comunal, se debatió la participación en la "
+    "marcha a Puno. Votaron a mano alzada: 19 a favor, 4 en contra, 2 abstenciones; asistieron 26 "
+    "comuneras y comuneros. Firman la presidenta y el secretario de actas."
+)
+
+
+def _published(
+    db: Session,
+    assembly_id: int,
+    key: SigningKey,
+    rng: random.Random,
+    *,
+    question: str,
+    options: list[str],
+    rule: str,
+    seats: int,
+    start: datetime,
+) -> None:
+    facilitator = _facilitator(db, assembly_id)
+    vote = votes.draft_vote(
+        db,
+        facilitator,
+        assembly_id,
+        make_spec(
+            question=question,
+            options=options,
+            rule=rule,
+            seats=seats,
+            threshold="simple",
+            quorum_percent=50,
+            mode=Mode.SECRET,
+            public=True,
+            opens_at=start,
+            closes_at=start + timedelta(days=1),
+        ),
+    )
+    votes.open_vote(db, facilitator, vote.id, start)
+    weights = list(range(len(options), 0, -1))
+    for person in _members(db, assembly_id)[:-4]:
+        order = sorted(range(len(options)), key=lambda i: -rng.random() * weights[i])
+        selection = order[: rng.randint(1, len(options))] if rule == "stv" else order[:1]
+        votes.cast(db, person, vote.id, selection, now=start + timedelta(hours=1), key=key)
+    votes.close_vote(db, facilitator, vote.id, start + timedelta(days=1), key)
+
+
+def _facilitator(db: Session, assembly_id: int) -> Person:
+    repo = FederationRepository(db)
+    for membership in repo.memberships(assembly_id, MembershipState.ACTIVE):
+        if membership.role is Role.FACILITATOR:
+            person = PeopleRepository(db).get(membership.person_id)
+            assert person is not None  # noqa: S101 - memberships point at people
+            return person
+    msg = f"assembly {assembly_id} has no facilitator"
+    raise LookupError(msg)
+
+
+def _members(db: Session, assembly_id: int) -> list[Person]:
+    people = PeopleRepository(db)
+    found = [
+        people.get(m.person_id)
+        for m in FederationRepository(db).memberships(assembly_id, MembershipState.ACTIVE)
+    ]
+    return [p for p in found if p is not None]
+
+
+def _demo_people(db: Session) -> list[Person]:
+    people = PeopleRepository(db)
+    found = [people.by_key(username_key(name)) for name, *_ in NAMED]
+    return [f[0] for f in found if f is not None]
 
 
 def _assemblies(federation: FederationRepository, founder: int) -> dict[str, int]:
