@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from asamblea.store.database import make_engine
-from asamblea.store.models import Base
+from asamblea.store.schema import Base
 
 config = context.config
 target_metadata = Base.metadata
