@@ -108,6 +108,12 @@ async def cast(ctx: CtxDep, vote_id: Id) -> Response:
     return render(ctx, "vote_receipt.html", receipt=receipt, v=view.vote, status=201)
 
 
+@router.get("/votaciones/{vote_id}/votar")
+def after_cast(ctx: CtxDep, vote_id: Id) -> Response:
+    """Going back to, or reloading, the address a ballot was posted to: the vote page."""
+    return redirect(ctx, f"/votaciones/{vote_id}")
+
+
 @router.post("/votaciones/{vote_id}/cerrar")
 async def close_vote(ctx: CtxDep, vote_id: Id) -> Response:
     """Close, count, seal and publish."""
@@ -175,6 +181,7 @@ def lookup_receipt(
             code=codigo,
             error=translate_error(error.message, dict(error.params)),
             found=None,
+            vote_id=vote_id,
         )
     found = find_receipt(board, code)
     choice = None if found is None else [board.header.options[i] for i in board.selections[found]]
