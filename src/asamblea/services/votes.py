@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +14,7 @@ from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
 
 from asamblea.core import votes as rules
-from asamblea.core.errors import N_, Conflict, Forbidden, Invalid, NotFound
+from asamblea.core.errors import N_, Conflict, DomainError, Forbidden, Invalid, NotFound
 from asamblea.core.federation import Membership
 from asamblea.core.ledger import (
     Ballot,
@@ -22,6 +22,7 @@ from asamblea.core.ledger import (
     HeadStatement,
     InPersonCount,
     JsonValue,
+    VoteHeader,
     check_ballot,
     close_board,
     format_utc,
@@ -130,6 +131,86 @@ def cast(
     return CastReceipt(
         vote.id, ballot.receipt, statement, sign(key, statement), bytes(key.verify_key).hex()
     )
+
+
+def cast_many(
+    db: Session,
+    vote_id: int,
+    casts: Sequence[tuple[Person, list[int]]],
+    *,
+    now: datetime,
+    key: SigningKey,
+) -> list[CastReceipt | DomainError]:
+    """Cast several ballots in one vote, in order, as `cast` would one after another — the
+    group-commit writer's batch. Each refusal is decided before anything is written, so it
+    never affects the others; then one lock, one roll read, one roll update and one insert."""
+    repo = VoteRepository(db)
+    vote = repo.get(vote_id, lock=True)
+    if vote is None:
+        return [NotFound(N_("That vote does not exist.")) for _ in casts]
+    header = vote.header()
+    standing = repo.standings(vote.id, [voter.id for voter, _ in casts])
+    outcomes: list[CastReceipt | DomainError | None] = []  # None: admitted, receipt to come
+    admitted: list[tuple[int, Person, Ballot]] = []
+    for index, (voter, selection) in enumerate(casts):
+        try:
+            ballot = _admit(vote, header, standing, voter, selection, now=now)
+            admitted.append((index, voter, ballot))
+            outcomes.append(None)
+        except DomainError as error:
+            outcomes.append(error)
+    if admitted:
+        _append_admitted(repo, vote, header, admitted, outcomes, key=key)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+def _append_admitted(
+    repo: VoteRepository,
+    vote: Vote,
+    header: VoteHeader,
+    admitted: list[tuple[int, Person, Ballot]],
+    outcomes: list[CastReceipt | DomainError | None],
+    *,
+    key: SigningKey,
+) -> None:
+    if repo.mark_many_voted(vote.id, [voter.id for _, voter, _ in admitted]) != len(admitted):
+        msg = f"vote {vote.id}: the roll changed under the vote's lock"
+        raise RuntimeError(msg)  # cannot happen: every cast takes the vote's lock first
+    assert vote.head is not None  # noqa: S101 - set when the vote opened
+    assert vote.genesis is not None  # noqa: S101
+    head, position, public_key = bytes.fromhex(vote.head), vote.length, bytes(key.verify_key).hex()
+    entries: list[tuple[int, Ballot, str, int | None]] = []
+    for index, voter, ballot in admitted:
+        head, position = next_head(head, ballot), position + 1
+        roll_call = voter.id if vote.spec.mode is Mode.ROLL_CALL else None
+        entries.append((position, ballot, head.hex(), roll_call))
+        statement = HeadStatement(header.vote_id, vote.genesis, position, head.hex())
+        outcomes[index] = CastReceipt(
+            vote.id, ballot.receipt, statement, sign(key, statement), public_key
+        )
+    repo.append_many(vote.id, entries)
+
+
+def _admit(
+    vote: Vote,
+    header: VoteHeader,
+    standing: dict[int, bool],
+    voter: Person,
+    selection: list[int],
+    *,
+    now: datetime,
+) -> Ballot:
+    """`cast`'s checks, in its order, against the batch's view of the roll (updated here)."""
+    rules.check_cast(vote, now)
+    rules.check_selection_size(vote, selection)
+    ballot = Ballot(new_receipt(), tuple(selection))
+    check_ballot(header, ballot)
+    if voter.id not in standing:
+        raise Forbidden(N_("You are not on this vote's roll."))
+    if standing[voter.id]:
+        raise Conflict(N_("You have already voted in this vote."))
+    standing[voter.id] = True
+    return ballot
 
 
 def close_vote(db: Session, actor: Person, vote_id: int, now: datetime, key: SigningKey) -> Vote:

@@ -171,6 +171,56 @@ class VoteRepository:
         )
         self.db.flush()
 
+    def standings(self, vote_id: int, person_ids: Sequence[int]) -> dict[int, bool]:
+        """Whether each of these people has voted, for those on the roll (one query)."""
+        rows = self.db.execute(
+            select(RollRow.person_id, RollRow.voted).where(
+                RollRow.vote_id == vote_id, RollRow.person_id.in_(set(person_ids))
+            )
+        )
+        return {row[0]: bool(row[1]) for row in rows}
+
+    def mark_many_voted(self, vote_id: int, person_ids: Sequence[int]) -> int:
+        """Mark voters who have not voted yet (one statement); how many were marked."""
+        result = self.db.execute(
+            update(RollRow)
+            .where(
+                RollRow.vote_id == vote_id,
+                RollRow.person_id.in_(person_ids),
+                RollRow.voted.is_(False),
+            )
+            .values(voted=True),
+            execution_options={"synchronize_session": False},
+        )
+        return int(getattr(result, "rowcount", 0))
+
+    def append_many(
+        self, vote_id: int, entries: Sequence[tuple[int, Ballot, str, int | None]]
+    ) -> None:
+        """Append ballots ``(position, ballot, head after it, roll-call voter)`` in chain order
+        and move the chain head past the last one (one insert, one update)."""
+        self.db.execute(
+            insert(BallotRow),
+            [
+                {
+                    "vote_id": vote_id,
+                    "position": position,
+                    "receipt": ballot.receipt,
+                    "selection": list(ballot.selection),
+                    "head": head,
+                    "voter_id": voter_id,
+                }
+                for position, ballot, head, voter_id in entries
+            ],
+        )
+        last_position, _, last_head, _ = entries[-1]
+        self.db.execute(
+            update(VoteRow)
+            .where(VoteRow.id == vote_id)
+            .values(head=last_head, length=last_position, voters=VoteRow.voters + len(entries)),
+            execution_options={"synchronize_session": False},
+        )
+
     def ballots(self, vote_id: int) -> list[tuple[str, tuple[int, ...], str, int | None]]:
         """Every ballot in chain order: (receipt, selection, head after it, roll-call voter)."""
         rows = self.db.execute(
