@@ -311,6 +311,8 @@ def vote_view(db: Session, viewer: Person | None, vote_id: int) -> VoteView:
 
 def votes_of(db: Session, viewer: Person | None, assembly_id: int) -> list[Vote]:
     """The votes of an assembly that this viewer may see."""
+    if FederationRepository(db).assembly(assembly_id) is None:
+        raise NotFound(N_("That assembly does not exist."))
     mine = _membership(db, assembly_id, viewer) if viewer else None
     return [v for v in VoteRepository(db).of_assembly(assembly_id) if rules.can_see(v, mine)]
 

@@ -18,7 +18,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30}, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
-        event.listen(engine, "begin", _sqlite_begin_immediate)
+        event.listen(engine, "begin", _sqlite_begin)
         return engine
     if parsed.get_backend_name() == "postgresql" and parsed.drivername == "postgresql":
         url = str(parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False))
@@ -37,10 +37,22 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _sqlite_begin_immediate(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _sqlite_begin(connection: Any) -> None:
+    # Writers take the write lock up front; readers (see `make_sessionmaker(read_only=True)`)
+    # read a snapshot without blocking the writer or each other (WAL).
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
-def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    """Sessions that keep loaded values after commit (rows are mapped out right away)."""
+READ_ONLY = "asamblea_read_only"
+
+
+def make_sessionmaker(engine: Engine, *, read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit (rows are mapped out right away).
+
+    ``read_only`` sessions are for pages that only read: on SQLite they do not take the write
+    lock; on PostgreSQL the transaction is declared READ ONLY, so a bug cannot write through it.
+    """
+    if read_only:
+        engine = engine.execution_options(**{READ_ONLY: True, "postgresql_readonly": True})
     return sessionmaker(bind=engine, expire_on_commit=False)

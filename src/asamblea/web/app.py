@@ -55,6 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.web = WebState(
         settings=settings,
         sessions=sessions,
+        readers=make_sessionmaker(engine, read_only=True),
         signing_key=key,
         batcher=CastBatcher(sessions, key),
         signer=URLSafeSerializer(secret),

@@ -31,6 +31,7 @@ class WebState:
 
     settings: Settings
     sessions: sessionmaker[Session]
+    readers: sessionmaker[Session]
     signer: URLSafeSerializer
     policy: LoginPolicy
     signing_key: SigningKey
@@ -55,6 +56,12 @@ class Ctx:
     def transaction(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back if it raises."""
         with self.state.sessions.begin() as db:
+            yield db
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only transaction (pages that only show): never blocks the writers."""
+        with self.state.readers.begin() as db:
             yield db
 
     def address(self) -> str:
@@ -87,7 +94,7 @@ def load_context(request: Request) -> Ctx:
 def _identify(ctx: Ctx) -> None:
     request, state = ctx.request, ctx.state
     auth = request.headers.get("authorization", "")
-    with state.sessions.begin() as db:
+    with state.readers.begin() as db:
         if auth.lower().startswith("bearer "):
             ctx.person = accounts.token_person(db, auth[7:].strip())
             ctx.via_token = ctx.person is not None

@@ -24,7 +24,7 @@ router = APIRouter()
 @router.get("/federacion")
 def tree(ctx: CtxDep) -> Response:
     """The whole federation as a tree."""
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         roots = federation.federation_tree(db)
     return render(ctx, "tree.html", roots=roots)
 
@@ -68,7 +68,7 @@ async def create_assembly(ctx: CtxDep) -> Response:
 @router.get("/asambleas/{assembly_id}")
 def assembly_page(ctx: CtxDep, assembly_id: Id) -> Response:
     """An assembly: public description; members and requests for its active members."""
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         view = federation.assembly_view(db, ctx.person, assembly_id)
         assembly_votes = votes.votes_of(db, ctx.person, assembly_id)
     return render(ctx, "assembly.html", view=view, votes=assembly_votes)
@@ -136,7 +136,7 @@ async def _act_on_membership(
 def _assembly_form(
     ctx: CtxDep, values: dict[str, str], status: int = 200, error: str = ""
 ) -> Response:
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         parents = [a for a in federation.all_assemblies(db) if a.kind not in BASE_KINDS]
     return render(
         ctx,

@@ -27,7 +27,7 @@ def home(ctx: CtxDep) -> Response:
     """My assemblies, or a welcome for visitors."""
     mine = []
     if ctx.person is not None:
-        with ctx.transaction() as db:
+        with ctx.reading() as db:
             mine = federation.my_assemblies(db, ctx.person)
     return render(ctx, "home.html", mine=mine)
 

@@ -15,7 +15,7 @@ from asamblea.core.ledger import BallotKind, find_receipt, normalise_receipt
 from asamblea.core.votes import RULE_KINDS, THRESHOLDS, Mode, make_spec
 from asamblea.formats.board import dump_board
 from asamblea.i18n import translate_error
-from asamblea.services import accounts, votes
+from asamblea.services import accounts, federation, votes
 from asamblea.services.votes import VoteView
 from asamblea.store.types import utcnow
 from asamblea.web.context import Ctx, CtxDep, check_csrf
@@ -33,6 +33,8 @@ def new_vote_page(ctx: CtxDep, assembly_id: Id) -> Response:
     """The form to draft a vote (facilitators)."""
     if ctx.person is None:
         return redirect(ctx, f"/entrar?next=/asambleas/{assembly_id}/votaciones/nueva")
+    with ctx.reading() as db:
+        federation.assembly_view(db, ctx.person, assembly_id)  # NotFound for unknown assemblies
     now = utcnow().astimezone(LIMA).replace(second=0, microsecond=0, tzinfo=None)
     values = {
         "opens_at": now.isoformat(timespec="minutes"),
@@ -71,7 +73,7 @@ async def draft_vote(ctx: CtxDep, assembly_id: Id) -> Response:
 @router.get("/votaciones/{vote_id}")
 def vote_page(ctx: CtxDep, vote_id: Id) -> Response:
     """A vote: question, options, state; the ballot while open; results once published."""
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         view = votes.vote_view(db, ctx.person, vote_id)
     return render(
         ctx,
@@ -153,7 +155,7 @@ async def confirm_in_person(ctx: CtxDep, vote_id: Id) -> Response:
 @router.get("/votaciones/{vote_id}/tablero.json")
 def board_json(ctx: CtxDep, vote_id: Id) -> Response:
     """The public bulletin board, for anyone who can see the vote (no login for public votes)."""
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         board = votes.board(db, ctx.person, vote_id, ctx.state.signing_key)
     response = Response(
         dump_board(board),
@@ -168,7 +170,7 @@ def lookup_receipt(
     ctx: CtxDep, vote_id: Id, codigo: str = Query(default="", max_length=40)
 ) -> Response:
     """Find a receipt on the published board and show the choice it carries."""
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         board = votes.board(db, ctx.person, vote_id, ctx.state.signing_key)
     try:
         code = normalise_receipt(codigo)

@@ -91,7 +91,7 @@ def me(ctx: Ctx = ApiCtx) -> PersonOut:
 def my_memberships(ctx: Ctx = ApiCtx) -> list[MembershipOut]:
     """My assemblies and where I stand in each."""
     person = accounts.require(ctx.person)
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         return [_membership(m) for _, m in federation.my_assemblies(db, person)]
 
 
@@ -107,7 +107,7 @@ def change_password(body: PasswordIn, ctx: Ctx = ApiCtx) -> Response:
 @router.get("/assemblies", response_model=list[TreeOut])
 def tree(ctx: Ctx = ApiCtx) -> list[TreeOut]:
     """The federation as a forest of trees."""
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         return [_tree(node) for node in federation.federation_tree(db)]
 
 
@@ -132,7 +132,7 @@ def create(body: AssemblyIn, ctx: Ctx = ApiCtx) -> AssemblyOut:
 @router.get("/assemblies/{assembly_id}", response_model=AssemblyDetailOut)
 def detail(assembly_id: Id, ctx: Ctx = ApiCtx) -> AssemblyDetailOut:
     """One assembly; members and requests only if I am an active member."""
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         return _detail(federation.assembly_view(db, ctx.person, assembly_id))
 
 
@@ -140,7 +140,7 @@ def detail(assembly_id: Id, ctx: Ctx = ApiCtx) -> AssemblyDetailOut:
 def members(assembly_id: Id, ctx: Ctx = ApiCtx) -> list[MemberOut]:
     """The member list, for active members only."""
     person = accounts.require(ctx.person)
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         return [_member(m, name) for m, name in federation.members(db, person, assembly_id)]
 
 

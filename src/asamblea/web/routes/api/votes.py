@@ -35,7 +35,7 @@ ReceiptCode = Path(max_length=40)
 @router.get("/assemblies/{assembly_id}/votes", response_model=list[VoteOut])
 def list_votes(assembly_id: Id, ctx: Ctx = ApiCtx) -> list[VoteOut]:
     """The assembly's votes that I may see."""
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         return [
             _out(votes.vote_view(db, ctx.person, v.id))
             for v in votes.votes_of(db, ctx.person, assembly_id)
@@ -66,7 +66,7 @@ def draft(assembly_id: Id, body: VoteIn, ctx: Ctx = ApiCtx) -> VoteOut:
 @router.get("/votes/{vote_id}", response_model=VoteOut)
 def get_vote(vote_id: Id, ctx: Ctx = ApiCtx) -> VoteOut:
     """A vote; its result once published."""
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         return _out(votes.vote_view(db, ctx.person, vote_id))
 
 
@@ -107,7 +107,7 @@ def close(vote_id: Id, ctx: Ctx = ApiCtx) -> VoteOut:
 @router.get("/votes/{vote_id}/board", responses={200: {"content": {"application/json": {}}}})
 def board(vote_id: Id, ctx: Ctx = ApiCtx) -> Response:
     """The public bulletin board (schema asamblea-board/1)."""
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         published = votes.board(db, ctx.person, vote_id, ctx.state.signing_key)
     return finish(ctx, Response(dump_board(published), media_type="application/json"))
 
@@ -116,7 +116,7 @@ def board(vote_id: Id, ctx: Ctx = ApiCtx) -> Response:
 def lookup(vote_id: Id, code: str = ReceiptCode, ctx: Ctx = ApiCtx) -> ReceiptLookupOut:
     """Is this receipt on the board, and with which choice?"""
     receipt = normalise_receipt(code)
-    with ctx.transaction() as db:
+    with ctx.reading() as db:
         published = votes.board(db, ctx.person, vote_id, ctx.state.signing_key)
     index = find_receipt(published, receipt)
     if index is None:

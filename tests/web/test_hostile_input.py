@@ -1,0 +1,732 @@
+"""Bad input never gives a 500: every route of the app (enumerated from `app.routes`) gets
+malformed and hostile values, and answers 4xx with a message in the request's language, with
+nothing written to the database (row counts of every table, audit log included)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import Engine
+from starlette.routing import Mount
+
+from tests.web.conftest import (
+    PASSWORD,
+    Browser,
+    World,
+    app_routes,
+    assert_refused,
+    make_world,
+    row_counts,
+    unique,
+)
+
+HUGE = "x" * 10_240
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+SQLISH = "' OR '1'='1'; DROP TABLE person; --"
+NUL = "ab\x00cd"
+TEXTS = ["", HUGE, SCRIPT, SQLISH, NUL]
+BAD_NUMBERS = ["", "-1", "0", str(2**64), str(-(2**63) - 1), "abc", "1.5", "1e3", SCRIPT, "7\x00"]
+UNKNOWN = 2**31 - 1  # the largest id there can be; none exists
+BAD_PATH_IDS = [
+    "-1",
+    "0",
+    str(2**64),
+    str(2**62),
+    str(2**31),
+    str(2**63 + 1),
+    "abc",
+    "1.5",
+    "%00",
+    "1%20OR%201",
+]
+WRONG_STRINGS: list[Any] = [123, None, [], {"$ne": ""}, True, 1.5]
+WRONG_INTS: list[Any] = [[], {"$gt": 0}, "abc", 1.5, "1.5", 2**64, -(2**63) - 1]
+NUMERIC = frozenset({"parent_id", "vouches_needed", "quorum_percent", "delegate_ratio"})
+PASSWORDS = ["", HUGE, NUL, "corta", "         corta     "]  # HTML or SQL-ish: fine passphrases
+
+
+@dataclass
+class Case:
+    """One hostile request, who sends it, and what may change."""
+
+    label: str
+    method: str
+    path: str
+    actor: str | None = None  # a role of the World, or None for a visitor
+    data: dict[str, str] | None = None  # a form
+    body: Any = None  # JSON
+    content: bytes | None = None
+    content_type: str | None = None
+    csrf: str = "good"  # good | none | wrong
+    headers: dict[str, str] = field(default_factory=dict)
+    may_change: frozenset[str] = frozenset()
+    expect: int | None = None  # exact status; None: any 4xx
+    ok: bool = False  # True: a page without input that must still answer 200
+
+
+# ---------------------------------------------------------------- case builders
+
+
+def form_cases(
+    path: str,
+    actor: str | None,
+    valid: dict[str, str],
+    bad: dict[str, list[str]],
+    *,
+    may_change: frozenset[str] = frozenset(),
+    required: tuple[str, ...] | None = None,
+) -> list[Case]:
+    """CSRF cases, JSON instead of a form, then each field with each hostile value."""
+    cases = [
+        Case("no csrf", "POST", path, actor, data=valid, csrf="none", expect=403),
+        Case("wrong csrf", "POST", path, actor, data=valid, csrf="wrong", expect=403),
+        Case("json instead of form", "POST", path, actor, body=valid, expect=403),
+        Case(
+            "multipart file",
+            "POST",
+            path,
+            actor,
+            content=b"--b\r\nContent-Disposition: "
+            b'form-data; name="f"; filename="a.txt"\r\n\r\nhi\r\n--b--\r\n',
+            content_type="multipart/form-data; boundary=b",
+        ),
+    ]
+    for name, values in bad.items():
+        for value in values:
+            data = {**valid, name: value}
+            cases.append(
+                Case(
+                    f"{name}={value[:20]!r}", "POST", path, actor, data=data, may_change=may_change
+                )
+            )
+    for name in valid if required is None else required:
+        data = {k: v for k, v in valid.items() if k != name}
+        cases.append(Case(f"without {name}", "POST", path, actor, data=data, may_change=may_change))
+    return cases
+
+
+def id_cases(
+    template: str,
+    method: str,
+    actor: str | None,
+    refused: dict[str, int],
+    *,
+    form: bool,
+    real: int | None = None,
+) -> list[Case]:
+    """Hostile ids in the path, ids the actor may not use (another assembly's, unknown), and
+    CSRF cases against `real`, an id the actor could otherwise act on."""
+    cases = []
+    for raw in [*BAD_PATH_IDS, *(str(v) for v in refused.values())]:
+        path = template.format(id=raw)
+        if form:
+            cases.append(Case(f"id={raw}", method, path, actor, data={}))
+        else:
+            cases.append(Case(f"id={raw}", method, path, actor))
+    if form:
+        assert real is not None
+        target = template.format(id=real)
+        cases += [
+            Case("no csrf", method, target, actor, data={}, csrf="none", expect=403),
+            Case("wrong csrf", method, target, actor, data={}, csrf="wrong", expect=403),
+            Case("json instead of form", method, target, actor, body={}, expect=403),
+        ]
+    elif method != "GET":
+        assert real is not None
+        target = template.format(id=real)
+        cases += [
+            Case("cookie without X-CSRF-Token", method, target, actor, csrf="none", expect=403),
+            Case("wrong X-CSRF-Token", method, target, actor, csrf="wrong", expect=403),
+            Case("anonymous", method, target, None, expect=401),
+            Case(
+                "bogus bearer",
+                method,
+                target,
+                None,
+                headers={"authorization": "Bearer x"},
+                expect=401,
+            ),
+        ]
+    return cases
+
+
+def json_cases(
+    path: str,
+    actor: str | None,
+    valid: dict[str, Any],
+    bad: dict[str, list[Any]],
+    *,
+    may_change: frozenset[str] = frozenset(),
+    required: tuple[str, ...] | None = None,
+) -> list[Case]:
+    """Malformed bodies, wrong types and hostile values for each field of a JSON route."""
+    cases = [
+        Case(
+            "form instead of json", "POST", path, actor, data={k: str(v) for k, v in valid.items()}
+        ),
+        Case(
+            "malformed json",
+            "POST",
+            path,
+            actor,
+            content=b'{"a": ',
+            content_type="application/json",
+        ),
+        Case("json list", "POST", path, actor, body=[valid]),
+        Case("json string", "POST", path, actor, body="hola"),
+        Case("empty body", "POST", path, actor, content=b"", content_type="application/json"),
+        Case("unknown field", "POST", path, actor, body={**valid, "is_admin": True}),
+        Case("huge body", "POST", path, actor, body={**valid, "padding": HUGE * 20}),
+    ]
+    if actor is not None:
+        cases += [
+            Case(
+                "cookie without X-CSRF-Token",
+                "POST",
+                path,
+                actor,
+                body=valid,
+                csrf="none",
+                expect=403,
+            ),
+            Case("wrong X-CSRF-Token", "POST", path, actor, body=valid, csrf="wrong", expect=403),
+        ]
+    for name, values in bad.items():
+        numeric = name in NUMERIC
+        for value in [*values, *(WRONG_INTS if numeric else WRONG_STRINGS)]:
+            if value is None and name in {"parent_id", "locale"}:
+                continue  # null is the valid "none" for these
+            cases.append(
+                Case(
+                    f"{name}={str(value)[:20]!r}",
+                    "POST",
+                    path,
+                    actor,
+                    body={**valid, name: value},
+                    may_change=may_change,
+                )
+            )
+    for name in valid if required is None else required:
+        cases.append(
+            Case(
+                f"without {name}",
+                "POST",
+                path,
+                actor,
+                body={k: v for k, v in valid.items() if k != name},
+                may_change=may_change,
+            )
+        )
+    return cases
+
+
+def get_cases(path: str, *, query: str = "") -> list[Case]:
+    """A page without input: hostile cookies and headers must not break it."""
+    target = path + query
+    return [
+        Case(
+            "forged session cookie",
+            "GET",
+            target,
+            None,
+            ok=True,
+            headers={"cookie": "asamblea_sesion=abc.def; asamblea_csrf=" + "x" * 600},
+        ),
+        Case(
+            "garbage accept-language",
+            "GET",
+            target,
+            None,
+            ok=True,
+            headers={"accept-language": "*;q=abc, " + "zz-" * 500},
+        ),
+        Case(
+            "bogus bearer",
+            "GET",
+            target,
+            None,
+            ok=True,
+            headers={"authorization": "Bearer " + SQLISH},
+        ),
+    ]
+
+
+ASSEMBLY_FORM = {
+    "name": "Asamblea nueva",
+    "kind": "union",
+    "parent_id": "",
+    "description": "",
+    "vouches_needed": "2",
+    "quorum_percent": "50",
+    "delegate_ratio": "50",
+}
+ASSEMBLY_JSON: dict[str, Any] = {"name": "Asamblea nueva", "kind": "union", "parent_id": None}
+KINDS = ["", SCRIPT, SQLISH, "UNION", "1", "union\x00"]
+LOGIN_ATTEMPTS = frozenset({"login_attempt"})
+#: (method, route, whether it reads a JSON body) of the votes' routes.
+VOTE_ROUTES = (
+    ("GET", "/asambleas/{assembly_id}/votaciones/nueva", False),
+    ("POST", "/asambleas/{assembly_id}/votaciones", False),
+    ("GET", "/votaciones/{vote_id}", False),
+    ("POST", "/votaciones/{vote_id}/abrir", False),
+    ("POST", "/votaciones/{vote_id}/votar", False),
+    ("GET", "/votaciones/{vote_id}/votar", False),
+    ("POST", "/votaciones/{vote_id}/cerrar", False),
+    ("POST", "/votaciones/{vote_id}/conteo", False),
+    ("POST", "/votaciones/{vote_id}/conteo/confirmar", False),
+    ("GET", "/votaciones/{vote_id}/tablero.json", False),
+    ("GET", "/api/v1/assemblies/{assembly_id}/votes", False),
+    ("POST", "/api/v1/assemblies/{assembly_id}/votes", True),
+    ("GET", "/api/v1/votes/{vote_id}", False),
+    ("POST", "/api/v1/votes/{vote_id}/open", False),
+    ("POST", "/api/v1/votes/{vote_id}/ballots", True),
+    ("POST", "/api/v1/votes/{vote_id}/close", False),
+    ("GET", "/api/v1/votes/{vote_id}/board", False),
+    ("POST", "/api/v1/votes/{vote_id}/in-person", True),
+    ("POST", "/api/v1/votes/{vote_id}/in-person/confirm", False),
+)
+MEMBERSHIP_ACTIONS = ("aval", "suspender", "reactivar", "facilitar")
+API_MEMBERSHIP_ACTIONS = ("vouch", "suspend", "reinstate", "facilitator")
+
+
+def _assembly_cases(w: World, path: str, *, api: bool) -> list[Case]:
+    bad: dict[str, list[Any]] = {
+        "name": ["", "   ", "x" * 121, NUL],
+        "kind": KINDS,
+        "parent_id": [*BAD_NUMBERS[1:], str(UNKNOWN), str(w.other)],
+        "description": ["x" * 4001, NUL],
+        "vouches_needed": [*BAD_NUMBERS, "21"],
+        "quorum_percent": [*BAD_NUMBERS, "101"],
+        "delegate_ratio": [*BAD_NUMBERS, "100001"],
+    }
+    if api:
+        cases = json_cases(path, "member", ASSEMBLY_JSON, bad, required=("name", "kind"))
+        cases.append(
+            Case(
+                "district in a region I do not facilitate",
+                "POST",
+                path,
+                "member",
+                body={"name": "D", "kind": "district", "parent_id": w.region},
+                expect=403,
+            )
+        )
+        cases.append(Case("anonymous", "POST", path, None, body=ASSEMBLY_JSON, expect=401))
+        return cases
+    cases = form_cases(path, "member", ASSEMBLY_FORM, bad, required=("name", "kind"))
+    cases.append(
+        Case(
+            "district in a region I do not facilitate",
+            "POST",
+            path,
+            "member",
+            data={**ASSEMBLY_FORM, "kind": "district", "parent_id": str(w.region)},
+            expect=403,
+        )
+    )
+    cases.append(Case("anonymous", "POST", path, None, data=ASSEMBLY_FORM, expect=401))
+    return cases
+
+
+def routes_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
+    """For every route: its hostile cases. A new route without an entry fails the suite."""
+    cred = {"username": "alguien", "password": PASSWORD}
+    text_bad = {"username": [*TEXTS, "ab", "a b"], "password": PASSWORDS}
+    login_bad = {"username": TEXTS, "password": [*TEXTS, "mala clave"]}
+    password_bad = {"current_password": [*TEXTS, "no es la clave"], "new_password": PASSWORDS}
+    table: dict[tuple[str, str], Callable[[World], list[Case]]] = {
+        ("GET", "/"): lambda w: get_cases("/"),
+        ("GET", "/registro"): lambda w: get_cases("/registro"),
+        ("GET", "/entrar"): lambda w: [
+            *get_cases("/entrar", query="?next=//evil.example/%0d%0a"),
+            Case("next too long", "GET", "/entrar?next=" + HUGE, None, ok=True),
+        ],
+        ("GET", "/cuenta"): lambda w: [
+            Case("visitor", "GET", "/cuenta", None, expect=303),
+            Case(
+                "forged cookie",
+                "GET",
+                "/cuenta",
+                None,
+                expect=303,
+                headers={"cookie": "asamblea_sesion=" + SQLISH.replace(";", "")},
+            ),
+        ],
+        ("GET", "/acerca"): lambda w: get_cases("/acerca"),
+        ("GET", "/fuente.zip"): lambda w: get_cases("/fuente.zip"),
+        ("GET", "/salud"): lambda w: get_cases("/salud"),
+        ("GET", "/federacion"): lambda w: get_cases("/federacion"),
+        ("GET", "/api/v1/openapi.json"): lambda w: get_cases("/api/v1/openapi.json"),
+        ("GET", "/asambleas/nueva"): lambda w: [
+            Case(f"parent={v[:12]!r}", "GET", f"/asambleas/nueva?parent={v}", "member")
+            for v in ["abc", "1.5", SCRIPT, "1%00", "[]"]
+        ],
+        ("GET", "/asambleas/{assembly_id}"): lambda w: id_cases(
+            "/asambleas/{id}", "GET", "member", {"unknown": UNKNOWN}, form=False
+        ),
+        ("POST", "/registro"): lambda w: form_cases(
+            "/registro", None, {"username": unique("nuevo"), "password": PASSWORD}, text_bad
+        ),
+        ("POST", "/entrar"): lambda w: form_cases(
+            "/entrar",
+            None,
+            {**cred, "username": w.names["member"], "password": "mala clave"},
+            login_bad,
+            may_change=LOGIN_ATTEMPTS,
+        ),
+        ("POST", "/salir"): lambda w: [
+            c for c in form_cases("/salir", "member", {}, {}) if c.label != "multipart file"
+        ],
+        ("POST", "/cuenta/clave"): lambda w: [
+            *form_cases(
+                "/cuenta/clave",
+                "member",
+                {"current_password": PASSWORD, "new_password": "otra frase secreta"},
+                password_bad,
+            ),
+            Case(
+                "anonymous",
+                "POST",
+                "/cuenta/clave",
+                None,
+                data={"current_password": PASSWORD, "new_password": "otra frase secreta"},
+                expect=401,
+            ),
+        ],
+        ("POST", "/idioma"): lambda w: form_cases(
+            "/idioma",
+            "member",
+            {"lang": "en", "next": "/"},
+            {"lang": [*TEXTS, "xx", "qu", "es-PE"], "next": [HUGE]},
+            required=("lang",),
+        ),
+        ("POST", "/asambleas"): lambda w: _assembly_cases(w, "/asambleas", api=False),
+        ("POST", "/asambleas/{assembly_id}/unirse"): lambda w: id_cases(
+            "/asambleas/{id}/unirse",
+            "POST",
+            "loner",
+            {"region": w.region, "unknown": UNKNOWN},
+            form=True,
+            real=w.union,
+        ),
+        ("POST", "/asambleas/{assembly_id}/salir"): lambda w: id_cases(
+            "/asambleas/{id}/salir",
+            "POST",
+            "loner",
+            {"union": w.union, "other": w.other},
+            form=True,
+            real=w.union,
+        ),
+        ("POST", "/api/v1/accounts"): lambda w: json_cases(
+            "/api/v1/accounts",
+            None,
+            {"username": unique("api"), "password": PASSWORD},
+            {**text_bad, "locale": [HUGE, NUL]},
+            required=("username", "password"),
+        ),
+        ("POST", "/api/v1/tokens"): lambda w: json_cases(
+            "/api/v1/tokens",
+            None,
+            {"username": w.names["member"], "password": "mala clave"},
+            login_bad,
+            may_change=LOGIN_ATTEMPTS,
+        ),
+        ("DELETE", "/api/v1/tokens/current"): lambda w: [
+            Case("anonymous", "DELETE", "/api/v1/tokens/current", None, expect=401),
+            Case(
+                "bogus bearer",
+                "DELETE",
+                "/api/v1/tokens/current",
+                None,
+                expect=401,
+                headers={"authorization": "Bearer " + HUGE},
+            ),
+            Case(
+                "cookie without X-CSRF-Token",
+                "DELETE",
+                "/api/v1/tokens/current",
+                "member",
+                csrf="none",
+                expect=403,
+            ),
+        ],
+        ("GET", "/api/v1/me"): lambda w: _auth_get_cases("/api/v1/me"),
+        ("GET", "/api/v1/me/memberships"): lambda w: _auth_get_cases("/api/v1/me/memberships"),
+        ("POST", "/api/v1/me/password"): lambda w: [
+            *json_cases(
+                "/api/v1/me/password",
+                "member",
+                {"current_password": PASSWORD, "new_password": "otra frase secreta"},
+                password_bad,
+            ),
+            Case(
+                "anonymous",
+                "POST",
+                "/api/v1/me/password",
+                None,
+                expect=401,
+                body={"current_password": PASSWORD, "new_password": "otra frase secreta"},
+            ),
+        ],
+        ("GET", "/api/v1/assemblies"): lambda w: get_cases("/api/v1/assemblies"),
+        ("POST", "/api/v1/assemblies"): lambda w: _assembly_cases(
+            w, "/api/v1/assemblies", api=True
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}"): lambda w: id_cases(
+            "/api/v1/assemblies/{id}", "GET", "member", {"unknown": UNKNOWN}, form=False
+        ),
+        ("GET", "/api/v1/assemblies/{assembly_id}/members"): lambda w: [
+            *id_cases(
+                "/api/v1/assemblies/{id}/members",
+                "GET",
+                "member",
+                {"other": w.other, "unknown": UNKNOWN},
+                form=False,
+            ),
+            Case("anonymous", "GET", f"/api/v1/assemblies/{w.union}/members", None, expect=401),
+        ],
+        ("POST", "/api/v1/assemblies/{assembly_id}/join"): lambda w: id_cases(
+            "/api/v1/assemblies/{id}/join",
+            "POST",
+            "loner",
+            {"region": w.region, "unknown": UNKNOWN},
+            form=False,
+            real=w.union,
+        ),
+        ("POST", "/api/v1/assemblies/{assembly_id}/leave"): lambda w: id_cases(
+            "/api/v1/assemblies/{id}/leave",
+            "POST",
+            "loner",
+            {"union": w.union, "other": w.other},
+            form=False,
+            real=w.union,
+        ),
+    }
+    for method, template, body in VOTE_ROUTES:
+        table[(method, template)] = lambda w, m=method, t=template, b=body: vote_cases(
+            t, m, w, body=b
+        )
+    table[("GET", "/api/v1/votes/{vote_id}/receipts/{code}")] = lambda w: [
+        Case(f"code={code[:12]!r}", "GET", f"/api/v1/votes/{vote}/receipts/{code}", "member")
+        for vote in ("-1", str(2**64), str(UNKNOWN))
+        for code in ("%3Cscript%3E", "x" * 300, "%00", "..%2F..%2Fetc", "' OR 1=1")
+    ]
+    table[("GET", "/votaciones/{vote_id}/recibo")] = lambda w: [
+        Case(f"codigo={code[:12]!r}", "GET", f"/votaciones/{vote}/recibo?codigo={code}", None)
+        for vote in ("-1", str(2**64), str(UNKNOWN))
+        for code in ("%3Cscript%3E", "x" * 300, "%00", "' OR 1=1")
+    ]
+    for action in MEMBERSHIP_ACTIONS:
+        table[("POST", f"/membresias/{{membership_id}}/{action}")] = lambda w, a=action: id_cases(
+            f"/membresias/{{id}}/{a}",
+            "POST",
+            "facilitator",
+            _own_and_foreign(w),
+            form=True,
+            real=w.ms["target_active"],
+        )
+    for action in API_MEMBERSHIP_ACTIONS:
+        table[("POST", f"/api/v1/memberships/{{membership_id}}/{action}")] = lambda w, a=action: (
+            id_cases(
+                f"/api/v1/memberships/{{id}}/{a}",
+                "POST",
+                "facilitator",
+                _own_and_foreign(w),
+                form=False,
+                real=w.ms["target_active"],
+            )
+        )
+    return table
+
+
+def vote_cases(template: str, method: str, w: World, *, body: bool = False) -> list[Case]:
+    """The votes' routes (their own module tests what their fields mean): hostile and unknown
+    ids, another assembly's id, CSRF, and malformed bodies where a body is expected."""
+    on_assembly = "{assembly_id}" in template
+    path = template.replace("{assembly_id}", "{id}").replace("{vote_id}", "{id}")
+    refused = {
+        "unknown": UNKNOWN,
+        **({"other": w.other} if on_assembly and method != "GET" else {}),
+    }
+    real = w.union if on_assembly else UNKNOWN
+    page = not path.startswith("/api/")
+    if template == "/votaciones/{vote_id}/votar" and method == "GET":  # reload after voting
+        return [
+            *id_cases(path, method, "member", {}, form=False),
+            Case(
+                "unknown: back to the vote page",
+                method,
+                path.format(id=UNKNOWN),
+                "member",
+                expect=303,
+            ),
+        ]
+    cases = id_cases(
+        path,
+        method,
+        "member",
+        refused,
+        form=page and method != "GET",
+        real=None if method == "GET" else real,
+    )
+    if body:  # the body is read before the login is checked: any 4xx will do
+        cases = [replace(c, expect=None) if c.actor is None else c for c in cases]
+        target = path.format(id=real)
+        cases += [
+            Case(
+                "malformed json",
+                method,
+                target,
+                "member",
+                content=b'{"a": ',
+                content_type="application/json",
+            ),
+            Case("form instead of json", method, target, "member", data={"a": SCRIPT}),
+            Case("json list", method, target, "member", body=[SQLISH]),
+            Case("huge body", method, target, "member", body={"padding": HUGE * 20}),
+        ]
+    return cases
+
+
+def _own_and_foreign(w: World) -> dict[str, int]:
+    """A membership of the actor's own assembly in a state where the action is refused (the
+    facilitator themself: cannot vouch for, suspend, reinstate or promote themself), then
+    memberships of another assembly and one that does not exist."""
+    return {
+        "self": w.ms["facilitator"],
+        "other": w.ms["other_pending"],
+        "outsider": w.ms["outsider"],
+        "unknown": UNKNOWN,
+    }
+
+
+def _auth_get_cases(path: str) -> list[Case]:
+    return [
+        Case("anonymous", "GET", path, None, expect=401),
+        Case(
+            "bogus bearer",
+            "GET",
+            path,
+            None,
+            expect=401,
+            headers={"authorization": "Bearer " + SQLISH},
+        ),
+        Case(
+            "huge bearer",
+            "GET",
+            path,
+            None,
+            expect=401,
+            headers={"authorization": "Bearer " + HUGE},
+        ),
+        Case(
+            "forged session",
+            "GET",
+            path,
+            None,
+            expect=401,
+            headers={"cookie": "asamblea_sesion=eyJhIjoxfQ.forged"},
+        ),
+    ]
+
+
+TABLE = routes_table()
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def test_every_route_has_hostile_cases(app: FastAPI) -> None:
+    """A new route without hostile cases makes this fail: add it to `routes_table`."""
+    assert app_routes(app) == set(TABLE)
+    assert {m.path for m in app.routes if isinstance(m, Mount)} == {"/static"}
+
+
+class Sender:
+    """Sends cases as the right actor, each in the language it is due."""
+
+    def __init__(self, app: FastAPI, world: World) -> None:
+        self.app, self.world = app, world
+        self.browsers: dict[str | None, Browser] = {}
+        self.tokens: dict[str | None, str] = {}
+
+    def browser(self, actor: str | None) -> Browser:
+        if actor not in self.browsers:
+            b = Browser(self.app)
+            if actor is not None:
+                b.logged_in_as(self.world.names[actor])
+            self.tokens[actor] = b.csrf()
+            self.browsers[actor] = b
+        return self.browsers[actor]
+
+    def send(self, case: Case, lang: str) -> Any:
+        b = self.browser(case.actor)
+        token = {"good": self.tokens[case.actor], "wrong": "x" * 43, "none": None}[case.csrf]
+        headers = {"accept-language": lang, **case.headers}
+        kwargs: dict[str, Any] = {}
+        if case.path.startswith("/api/"):
+            if token and case.actor is not None:
+                headers["x-csrf-token"] = token
+        elif case.data is not None:
+            kwargs["data"] = {**case.data, **({"csrf_token": token} if token else {})}
+        if case.body is not None:
+            body = case.body
+            if isinstance(body, dict) and not case.path.startswith("/api/") and token:
+                body = {**body, "csrf_token": token}
+            kwargs["content"] = json.dumps(body).encode()
+            headers["content-type"] = "application/json"
+        if case.content is not None:
+            kwargs["content"] = case.content
+            headers["content-type"] = case.content_type or "application/octet-stream"
+        if "cookie" in case.headers:
+            fresh = Browser(self.app)
+            return fresh.client.request(case.method, case.path, headers=headers, **kwargs)
+        return b.client.request(case.method, case.path, headers=headers, **kwargs)
+
+
+@pytest.fixture(scope="module")
+def sender(app: FastAPI) -> Sender:
+    """One federation and one logged-in browser per actor for the whole module: every case
+    is refused, so none of them changes what the next one sees."""
+    return Sender(app, make_world(app))
+
+
+@pytest.mark.parametrize("route", sorted(TABLE), ids=lambda r: f"{r[0]} {r[1]}")
+def test_hostile_input_is_refused_in_the_requests_language(
+    route: tuple[str, str], sender: Sender, engine: Engine
+) -> None:
+    world = sender.world
+    cases = TABLE[route](world)
+    path = route[1]
+    wrong_method = path.replace("{assembly_id}", str(world.union)).replace(
+        "{membership_id}", str(world.ms["target_active"])
+    )
+    cases.append(Case("wrong method", "PATCH", wrong_method, None, expect=405))
+    assert len(cases) >= 3
+    for actor in {c.actor for c in cases}:
+        sender.browser(actor)  # log in before counting rows (logging in writes a session)
+    failures = []
+    before = row_counts(engine)
+    for number, case in enumerate(cases):
+        lang = ("es", "en")[number % 2]
+        response = sender.send(case, lang)
+        after = row_counts(engine)
+        changed = {t for t in before if before[t] != after[t]} - case.may_change
+        before = after
+        try:
+            assert response.status_code != 500
+            if case.ok:
+                assert response.status_code == 200, response.status_code
+            elif case.expect in {303}:
+                assert response.status_code == case.expect
+            else:
+                assert_refused(response, lang, case.expect)
+            assert not changed, f"rows written: {changed}"
+        except AssertionError as error:
+            failures.append(f"{case.label} [{case.method} {case.path[:60]}] ({lang}): {error}")
+    assert not failures, "\n".join(failures)
