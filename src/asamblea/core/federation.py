@@ -74,6 +74,7 @@ class Role(StrEnum):
 
     MEMBER = "member"
     FACILITATOR = "facilitator"
+    DELEGATE = "delegate"  # sits in a parent assembly for a child (see core.delegation)
 
 
 #: The transitions a membership may make; anything else is refused.
@@ -197,9 +198,7 @@ def vouches_required(rules: AssemblyRules, active_members: int) -> int:
     return max(1, min(rules.vouches_needed, active_members))
 
 
-def check_vouch(
-    target: Membership, voucher: Membership | None, vouchers: Collection[int]
-) -> None:
+def check_vouch(target: Membership, voucher: Membership | None, vouchers: Collection[int]) -> None:
     """Only another active member of the same assembly vouches, once, for a pending member."""
     if voucher is None or voucher.assembly_id != target.assembly_id or not voucher.is_active:
         raise Forbidden(N_("Only active members of this assembly can vouch."))
@@ -246,9 +245,7 @@ def check_leave(member: Membership, facilitators: int, active_members: int) -> N
     """Anyone may leave, except the last facilitator of an assembly that still has members."""
     check_transition(member.state, MembershipState.LEFT)
     if member.is_facilitator and facilitators <= 1 and active_members > 1:
-        raise Conflict(
-            N_("Name another facilitator before leaving: you are the last one.")
-        )
+        raise Conflict(N_("Name another facilitator before leaving: you are the last one."))
 
 
 def delegate_seats(active_members: int, rules: AssemblyRules) -> int:

@@ -42,7 +42,16 @@ def test_schulze_wikipedia_example() -> None:
     d = outcome.details["pairwise"]
     assert (d[0][1], d[1][0]) == (20, 25)  # d[A,B] = 20, d[B,A] = 25 in the article
     paths = outcome.details["strongest_paths"]
-    assert paths[4][0] == 5  # p[E,A] with margins: the path E-D-A... strongest is 5 (25-20)
+    assert paths[4][0] == 5  # margins: E→B (27−18 = 9) then B→A (25−20 = 5): min 5; direct E→A is 1
+
+
+def test_schulze_wikipedia_example_with_winning_votes() -> None:
+    """The article counts winning votes; its table of strongest paths has p[E,A] = 25 (E→B 27,
+    B→A 25) and p[A,E] = 24; the order is the same."""
+    outcome = count("schulze", from_strings("ABCDE", WIKIPEDIA), strength="winning_votes")
+    assert outcome.ranking == (("E",), ("A",), ("C",), ("B",), ("D",))
+    paths = outcome.details["strongest_paths"]
+    assert (paths[4][0], paths[0][4]) == (25, 24)
 
 
 @pytest.mark.parametrize("rule", ["schulze", "ranked_pairs"])
@@ -54,10 +63,9 @@ def test_tennessee(rule: str) -> None:
 
 
 def test_ranked_pairs_locks_largest_margins_first() -> None:
-    """A>B by 7, B>C by 5, C>A by 3 (a cycle): C>A is skipped, the order is A > B > C."""
+    """6 ABC, 5 BCA, 2 CAB. Margins: B>C 11−2 = 9, A>B 8−5 = 3, C>A 7−6 = 1 (a cycle). B>C and
+    A>B are locked; C>A would close the cycle and is skipped: the order is A > B > C."""
     p = from_strings("ABC", [("ABC", 6), ("BCA", 5), ("CAB", 2)])
-    # margins: A-B: 6+2-5 = 3? Worked out: A>B by voters ABC(6)+CAB(2) = 8 vs 5 → 3;
-    # B>C by ABC(6)+BCA(5) = 11 vs 2 → 9; C>A by BCA(5)+CAB(2) = 7 vs 6 → 1.
     outcome = count("ranked_pairs", p)
     assert outcome.details["locked"] == [["B", "C"], ["A", "B"]]
     assert outcome.ranking == (("A",), ("B",), ("C",))

@@ -190,3 +190,34 @@ def test_rank_groups_round_trip() -> None:
         ABC, [g for g, _ in p.rank_groups()], weights=[c for _, c in p.rank_groups()]
     )
     assert rows_of(again) == rows_of(p)
+
+
+def test_zero_weights_leave_no_rows() -> None:
+    p = Profile.from_indices(ABC, np.array([[0, 1, 2], [2, 1, 0]]), weights=np.array([0, 4]))
+    assert rows_of(p) == {(2, 1, 0): 4}
+
+
+def test_building_a_profile_leaves_the_callers_arrays_writable() -> None:
+    ranks = np.array([[0, 1, 255]], dtype=np.uint8)
+    counts = np.array([2], dtype=np.int64)
+    p = Profile(ABC, ranks, counts)
+    ranks[0, 0] = 1  # the caller's array is still theirs
+    assert not p.ranks.flags.writeable
+    assert Profile.from_rankings(ABC, [[2, 0], [2, 0]]).counts.tolist() == [2]
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_rows_too_wide_for_one_key_take_the_general_path(weighted: bool) -> None:
+    """30 candidates × 15 positions do not fit in 63 bits: np.unique(axis=0) groups them."""
+    rng = np.random.default_rng(11)
+    raw = rng.integers(-1, 30, size=(400, 15))
+    raw = np.concatenate([raw, raw[:100]])  # some repeated ballots
+    weights = rng.integers(1, 5, size=raw.shape[0]) if weighted else None
+    names = tuple(f"c{i}" for i in range(30))
+    fast = Profile.from_indices(names, raw, weights=weights)
+    groups = [tuple((c,) if c >= 0 else () for c in row) for row in raw.tolist()]
+    slow = Profile.from_ballots(
+        names, groups, weights=None if weights is None else weights.tolist()
+    )
+    assert rows_of(fast) == rows_of(slow)
+    assert fast.blank == slow.blank

@@ -28,7 +28,8 @@ def test_every_rule_counts_and_serialises(info) -> None:
     assert isinstance(outcome, Outcome)
     assert len(outcome.winners) == 1
     assert Outcome.from_json(outcome.to_json()).to_json() == outcome.to_json()
-    assert info.es and info.en
+    assert info.es
+    assert info.en
 
 
 @pytest.mark.parametrize("info", rules(), ids=lambda info: info.name)

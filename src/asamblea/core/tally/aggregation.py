@@ -3,8 +3,9 @@
 Two inputs are accepted (see `Profile.from_indices` and `Profile.from_ballots`):
 
 * an (n, max_len) integer array of candidate indices, preference order left to right, `-1` for an
-  empty position (the fast path: every row is packed to one integer key and grouped with
-  `np.unique`, then only the *distinct* rows are validated, vectorised);
+  empty position (the fast path: every row is packed to one int64 key, the keys are sorted in
+  place and counted, then only the *distinct* rows are validated, vectorised; rows too wide for
+  one key fall back to `np.unique(axis=0)`);
 * a sequence of ballots written as rank groups (tuples of candidate indices; a group of several
   candidates is an equal preference, an empty group a skipped rank), each with a weight.
 
@@ -77,12 +78,13 @@ def _pack_keys(rows: NDArray[np.integer], bits: int, shift: int) -> IntArray:
 
 
 def _unpack_keys(keys: IntArray, bits: int, width: int, shift: int) -> NDArray[np.int16]:
-    """Inverse of `_pack_keys`."""
-    rows = np.empty((keys.shape[0], width), dtype=np.int16)
+    """Inverse of `_pack_keys`. The rows come back as the transpose of a column-major array, so
+    that column operations (``rows[:, j]``, ``rows.T``) run on contiguous memory."""
+    columns = np.empty((width, keys.shape[0]), dtype=np.int16)
     mask = (1 << bits) - 1
     for j in range(width):
-        rows[:, j] = ((keys >> (bits * (width - 1 - j))) & mask).astype(np.int16) - shift
-    return rows
+        columns[j] = ((keys >> (bits * (width - 1 - j))) & mask).astype(np.int16) - shift
+    return columns.T
 
 
 def group_rows(
@@ -95,7 +97,7 @@ def group_rows(
     if bits * width <= 63:
         keys = _pack_keys(rows, bits, shift)
         if weights is None:
-            ukeys, counts = np.unique(keys, return_counts=True)
+            ukeys, counts = _unique_counts(keys)
         else:
             ukeys, inverse = np.unique(keys, return_inverse=True)
             counts = _weighted_bincount(inverse, weights, ukeys.shape[0])
@@ -108,6 +110,20 @@ def group_rows(
     else:
         counts = _weighted_bincount(inverse, weights, urows.shape[0])
     return urows, counts
+
+
+def _unique_counts(keys: IntArray) -> tuple[IntArray, IntArray]:
+    """`np.unique(keys, return_counts=True)` without its copies: `keys` (ours, freshly packed)
+    is sorted in place, which matters at tens of millions of ballots."""
+    keys.sort()
+    if keys.shape[0] == 0:
+        return keys, np.zeros(0, dtype=np.int64)
+    starts_flag = np.empty(keys.shape[0], dtype=bool)
+    starts_flag[0] = True
+    np.not_equal(keys[1:], keys[:-1], out=starts_flag[1:])
+    starts = np.flatnonzero(starts_flag)
+    counts = np.diff(np.append(starts, keys.shape[0])).astype(np.int64)
+    return keys[starts], counts
 
 
 def sum_by(labels: NDArray[np.integer], weights: IntArray, size: int) -> IntArray:
@@ -147,6 +163,8 @@ def from_index_rows(
         total = rows.shape[0] if w is None else int(w.sum())
         return Built(np.empty((0, n_candidates), np.uint8), np.empty(0, np.int64), blank=total)
     distinct, counts = group_rows(rows, w, shift=1, top=n_candidates)
+    if w is not None and not counts.all():  # ballots of weight 0 are not ballots
+        distinct, counts = distinct[counts > 0], counts[counts > 0]
     return _normalise_index_rows(distinct, counts, n_candidates, skipped, duplicate)
 
 
@@ -160,11 +178,12 @@ def _normalise_index_rows(
     """Turn distinct position rows into dense rank rows. Rows without skipped ranks or repeated
     candidates (nearly all of them) take a vectorised fast path; the others go through
     `_normalise_irregular`, then everything is regrouped."""
-    valid = idx >= 0
-    n_valid = valid.sum(axis=1)
-    gap_rows = (~valid[:, :-1] & valid[:, 1:]).any(axis=1)
-    ranks = _scatter_positions(idx, n_candidates)
-    dup_rows = (ranks != UNRANKED).sum(axis=1) < n_valid
+    columns = idx.T  # (positions, rows): contiguous when the rows come from packed keys
+    valid = columns >= 0
+    n_valid = valid.sum(axis=0)
+    gap_rows = (~valid[:-1] & valid[1:]).any(axis=0)
+    ranks = _scatter_positions(columns, n_candidates)
+    dup_rows = _repeats(columns, valid, n_valid, ranks)
     irregular = gap_rows | dup_rows
     blank = n_valid == 0
     built = Built(ranks, counts, blank=int(counts[blank].sum()))
@@ -181,16 +200,33 @@ def _normalise_index_rows(
     return built
 
 
-def _scatter_positions(idx: NDArray[np.int16], n_candidates: int) -> RankArray:
-    """ranks[b, idx[b, j]] = j for marked positions; the first mark of a candidate wins."""
-    n_rows = idx.shape[0]
+def _scatter_positions(columns: NDArray[np.int16], n_candidates: int) -> RankArray:
+    """ranks[b, columns[j, b]] = j for marked positions; the first mark of a candidate wins."""
+    n_rows = columns.shape[1]
     wide = np.full((n_rows, n_candidates + 1), UNRANKED, dtype=np.uint8)
     flat = wide.reshape(-1)
     base = np.arange(n_rows, dtype=np.int64) * (n_candidates + 1)
-    for j in range(idx.shape[1] - 1, -1, -1):
-        column = np.where(idx[:, j] >= 0, idx[:, j], n_candidates)
-        flat[base + column] = j
+    for j in range(columns.shape[0] - 1, -1, -1):
+        flat[base + np.where(columns[j] >= 0, columns[j], n_candidates)] = j
     return np.ascontiguousarray(wide[:, :n_candidates])
+
+
+def _repeats(
+    columns: NDArray[np.int16],
+    valid: NDArray[np.bool_],
+    n_valid: NDArray[np.intp],
+    ranks: RankArray,
+) -> NDArray[np.bool_]:
+    """Rows that mark some candidate twice: fewer distinct candidates than marks. Up to 63
+    candidates the distinct ones are counted as bits of a uint64 (bit 63 collects empties)."""
+    if ranks.shape[1] <= 63:
+        seen = np.zeros(columns.shape[1], dtype=np.uint64)
+        for j in range(columns.shape[0]):
+            bit = np.where(valid[j], columns[j], 63).astype(np.uint64)
+            seen |= np.left_shift(np.uint64(1), bit)
+        seen &= np.uint64((1 << 63) - 1)
+        return np.asarray(np.bitwise_count(seen) < n_valid)
+    return np.asarray((ranks != UNRANKED).sum(axis=1) < n_valid)
 
 
 def _later_marked(valid: NDArray[np.bool_]) -> NDArray[np.bool_]:

@@ -24,6 +24,8 @@ Conservation: in every round, sum of tallies + exhausted = valid ballots.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -61,6 +63,63 @@ def lowest_by_history(
     return names.index(chosen), TieBreak("eliminate", among, chosen, "lot", round_no)
 
 
+@dataclass
+class _Runoff:
+    """The state of an IRV count on distinct ballots (no equal ranks left)."""
+
+    profile: Profile
+    continuing: NDArray[np.bool_]
+    top: IntArray
+    tallies: IntArray
+
+    @classmethod
+    def start(cls, profile: Profile) -> _Runoff:
+        continuing = np.ones(profile.n_candidates, dtype=bool)
+        top = _tops(profile.ranks, continuing)
+        ok = top >= 0
+        tallies = sum_by(top[ok], profile.counts[ok], profile.n_candidates)
+        return cls(profile, continuing, top, tallies)
+
+    def shown(self) -> dict[str, int]:
+        names = self.profile.candidates
+        return {names[c]: int(self.tallies[c]) for c in np.flatnonzero(self.continuing)}
+
+    def eliminate(self, loser: int) -> None:
+        """Move the loser's ballots to their next continuing preference (or exhaust them)."""
+        self.continuing[loser] = False
+        moved = np.flatnonzero(self.top == loser)
+        self.top[moved] = _tops(self.profile.ranks[moved], self.continuing)
+        going = moved[self.top[moved] >= 0]
+        gained = sum_by(self.top[going], self.profile.counts[going], self.profile.n_candidates)
+        self.tallies = self.tallies + gained
+        self.tallies[loser] = 0
+
+
+def _run(state: _Runoff, lot: Lot) -> tuple[int, list[Round], list[TieBreak]]:
+    """Rounds until a majority (or a single candidate left): winner, rounds, ties broken."""
+    names, valid = state.profile.candidates, state.profile.n_ballots
+    history: list[IntArray] = []
+    rounds: list[Round] = []
+    ties: list[TieBreak] = []
+    while True:
+        number = len(rounds) + 1
+        alive = np.flatnonzero(state.continuing)
+        active = int(state.tallies[alive].sum())
+        leader = int(alive[np.argmax(state.tallies[alive])])
+        if 2 * int(state.tallies[leader]) > active or alive.size == 1:
+            rounds.append(Round(number, state.shown(), valid - active, elected=(names[leader],)))
+            return leader, rounds, ties
+        fewest = int(state.tallies[alive].min())
+        tied = [int(c) for c in alive if state.tallies[c] == fewest]
+        loser = tied[0]
+        if len(tied) > 1:
+            loser, record = lowest_by_history(tied, history, lot, names, number)
+            ties.append(record)
+        rounds.append(Round(number, state.shown(), valid - active, eliminated=(names[loser],)))
+        history.append(state.tallies.copy())
+        state.eliminate(loser)
+
+
 def irv(
     profile: Profile, *, seats: int = 1, overvote: OvervotePolicy = "exhaust", seed: str = ""
 ) -> Outcome:
@@ -69,55 +128,18 @@ def irv(
     if overvote == "keep":
         raise ValueError("IRV no define rangos iguales: elija exhaust, skip_rank o invalid")
     prof = profile.with_overvotes(overvote)
-    names, n = prof.candidates, prof.n_candidates
-    ranks, counts = prof.ranks, prof.counts
-    continuing = np.ones(n, dtype=bool)
-    top = _tops(ranks, continuing)
-    tallies = sum_by(top[top >= 0], counts[top >= 0], n)
-    valid = prof.n_ballots
     lot = Lot(seed)
-    history: list[IntArray] = []
-    rounds: list[Round] = []
-    ties: list[TieBreak] = []
-    winner = -1
-    while winner < 0:
-        number = len(rounds) + 1
-        active = int(tallies[continuing].sum())
-        shown = {names[c]: int(tallies[c]) for c in range(n) if continuing[c]}
-        alive = np.flatnonzero(continuing)
-        leader = int(alive[np.argmax(tallies[alive])])
-        if 2 * int(tallies[leader]) > active or alive.size == 1:
-            winner = leader
-            rounds.append(Round(number, shown, valid - active, elected=(names[leader],)))
-            break
-        fewest = int(tallies[alive].min())
-        tied = [int(c) for c in alive if tallies[c] == fewest]
-        loser = tied[0]
-        if len(tied) > 1:
-            loser, record = lowest_by_history(tied, history, lot, names, number)
-            ties.append(record)
-        rounds.append(Round(number, shown, valid - active, eliminated=(names[loser],)))
-        history.append(tallies.copy())
-        continuing[loser] = False
-        moved = np.flatnonzero(top == loser)
-        top[moved] = _tops(ranks[moved], continuing)
-        going = top[moved] >= 0
-        tallies = tallies + sum_by(top[moved][going], counts[moved][going], n)
-        tallies[loser] = 0
+    winner, rounds, ties = _run(_Runoff.start(prof), lot)
     return Outcome(
         rule="irv",
         candidates=profile.candidates,
-        winners=(names[winner],),
+        winners=(prof.candidates[winner],),
         ranking=None,
         rounds=tuple(rounds),
         tie_breaks=tuple(ties),
         seed=seed,
-        details={
-            "overvote": overvote,
-            "rejected": dict(prof.rejected),
-            "draws": lot.draws_json(),
-        },
-        valid=valid,
+        details={"overvote": overvote, "rejected": dict(prof.rejected), "draws": lot.draws_json()},
+        valid=prof.n_ballots,
         blank=prof.blank,
         invalid=prof.invalid,
     )

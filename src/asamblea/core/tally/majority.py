@@ -35,10 +35,11 @@ from asamblea.core.tally.aggregation import sum_by
 from asamblea.core.tally.outcome import Outcome, Round
 from asamblea.core.tally.profile import Profile
 
-__all__ = ["NO", "THRESHOLDS", "YES", "Threshold", "YesNo", "majority"]
+__all__ = ["ABSTAIN", "NO", "THRESHOLDS", "YES", "Threshold", "YesNo", "majority"]
 
 YES = "sí"
 NO = "no"
+ABSTAIN = "abstención"
 
 Threshold = Literal["simple", "majority_of_cast", "absolute", "two_thirds", "two_thirds_of_roll"]
 
@@ -130,9 +131,9 @@ def majority(
         raise ValueError("una votación sí/no tiene un solo resultado")
     if threshold not in THRESHOLDS:
         raise ValueError(f"umbral desconocido: {threshold!r}")
-    names = (YES, NO)
+    names: tuple[str, ...] = (YES, NO, ABSTAIN)
     if isinstance(votes, Profile):
-        names = (votes.candidates[0], votes.candidates[1])
+        names = (*votes.candidates, ABSTAIN)[:3]
         votes = _from_profile(votes, roll)
     elif roll is not None:
         votes = replace(votes, roll=roll)
@@ -141,7 +142,7 @@ def majority(
     met = _quorum_met(votes, quorum)
     passed = met and votes.yes >= required
     winners = (names[0],) if passed else ((names[1],) if met else ())
-    tallies = {names[0]: votes.yes, names[1]: votes.no}
+    tallies = {names[0]: votes.yes, names[1]: votes.no, names[2]: votes.abstain}
     return Outcome(
         rule="majority",
         candidates=names,

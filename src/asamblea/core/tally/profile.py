@@ -71,8 +71,8 @@ class Profile:
             raise ValueError(f"como máximo {MAX_CANDIDATES} candidaturas")
         if len(set(self.candidates)) != n:
             raise ValueError("los nombres de las candidaturas deben ser distintos")
-        ranks = np.asarray(self.ranks, dtype=np.uint8)
-        counts = np.asarray(self.counts, dtype=np.int64)
+        ranks = np.asarray(self.ranks, dtype=np.uint8).view()  # a view: the caller's array
+        counts = np.asarray(self.counts, dtype=np.int64).view()  # keeps its own flags
         if ranks.ndim != 2 or ranks.shape[1] != n or counts.shape != (ranks.shape[0],):
             raise ValueError("forma de ranks/counts incompatible con las candidaturas")
         if counts.size and int(counts.min()) < 0:
@@ -97,7 +97,7 @@ class Profile:
     ) -> Profile:
         """Profile from an (n, max_len) array of candidate indices, best first, -1 = empty.
 
-        Identical rows are grouped first (one int64 key per row, `np.unique`), so the policies
+        Identical rows are grouped first (one int64 key per row, sorted), so the policies
         run only on distinct rows. Use the smallest integer dtype you can (int8 for < 128
         candidates) to save memory on tens of millions of rows.
         """
@@ -133,11 +133,15 @@ class Profile:
 
     @classmethod
     def from_rankings(
-        cls, candidates: Sequence[str], rankings: Iterable[Sequence[int]], **policies: str
+        cls,
+        candidates: Sequence[str],
+        rankings: Iterable[Sequence[int]],
+        *,
+        duplicate: DuplicatePolicy = "keep_first",
     ) -> Profile:
         """Convenience: strict rankings as sequences of candidate indices, one voter each."""
         groups = (tuple((c,) for c in r) for r in rankings)
-        return cls.from_ballots(candidates, groups, **policies)  # type: ignore[arg-type]
+        return cls.from_ballots(candidates, groups, duplicate=duplicate)
 
     # -- sizes ---------------------------------------------------------------------------------
 
