@@ -7,11 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session
-
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from asamblea.services.accounts import use_password_hasher
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
