@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 import asamblea
-from asamblea.cli import app
+from asamblea.cli import AREAS, app
 from asamblea.core.federation import BASE_KINDS, AssemblyKind, MembershipState
 from asamblea.core.ledger import recount, verify_board
 from asamblea.services import votes
@@ -110,8 +110,8 @@ def test_production_refuses_to_start_without_a_secret_key(instance: Path) -> Non
 def test_every_command_and_setting_is_documented() -> None:
     root = Path(__file__).resolve().parents[2]
     readme = (root / "README.md").read_text(encoding="utf-8")
-    for command in app.registered_commands:
-        name = command.name or (command.callback.__name__ if command.callback else "")
+    names = [c.name or (c.callback.__name__ if c.callback else "") for c in app.registered_commands]
+    for name in [*names, *AREAS]:
         assert f"asamblea {name}" in readme, f"README does not mention `asamblea {name}`"
     operating = (root / "docs" / "operating.md").read_text(encoding="utf-8")
     for field in Settings.model_fields:
