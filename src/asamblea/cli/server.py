@@ -44,6 +44,7 @@ def serve(
         workers=workers,
         proxy_headers=True,
         server_header=False,
+        access_log=False,  # privacy by default: no per-request log of client addresses
         log_level="info",
     )
 

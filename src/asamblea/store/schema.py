@@ -4,7 +4,7 @@ Alembic's env and the tests import this module. An area with its own models modu
 import line here (keep the list sorted).
 """
 
-from asamblea.store import models
+from asamblea.store import deliberation_models, models
 from asamblea.store.models import Base
 
-__all__ = ["Base", "models"]
+__all__ = ["Base", "deliberation_models", "models"]
