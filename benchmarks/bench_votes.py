@@ -439,6 +439,10 @@ function request()
   return wrk.format("POST", path, {["Authorization"] = "Bearer " .. tokens[voter],
     ["Content-Type"] = "application/json"}, '{"selection":[' .. (voter % 3) .. ']}')
 end
+local pause = tonumber(os.getenv("ASAMBLEA_BENCH_PAUSE_MS") or "0")
+if pause > 0 then
+  function delay() return pause end
+end
 function response(status, headers, body)
   if status == 201 then created = created + 1 elseif status ~= 200 then refused = refused + 1 end
 end
@@ -453,13 +457,17 @@ end
 """
 
 
-def cast_with_wrk(url: str, election: Election, clients: int, seconds: int) -> dict[str, Any]:
+def cast_with_wrk(
+    url: str, election: Election, clients: int, seconds: int, rate: int = 0
+) -> dict[str, Any]:
     """The same load from wrk (a C load generator, Debian's package): the server's own figure.
 
     Python's HTTP clients spend as much CPU per request as the server; on 2 shared cores they
     halve what the server can do. wrk needs a fraction of that. Every voter casts at most once;
     if the voters run out before the time is up, the remaining requests are `GET /salud` and are
-    not counted as casts.
+    not counted as casts. With ``rate`` > 0 each connection pauses between requests so that the
+    clients together offer about that many casts a second (latency at a given load); with 0 they
+    send as fast as answers come back (the saturation throughput, where latency is queueing).
     """
     with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
         script, tokens = Path(folder) / "cast.lua", Path(folder) / "tokens.txt"
@@ -471,6 +479,7 @@ def cast_with_wrk(url: str, election: Election, clients: int, seconds: int) -> d
             "ASAMBLEA_BENCH_TOKENS": str(tokens),
             "ASAMBLEA_BENCH_PATH": f"/api/v1/votes/{election.vote_id}/ballots",
             "ASAMBLEA_BENCH_THREADS": str(threads),
+            "ASAMBLEA_BENCH_PAUSE_MS": str(int(1000 * clients / rate) if rate else 0),
         }
         load = os.getloadavg()[0]
         wrk = shutil.which("wrk")
@@ -497,12 +506,13 @@ def cast_with_wrk(url: str, election: Election, clients: int, seconds: int) -> d
             timeout=seconds + 120,
             check=True,
         )
-    line = next(l for l in done.stdout.splitlines() if l.startswith("ASAMBLEA "))
+    line = next(row for row in done.stdout.splitlines() if row.startswith("ASAMBLEA "))
     fields = dict(part.split("=") for part in line.split()[1:])
     created, spare = int(fields["created"]), int(fields["spare"])
     elapsed = float(seconds)
     return {
         "generator": "wrk",
+        "offered_rate": rate or "as fast as possible",
         "casts": created,
         "statuses": {"201": created, "other": int(fields["refused"])},
         "spare_requests": spare,
@@ -514,6 +524,22 @@ def cast_with_wrk(url: str, election: Election, clients: int, seconds: int) -> d
         "load_average_1min_before": round(load, 2),
         "receipts": None,
     }
+
+
+def end_voting_now(db_url: str, vote_id: int) -> None:
+    """Move the closing time to the past (a benchmark shortcut: the load run is over)."""
+    engine = make_engine(db_url)
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE vote SET closes_at = :at WHERE id = :id"),
+            {
+                "at": (utcnow() - timedelta(seconds=1)).replace(tzinfo=None)
+                if db_url.startswith("sqlite")
+                else utcnow() - timedelta(seconds=1),
+                "id": vote_id,
+            },
+        )
+    engine.dispose()
 
 
 def percentile(ordered: list[float], p: float) -> float:
@@ -556,11 +582,13 @@ def run_one(backend: str, workers: int, args: argparse.Namespace) -> dict[str, A
         with server(db, workers) as (url, pid):
             server_cpu, client_cpu = tree_cpu_seconds(pid), time.process_time()
             if args.generator == "wrk":
-                load = cast_with_wrk(url, election, args.clients, args.seconds)
+                load = cast_with_wrk(url, election, args.clients, args.seconds, args.rate)
             else:
                 load = asyncio.run(cast_all(url, election, args.clients))
             server_cpu = tree_cpu_seconds(pid) - server_cpu
             client_cpu = time.process_time() - client_cpu
+            if load["receipts"] is None:  # wrk left voters who did not vote: end the vote now
+                end_voting_now(db.url, election.vote_id)
             board = close_and_verify(url, election, load.pop("receipts"))
         load["server_cpu_ms_per_cast"] = round(server_cpu / max(load["casts"], 1) * 1000, 2)
         load["client_cpu_ms_per_cast"] = round(client_cpu / max(load["casts"], 1) * 1000, 2)
@@ -632,6 +660,9 @@ def main() -> None:
         help="load generator: wrk (C, Debian package) or Python's httpx",
     )
     parser.add_argument("--seconds", type=int, default=10, help="wrk: how long to cast")
+    parser.add_argument(
+        "--rate", type=int, default=0, help="wrk: offered casts per second (0: as fast as possible)"
+    )
     args = parser.parse_args()
     runs: list[dict[str, Any]] = []
     skipped: dict[str, str] = {}
