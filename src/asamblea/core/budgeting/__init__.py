@@ -1,0 +1,35 @@
+"""Participatory budgeting rules: greedy by votes, greedy by votes per sol, Equal Shares.
+
+Pure functions from an `Instance` (projects, costs and budget in integer céntimos) and merged
+`Ballots` to an `Outcome` that explains every project. See docs/budgeting.md.
+"""
+
+from asamblea.core.budgeting.explanation import (
+    Completion,
+    Outcome,
+    PaymentGroup,
+    ProjectExplanation,
+    Reason,
+    Rule,
+    Utility,
+)
+from asamblea.core.budgeting.instance import BallotKind, Ballots, Instance, Project
+from asamblea.core.budgeting.selection import SOL, equal_shares, greedy, select
+
+__all__ = [
+    "SOL",
+    "BallotKind",
+    "Ballots",
+    "Completion",
+    "Instance",
+    "Outcome",
+    "PaymentGroup",
+    "Project",
+    "ProjectExplanation",
+    "Reason",
+    "Rule",
+    "Utility",
+    "equal_shares",
+    "greedy",
+    "select",
+]
