@@ -18,14 +18,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from asamblea.core import ledger
 from asamblea.core.errors import Conflict, DomainError
-from asamblea.core.federation import AssemblyKind, MembershipState, Role
 from asamblea.core.people import Person
-from asamblea.core.votes import Mode, make_spec
-from asamblea.services import accounts, federation, votes
+from asamblea.services import votes
 from asamblea.services.casting import CastBatcher
 from asamblea.store.database import make_sessionmaker
-from asamblea.store.repositories import FederationRepository
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
+from tests.factories import union_with_open_vote
 
 VOTERS = 50
 KEY = votes.signing_key("clave-de-prueba-" * 4)
@@ -46,31 +44,8 @@ def election(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Electio
     engine = engine_for(url)
     sessions = make_sessionmaker(engine)
     with sessions.begin() as db:
-        people = [
-            accounts.register(db, f"votante{i:02d}", "una frase larga y secreta")
-            for i in range(VOTERS)
-        ]
-        union = federation.create_assembly(
-            db, people[0], name="Sindicato", kind=AssemblyKind.UNION, parent_id=None
-        )
-        repo = FederationRepository(db)
-        for person in people[1:]:
-            repo.add_membership(union.id, person.id, MembershipState.ACTIVE, Role.MEMBER)
-        spec = make_spec(
-            question="¿Huelga?",
-            options=["Sí", "No", "Más adelante"],
-            rule="plurality",
-            seats=1,
-            threshold="simple",
-            quorum_percent=50,
-            mode=Mode.SECRET,
-            public=False,
-            opens_at=NOW,
-            closes_at=NOW + timedelta(days=1),
-        )
-        vote = votes.draft_vote(db, people[0], union.id, spec)
-        votes.open_vote(db, people[0], vote.id, NOW)
-    yield Election(sessions, vote.id, people, people[0])
+        people, vote_id = union_with_open_vote(db, VOTERS, now=NOW, closes_in=timedelta(days=1))
+    yield Election(sessions, vote_id, people, people[0])
     engine.dispose()
     drop_database(url, schema)
 

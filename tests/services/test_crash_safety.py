@@ -28,14 +28,11 @@ import httpx
 import pytest
 
 from asamblea.core import ledger
-from asamblea.core.federation import AssemblyKind, MembershipState, Role
-from asamblea.core.votes import Mode, make_spec
 from asamblea.formats.board import load_board
-from asamblea.services import accounts, federation, votes
 from asamblea.store.database import make_sessionmaker
-from asamblea.store.repositories import FederationRepository
 from asamblea.store.types import utcnow
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
+from tests.factories import union_with_open_vote
 
 HOST = "127.0.0.1"
 VOTERS = 90
@@ -143,29 +140,11 @@ def election(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Electio
         with make_sessionmaker(engine).begin() as db:
             # Hashed in-process with the test suite's cheap argon2 profile: the server verifies
             # them with the parameters each stored hash carries.
-            people = [accounts.register(db, f"votante{i:03d}", PASSWORD) for i in range(VOTERS)]
-            union = federation.create_assembly(
-                db, people[0], name="Sindicato", kind=AssemblyKind.UNION, parent_id=None
+            people, vote_id = union_with_open_vote(
+                db, VOTERS, now=now, closes_in=timedelta(hours=2)
             )
-            repo = FederationRepository(db)
-            for person in people[1:]:
-                repo.add_membership(union.id, person.id, MembershipState.ACTIVE, Role.MEMBER)
-            spec = make_spec(
-                question="¿Huelga indefinida?",
-                options=["Sí", "No", "Más adelante"],
-                rule="plurality",
-                seats=1,
-                threshold="simple",
-                quorum_percent=50,
-                mode=Mode.SECRET,
-                public=False,
-                opens_at=now,
-                closes_at=now + timedelta(hours=2),
-            )
-            vote = votes.draft_vote(db, people[0], union.id, spec)
-            votes.open_vote(db, people[0], vote.id, now)
         engine.dispose()
-        yield Election(url, vote.id, [p.username for p in people], people[0].username)
+        yield Election(url, vote_id, [p.username for p in people], people[0].username)
     finally:
         engine.dispose()
         drop_database(url, schema)
