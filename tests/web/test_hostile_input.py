@@ -290,6 +290,67 @@ VOTE_ROUTES = (
     ("POST", "/api/v1/votes/{vote_id}/in-person", True),
     ("POST", "/api/v1/votes/{vote_id}/in-person/confirm", False),
 )
+#: (method, route, whether it reads a JSON body) of the from-below routes (proposals,
+#: escalations, the charter, delegates): hostile and unknown ids, CSRF, malformed bodies.
+FROM_BELOW_ROUTES = (
+    ("GET", "/asambleas/{assembly_id}/propuestas", False),
+    ("POST", "/asambleas/{assembly_id}/propuestas", False),
+    ("GET", "/propuestas/{proposal_id}", False),
+    ("POST", "/propuestas/{proposal_id}/publicar", False),
+    ("POST", "/propuestas/{proposal_id}/apoyar", False),
+    ("POST", "/propuestas/{proposal_id}/quitar-apoyo", False),
+    ("POST", "/propuestas/{proposal_id}/retirar", False),
+    ("POST", "/propuestas/{proposal_id}/argumentos", False),
+    ("POST", "/argumentos/{argument_id}/ocultar", False),
+    ("POST", "/propuestas/{proposal_id}/enmiendas", False),
+    ("POST", "/enmiendas/{amendment_id}/aceptar", False),
+    ("POST", "/enmiendas/{amendment_id}/rechazar", False),
+    ("POST", "/enmiendas/{amendment_id}/ocultar", False),
+    ("POST", "/enmiendas/{amendment_id}/votacion", False),
+    ("POST", "/propuestas/{proposal_id}/votacion", False),
+    ("POST", "/propuestas/{proposal_id}/escalar", False),
+    ("GET", "/asambleas/{assembly_id}/escalamientos", False),
+    ("POST", "/escalamientos/{escalation_id}/adoptar", False),
+    ("POST", "/escalamientos/{escalation_id}/retirar", False),
+    ("GET", "/asambleas/{assembly_id}/carta", False),
+    ("POST", "/asambleas/{assembly_id}/carta", False),
+    ("POST", "/asambleas/{assembly_id}/redacciones", False),
+    ("POST", "/cartas/{charter_id}/votacion", False),
+    ("GET", "/cartas/{charter_id}/articulos/{number}", False),
+    ("GET", "/cartas/{charter_id}/articulos/{number}/comparar", False),
+    ("GET", "/cartas/{charter_id}/carta.md", False),
+    ("GET", "/cartas/{charter_id}/imprimir", False),
+    ("GET", "/asambleas/{assembly_id}/delegados", False),
+    ("POST", "/asambleas/{assembly_id}/elecciones", False),
+    ("POST", "/asambleas/{assembly_id}/mandatos", False),
+    ("GET", "/votaciones/{vote_id}/nominal", False),
+    ("GET", "/delegados/{delegate_id}/revocatoria", False),
+    ("POST", "/delegados/{delegate_id}/revocatoria", False),
+    ("POST", "/peticiones/{petition_id}/firmar", False),
+    ("GET", "/api/v1/assemblies/{assembly_id}/proposals", False),
+    ("POST", "/api/v1/assemblies/{assembly_id}/proposals", True),
+    ("GET", "/api/v1/proposals/{proposal_id}", False),
+    ("POST", "/api/v1/proposals/{proposal_id}/publish", False),
+    ("POST", "/api/v1/proposals/{proposal_id}/support", False),
+    ("POST", "/api/v1/proposals/{proposal_id}/withdraw", False),
+    ("POST", "/api/v1/proposals/{proposal_id}/arguments", True),
+    ("POST", "/api/v1/proposals/{proposal_id}/amendments", True),
+    ("POST", "/api/v1/amendments/{amendment_id}/accept", False),
+    ("POST", "/api/v1/amendments/{amendment_id}/decline", False),
+    ("POST", "/api/v1/proposals/{proposal_id}/vote", True),
+    ("POST", "/api/v1/proposals/{proposal_id}/escalate", False),
+    ("GET", "/api/v1/assemblies/{assembly_id}/escalations", False),
+    ("POST", "/api/v1/escalations/{escalation_id}/adopt", True),
+    ("GET", "/api/v1/assemblies/{assembly_id}/charter", False),
+    ("GET", "/api/v1/charters/{charter_id}/articles/{number}/versions", False),
+    ("GET", "/api/v1/charters/{charter_id}/articles/{number}/diff", False),
+    ("GET", "/api/v1/assemblies/{assembly_id}/delegates", False),
+    ("POST", "/api/v1/assemblies/{assembly_id}/mandates", True),
+    ("GET", "/api/v1/votes/{vote_id}/roll-call", False),
+    ("GET", "/api/v1/delegates/{delegate_id}/petitions", False),
+    ("POST", "/api/v1/delegates/{delegate_id}/recall", False),
+    ("POST", "/api/v1/petitions/{petition_id}/sign", False),
+)
 MEMBERSHIP_ACTIONS = ("aval", "suspender", "reactivar", "facilitar")
 API_MEMBERSHIP_ACTIONS = ("vouch", "suspend", "reinstate", "facilitator")
 
@@ -541,7 +602,133 @@ def routes_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
                 real=w.ms["target_active"],
             )
         )
+    for method, template, body in FROM_BELOW_ROUTES:
+        table[(method, template)] = lambda w, m=method, t=template, b=body: from_below_cases(
+            t, m, w, body=b
+        )
+    table[("POST", "/asambleas/{assembly_id}/propuestas")] = lambda w: [
+        *from_below_cases("/asambleas/{assembly_id}/propuestas", "POST", w),
+        *_proposal_form_cases(w),
+    ]
+    table[("GET", "/cartas/{charter_id}/articulos/{number}/comparar")] = lambda w: [
+        *from_below_cases("/cartas/{charter_id}/articulos/{number}/comparar", "GET", w),
+        *(
+            Case(f"query={q[:16]!r}", "GET", f"/cartas/{UNKNOWN}/articulos/1/comparar?{q}", None)
+            for q in ("de=abc&a=1", "de=-1&a=2", f"de=1&a={2**64}", "de=%00", "a=1.5")
+        ),
+        Case("number=abc", "GET", f"/cartas/{UNKNOWN}/articulos/abc/comparar", None),
+    ]
+    for method, template in PLANNING_ROUTES:
+        table[(method, template)] = lambda w, m=method, t=template: planning_cases(t, m, w)
+    for method, template in BUDGET_ROUTES:
+        table[(method, template)] = lambda w, m=method, t=template: budget_cases(t, m, w)
     return table
+
+
+#: (method, route) of the planning rounds' pages.
+PLANNING_ROUTES = (
+    ("GET", "/asambleas/{assembly_id}/planificacion"),
+    ("GET", "/asambleas/{assembly_id}/planificacion/nueva"),
+    ("POST", "/asambleas/{assembly_id}/planificacion"),
+    ("GET", "/planificacion/{round_id}"),
+    ("GET", "/planificacion/{round_id}/metas"),
+    ("POST", "/planificacion/{round_id}/metas"),
+    ("POST", "/planificacion/{round_id}/metas/confirmar"),
+    ("POST", "/planificacion/{round_id}/resolver"),
+    ("GET", "/planificacion/{round_id}/plan"),
+    ("POST", "/planificacion/{round_id}/revision"),
+    ("GET", "/planificacion/{round_id}/comparacion"),
+)
+
+
+#: (method, route) of the participatory budgeting pages.
+BUDGET_ROUTES = (
+    ("GET", "/asambleas/{assembly_id}/presupuestos"),
+    ("GET", "/asambleas/{assembly_id}/presupuestos/nuevo"),
+    ("POST", "/asambleas/{assembly_id}/presupuestos"),
+    ("GET", "/presupuestos/{process_id}"),
+    ("GET", "/presupuestos/{process_id}/resultados"),
+    ("GET", "/presupuestos/{process_id}/acta"),
+    ("POST", "/presupuestos/{process_id}/agentes"),
+    ("POST", "/presupuestos/{process_id}/impugnar"),
+    ("POST", "/presupuestos/{process_id}/resolver"),
+    ("POST", "/presupuestos/{process_id}/tecnicos"),
+    ("POST", "/presupuestos/{process_id}/proyectos"),
+    ("POST", "/presupuestos/{process_id}/evaluar"),
+    ("POST", "/presupuestos/{process_id}/votar"),
+    ("POST", "/presupuestos/{process_id}/avanzar"),
+    ("POST", "/presupuestos/{process_id}/firmar"),
+    ("POST", "/presupuestos/{process_id}/comite"),
+    ("POST", "/presupuestos/{process_id}/comite/confirmar"),
+    ("POST", "/presupuestos/{process_id}/avances"),
+)
+
+
+def budget_cases(template: str, method: str, w: World) -> list[Case]:
+    """The budgeting routes (tests/web/test_budget_pages.py tests what their fields mean):
+    hostile and unknown ids, another assembly's id, CSRF; the fields of the forms."""
+    cases = vote_cases(template.replace("{process_id}", "{vote_id}"), method, w)
+    if template == "/asambleas/{assembly_id}/presupuestos" and method == "POST":
+        valid = {
+            "title": "Presupuesto",
+            "budget": "1000.00",
+            "ballot_kind": "approval",
+            "rule": "mes",
+            **{f"date_{p}": "2027-01-0" + str(i + 1) for i, p in enumerate(PB_PHASES)},
+        }
+        bad = {
+            "title": TEXTS,
+            "budget": ["", "-5", "1.234", "abc", HUGE, NUL, "9" * 20, SCRIPT],
+            "ballot_kind": ["", "ranking", SCRIPT, NUL],
+            "rule": ["", "stv", SCRIPT, NUL],
+            "max_choices": BAD_NUMBERS,
+            "points": BAD_NUMBERS,
+            "date_workshops": ["", "2026-13-45", "2020-01-01", SCRIPT, NUL],
+        }
+        cases += form_cases(f"/asambleas/{w.union}/presupuestos", "member", valid, bad)
+    if method == "POST" and "{process_id}" in template:
+        path = template.replace("{process_id}", str(UNKNOWN))
+        fields = ("agent_id", "person_id", "project_id", "percent", "cost", "project_7", "points_7")
+        cases += [
+            Case(f"{k}={v[:12]!r}", method, path, "member", data={k: v})
+            for k in fields
+            for v in (*BAD_NUMBERS, HUGE, NUL)
+        ]
+    return cases
+
+
+PB_PHASES = (
+    "preparation",
+    "workshops",
+    "evaluation",
+    "prioritisation",
+    "formalisation",
+    "oversight",
+)
+
+
+def planning_cases(template: str, method: str, w: World) -> list[Case]:
+    """The planning routes (tests/web/test_planning_pages.py tests what their fields mean):
+    hostile and unknown ids, another assembly's id, CSRF; the round form's fields."""
+    cases = vote_cases(template.replace("{round_id}", "{vote_id}"), method, w)
+    if template == "/asambleas/{assembly_id}/planificacion" and method == "POST":
+        valid = {"title": "Plan", "model": "aldea", "goods": "pan", "aggregation": "median"}
+        bad = {
+            "title": TEXTS,
+            "model": ["", SCRIPT, SQLISH, "../../etc/passwd", NUL],
+            "goods": ["", HUGE, SCRIPT, NUL, "pan\n" * 50],
+            "aggregation": ["", "mode", SCRIPT, NUL],
+        }
+        cases += form_cases(f"/asambleas/{w.union}/planificacion", "member", valid, bad)
+    if template == "/planificacion/{round_id}/metas" and method == "POST":
+        fields = {"assembly_id": str(w.union), "level_0": "5"}
+        cases += [
+            Case(f"{k}={v[:12]!r}", method, f"/planificacion/{UNKNOWN}/metas", "member",
+                 data={**fields, k: v})
+            for k in ("assembly_id", "level_0", "change_0", "note")
+            for v in (*BAD_NUMBERS, HUGE, NUL)
+        ]
+    return cases
 
 
 def vote_cases(template: str, method: str, w: World, *, body: bool = False) -> list[Case]:
@@ -590,6 +777,75 @@ def vote_cases(template: str, method: str, w: World, *, body: bool = False) -> l
             Case("json list", method, target, "member", body=[SQLISH]),
             Case("huge body", method, target, "member", body={"padding": HUGE * 20}),
         ]
+    return cases
+
+
+def from_below_cases(template: str, method: str, w: World, *, body: bool = False) -> list[Case]:
+    """The from-below routes (their own tests check who may act): hostile and unknown ids,
+    another assembly's id, CSRF, and malformed bodies where a body is expected."""
+    on_assembly = "{assembly_id}" in template
+    path = template.replace("{number}", "1")
+    for name in ("assembly_id", "proposal_id", "argument_id", "amendment_id", "escalation_id"):
+        path = path.replace("{" + name + "}", "{id}")
+    for name in ("charter_id", "vote_id", "delegate_id", "petition_id"):
+        path = path.replace("{" + name + "}", "{id}")
+    refused = {
+        "unknown": UNKNOWN,
+        **({"other": w.other} if on_assembly and method != "GET" else {}),
+    }
+    real = w.union if on_assembly else UNKNOWN
+    page = not path.startswith("/api/")
+    cases = id_cases(
+        path,
+        method,
+        "member",
+        refused,
+        form=page and method != "GET",
+        real=None if method == "GET" else real,
+    )
+    if body:  # the body is read before the login is checked: any 4xx will do
+        cases = [replace(c, expect=None) if c.actor is None else c for c in cases]
+        target = path.format(id=real)
+        cases += [
+            Case(
+                "malformed json",
+                method,
+                target,
+                "member",
+                content=b'{"a": ',
+                content_type="application/json",
+            ),
+            Case("form instead of json", method, target, "member", data={"a": SCRIPT}),
+            Case("json list", method, target, "member", body=[SQLISH]),
+            Case("huge body", method, target, "member", body={"padding": HUGE * 20}),
+            Case("unknown field", method, target, "member", body={"is_admin": True}),
+        ]
+    return cases
+
+
+def _proposal_form_cases(w: World) -> list[Case]:
+    """The form that drafts a proposal: every field with bad values (nothing is drafted)."""
+    valid = {"title": "Agua para el sector 3", "text": "Pedimos agua.", "kind": "demand"}
+    bad = {
+        "title": ["", "  ", "x" * 201, NUL, "ab"],
+        "text": ["", "x" * 20_001, NUL],
+        "kind": [*KINDS, "charter_amendment"],
+    }
+    path = f"/asambleas/{w.union}/propuestas"
+    cases = form_cases(path, "member", valid, bad, required=("title", "text"))
+    cases += [
+        Case("anonymous", "POST", path, None, data=valid, expect=401),
+        Case("not a member", "POST", path, "loner", data=valid, expect=403),
+        Case("pending member", "POST", path, "pending", data=valid, expect=403),
+        Case(
+            "another assembly",
+            "POST",
+            f"/asambleas/{w.other}/propuestas",
+            "member",
+            data=valid,
+            expect=403,
+        ),
+    ]
     return cases
 
 

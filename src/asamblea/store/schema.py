@@ -4,7 +4,7 @@ Alembic's env and the tests import this module. An area with its own models modu
 import line here (keep the list sorted).
 """
 
-from asamblea.store import deliberation_models, models
+from asamblea.store import budget_models, deliberation_models, models, planning_models
 from asamblea.store.models import Base
 
-__all__ = ["Base", "deliberation_models", "models"]
+__all__ = ["Base", "budget_models", "deliberation_models", "models", "planning_models"]

@@ -49,6 +49,18 @@ FIELD_LABELS = {
     "acta": N_("Minutes (acta)"),
     "vote_id": N_("Vote"),
     "codigo": N_("Receipt code"),
+    "title": N_("Title"),
+    "text": N_("Text"),
+    "side": N_("Side"),
+    "reply_to": N_("Reply to"),
+    "reason": N_("Reason"),
+    "days": N_("Days"),
+    "articles": N_("Articles"),
+    "article_title": N_("Article title"),
+    "target": N_("Article"),
+    "charter_id": N_("Charter"),
+    "choice": N_("Choice"),
+    "term_days": N_("Term (days)"),
 }
 MESSAGES = {
     "missing": N_("{field}: this field is required."),
