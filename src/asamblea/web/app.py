@@ -72,6 +72,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.engine = engine
     errors.install(app)
+    # Routes are matched in order: the JSON API first (casting is the hottest path), pages after.
+    app.include_router(api_votes.router)
+    app.include_router(api_federation.router)
+    app.include_router(api_deliberation.router)
     app.include_router(site_pages.router)
     app.include_router(account_pages.router)
     app.include_router(federation_pages.router)
@@ -79,9 +83,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(planning_router)
     app.include_router(budget_router)
     app.include_router(deliberation_router)
-    app.include_router(api_federation.router)
-    app.include_router(api_votes.router)
-    app.include_router(api_deliberation.router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(SecurityHeaders)

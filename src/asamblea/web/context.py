@@ -134,4 +134,13 @@ def check_csrf(ctx: Ctx, submitted: str | None) -> bool:
     return bool(submitted) and secrets.compare_digest(str(submitted), ctx.csrf)
 
 
-CtxDep = Annotated[Ctx, Depends(load_context)]
+async def context_dependency(request: Request) -> Ctx:
+    """`load_context` as a dependency that runs on the event loop, not in a worker thread.
+
+    Its one short read (the session or token) costs less than two thread hand-offs, and the
+    language it activates is then seen by the route in the same context.
+    """
+    return load_context(request)
+
+
+CtxDep = Annotated[Ctx, Depends(context_dependency)]

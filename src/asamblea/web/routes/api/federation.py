@@ -32,7 +32,7 @@ from asamblea.web.routes.common import Id
 TOKEN_DAYS = 30
 
 
-def api_context(request: Request) -> Ctx:
+async def api_context(request: Request) -> Ctx:
     """The request's context; a cookie-authenticated change must carry the X-CSRF-Token header."""
     ctx = load_context(request)
     unsafe = request.method not in {"GET", "HEAD", "OPTIONS"}
