@@ -731,6 +731,23 @@ def planning_cases(template: str, method: str, w: World) -> list[Case]:
     return cases
 
 
+def with_bad_bodies(cases: list[Case], method: str, target: str) -> list[Case]:
+    """Add malformed JSON bodies for a member; anonymous cases may then get any 4xx (the body
+    is read before the login is checked)."""
+    anonymous_any = [replace(c, expect=None) if c.actor is None else c for c in cases]
+    return [
+        *anonymous_any,
+        Case(
+            "malformed json", method, target, "member", content=b'{"a": ',
+            content_type="application/json",
+        ),
+        Case("form instead of json", method, target, "member", data={"a": SCRIPT}),
+        Case("json list", method, target, "member", body=[SQLISH]),
+        Case("huge body", method, target, "member", body={"padding": HUGE * 20}),
+        Case("unknown field", method, target, "member", body={"is_admin": True}),
+    ]
+
+
 def vote_cases(template: str, method: str, w: World, *, body: bool = False) -> list[Case]:
     """The votes' routes (their own module tests what their fields mean): hostile and unknown
     ids, another assembly's id, CSRF, and malformed bodies where a body is expected."""
@@ -761,22 +778,8 @@ def vote_cases(template: str, method: str, w: World, *, body: bool = False) -> l
         form=page and method != "GET",
         real=None if method == "GET" else real,
     )
-    if body:  # the body is read before the login is checked: any 4xx will do
-        cases = [replace(c, expect=None) if c.actor is None else c for c in cases]
-        target = path.format(id=real)
-        cases += [
-            Case(
-                "malformed json",
-                method,
-                target,
-                "member",
-                content=b'{"a": ',
-                content_type="application/json",
-            ),
-            Case("form instead of json", method, target, "member", data={"a": SCRIPT}),
-            Case("json list", method, target, "member", body=[SQLISH]),
-            Case("huge body", method, target, "member", body={"padding": HUGE * 20}),
-        ]
+    if body:
+        cases = with_bad_bodies(cases, method, path.format(id=real))
     return cases
 
 
@@ -803,23 +806,8 @@ def from_below_cases(template: str, method: str, w: World, *, body: bool = False
         form=page and method != "GET",
         real=None if method == "GET" else real,
     )
-    if body:  # the body is read before the login is checked: any 4xx will do
-        cases = [replace(c, expect=None) if c.actor is None else c for c in cases]
-        target = path.format(id=real)
-        cases += [
-            Case(
-                "malformed json",
-                method,
-                target,
-                "member",
-                content=b'{"a": ',
-                content_type="application/json",
-            ),
-            Case("form instead of json", method, target, "member", data={"a": SCRIPT}),
-            Case("json list", method, target, "member", body=[SQLISH]),
-            Case("huge body", method, target, "member", body={"padding": HUGE * 20}),
-            Case("unknown field", method, target, "member", body={"is_admin": True}),
-        ]
+    if body:
+        cases = with_bad_bodies(cases, method, path.format(id=real))
     return cases
 
 
