@@ -19,7 +19,7 @@ from asamblea.store.types import utcnow
 from asamblea.web.context import Ctx, CtxDep
 from asamblea.web.forms import Form, OptionalId, parse
 from asamblea.web.render import redirect, render
-from asamblea.web.routes.common import Id, posted
+from asamblea.web.routes.common import Id, posted, posted_form
 
 router = APIRouter()
 SOLES = re.compile(r"^(\d{1,13})(?:[.,](\d{1,2}))?$")
@@ -202,9 +202,7 @@ def acta_page(ctx: CtxDep, process_id: Id) -> Response:
 @router.post("/presupuestos/{process_id}/agentes")
 async def register_agent(ctx: CtxDep, process_id: Id) -> Response:
     """Register as the delegate of an organisation."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(AgentForm, data)
+    person, form = await posted_form(ctx, AgentForm)
     with ctx.transaction() as db:
         budgeting.register_agent(db, person, process_id, form.organisation)
     return redirect(ctx, f"/presupuestos/{process_id}#agentes")
@@ -213,9 +211,7 @@ async def register_agent(ctx: CtxDep, process_id: Id) -> Response:
 @router.post("/presupuestos/{process_id}/impugnar")
 async def challenge(ctx: CtxDep, process_id: Id) -> Response:
     """Challenge a registration, with a reason."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(ChallengeForm, data)
+    person, form = await posted_form(ctx, ChallengeForm)
     with ctx.transaction() as db:
         budgeting.challenge_agent(
             db, person, budgeting.agent_in(db, process_id, form.agent_id), form.reason
@@ -226,9 +222,7 @@ async def challenge(ctx: CtxDep, process_id: Id) -> Response:
 @router.post("/presupuestos/{process_id}/resolver")
 async def resolve(ctx: CtxDep, process_id: Id) -> Response:
     """A facilitator resolves a challenge."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(ChallengeForm, data)
+    person, form = await posted_form(ctx, ChallengeForm)
     if form.decision not in {"uphold", "dismiss"}:
         raise Invalid(N_("Uphold or dismiss the challenge."))
     with ctx.transaction() as db:
@@ -245,9 +239,7 @@ async def resolve(ctx: CtxDep, process_id: Id) -> Response:
 @router.post("/presupuestos/{process_id}/tecnicos")
 async def name_technician(ctx: CtxDep, process_id: Id) -> Response:
     """A facilitator names a member to the technical team."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(PersonForm, data)
+    person, form = await posted_form(ctx, PersonForm)
     with ctx.transaction() as db:
         budgeting.name_technician(db, person, process_id, _required(form.person_id))
     return redirect(ctx, f"/presupuestos/{process_id}#equipo-tecnico")
@@ -256,9 +248,7 @@ async def name_technician(ctx: CtxDep, process_id: Id) -> Response:
 @router.post("/presupuestos/{process_id}/proyectos")
 async def submit_project(ctx: CtxDep, process_id: Id) -> Response:
     """An agent submits a project."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(ProjectForm, data)
+    person, form = await posted_form(ctx, ProjectForm)
     with ctx.transaction() as db:
         budgeting.submit_project(
             db,
@@ -276,9 +266,7 @@ async def submit_project(ctx: CtxDep, process_id: Id) -> Response:
 @router.post("/presupuestos/{process_id}/evaluar")
 async def evaluate(ctx: CtxDep, process_id: Id) -> Response:
     """The technical team evaluates a project."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(EvaluationForm, data)
+    person, form = await posted_form(ctx, EvaluationForm)
     if form.viable not in {"si", "no"}:
         raise Invalid(N_("Say whether the project is viable."))
     cost = cents_of(form.cost) if form.cost else None
@@ -337,9 +325,7 @@ async def sign(ctx: CtxDep, process_id: Id) -> Response:
 @router.post("/presupuestos/{process_id}/comite")
 async def propose_seat(ctx: CtxDep, process_id: Id) -> Response:
     """A facilitator proposes a member for the oversight committee."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(PersonForm, data)
+    person, form = await posted_form(ctx, PersonForm)
     with ctx.transaction() as db:
         budgeting.propose_seat(db, person, process_id, _required(form.person_id))
     return redirect(ctx, f"/presupuestos/{process_id}#comite")
@@ -348,9 +334,7 @@ async def propose_seat(ctx: CtxDep, process_id: Id) -> Response:
 @router.post("/presupuestos/{process_id}/comite/confirmar")
 async def confirm_seat(ctx: CtxDep, process_id: Id) -> Response:
     """Another member confirms a proposed seat."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(PersonForm, data)
+    person, form = await posted_form(ctx, PersonForm)
     with ctx.transaction() as db:
         budgeting.confirm_seat(db, person, process_id, _required(form.person_id))
     return redirect(ctx, f"/presupuestos/{process_id}#comite")
@@ -359,9 +343,7 @@ async def confirm_seat(ctx: CtxDep, process_id: Id) -> Response:
 @router.post("/presupuestos/{process_id}/avances")
 async def record_progress(ctx: CtxDep, process_id: Id) -> Response:
     """The committee records a milestone of a funded project."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(ProgressForm, data)
+    person, form = await posted_form(ctx, ProgressForm)
     with ctx.transaction() as db:
         budgeting.record_progress(
             db,

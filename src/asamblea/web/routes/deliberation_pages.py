@@ -28,7 +28,7 @@ from asamblea.store.types import utcnow
 from asamblea.web.context import Ctx, CtxDep
 from asamblea.web.forms import Form, OptionalId, parse
 from asamblea.web.render import finish, redirect, render
-from asamblea.web.routes.common import Id, posted
+from asamblea.web.routes.common import Id, posted, posted_form
 
 router = APIRouter()
 #: Article numbers and versions in paths and queries.
@@ -247,9 +247,7 @@ async def withdraw(ctx: CtxDep, proposal_id: Id) -> Response:
 @router.post("/propuestas/{proposal_id}/argumentos")
 async def argue(ctx: CtxDep, proposal_id: Id) -> Response:
     """An argument for or against, or a reply to one."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(ArgumentForm, data)
+    person, form = await posted_form(ctx, ArgumentForm)
     with ctx.transaction() as db:
         argument = deliberation.argue(
             db, person, proposal_id, text=form.text, side=form.side, reply_to=form.reply_to
@@ -260,9 +258,7 @@ async def argue(ctx: CtxDep, proposal_id: Id) -> Response:
 @router.post("/argumentos/{argument_id}/ocultar")
 async def hide_argument(ctx: CtxDep, argument_id: Id) -> Response:
     """A facilitator hides an argument, with a reason."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(ReasonForm, data)
+    person, form = await posted_form(ctx, ReasonForm)
     with ctx.transaction() as db:
         argument = deliberation.hide_argument(db, person, argument_id, form.reason)
     return redirect(ctx, f"/propuestas/{argument.proposal_id}#argumento-{argument.id}")
@@ -324,9 +320,7 @@ async def amendment_to_vote(ctx: CtxDep, amendment_id: Id) -> Response:
 @router.post("/propuestas/{proposal_id}/votacion")
 async def start_voting(ctx: CtxDep, proposal_id: Id) -> Response:
     """A facilitator takes a debated proposal to a yes/no vote (drafted; opened from its page)."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(VoteTermsForm, data)
+    person, form = await posted_form(ctx, VoteTermsForm)
     with ctx.transaction() as db:
         terms = _terms(form)
         vote = deliberation.start_voting(db, person, proposal_id, terms)
@@ -385,9 +379,7 @@ async def withdraw_adoption(ctx: CtxDep, escalation_id: Id) -> Response:
 
 
 async def _adoption(ctx: Ctx, escalation_id: int, *, withdraw: bool) -> Response:
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(AssemblyChoiceForm, data)
+    person, form = await posted_form(ctx, AssemblyChoiceForm)
     with ctx.transaction() as db:
         act = deliberation.withdraw_adoption if withdraw else deliberation.adopt_escalation
         view = act(db, person, escalation_id, form.assembly_id)
@@ -437,9 +429,7 @@ def charter_page(ctx: CtxDep, assembly_id: Id) -> Response:
 @router.post("/asambleas/{assembly_id}/carta")
 async def create_charter(ctx: CtxDep, assembly_id: Id) -> Response:
     """A facilitator founds the assembly's charter."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(CharterForm, data)
+    person, form = await posted_form(ctx, CharterForm)
     articles = split_articles(form.articles)
     with ctx.transaction() as db:
         charter.create_charter(db, person, assembly_id, title=form.title, articles=articles)
@@ -464,9 +454,7 @@ def split_articles(text: str) -> list[tuple[str, str]]:
 @router.post("/asambleas/{assembly_id}/redacciones")
 async def propose_wording(ctx: CtxDep, assembly_id: Id) -> Response:
     """An active member drafts new wording for an article (a charter-amendment proposal)."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(WordingForm, data)
+    person, form = await posted_form(ctx, WordingForm)
     with ctx.transaction() as db:
         proposal = charter.propose_wording(
             db,
@@ -642,9 +630,7 @@ async def open_election(ctx: CtxDep, assembly_id: Id) -> Response:
 @router.post("/asambleas/{assembly_id}/mandatos")
 async def set_mandate(ctx: CtxDep, assembly_id: Id) -> Response:
     """A facilitator records the mandate on a parent's yes/no vote (while it is a draft)."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(MandateForm, data)
+    person, form = await posted_form(ctx, MandateForm)
     with ctx.transaction() as db:
         delegation.set_mandate(db, person, assembly_id, form.vote_id, form.choice)
     return redirect(ctx, f"/asambleas/{assembly_id}/delegados")

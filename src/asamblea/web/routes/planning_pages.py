@@ -17,7 +17,7 @@ from asamblea.store.types import utcnow
 from asamblea.web.context import Ctx, CtxDep, check_csrf
 from asamblea.web.forms import MAX_FIELD, Form, OptionalId, parse
 from asamblea.web.render import redirect, render
-from asamblea.web.routes.common import Id, posted
+from asamblea.web.routes.common import Id, posted, posted_form
 
 router = APIRouter()
 NUMBER_MAX = 30
@@ -165,9 +165,7 @@ async def record_targets(ctx: CtxDep, round_id: Id) -> Response:
 @router.post("/planificacion/{round_id}/metas/confirmar")
 async def confirm_targets(ctx: CtxDep, round_id: Id) -> Response:
     """A second active member confirms the targets they saw."""
-    data = await posted(ctx)
-    person = accounts.require(ctx.person)
-    form = parse(ConfirmForm, data)
+    person, form = await posted_form(ctx, ConfirmForm)
     if form.assembly_id is None:
         raise Invalid(N_("Say which assembly these targets are from."))
     with ctx.transaction() as db:
