@@ -1,0 +1,21 @@
+"""rules: support threshold, escalation share and delegate weight rule per assembly
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-11-28 02:40:00
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    """Apply this revision."""
+
+
+def downgrade() -> None:
+    """Revert this revision."""
