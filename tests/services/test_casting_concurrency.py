@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from asamblea.core import ledger
-from asamblea.core.errors import Conflict, DomainError
+from asamblea.core.errors import Conflict, DomainError, Unauthenticated
 from asamblea.core.people import Person
-from asamblea.services import votes
+from asamblea.services import accounts, votes
 from asamblea.services.casting import CastBatcher
 from asamblea.store.database import make_sessionmaker
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
@@ -112,3 +112,36 @@ def test_a_refused_ballot_does_not_spoil_its_batch(election: Election) -> None:
     with election.sessions.begin() as db:
         view = votes.vote_view(db, election.voters[2], election.vote_id)
     assert view.can_cast  # the refused voter was not marked
+
+
+def test_token_casts_are_identified_in_the_batch(election: Election) -> None:
+    """Casts sent with API tokens: the writer finds their owners in the batch's transaction.
+    Every voter casts twice at once; unknown and revoked tokens are refused and write nothing."""
+    with election.sessions.begin() as db:
+        tokens = [accounts.issue_token(db, voter, days=1) for voter in election.voters]
+        revoked = accounts.issue_token(db, election.voters[0], days=1)
+        accounts.revoke_token(db, revoked, election.voters[0])
+    batcher = CastBatcher(election.sessions, KEY, clock=lambda: NOW)
+    requests = [
+        batcher.submit_with_token(token, election.vote_id, (i % 3,))
+        for token in tokens
+        for i in (0, 1)
+    ]
+    strangers = [
+        batcher.submit_with_token(t, election.vote_id, (0,)) for t in ("asb_nadie", revoked)
+    ]
+    outcomes = []
+    for request in requests:
+        try:
+            outcomes.append(request.answer.result(timeout=120).receipt)
+        except Conflict:
+            outcomes.append(None)
+    for stranger in strangers:
+        with pytest.raises(Unauthenticated):
+            stranger.answer.result(timeout=60)
+        assert stranger.voter is None
+    batcher.stop()
+    assert [r.voter for r in requests[::2]] == election.voters  # each identified as its owner
+    for first, second in zip(outcomes[::2], outcomes[1::2], strict=True):
+        assert (first is None) != (second is None)
+    check_board(election, [r for r in outcomes if r is not None])

@@ -3,10 +3,15 @@ shape of every error."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from asamblea.core.people import username_key
+from asamblea.services import accounts
+from asamblea.store.repositories import PeopleRepository
 from tests.web.conftest import (
     PASSWORD,
     Browser,
@@ -180,3 +185,42 @@ def test_every_api_error_is_json_with_a_code_and_a_message(app: FastAPI, lang: s
         assert set(body) == {"error", "message"}
         assert body["error"]
         assert_refused(response, lang)
+
+
+def test_casting_with_a_token_is_identified_with_the_ballot(app: FastAPI, world: World) -> None:
+    """A token cast is identified by the casting writer, in the ballot's own transaction: the
+    owner's ballot counts once, the owner's language speaks the refusal, and an unknown token
+    is refused in the request's language without writing anything."""
+    facilitator = Browser(app, "es").logged_in_as(world.names["facilitator"])
+    now = datetime.now(UTC)
+    created = facilitator.api(
+        "POST",
+        f"/api/v1/assemblies/{world.union}/votes",
+        json={
+            "question": "¿Paro el jueves?",
+            "rule": "plurality",
+            "options": ["Sí", "No"],
+            "opens_at": now.isoformat(),
+            "closes_at": (now + timedelta(hours=1)).isoformat(),
+        },
+    )
+    assert created.status_code == 201, created.text
+    vote_id = created.json()["id"]
+    assert facilitator.api("POST", f"/api/v1/votes/{vote_id}/open").status_code == 200
+    with app.state.web.sessions.begin() as db:
+        found = PeopleRepository(db).by_key(username_key(world.names["member"]))
+        assert found is not None
+        accounts.set_locale(db, found[0], "en")
+    client = Browser(app, "es")
+    token = client.client.post(
+        "/api/v1/tokens", json={"username": world.names["member"], "password": PASSWORD}
+    ).json()["token"]
+    ballots = f"/api/v1/votes/{vote_id}/ballots"
+    first = client.client.post(ballots, json={"selection": [1]}, headers=bearer(token))
+    assert first.status_code == 201, first.text
+    again = client.client.post(ballots, json={"selection": [0]}, headers=bearer(token))
+    assert assert_refused(again, "en", 409)  # the account's language, not the request's
+    stranger = client.client.post(ballots, json={"selection": [0]}, headers=bearer("asb_nadie"))
+    assert assert_refused(stranger, "es", 401)
+    view = facilitator.api("GET", f"/api/v1/votes/{vote_id}").json()
+    assert (view["voters"], view["ballots"]) == (1, 1)

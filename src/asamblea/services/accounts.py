@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -134,6 +135,20 @@ def issue_token(db: Session, person: Person, days: int) -> str:
 def token_person(db: Session, token: str) -> Person | None:
     """The owner of a live API token."""
     return PeopleRepository(db).token_person(_digest(token), utcnow())
+
+
+def token_people(db: Session, tokens: Sequence[str]) -> dict[str, Person]:
+    """The owners of several live API tokens, by token (unknown or expired ones are left out)."""
+    digests = {_digest(token): token for token in tokens}
+    found = PeopleRepository(db).token_people(list(digests), utcnow())
+    return {digests[digest]: person for digest, person in found.items()}
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header, if that is what it holds."""
+    if authorization and authorization[:7].lower() == "bearer ":
+        return authorization[7:].strip() or None
+    return None
 
 
 def revoke_token(db: Session, token: str, person: Person) -> None:

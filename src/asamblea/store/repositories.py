@@ -155,6 +155,15 @@ class PeopleRepository:
         )
         return to_person(row) if row else None
 
+    def token_people(self, token_hashes: Sequence[str], now: datetime) -> dict[str, Person]:
+        """The owners of several live API tokens, by token hash (one query for a batch)."""
+        rows = self.db.execute(
+            select(ApiTokenRow.token_hash, PersonRow)
+            .join(PersonRow, ApiTokenRow.person_id == PersonRow.id)
+            .where(ApiTokenRow.token_hash.in_(set(token_hashes)), ApiTokenRow.expires_at > now)
+        )
+        return {token_hash: to_person(row) for token_hash, row in rows}
+
     def delete_token(self, token_hash: str) -> None:
         """Revoke an API token."""
         self.db.execute(delete(ApiTokenRow).where(ApiTokenRow.token_hash == token_hash))

@@ -91,12 +91,25 @@ def load_context(request: Request) -> Ctx:
     return ctx
 
 
+def token_context(request: Request) -> Ctx:
+    """The context of an API-token request whose owner is identified later, by the casting
+    writer, in the same transaction as the ballot (services/casting.py): no read here. The
+    language comes from the request until the owner, and their own choice, is known."""
+    ctx = Ctx(request=request, state=web_state(request), via_token=True)
+    ctx.locale = i18n.negotiate(
+        request.cookies.get(LANG_COOKIE), request.headers.get("accept-language")
+    )
+    i18n.activate(ctx.locale)
+    request.state.ctx = ctx
+    return ctx
+
+
 def _identify(ctx: Ctx) -> None:
     request, state = ctx.request, ctx.state
-    auth = request.headers.get("authorization", "")
+    bearer = accounts.bearer_token(request.headers.get("authorization"))
     with state.readers.begin() as db:
-        if auth.lower().startswith("bearer "):
-            ctx.person = accounts.token_person(db, auth[7:].strip())
+        if bearer is not None:
+            ctx.person = accounts.token_person(db, bearer)
             ctx.via_token = ctx.person is not None
             return
         raw = request.cookies.get(SESSION_COOKIE)

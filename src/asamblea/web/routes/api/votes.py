@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Depends, Path
+from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
 from asamblea.core.ledger import find_receipt, normalise_receipt
 from asamblea.core.votes import make_spec
 from asamblea.formats.board import dump_board
 from asamblea.services import accounts, votes
+from asamblea.services.casting import CastRequest
 from asamblea.services.votes import VoteView
 from asamblea.store.types import utcnow
-from asamblea.web.context import Ctx
+from asamblea.web.context import Ctx, token_context
 from asamblea.web.render import finish
 from asamblea.web.routes.api.federation import ERRORS, api_context
 from asamblea.web.routes.api.vote_schemas import (
@@ -79,13 +80,33 @@ def open_vote(vote_id: Id, ctx: Ctx = ApiCtx) -> VoteOut:
         return _out(votes.vote_view(db, person, vote_id))
 
 
+async def cast_context(request: Request) -> Ctx:
+    """The caster's context: an API-token cast is identified later, by the casting writer in
+    the ballot's own batch (services/casting.py); a cookie cast goes through the usual context
+    and its X-CSRF-Token check."""
+    if accounts.bearer_token(request.headers.get("authorization")) is not None:
+        return token_context(request)
+    return await api_context(request)
+
+
+CastCtx = Depends(cast_context)
+
+
 @router.post("/votes/{vote_id}/ballots", status_code=201, response_model=ReceiptOut)
-async def cast(vote_id: Id, body: BallotIn, ctx: Ctx = ApiCtx) -> ReceiptOut:
+async def cast(vote_id: Id, body: BallotIn, ctx: Ctx = CastCtx) -> ReceiptOut:
     """Cast my ballot; answered once it is durably in the box."""
-    person = accounts.require(ctx.person)
-    receipt = await asyncio.wrap_future(
-        ctx.state.batcher.submit(person, vote_id, tuple(body.selection))
-    )
+    selection = tuple(body.selection)
+    token = accounts.bearer_token(ctx.request.headers.get("authorization"))
+    if token is None:
+        pending = CastRequest(accounts.require(ctx.person), vote_id, selection)
+        ctx.state.batcher.submit_request(pending)
+    else:
+        pending = ctx.state.batcher.submit_with_token(token, vote_id, selection)
+    try:
+        receipt = await asyncio.wrap_future(pending.answer)
+    finally:
+        if pending.voter is not None and pending.voter.locale:
+            ctx.locale = pending.voter.locale  # errors speak the voter's own language
     s = receipt.statement
     return ReceiptOut(
         receipt=receipt.receipt,
