@@ -401,4 +401,5 @@ def test_escalation_permissions_and_agenda() -> None:
     assert d.enters_agenda(esc, reached)
     on_agenda = Escalation(1, 7, 10, 20, EscalationState.ON_AGENDA)
     assert not d.enters_agenda(on_agenda, reached)  # only once
-    assert not d.enters_agenda(esc, d.escalation_status([Adoption(10)], {10, 11, 12}, {}))
+    half = Fraction(1, 2)
+    assert not d.enters_agenda(esc, d.escalation_status([Adoption(10)], {10, 11, 12}, {}, half))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,7 +11,7 @@ from hypothesis import strategies as st
 from asamblea.core import federation as f
 from asamblea.core.errors import Conflict, Forbidden, Invalid
 from asamblea.core.federation import AssemblyKind as K
-from asamblea.core.federation import AssemblyRules, Membership, MembershipState, Role
+from asamblea.core.federation import AssemblyRules, Membership, MembershipState, Role, WeightRule
 
 S = MembershipState
 
@@ -232,8 +234,64 @@ def test_quorum(roll: int, percent: int, needed: int) -> None:
         {"quorum_percent": 101},
         {"delegate_ratio": 0},
         {"recall_percent": 0},
+        {"recall_percent": 101},
+        {"support_percent": 0},
+        {"support_percent": 101},
+        {"escalation_percent": 0},
+        {"escalation_percent": 101},
+        {"delegate_weight": "one_each"},  # a plain string is not a weight rule
     ],
 )
-def test_rules_refuse_nonsense(kwargs: dict[str, int]) -> None:
+def test_rules_refuse_nonsense(kwargs: dict[str, object]) -> None:
     with pytest.raises(Invalid):
-        AssemblyRules(**kwargs)
+        AssemblyRules(**kwargs)  # type: ignore[arg-type]
+
+
+def test_the_defaults_a_new_assembly_starts_from() -> None:
+    rules = AssemblyRules()
+    assert (rules.support_percent, rules.escalation_percent, rules.delegate_weight) == (
+        10,
+        50,
+        WeightRule.ONE_EACH,
+    )
+    assert rules.escalation_share == Fraction(1, 2)
+    assert AssemblyRules(escalation_percent=60).escalation_share == Fraction(3, 5)
+
+
+rule_sets = st.builds(
+    AssemblyRules,
+    vouches_needed=st.integers(1, 20),
+    quorum_percent=st.integers(1, 100),
+    delegate_ratio=st.integers(1, 100_000),
+    recall_percent=st.integers(1, 100),
+    support_percent=st.integers(1, 100),
+    escalation_percent=st.integers(1, 100),
+    delegate_weight=st.sampled_from(WeightRule),
+)
+
+
+@given(rule_sets, rule_sets)
+def test_rules_survive_the_audit_log(rules: AssemblyRules, fallback: AssemblyRules) -> None:
+    """What the audit log keeps of the rules reads back as the same rules."""
+    assert f.rules_from_dict(f.rules_to_dict(rules), fallback) == rules
+
+
+def test_malformed_rules_in_the_log_keep_the_fallback() -> None:
+    fallback = AssemblyRules(support_percent=30, delegate_weight=WeightRule.MEMBERS_REPRESENTED)
+    read = f.rules_from_dict(
+        {"support_percent": "40", "quorum_percent": True, "delegate_weight": "by_lot"}, fallback
+    )
+    assert read == fallback
+
+
+def test_only_a_facilitator_changes_the_rules() -> None:
+    f.check_change_rules(member(1, role=Role.FACILITATOR), 1)
+    for actor in (
+        None,
+        member(1),
+        member(1, S.SUSPENDED, Role.FACILITATOR),
+        member(1, role=Role.FACILITATOR, assembly=2),
+        member(1, role=Role.DELEGATE),
+    ):
+        with pytest.raises(Forbidden):
+            f.check_change_rules(actor, 1)

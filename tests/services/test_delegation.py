@@ -11,9 +11,15 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from asamblea.core.delegation import DelegateChoice, DelegateState, MandateChoice, WeightRule
+from asamblea.core.delegation import DelegateChoice, DelegateState, MandateChoice
 from asamblea.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
-from asamblea.core.federation import AssemblyKind, AssemblyRules, MembershipState, Role
+from asamblea.core.federation import (
+    AssemblyKind,
+    AssemblyRules,
+    MembershipState,
+    Role,
+    WeightRule,
+)
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, VoteState
 from asamblea.services import delegation, federation, votes
@@ -52,7 +58,12 @@ def refused(db: Session, action: Callable[[], object], error: type[DomainError])
     assert [db.scalar(select(func.count()).select_from(t)) for t in TABLES] == before
 
 
-def region_with(db: Session, sizes: dict[str, int], ratio: int = 2) -> tuple[int, Person, dict]:
+def region_with(
+    db: Session,
+    sizes: dict[str, int],
+    ratio: int = 2,
+    weight: WeightRule = WeightRule.ONE_EACH,
+) -> tuple[int, Person, dict]:
     coordinator = person(db, "coordinadora")
     region = federation.create_assembly(
         db,
@@ -60,7 +71,7 @@ def region_with(db: Session, sizes: dict[str, int], ratio: int = 2) -> tuple[int
         name="Región",
         kind=AssemblyKind.REGION,
         parent_id=None,
-        assembly_rules=AssemblyRules(delegate_ratio=ratio),
+        assembly_rules=AssemblyRules(delegate_ratio=ratio, delegate_weight=weight),
     )
     children = {
         name: base_assembly(db, name, size, parent_id=region.id) for name, size in sizes.items()
@@ -123,6 +134,13 @@ def test_an_election_fills_the_parents_seats(db: Session) -> None:
     assert upstairs is not None
     assert (upstairs.state, upstairs.role) == (MembershipState.ACTIVE, Role.DELEGATE)
     refused(db, attempt(people[0], [people[3].id, people[4].id]), Conflict)  # seats filled
+    (line,) = delegation.elections_of(db, people[4], child)
+    assert (line.vote.state, line.vote.spec.seats, line.election.replaces_id) == (
+        VoteState.PUBLISHED,
+        2,
+        None,
+    )
+    assert delegation.elections_of(db, None, child) == []  # a secret vote: members see it
 
 
 def test_settling_twice_seats_nobody_twice(db: Session) -> None:
@@ -173,12 +191,27 @@ def test_mandates_are_set_by_the_child_before_the_vote_opens(db: Session) -> Non
     delegation.set_mandate(db, one_people[0], one, vote.id, MandateChoice.FOR)  # rewritten
     votes.open_vote(db, coordinator, vote.id, T0)
     refused(db, attempt(one_people[0], one), Conflict)  # fixed once the vote opens
+    (line,) = delegation.mandates_of(db, one_people[2], one)
+    assert (line.vote.id, line.mandate.choice, line.mandate.set_by) == (
+        vote.id,
+        MandateChoice.FOR,  # the instruction in force, not the one it replaced
+        one_people[0].id,
+    )
+    assert line.vote.spec.question == "¿Marchamos el día 15?"
+    assert delegation.mandates_of(db, two_people[1], children["Dos"][0]) == []
+    for viewer in (None, two_people[1], coordinator, pending(db, one)):
+        with pytest.raises(Forbidden):  # the child's active members only
+            delegation.mandates_of(db, viewer, one)
+    with pytest.raises(NotFound):
+        delegation.mandates_of(db, one_people[0], 10_000)
     seen = delegation.roll_call(db, coordinator, vote.id)
     assert seen.entries == ()  # nobody elected yet
 
 
 def test_roll_call_flags_breaches_and_weighs_delegates(db: Session) -> None:
-    region_id, coordinator, children = region_with(db, {"Uno": 5, "Dos": 3})
+    region_id, coordinator, children = region_with(
+        db, {"Uno": 5, "Dos": 3}, weight=WeightRule.MEMBERS_REPRESENTED
+    )
     (one, one_people), (two, two_people) = children["Uno"], children["Dos"]
     elect(db, one, one_people, [1, 2])
     elect(db, two, two_people, [1])
@@ -193,9 +226,7 @@ def test_roll_call_flags_breaches_and_weighs_delegates(db: Session) -> None:
     assert {(e.choice, e.mandate_breach) for e in before.entries} == {(None, False)}
     votes.close_vote(db, coordinator, vote.id, T0 + timedelta(hours=2), KEY)
 
-    everyone = delegation.roll_call(
-        db, coordinator, vote.id, weight_rule=WeightRule.MEMBERS_REPRESENTED
-    )
+    everyone = delegation.roll_call(db, coordinator, vote.id)
     rows = [(e.name, e.mandate, e.choice, e.mandate_breach, e.weight) for e in everyone.entries]
     assert rows == [
         ("uno1", MandateChoice.FOR, DelegateChoice.FOR, False, Fraction(5, 2)),
@@ -203,7 +234,17 @@ def test_roll_call_flags_breaches_and_weighs_delegates(db: Session) -> None:
         ("dos1", MandateChoice.AGAINST, DelegateChoice.ABSTAIN, True, Fraction(3)),
     ]
     assert everyone.totals[DelegateChoice.FOR] == Fraction(5, 2)
-    one_each = delegation.roll_call(db, coordinator, vote.id)
+    # The region moves to one vote each: the roll call that had opened keeps its weights; a
+    # roll call drafted afterwards weighs one each.
+    federation.change_rules(
+        db,
+        coordinator,
+        region_id,
+        AssemblyRules(delegate_ratio=2, delegate_weight=WeightRule.ONE_EACH),
+    )
+    assert delegation.roll_call(db, coordinator, vote.id) == everyone
+    later = parent_motion(db, coordinator, region_id)
+    one_each = delegation.roll_call(db, coordinator, later.id)
     assert {e.weight for e in one_each.entries} == {Fraction(1)}
 
     mine = delegation.roll_call(db, two_people[2], vote.id)

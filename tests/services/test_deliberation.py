@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from fractions import Fraction
 
 import pytest
 from sqlalchemy import func, select
@@ -236,6 +235,24 @@ def test_arguments_replies_and_hiding(db: Session) -> None:
     assert [a.id for a in shown] == [top.id, reply.id]  # kept, shown as hidden
 
 
+def test_the_authors_of_arguments_and_amendments_are_named(db: Session) -> None:
+    """Whoever sees a proposal sees who wrote it, each argument and each amendment (their
+    usernames: pseudonyms are welcome); a hidden argument keeps its author."""
+    assembly_id, people = base_assembly(db, "Sindicato", 4)
+    proposal_id = open_proposal(db, people, assembly_id)
+    top = deliberation.argue(db, people[1], proposal_id, text="Nos une.", side=Side.FOR)
+    reply = deliberation.argue(db, people[3], proposal_id, text="Sí.", reply_to=top.id)
+    amendment = deliberation.propose_amendment(db, people[3], proposal_id, "Los domingos.")
+    deliberation.hide_argument(db, people[0], top.id, "Fuera de tema")
+    for viewer in (None, people[1]):
+        view = deliberation.proposal_view(db, viewer, proposal_id)
+        assert view.author_name == "sindicato2"
+        named = {a.id: view.author_of(a) for a in view.arguments}
+        assert named == {top.id: "sindicato1", reply.id: "sindicato3"}
+        assert [view.author_of(a) for a in view.amendments] == ["sindicato3"]
+        assert view.amendments[0].id == amendment.id
+
+
 # --- amendments --------------------------------------------------------------------------------
 
 
@@ -403,8 +420,13 @@ def test_escalation_needs_an_adopted_proposal_and_a_parent(db: Session) -> None:
 def test_a_parent_with_one_child_takes_it_at_once(db: Session) -> None:
     coordinator = person(db, "coordinadora")
     district = federation.create_assembly(
-        db, coordinator, name="Distrito", kind=AssemblyKind.DISTRICT, parent_id=None
+        db,
+        coordinator,
+        name="Distrito",
+        kind=AssemblyKind.DISTRICT,
+        parent_id=None,
+        assembly_rules=AssemblyRules(escalation_percent=100),
     )
     a, a_people = base_assembly(db, "Uno", 3, parent_id=district.id)
-    sent = deliberation.escalate(db, a_people[0], adopted_in(db, a, a_people), share=Fraction(1))
+    sent = deliberation.escalate(db, a_people[0], adopted_in(db, a, a_people))
     assert sent.escalation.state is EscalationState.ON_AGENDA

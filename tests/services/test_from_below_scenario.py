@@ -10,9 +10,15 @@ from fractions import Fraction
 
 from sqlalchemy.orm import Session
 
-from asamblea.core.delegation import DelegateChoice, DelegateState, MandateChoice, WeightRule
+from asamblea.core.delegation import DelegateChoice, DelegateState, MandateChoice
 from asamblea.core.deliberation import EscalationState, ProposalKind, ProposalState
-from asamblea.core.federation import AssemblyKind, AssemblyRules, MembershipState, Role
+from asamblea.core.federation import (
+    AssemblyKind,
+    AssemblyRules,
+    MembershipState,
+    Role,
+    WeightRule,
+)
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, VoteState
 from asamblea.services import delegation, deliberation, federation, votes
@@ -22,7 +28,11 @@ from tests.services.test_deliberation import KEY, T0, base_assembly, person, run
 
 TERMS = VoteTerms(T0, T0 + timedelta(hours=2))
 TERM = (T0, T0 + timedelta(days=365))
-SHARE = Fraction(3, 4)  # three of the region's four base assemblies
+#: The region's rules: one delegate per 3 members; three of its four base assemblies must
+#: adopt an escalated proposal; delegates weigh by the members they represent.
+REGION_RULES = AssemblyRules(
+    delegate_ratio=3, escalation_percent=75, delegate_weight=WeightRule.MEMBERS_REPRESENTED
+)
 
 
 def elect(db: Session, child: int, people: list[Person], rankings: list[list[int]]) -> list[int]:
@@ -46,7 +56,7 @@ def test_from_below(db: Session) -> None:
         name="Asamblea Regional del Sur",
         kind=AssemblyKind.REGION,
         parent_id=None,
-        assembly_rules=AssemblyRules(delegate_ratio=3),
+        assembly_rules=REGION_RULES,
     )
     a, a_people = base_assembly(db, "Sindicato", 6, parent_id=region.id, kind=AssemblyKind.UNION)
     b, b_people = base_assembly(
@@ -76,13 +86,13 @@ def test_from_below(db: Session) -> None:
     vote = deliberation.start_voting(db, a_people[0], proposal.id, TERMS)
     run_motion(db, a_people, vote.id, [0, 0, 0, 0, 1, 2])
     assert deliberation.settle_proposal(db, proposal.id).state is ProposalState.ADOPTED
-    sent = deliberation.escalate(db, a_people[0], proposal.id, share=SHARE)
+    sent = deliberation.escalate(db, a_people[0], proposal.id)
     assert (sent.status.assemblies, sent.status.needed, sent.status.reached) == (1, 3, False)
 
     # 2. Two siblings adopt it; the third adoption puts it on the regional agenda at once.
     escalation_id = sent.escalation.id
-    deliberation.adopt_escalation(db, b_people[0], escalation_id, b, share=SHARE)
-    status = deliberation.adopt_escalation(db, c_people[0], escalation_id, c, share=SHARE)
+    deliberation.adopt_escalation(db, b_people[0], escalation_id, b)
+    status = deliberation.adopt_escalation(db, c_people[0], escalation_id, c)
     assert status.escalation.state is EscalationState.ON_AGENDA
     assert (status.status.assemblies, status.status.members) == (3, 6 + 4 + 4)
     assert [line.name for line in status.adopters] == ["Sindicato", "Barrio", "Comunidad"]
@@ -119,18 +129,14 @@ def test_from_below(db: Session) -> None:
     votes.close_vote(db, coordinator, regional_vote.id, T0 + timedelta(hours=1), KEY)
     assert deliberation.settle_proposal(db, agenda_id).state is ProposalState.ADOPTED
 
-    seen_by_b = delegation.roll_call(
-        db, b_people[3], regional_vote.id, weight_rule=WeightRule.MEMBERS_REPRESENTED
-    )
+    seen_by_b = delegation.roll_call(db, b_people[3], regional_vote.id)
     (entry,) = seen_by_b.entries  # a member of the Barrio sees the Barrio's delegate
     assert (entry.mandate, entry.choice, entry.mandate_breach) == (
         MandateChoice.FOR,
         DelegateChoice.AGAINST,
         True,
     )
-    everyone = delegation.roll_call(
-        db, coordinator, regional_vote.id, weight_rule=WeightRule.MEMBERS_REPRESENTED
-    )
+    everyone = delegation.roll_call(db, coordinator, regional_vote.id)
     assert [e.mandate_breach for e in everyone.entries if e.delegate.child_id != b] == [False] * 3
     assert {e.weight for e in everyone.entries if e.delegate.child_id == a} == {Fraction(3)}
     assert everyone.totals[DelegateChoice.FOR] == 6

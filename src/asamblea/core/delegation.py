@@ -10,7 +10,8 @@ members. The order of calls for each use case:
 - **mandate** on a parent's item: `check_mandate(actor, child_id, parent_vote_state)` →
   store or replace the child's `MandateChoice` for that vote (fixed once the vote opens).
 - **roll call** upstairs: for each delegate's ballot, `choice_from_option(label)` →
-  `mandate_breach(mandate, choice)` and `delegate_weight(rule, members, delegates)`;
+  `mandate_breach(mandate, choice)` and `delegate_weight(parent_rules.delegate_weight,
+  members, delegates)` (the rule in force when the vote opened);
   `weighted_totals` sums a roll call.
 - **recall**: `check_open_petition` → store the petition, the opener's signature, and the
   delegate in ``PETITIONED``; `check_sign` → store a signature → `is_recall_reached(
@@ -31,7 +32,7 @@ from enum import StrEnum
 from fractions import Fraction
 
 from asamblea.core.errors import N_, Conflict, Forbidden, Invalid
-from asamblea.core.federation import AssemblyRules, Membership, delegate_seats
+from asamblea.core.federation import AssemblyRules, Membership, WeightRule, delegate_seats
 from asamblea.core.votes import MOTION_OPTIONS, VoteState
 
 MAX_TERM = timedelta(days=731)  # two years at most; an assembly may always recall earlier
@@ -159,15 +160,9 @@ def mandate_breach(mandate: MandateChoice | None, choice: DelegateChoice | None)
     return choice is None or choice.value != mandate.value
 
 
-class WeightRule(StrEnum):
-    """How the parent weighs its delegates' votes."""
-
-    ONE_EACH = "one_each"
-    MEMBERS_REPRESENTED = "members_represented"
-
-
 def delegate_weight(rule: WeightRule, members_represented: int, child_delegates: int) -> Fraction:
-    """1, or the child's active members divided by its seated delegates (exact)."""
+    """1, or the child's active members divided by its seated delegates (exact); ``rule`` is
+    the parent's `AssemblyRules.delegate_weight` (``WeightRule`` lives with the rules)."""
     if rule is WeightRule.ONE_EACH:
         return Fraction(1)
     if child_delegates < 1 or members_represented < 0:

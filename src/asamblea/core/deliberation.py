@@ -44,12 +44,6 @@ from asamblea.core.federation import Membership
 
 TITLE_MIN, TITLE_MAX = 3, 200
 TEXT_MAX, ARGUMENT_MAX, REASON_MIN, REASON_MAX = 20_000, 5_000, 3, 500
-#: Share of active members whose support moves a proposal to debate, until the assembly's
-#: rules carry their own (then pass that instead).
-DEFAULT_SUPPORT_PERCENT = 10
-#: Share of the parent's children that must adopt an escalated proposal for it to reach the
-#: parent's agenda on its own, until the parent's rules carry their own.
-DEFAULT_ESCALATION_SHARE = Fraction(1, 2)
 
 
 class ProposalKind(StrEnum):
@@ -182,9 +176,10 @@ def check_withdraw(proposal: Proposal, actor: Membership | None) -> None:
 # --- supports ------------------------------------------------------------------------------
 
 
-def support_threshold(active_members: int, percent: int = DEFAULT_SUPPORT_PERCENT) -> int:
+def support_threshold(active_members: int, percent: int) -> int:
     """Supports that move a proposal to debate: ``ceil(percent × active)``, at least 1 — but
-    never more than the members other than the author, who may not support their own."""
+    never more than the members other than the author, who may not support their own.
+    ``percent`` is the assembly's `AssemblyRules.support_percent`."""
     if not 1 <= percent <= 100:
         raise Invalid(N_("The support share must be between 1 % and 100 %."))
     wanted = max(1, math.ceil(Fraction(active_members * percent, 100)))
@@ -196,9 +191,7 @@ def count_supports(supporters: Collection[int], active: Collection[int]) -> int:
     return len(set(supporters) & set(active))
 
 
-def is_supported_enough(
-    supports: int, active_members: int, percent: int = DEFAULT_SUPPORT_PERCENT
-) -> bool:
+def is_supported_enough(supports: int, active_members: int, percent: int) -> bool:
     """True when an open proposal has reached its threshold (move it to debate)."""
     return supports >= support_threshold(active_members, percent)
 
@@ -532,12 +525,13 @@ def escalation_status(
     adoptions: Iterable[Adoption],
     children_of_parent: Collection[int],
     active_members_by_assembly: Mapping[int, int],
-    share: Fraction = DEFAULT_ESCALATION_SHARE,
+    share: Fraction,
 ) -> EscalationStatus:
     """Count each standing adopter once, and only if it is a child of the parent.
 
-    ``needed`` is ``ceil(share × children)``, at least 1; ``reached`` means it enters the
-    parent's agenda (`enters_agenda`)."""
+    ``share`` is the parent's `AssemblyRules.escalation_share`; ``needed`` is
+    ``ceil(share × children)``, at least 1; ``reached`` means it enters the parent's agenda
+    (`enters_agenda`)."""
     if not 0 < share <= 1:
         raise Invalid(N_("The share of assemblies must be above 0 % and at most 100 %."))
     children = frozenset(children_of_parent)

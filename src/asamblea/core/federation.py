@@ -15,6 +15,7 @@ import math
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from fractions import Fraction
 
 from asamblea.core.errors import N_, Conflict, Forbidden, Invalid
 
@@ -86,14 +87,32 @@ TRANSITIONS: Mapping[MembershipState, frozenset[MembershipState]] = {
 }
 
 
+class WeightRule(StrEnum):
+    """How a federated assembly weighs its delegates' votes in a roll call."""
+
+    ONE_EACH = "one_each"
+    MEMBERS_REPRESENTED = "members_represented"  # the child's active members ÷ its delegates
+
+
 @dataclass(frozen=True)
 class AssemblyRules:
-    """Each assembly's own rules, with the defaults a new assembly starts from."""
+    """Each assembly's own rules, with the defaults a new assembly starts from.
+
+    Some rules act on the assembly itself (vouches, quorum, the support that moves a proposal
+    to debate, the share that opens a recall); the others are the rules a *parent* sets for
+    the assemblies under it (members per delegate, the share of children whose adoption puts
+    an escalated proposal on its agenda, how its delegates' votes weigh). Their facilitators
+    may change them; nothing already decided or already open is reckoned again (see the
+    services).
+    """
 
     vouches_needed: int = 2
     quorum_percent: int = 50
     delegate_ratio: int = 50
     recall_percent: int = 20
+    support_percent: int = 10
+    escalation_percent: int = 50
+    delegate_weight: WeightRule = WeightRule.ONE_EACH
 
     def __post_init__(self) -> None:
         if not 1 <= self.vouches_needed <= 20:
@@ -104,6 +123,17 @@ class AssemblyRules:
             raise Invalid(N_("Members per delegate must be between 1 and 100000."))
         if not 1 <= self.recall_percent <= 100:
             raise Invalid(N_("The share to open a recall must be between 1 % and 100 %."))
+        if not 1 <= self.support_percent <= 100:
+            raise Invalid(N_("The support share must be between 1 % and 100 %."))
+        if not 1 <= self.escalation_percent <= 100:
+            raise Invalid(N_("The share of assemblies must be above 0 % and at most 100 %."))
+        if not isinstance(self.delegate_weight, WeightRule):
+            raise Invalid(N_("Unknown weight rule for delegates."))
+
+    @property
+    def escalation_share(self) -> Fraction:
+        """The escalation percent as an exact share of the children, for the counting rule."""
+        return Fraction(self.escalation_percent, 100)
 
 
 @dataclass(frozen=True)
@@ -256,6 +286,47 @@ def delegate_seats(active_members: int, rules: AssemblyRules) -> int:
 def quorum(roll_size: int, rules: AssemblyRules) -> int:
     """How many of the roll must take part for a decision to count (rounded up)."""
     return math.ceil(roll_size * rules.quorum_percent / 100)
+
+
+def check_change_rules(actor: Membership | None, assembly_id: int) -> None:
+    """Only an active facilitator of the assembly changes its rules."""
+    if actor is None or actor.assembly_id != assembly_id or not actor.is_facilitator:
+        raise Forbidden(N_("Only a facilitator of this assembly can do this."))
+
+
+def rules_to_dict(rules: AssemblyRules) -> dict[str, int | str]:
+    """The rules as plain JSON values (for the audit log, which keeps every earlier version)."""
+    return {
+        "vouches_needed": rules.vouches_needed,
+        "quorum_percent": rules.quorum_percent,
+        "delegate_ratio": rules.delegate_ratio,
+        "recall_percent": rules.recall_percent,
+        "support_percent": rules.support_percent,
+        "escalation_percent": rules.escalation_percent,
+        "delegate_weight": rules.delegate_weight.value,
+    }
+
+
+def rules_from_dict(values: Mapping[str, object], fallback: AssemblyRules) -> AssemblyRules:
+    """Rules read back from `rules_to_dict`; a missing or malformed value keeps ``fallback``'s."""
+
+    def number(name: str) -> int:
+        value = values.get(name)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+        return int(getattr(fallback, name))
+
+    weight = values.get("delegate_weight")
+    known = {w.value: w for w in WeightRule}
+    return AssemblyRules(
+        vouches_needed=number("vouches_needed"),
+        quorum_percent=number("quorum_percent"),
+        delegate_ratio=number("delegate_ratio"),
+        recall_percent=number("recall_percent"),
+        support_percent=number("support_percent"),
+        escalation_percent=number("escalation_percent"),
+        delegate_weight=known.get(str(weight), fallback.delegate_weight),
+    )
 
 
 def _check_facilitator_of(actor: Membership | None, target: Membership) -> None:

@@ -1,4 +1,5 @@
-"""Federation use cases: found assemblies, ask to join, vouch, suspend, reinstate, leave."""
+"""Federation use cases: found assemblies, change their rules, ask to join, vouch, suspend,
+reinstate, leave."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from asamblea.core.people import Person
 from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
 
 NAME_MAX, DESCRIPTION_MAX = 120, 4000
+#: The audit action of a change of an assembly's rules (its details: the rules before and after).
+RULES_CHANGED = "assembly.rules_changed"
 
 #: A use case acting on one membership: (transaction, actor, membership id).
 MembershipAction = Callable[[Session, Person, int], object]
@@ -102,6 +105,52 @@ def create_assembly(
         {"kind": kind.value, "parent_id": parent_id},
     )
     return assembly
+
+
+def change_rules(
+    db: Session, actor: Person, assembly_id: int, new_rules: AssemblyRules
+) -> Assembly:
+    """A facilitator changes the assembly's rules; the audit event keeps them before and after.
+
+    Nothing already open is reckoned again: a vote keeps the quorum and seats frozen in it
+    when it was drafted, and a roll call weighs its delegates by the rule in force when it
+    opened (`rules_when_vote_opened`). Proposals still gathering supports and escalations
+    still gathering adoptions meet the new share at their next support or adoption; what is
+    already in debate or on the agenda stays there. Unchanged rules write nothing.
+    """
+    repo = FederationRepository(db)
+    assembly = repo.assembly(assembly_id, lock=True)
+    if assembly is None:
+        raise NotFound(N_("That assembly does not exist."))
+    rules.check_change_rules(repo.membership_of(assembly_id, actor.id), assembly_id)
+    if new_rules == assembly.rules:
+        return assembly
+    repo.set_rules(assembly_id, new_rules)
+    AuditRepository(db).record(
+        actor.id,
+        RULES_CHANGED,
+        assembly_id,
+        f"assembly:{assembly_id}",
+        {"before": rules.rules_to_dict(assembly.rules), "after": rules.rules_to_dict(new_rules)},
+    )
+    return _assembly(repo, assembly_id)
+
+
+def rules_when_vote_opened(db: Session, assembly: Assembly, vote_id: int) -> AssemblyRules:
+    """The assembly's rules as they stood when one of its votes opened, so that a later change
+    never reaches back into a vote already open; a vote not opened yet gets today's rules.
+
+    The audit log is append-only and its ids grow with time: the first rules change recorded
+    after the vote's ``vote.opened`` event holds, as "before", the rules the vote opened with."""
+    audit = AuditRepository(db)
+    opened = audit.first_id(assembly.id, "vote.opened", f"vote:{vote_id}")
+    if opened is None:
+        return assembly.rules
+    change = audit.first_details_after(assembly.id, RULES_CHANGED, opened)
+    before = change.get("before") if change else None
+    if not isinstance(before, dict):
+        return assembly.rules
+    return rules.rules_from_dict(before, assembly.rules)
 
 
 def request_to_join(db: Session, actor: Person, assembly_id: int) -> Membership:

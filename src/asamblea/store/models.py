@@ -92,6 +92,11 @@ class AssemblyRow(Base):
         CheckConstraint("quorum_percent BETWEEN 1 AND 100", name="quorum_percent_range"),
         CheckConstraint("recall_percent BETWEEN 1 AND 100", name="recall_percent_range"),
         CheckConstraint("delegate_ratio >= 1", name="delegate_ratio_positive"),
+        CheckConstraint("support_percent BETWEEN 1 AND 100", name="support_percent_range"),
+        CheckConstraint("escalation_percent BETWEEN 1 AND 100", name="escalation_percent_range"),
+        CheckConstraint(
+            "delegate_weight IN ('one_each', 'members_represented')", name="delegate_weight_known"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -103,6 +108,12 @@ class AssemblyRow(Base):
     quorum_percent: Mapped[int] = mapped_column(default=50)
     delegate_ratio: Mapped[int] = mapped_column(default=50)
     recall_percent: Mapped[int] = mapped_column(default=20)
+    # Added by migration 0006: the server defaults gave existing assemblies the defaults.
+    support_percent: Mapped[int] = mapped_column(default=10, server_default="10")
+    escalation_percent: Mapped[int] = mapped_column(default=50, server_default="50")
+    delegate_weight: Mapped[str] = mapped_column(
+        String(32), default="one_each", server_default="one_each"
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -16,6 +16,8 @@ from asamblea.core.federation import (
     Membership,
     MembershipState,
     Role,
+    WeightRule,
+    rules_to_dict,
 )
 from asamblea.core.people import Person
 from asamblea.store.models import (
@@ -48,6 +50,9 @@ def to_assembly(row: AssemblyRow) -> Assembly:
             quorum_percent=row.quorum_percent,
             delegate_ratio=row.delegate_ratio,
             recall_percent=row.recall_percent,
+            support_percent=row.support_percent,
+            escalation_percent=row.escalation_percent,
+            delegate_weight=WeightRule(row.delegate_weight),
         ),
     )
 
@@ -210,19 +215,24 @@ class FederationRepository:
             kind=kind.value,
             parent_id=parent_id,
             description=description,
-            vouches_needed=rules.vouches_needed,
-            quorum_percent=rules.quorum_percent,
-            delegate_ratio=rules.delegate_ratio,
-            recall_percent=rules.recall_percent,
+            **rules_to_dict(rules),
         )
         self.db.add(row)
         self.db.flush()
         return to_assembly(row)
 
-    def assembly(self, assembly_id: int) -> Assembly | None:
-        """An assembly by id."""
-        row = self.db.get(AssemblyRow, assembly_id)
+    def assembly(self, assembly_id: int, *, lock: bool = False) -> Assembly | None:
+        """An assembly by id (locked for update when asked)."""
+        stmt = select(AssemblyRow).where(AssemblyRow.id == assembly_id)
+        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
         return to_assembly(row) if row else None
+
+    def set_rules(self, assembly_id: int, rules: AssemblyRules) -> None:
+        """Replace an assembly's rules."""
+        row = self.db.get_one(AssemblyRow, assembly_id)
+        for column, value in rules_to_dict(rules).items():
+            setattr(row, column, value)
+        self.db.flush()
 
     def assemblies(self) -> list[Assembly]:
         """Every assembly, by name."""
@@ -366,6 +376,31 @@ class AuditRepository:
                 subject=subject,
                 details=details or {},
             )
+        )
+
+    def first_id(self, assembly_id: int, action: str, subject: str) -> int | None:
+        """The id of the first event of ``action`` on ``subject`` (ids grow with time)."""
+        return self.db.scalar(
+            select(func.min(AuditRow.id)).where(
+                AuditRow.assembly_id == assembly_id,
+                AuditRow.action == action,
+                AuditRow.subject == subject,
+            )
+        )
+
+    def first_details_after(
+        self, assembly_id: int, action: str, after_id: int
+    ) -> dict[str, Any] | None:
+        """The details of the first event of ``action`` in an assembly after event ``after_id``."""
+        return self.db.scalar(
+            select(AuditRow.details)
+            .where(
+                AuditRow.assembly_id == assembly_id,
+                AuditRow.action == action,
+                AuditRow.id > after_id,
+            )
+            .order_by(AuditRow.id)
+            .limit(1)
         )
 
     def for_assembly(

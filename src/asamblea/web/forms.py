@@ -18,7 +18,7 @@ from pydantic_core import PydanticCustomError
 
 from asamblea import i18n
 from asamblea.core.errors import N_, Invalid
-from asamblea.core.federation import AssemblyKind
+from asamblea.core.federation import AssemblyKind, AssemblyRules, WeightRule
 
 FIELD_LABELS = {
     "username": N_("Username"),
@@ -32,6 +32,10 @@ FIELD_LABELS = {
     "vouches_needed": N_("Vouches needed"),
     "quorum_percent": N_("Quorum"),
     "delegate_ratio": N_("Members per delegate"),
+    "recall_percent": N_("Signatures to open a recall"),
+    "support_percent": N_("Supports to go to debate"),
+    "escalation_percent": N_("Assemblies to reach the agenda"),
+    "delegate_weight": N_("Weight of delegates' votes"),
     "lang": N_("Language"),
     "csrf_token": N_("Form token"),
     "assembly_id": N_("Assembly"),
@@ -135,16 +139,37 @@ class PasswordForm(Form):
     new_password: str = Field(max_length=256)
 
 
-class AssemblyForm(Form):
-    """Found an assembly."""
+class RulesForm(Form):
+    """An assembly's rules (bounds as in `AssemblyRules`; a field left out keeps the default)."""
+
+    vouches_needed: int = Field(default=2, ge=1, le=20)
+    quorum_percent: int = Field(default=50, ge=1, le=100)
+    delegate_ratio: int = Field(default=50, ge=1, le=100_000)
+    recall_percent: int = Field(default=20, ge=1, le=100)
+    support_percent: int = Field(default=10, ge=1, le=100)
+    escalation_percent: int = Field(default=50, ge=1, le=100)
+    delegate_weight: WeightRule = WeightRule.ONE_EACH
+
+    def rules(self) -> AssemblyRules:
+        """The rules the form asks for."""
+        return AssemblyRules(
+            vouches_needed=self.vouches_needed,
+            quorum_percent=self.quorum_percent,
+            delegate_ratio=self.delegate_ratio,
+            recall_percent=self.recall_percent,
+            support_percent=self.support_percent,
+            escalation_percent=self.escalation_percent,
+            delegate_weight=self.delegate_weight,
+        )
+
+
+class AssemblyForm(RulesForm):
+    """Found an assembly, with its rules."""
 
     name: str = Field(min_length=1, max_length=120)
     kind: AssemblyKind
     parent_id: OptionalId
     description: str = Field(default="", max_length=4000)
-    vouches_needed: int = Field(default=2, ge=1, le=20)
-    quorum_percent: int = Field(default=50, ge=1, le=100)
-    delegate_ratio: int = Field(default=50, ge=1, le=100_000)
 
 
 class LanguageForm(Form):

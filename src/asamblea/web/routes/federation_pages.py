@@ -9,12 +9,12 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from asamblea.core.errors import DomainError
-from asamblea.core.federation import BASE_KINDS, AssemblyKind, AssemblyRules
+from asamblea.core.federation import BASE_KINDS, AssemblyKind, WeightRule, rules_to_dict
 from asamblea.core.people import Person
 from asamblea.i18n import translate_error
-from asamblea.services import accounts, federation, votes
+from asamblea.services import accounts, assembly_rules, federation, votes
 from asamblea.web.context import CtxDep
-from asamblea.web.forms import AssemblyForm, parse
+from asamblea.web.forms import AssemblyForm, RulesForm, parse
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.common import Id, posted
 
@@ -44,11 +44,7 @@ async def create_assembly(ctx: CtxDep) -> Response:
     person = accounts.require(ctx.person)
     try:
         form = parse(AssemblyForm, data)
-        rules = AssemblyRules(
-            vouches_needed=form.vouches_needed,
-            quorum_percent=form.quorum_percent,
-            delegate_ratio=form.delegate_ratio,
-        )
+        rules = form.rules()
         with ctx.transaction() as db:
             assembly = federation.create_assembly(
                 db,
@@ -72,6 +68,53 @@ def assembly_page(ctx: CtxDep, assembly_id: Id) -> Response:
         view = federation.assembly_view(db, ctx.person, assembly_id)
         assembly_votes = votes.votes_of(db, ctx.person, assembly_id)
     return render(ctx, "assembly.html", view=view, votes=assembly_votes)
+
+
+@router.get("/asambleas/{assembly_id}/reglas")
+def rules_page(ctx: CtxDep, assembly_id: Id) -> Response:
+    """The assembly's rules; its facilitators change them here (others see them)."""
+    if ctx.person is None:
+        return redirect(ctx, f"/entrar?next=/asambleas/{assembly_id}/reglas")
+    with ctx.reading() as db:
+        view = federation.assembly_view(db, ctx.person, assembly_id)
+    values = {k: str(v) for k, v in rules_to_dict(view.assembly.rules).items()}
+    return _rules_form(ctx, view, values)
+
+
+@router.post("/asambleas/{assembly_id}/reglas")
+async def change_rules(ctx: CtxDep, assembly_id: Id) -> Response:
+    """A facilitator changes the assembly's rules (audited; votes already open keep theirs)."""
+    data = await posted(ctx)
+    person = accounts.require(ctx.person)
+    try:
+        form = parse(RulesForm, data)
+        with ctx.transaction() as db:
+            assembly_rules.change_assembly_rules(db, person, assembly_id, form.rules())
+    except DomainError as error:
+        with ctx.reading() as db:
+            view = federation.assembly_view(db, person, assembly_id)
+        message = translate_error(error.message, dict(error.params))
+        return _rules_form(ctx, view, data, status=error.status, error=message)
+    return redirect(ctx, f"/asambleas/{assembly_id}#reglas")
+
+
+def _rules_form(
+    ctx: CtxDep,
+    view: federation.AssemblyView,
+    values: dict[str, str],
+    status: int = 200,
+    error: str = "",
+) -> Response:
+    return render(
+        ctx,
+        "assembly_rules.html",
+        status=status,
+        error=error,
+        view=view,
+        a=view.assembly,
+        values=values,
+        weights=[w.value for w in WeightRule],
+    )
 
 
 @router.post("/asambleas/{assembly_id}/unirse")
@@ -147,4 +190,5 @@ def _assembly_form(
         parents=parents,
         kinds=list(AssemblyKind),
         base_kinds=BASE_KINDS,
+        weights=[w.value for w in WeightRule],
     )

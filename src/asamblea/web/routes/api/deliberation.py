@@ -27,6 +27,7 @@ from asamblea.web.routes.api.deliberation_schemas import (
     DiffOut,
     EscalationOut,
     MandateIn,
+    MandateOut,
     PetitionOut,
     ProposalDetailOut,
     ProposalIn,
@@ -118,7 +119,12 @@ def argue(proposal_id: Id, body: ArgumentIn, ctx: Ctx = ApiCtx) -> ArgumentOut:
             db, person, proposal_id, text=body.text, side=body.side, reply_to=body.reply_to
         )
     return ArgumentOut(
-        id=a.id, side=a.side, reply_to=a.parent_id, text=a.text, hidden_reason=a.hidden_reason
+        id=a.id,
+        author=person.username,
+        side=a.side,
+        reply_to=a.parent_id,
+        text=a.text,
+        hidden_reason=a.hidden_reason,
     )
 
 
@@ -128,7 +134,7 @@ def amend(proposal_id: Id, body: AmendmentIn, ctx: Ctx = ApiCtx) -> AmendmentOut
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
         a = deliberation.propose_amendment(db, person, proposal_id, body.text)
-    return _amendment(a)
+    return _amendment(a, person.username)
 
 
 @router.post("/amendments/{amendment_id}/accept", response_model=ProposalDetailOut)
@@ -145,7 +151,9 @@ def decline_amendment(amendment_id: Id, ctx: Ctx = ApiCtx) -> AmendmentOut:
     """The author declines an amendment."""
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
-        return _amendment(deliberation.decline_amendment(db, person, amendment_id))
+        declined = deliberation.decline_amendment(db, person, amendment_id)
+        view = deliberation.proposal_view(db, person, declined.proposal_id)
+    return _amendment(declined, view.author_of(declined))
 
 
 @router.post("/proposals/{proposal_id}/vote", status_code=201, response_model=ProposalDetailOut)
@@ -250,6 +258,24 @@ def delegates(assembly_id: Id, ctx: Ctx = ApiCtx) -> list[DelegateOut]:
     ]
 
 
+@router.get("/assemblies/{assembly_id}/mandates", response_model=list[MandateOut])
+def mandates(assembly_id: Id, ctx: Ctx = ApiCtx) -> list[MandateOut]:
+    """The mandates this assembly gave its delegates, newest vote first (active members)."""
+    person = accounts.require(ctx.person)
+    with ctx.reading() as db:
+        found = delegation.mandates_of(db, person, assembly_id)
+    return [
+        MandateOut(
+            vote_id=line.vote.id,
+            question=line.vote.spec.question,
+            vote_state=line.vote.state,
+            choice=line.mandate.choice,
+            adopted_at=line.mandate.set_at,
+        )
+        for line in found
+    ]
+
+
 @router.post("/assemblies/{assembly_id}/mandates", status_code=204)
 def set_mandate(assembly_id: Id, body: MandateIn, ctx: Ctx = ApiCtx) -> None:
     """A facilitator records the mandate on a parent's draft yes/no vote."""
@@ -334,9 +360,10 @@ def _proposal(p: Proposal) -> ProposalOut:
     )
 
 
-def _amendment(a: Amendment) -> AmendmentOut:
+def _amendment(a: Amendment, author: str) -> AmendmentOut:
     return AmendmentOut(
         id=a.id,
+        author=author,
         state=a.state,
         base_version=a.base_version,
         text=visible_text(a.text, a.hidden_reason),
@@ -357,6 +384,7 @@ def _detail(view: deliberation.ProposalView) -> ProposalDetailOut:
         arguments=[
             ArgumentOut(
                 id=a.id,
+                author=view.author_of(a),
                 side=a.side,
                 reply_to=a.parent_id,
                 text=visible_text(a.text, a.hidden_reason),
@@ -364,7 +392,7 @@ def _detail(view: deliberation.ProposalView) -> ProposalDetailOut:
             )
             for a in view.arguments
         ],
-        amendments=[_amendment(a) for a in view.amendments],
+        amendments=[_amendment(a, view.author_of(a)) for a in view.amendments],
         escalation_id=view.escalation.id if view.escalation else None,
     )
 

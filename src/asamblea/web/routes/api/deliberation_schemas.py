@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 
 from asamblea.core.delegation import DelegateState, MandateChoice
 from asamblea.core.deliberation import AmendmentState, ProposalKind, ProposalState, Side
-from asamblea.core.votes import Mode
+from asamblea.core.votes import Mode, VoteState
 from asamblea.web.forms import MAX_ID
 from asamblea.web.routes.api.schemas import In
 
@@ -57,9 +57,11 @@ class MandateIn(In):
 
 
 class ArgumentOut(BaseModel):
-    """An argument; its text is null when a facilitator hid it (the reason is given)."""
+    """An argument and its author's username; its text is null when a facilitator hid it (the
+    reason is given)."""
 
     id: int
+    author: str
     side: Side | None
     reply_to: int | None
     text: str | None
@@ -67,9 +69,10 @@ class ArgumentOut(BaseModel):
 
 
 class AmendmentOut(BaseModel):
-    """An amendment; its text is null when hidden."""
+    """An amendment and its author's username; its text is null when hidden."""
 
     id: int
+    author: str
     state: AmendmentState
     base_version: int
     text: str | None
@@ -165,6 +168,16 @@ class DelegateOut(BaseModel):
     starts_at: datetime
     ends_at: datetime
     state: DelegateState
+
+
+class MandateOut(BaseModel):
+    """An instruction the assembly gave its delegates on a vote of its parent."""
+
+    vote_id: int
+    question: str
+    vote_state: VoteState
+    choice: MandateChoice
+    adopted_at: datetime
 
 
 class RollCallEntryOut(BaseModel):

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from asamblea.core.errors import N_, Forbidden, Invalid
-from asamblea.core.federation import Assembly, AssemblyRules, Membership
-from asamblea.services import accounts, federation
+from asamblea.core.federation import Assembly, Membership, rules_to_dict
+from asamblea.services import accounts, assembly_rules, federation
 from asamblea.services.federation import AssemblyView, TreeNode
 from asamblea.web.context import Ctx, check_csrf, load_context
 from asamblea.web.render import finish
@@ -23,6 +23,7 @@ from asamblea.web.routes.api.schemas import (
     PendingOut,
     PersonOut,
     RegisterIn,
+    RulesIn,
     RulesOut,
     TokenOut,
     TreeOut,
@@ -115,7 +116,7 @@ def tree(ctx: Ctx = ApiCtx) -> list[TreeOut]:
 def create(body: AssemblyIn, ctx: Ctx = ApiCtx) -> AssemblyOut:
     """Found an assembly; I become its first facilitator."""
     person = accounts.require(ctx.person)
-    rules = AssemblyRules(body.vouches_needed, body.quorum_percent, body.delegate_ratio)
+    rules = body.rules()
     with ctx.transaction() as db:
         assembly = federation.create_assembly(
             db,
@@ -134,6 +135,17 @@ def detail(assembly_id: Id, ctx: Ctx = ApiCtx) -> AssemblyDetailOut:
     """One assembly; members and requests only if I am an active member."""
     with ctx.reading() as db:
         return _detail(federation.assembly_view(db, ctx.person, assembly_id))
+
+
+@router.put("/assemblies/{assembly_id}/rules", response_model=AssemblyOut)
+def change_rules(assembly_id: Id, body: RulesIn, ctx: Ctx = ApiCtx) -> AssemblyOut:
+    """Replace the assembly's rules (facilitators; audited). Votes already open keep the rules
+    they opened with; open proposals and escalations meet a lower share at once."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        assembly = assembly_rules.change_assembly_rules(db, person, assembly_id, body.rules())
+        view = federation.assembly_view(db, person, assembly.id)
+    return _assembly(view.assembly, view.active_members)
 
 
 @router.get("/assemblies/{assembly_id}/members", response_model=list[MemberOut])
@@ -213,7 +225,7 @@ def _assembly(assembly: Assembly, active: int) -> AssemblyOut:
         kind=assembly.kind,
         parent_id=assembly.parent_id,
         description=assembly.description,
-        rules=RulesOut(**assembly.rules.__dict__),
+        rules=RulesOut(**rules_to_dict(assembly.rules)),
         active_members=active,
     )
 

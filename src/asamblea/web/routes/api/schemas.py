@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from asamblea.core.federation import AssemblyKind, MembershipState, Role
+from asamblea.core.federation import AssemblyKind, AssemblyRules, MembershipState, Role, WeightRule
 from asamblea.web.forms import MAX_ID, refuse_nul
 
 
@@ -39,7 +39,7 @@ class PasswordIn(In):
 
 
 class AssemblyIn(In):
-    """Found an assembly."""
+    """Found an assembly; a rule left out takes its default."""
 
     name: str = Field(min_length=1, max_length=120)
     kind: AssemblyKind
@@ -48,6 +48,38 @@ class AssemblyIn(In):
     vouches_needed: int = Field(default=2, ge=1, le=20)
     quorum_percent: int = Field(default=50, ge=1, le=100)
     delegate_ratio: int = Field(default=50, ge=1, le=100_000)
+    recall_percent: int = Field(default=20, ge=1, le=100)
+    support_percent: int = Field(default=10, ge=1, le=100)
+    escalation_percent: int = Field(default=50, ge=1, le=100)
+    delegate_weight: WeightRule = WeightRule.ONE_EACH
+
+    def rules(self) -> AssemblyRules:
+        """The rules asked for."""
+        return AssemblyRules(
+            vouches_needed=self.vouches_needed,
+            quorum_percent=self.quorum_percent,
+            delegate_ratio=self.delegate_ratio,
+            recall_percent=self.recall_percent,
+            support_percent=self.support_percent,
+            escalation_percent=self.escalation_percent,
+            delegate_weight=self.delegate_weight,
+        )
+
+
+class RulesIn(In):
+    """Every rule of an assembly (PUT replaces them all: none may be left out)."""
+
+    vouches_needed: int = Field(ge=1, le=20)
+    quorum_percent: int = Field(ge=1, le=100)
+    delegate_ratio: int = Field(ge=1, le=100_000)
+    recall_percent: int = Field(ge=1, le=100)
+    support_percent: int = Field(ge=1, le=100)
+    escalation_percent: int = Field(ge=1, le=100)
+    delegate_weight: WeightRule
+
+    def rules(self) -> AssemblyRules:
+        """The rules asked for."""
+        return AssemblyRules(**self.model_dump())
 
 
 class PersonOut(BaseModel):
@@ -66,12 +98,15 @@ class TokenOut(BaseModel):
 
 
 class RulesOut(BaseModel):
-    """An assembly's rules."""
+    """An assembly's rules: its own, and those it sets for the assemblies under it."""
 
     vouches_needed: int
     quorum_percent: int
     delegate_ratio: int
     recall_percent: int
+    support_percent: int
+    escalation_percent: int
+    delegate_weight: WeightRule
 
 
 class AssemblyOut(BaseModel):

@@ -1,0 +1,215 @@
+"""Through the pages and the API: an assembly's rules are set when it is founded, shown on
+its page and changed by its facilitators only; the authors of arguments and amendments are
+shown; an assembly's members read the mandates it gave its delegates; the delegates page
+lists the delegate elections."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from fastapi import FastAPI
+from sqlalchemy import Engine, text
+
+from asamblea.core.votes import Mode, make_spec
+from asamblea.services import accounts, votes
+from asamblea.store.types import utcnow
+from tests.web.conftest import PASSWORD, Browser, assert_refused, row_counts, unique
+from tests.web.test_deliberation_pages import People, located, make_below, new_id, propose
+
+RULES = {
+    "vouches_needed": "1",
+    "quorum_percent": "40",
+    "delegate_ratio": "30",
+    "recall_percent": "30",
+    "support_percent": "25",
+    "escalation_percent": "75",
+    "delegate_weight": "members_represented",
+}
+
+
+def rule_items(page: str) -> dict[str, str]:
+    """The rules list of a page: its data-rule items, with the weight's data-value."""
+    found = dict(re.findall(r'<li data-rule="(\w+)"[^>]*>([^<]*)', page))
+    weight = re.search(r'data-rule="delegate_weight" data-value="(\w+)"', page)
+    return {**found, "delegate_weight": weight.group(1) if weight else ""}
+
+
+def audit_count(engine: Engine, action: str) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.scalar(
+                text("SELECT COUNT(*) FROM audit_event WHERE action = :a"), {"a": action}
+            )
+            or 0
+        )
+
+
+def test_rules_are_founded_shown_and_changed_by_the_facilitators(
+    app: FastAPI, engine: Engine
+) -> None:
+    fac, member = Browser(app, "es"), Browser(app, "es")
+    fac.register(unique("fac"))
+    member.register(unique("mem"))
+    founded = fac.post_form(
+        "/asambleas", {"name": "Federación de Barrios", "kind": "district", **RULES}
+    )
+    assembly = new_id(founded)
+    page = fac.get(f"/asambleas/{assembly}").text
+    shown = rule_items(page)
+    assert "25 %" in shown["support_percent"]
+    assert "75 %" in shown["escalation_percent"]
+    assert "30 %" in shown["recall_percent"]
+    assert shown["delegate_weight"] == "members_represented"
+    assert f'href="/asambleas/{assembly}/reglas"' in page  # facilitators only
+    assert f'href="/asambleas/{assembly}/reglas"' not in member.get(f"/asambleas/{assembly}").text
+
+    form = fac.get(f"/asambleas/{assembly}/reglas").text
+    assert f'action="/asambleas/{assembly}/reglas"' in form
+    assert 'name="escalation_percent" type="number" min="1" max="100" value="75"' in form
+    assert '<option value="members_represented" selected>' in form
+    others = member.get(f"/asambleas/{assembly}/reglas").text
+    assert f'action="/asambleas/{assembly}/reglas"' not in others
+    assert "75 %" in rule_items(others)["escalation_percent"]
+    visitor = Browser(app, "es").get(f"/asambleas/{assembly}/reglas")
+    assert located(visitor) == f"/entrar?next=/asambleas/{assembly}/reglas"
+
+    before = row_counts(engine)
+    changed = {**RULES, "escalation_percent": "60", "delegate_weight": "one_each"}
+    assert_refused(member.post_form(f"/asambleas/{assembly}/reglas", changed), "es", 403)
+    bad = fac.post_form(f"/asambleas/{assembly}/reglas", {**changed, "support_percent": "0"})
+    assert_refused(bad, "es", 422)
+    assert 'id="cambiar-reglas"' in bad.text  # the form again, with the message
+    assert row_counts(engine) == before
+
+    done = fac.post_form(f"/asambleas/{assembly}/reglas", changed)
+    assert located(done) == f"/asambleas/{assembly}#reglas"
+    shown = rule_items(fac.get(f"/asambleas/{assembly}").text)
+    assert "60 %" in shown["escalation_percent"]
+    assert shown["delegate_weight"] == "one_each"
+    with engine.connect() as connection:
+        details = connection.scalar(
+            text(
+                "SELECT details FROM audit_event WHERE action = 'assembly.rules_changed' "
+                "AND assembly_id = :a"
+            ),
+            {"a": assembly},
+        )
+    assert details is not None
+
+
+def test_rules_through_the_api(app: FastAPI, engine: Engine) -> None:
+    fac, member = Browser(app, "es"), Browser(app, "es")
+    fac.register(unique("fac"))
+    member.register(unique("mem"))
+    created = fac.api(
+        "POST",
+        "/api/v1/assemblies",
+        json={"name": "Región Sur", "kind": "region", "escalation_percent": 75},
+    )
+    assert created.status_code == 201, created.text
+    assembly = created.json()["id"]
+    assert created.json()["rules"] == {
+        "vouches_needed": 2,
+        "quorum_percent": 50,
+        "delegate_ratio": 50,
+        "recall_percent": 20,
+        "support_percent": 10,
+        "escalation_percent": 75,
+        "delegate_weight": "one_each",
+    }
+    wanted = {**{k: int(v) for k, v in RULES.items() if k != "delegate_weight"}}
+    wanted["delegate_weight"] = "members_represented"
+    before = row_counts(engine)
+    refused = member.api("PUT", f"/api/v1/assemblies/{assembly}/rules", json=wanted)
+    assert_refused(refused, "es", 403)
+    partial = fac.api("PUT", f"/api/v1/assemblies/{assembly}/rules", json={"quorum_percent": 5})
+    assert_refused(partial, "es", 422)  # every rule, or none
+    assert row_counts(engine) == before
+    changes = audit_count(engine, "assembly.rules_changed")
+    done = fac.api("PUT", f"/api/v1/assemblies/{assembly}/rules", json=wanted)
+    assert done.status_code == 200, done.text
+    assert done.json()["rules"] == wanted
+    assert Browser(app).get(f"/api/v1/assemblies/{assembly}").json()["rules"] == wanted
+    again = fac.api("PUT", f"/api/v1/assemblies/{assembly}/rules", json=wanted)
+    assert again.status_code == 200
+    assert audit_count(engine, "assembly.rules_changed") == changes + 1  # once, not twice
+
+
+def test_the_authors_of_arguments_and_amendments_are_shown(app: FastAPI) -> None:
+    w = make_below(app)
+    people = People(app, w)
+    proposal = propose(people("ana"), w.a, "Con autoras")
+    located(people("ana").post_form(f"/propuestas/{proposal}/publicar"))
+    located(
+        people("beto").post_form(
+            f"/propuestas/{proposal}/argumentos", {"side": "for", "text": "A favor."}
+        )
+    )
+    located(people("carla").post_form(f"/propuestas/{proposal}/enmiendas", {"text": "Mejor."}))
+    for viewer in (None, "outsider", "fac"):
+        page = people(viewer).get(f"/propuestas/{proposal}").text
+        authors = re.findall(r'class="author count" data-author="([^"]+)"', page)
+        assert authors == [w.names["beto"], w.names["carla"]], viewer
+        detail = people(viewer).get(f"/api/v1/proposals/{proposal}").json()
+        assert detail["author"] == w.names["ana"]
+        assert [a["author"] for a in detail["arguments"]] == [w.names["beto"]]
+        assert [a["author"] for a in detail["amendments"]] == [w.names["carla"]]
+    argued = people("beto").api(
+        "POST", f"/api/v1/proposals/{proposal}/arguments", json={"side": "against", "text": "No."}
+    )
+    assert argued.json()["author"] == w.names["beto"]
+
+
+def test_members_read_the_mandates_and_the_elections(app: FastAPI, engine: Engine) -> None:
+    w = make_below(app)
+    people = People(app, w)
+    now = utcnow().replace(microsecond=0)
+    with app.state.web.sessions.begin() as db:
+        fac = accounts.authenticate(
+            db, w.names["fac"], PASSWORD, "testclient", app.state.web.policy
+        )
+        assert fac is not None
+        spec = make_spec(
+            question="¿Marcha regional el 15?",
+            options=[],
+            rule="majority",
+            seats=1,
+            threshold="simple",
+            quorum_percent=0,
+            mode=Mode.ROLL_CALL,
+            public=False,
+            opens_at=now,
+            closes_at=now + timedelta(days=1),
+        )
+        motion = votes.draft_vote(db, fac, w.region, spec)
+    path = f"/asambleas/{w.a}/mandatos"
+    empty = people("carla").get(path).text
+    assert "mandato-" not in empty
+    located(people("fac").post_form(path, {"vote_id": str(motion.id), "choice": "against"}))
+
+    page = people("carla").get(path)  # an active member of A
+    assert page.status_code == 200
+    assert f'<tr id="mandato-{motion.id}" data-choice="against">' in page.text
+    assert "¿Marcha regional el 15?" in page.text
+    assert f'href="/votaciones/{motion.id}/nominal"' in page.text
+    outsider = people("outsider").get(path)
+    assert outsider.status_code == 200
+    assert 'id="solo-miembros"' in outsider.text
+    assert "¿Marcha regional el 15?" not in outsider.text
+    assert located(people(None).get(path)) == f"/entrar?next={path}"
+
+    api = people("carla").get(f"/api/v1/assemblies/{w.a}/mandates")
+    assert api.status_code == 200
+    (line,) = api.json()
+    assert (line["vote_id"], line["choice"], line["vote_state"]) == (motion.id, "against", "draft")
+    assert line["question"] == "¿Marcha regional el 15?"
+    assert_refused(people("outsider").get(f"/api/v1/assemblies/{w.a}/mandates"), "es", 403)
+    assert_refused(people(None).get(f"/api/v1/assemblies/{w.a}/mandates"), "es", 401)
+
+    delegates = people("ana").get(f"/asambleas/{w.a}/delegados").text
+    elections = re.findall(r'<li id="eleccion-(\d+)" data-state="(\w+)">', delegates)
+    assert [state for _, state in elections] == ["published"]
+    assert f'href="/asambleas/{w.a}/mandatos"' in delegates
+    hidden = people(None).get(f"/asambleas/{w.a}/delegados").text
+    assert 'id="eleccion-' not in hidden  # a secret election: its members see it
