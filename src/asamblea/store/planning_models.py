@@ -1,4 +1,5 @@
-"""Models for planning rounds (issue 7): a round, and each base assembly's voted targets.
+"""Models for planning rounds (issue 7): a round, and the targets each base assembly drafts
+and adopts by a vote of its members.
 
 Rows never leave the store: `asamblea.store.planning_repository` maps them to frozen dataclasses.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from asamblea.store.models import Base
@@ -41,20 +42,32 @@ class PlanningRoundRow(Base):
     result: Mapped[dict[str, Any] | None]
 
 
-class PlanningTargetRow(Base):
-    """One base assembly's targets in a round: recorded by a facilitator, confirmed by another
-    active member (the two-person rule), who confirms the digest of the values they saw."""
+class PlanningDraftRow(Base):
+    """A base assembly's draft of targets in a round, put to its members as a yes/no vote.
 
-    __tablename__ = "planning_target"
+    Every draft is kept (a rejected one stays beside the vote that rejected it); at most one
+    per assembly and round is ``voting`` or ``adopted`` (`asamblea.core.planning.adoption`).
+    ``members`` is the weight of adopted targets: the roll of the vote that adopted them.
+    ``vote_id`` is null only for targets confirmed by two people before votes decided them
+    (rows carried over by migration 0007).
+    """
 
-    round_id: Mapped[int] = mapped_column(ForeignKey("planning_round.id"), primary_key=True)
-    assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id"), primary_key=True)
+    __tablename__ = "planning_draft"
+    __table_args__ = (
+        CheckConstraint("state IN ('voting', 'adopted', 'rejected')", name="state_known"),
+        Index("ix_planning_draft_round_assembly", "round_id", "assembly_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("planning_round.id"))
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id"))
     levels: Mapped[dict[str, Any]]
     changes: Mapped[dict[str, Any]]
     note: Mapped[str] = mapped_column(Text, default="")
     digest: Mapped[str] = mapped_column(String(64))
-    recorded_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    drafted_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    drafted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    vote_id: Mapped[int | None] = mapped_column(ForeignKey("vote.id"), unique=True)
+    state: Mapped[str] = mapped_column(String(16))
     members: Mapped[int | None]
-    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
-    confirmed_at: Mapped[datetime | None]
+    settled_at: Mapped[datetime | None]

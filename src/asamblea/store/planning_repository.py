@@ -1,4 +1,4 @@
-"""Planning rounds and the targets voted by base assemblies: every query for them."""
+"""Planning rounds and the targets base assemblies draft and adopt: every query for them."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from asamblea.store.planning_models import PlanningRoundRow, PlanningTargetRow
+from asamblea.core.planning.adoption import DraftState
+from asamblea.store.planning_models import PlanningDraftRow, PlanningRoundRow
 
 
 @dataclass(frozen=True)
@@ -40,25 +41,27 @@ class PlanningRound:
 
 
 @dataclass(frozen=True)
-class TargetRecord:
-    """One base assembly's targets in a round, with who recorded and who confirmed them."""
+class TargetDraft:
+    """One base assembly's draft of targets in a round, the vote that decides it, its state."""
 
+    id: int
     round_id: int
     assembly_id: int
     levels: Mapping[str, float]
     changes: Mapping[str, float]
     note: str
     digest: str
-    recorded_by: int
-    recorded_at: datetime
+    drafted_by: int
+    drafted_at: datetime
+    vote_id: int | None
+    state: DraftState
     members: int | None
-    confirmed_by: int | None
-    confirmed_at: datetime | None
+    settled_at: datetime | None
 
     @property
-    def confirmed(self) -> bool:
-        """True once a second active member confirmed the values (the two-person rule)."""
-        return self.confirmed_by is not None
+    def adopted(self) -> bool:
+        """True once the assembly's members adopted these targets: they count in the round."""
+        return self.state is DraftState.ADOPTED
 
 
 def to_round(row: PlanningRoundRow) -> PlanningRound:
@@ -82,20 +85,22 @@ def to_round(row: PlanningRoundRow) -> PlanningRound:
     )
 
 
-def to_target(row: PlanningTargetRow) -> TargetRecord:
-    """Map a target row."""
-    return TargetRecord(
+def to_draft(row: PlanningDraftRow) -> TargetDraft:
+    """Map a draft row."""
+    return TargetDraft(
+        id=row.id,
         round_id=row.round_id,
         assembly_id=row.assembly_id,
         levels={str(k): float(v) for k, v in row.levels.items()},
         changes={str(k): float(v) for k, v in row.changes.items()},
         note=row.note,
         digest=row.digest,
-        recorded_by=row.recorded_by,
-        recorded_at=row.recorded_at,
+        drafted_by=row.drafted_by,
+        drafted_at=row.drafted_at,
+        vote_id=row.vote_id,
+        state=DraftState(row.state),
         members=row.members,
-        confirmed_by=row.confirmed_by,
-        confirmed_at=row.confirmed_at,
+        settled_at=row.settled_at,
     )
 
 
@@ -136,7 +141,7 @@ class PlanningRepository:
         return to_round(row)
 
     def get(self, round_id: int, *, lock: bool = False) -> PlanningRound | None:
-        """A round (locked for update while recording, confirming or solving)."""
+        """A round (locked for update while drafting, settling or solving)."""
         stmt = select(PlanningRoundRow).where(PlanningRoundRow.id == round_id)
         row = self.db.scalar(stmt.with_for_update() if lock else stmt)
         return to_round(row) if row else None
@@ -170,21 +175,33 @@ class PlanningRepository:
         )
         self.db.flush()
 
-    def targets(self, round_id: int) -> list[TargetRecord]:
-        """Every assembly's targets in a round."""
+    def drafts(self, round_id: int) -> list[TargetDraft]:
+        """Every draft of a round, oldest first."""
         rows = self.db.scalars(
-            select(PlanningTargetRow)
-            .where(PlanningTargetRow.round_id == round_id)
-            .order_by(PlanningTargetRow.assembly_id)
+            select(PlanningDraftRow)
+            .where(PlanningDraftRow.round_id == round_id)
+            .order_by(PlanningDraftRow.id)
         )
-        return [to_target(row) for row in rows]
+        return [to_draft(row) for row in rows]
 
-    def target(self, round_id: int, assembly_id: int) -> TargetRecord | None:
-        """One assembly's targets in a round."""
-        row = self.db.get(PlanningTargetRow, (round_id, assembly_id))
-        return to_target(row) if row else None
+    def drafts_of(self, round_id: int, assembly_id: int) -> list[TargetDraft]:
+        """One assembly's drafts in a round, oldest first."""
+        rows = self.db.scalars(
+            select(PlanningDraftRow)
+            .where(
+                PlanningDraftRow.round_id == round_id, PlanningDraftRow.assembly_id == assembly_id
+            )
+            .order_by(PlanningDraftRow.id)
+        )
+        return [to_draft(row) for row in rows]
 
-    def record(
+    def draft(self, draft_id: int, *, lock: bool = False) -> TargetDraft | None:
+        """One draft (locked for update while settling)."""
+        stmt = select(PlanningDraftRow).where(PlanningDraftRow.id == draft_id)
+        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        return to_draft(row) if row else None
+
+    def add_draft(
         self,
         round_id: int,
         assembly_id: int,
@@ -193,22 +210,29 @@ class PlanningRepository:
         changes: Mapping[str, float],
         note: str,
         digest: str,
-        recorded_by: int,
+        drafted_by: int,
         at: datetime,
-    ) -> None:
-        """Store (or replace, while unconfirmed) an assembly's targets."""
-        row = self.db.get(PlanningTargetRow, (round_id, assembly_id))
-        if row is None:
-            row = PlanningTargetRow(round_id=round_id, assembly_id=assembly_id)
-            self.db.add(row)
-        row.levels, row.changes, row.note, row.digest = dict(levels), dict(changes), note, digest
-        row.recorded_by, row.recorded_at = recorded_by, at
+        vote_id: int,
+    ) -> TargetDraft:
+        """Store a draft under vote."""
+        row = PlanningDraftRow(
+            round_id=round_id,
+            assembly_id=assembly_id,
+            levels=dict(levels),
+            changes=dict(changes),
+            note=note,
+            digest=digest,
+            drafted_by=drafted_by,
+            drafted_at=at,
+            vote_id=vote_id,
+            state=DraftState.VOTING.value,
+        )
+        self.db.add(row)
         self.db.flush()
+        return to_draft(row)
 
-    def confirm(
-        self, round_id: int, assembly_id: int, person_id: int, members: int, at: datetime
-    ) -> None:
-        """The second person confirms; the assembly's active members become its weight."""
-        row = self.db.get_one(PlanningTargetRow, (round_id, assembly_id))
-        row.confirmed_by, row.confirmed_at, row.members = person_id, at, members
+    def settle(self, draft_id: int, state: DraftState, members: int | None, at: datetime) -> None:
+        """Record what the vote decided (and, when adopted, the weight of the targets)."""
+        row = self.db.get_one(PlanningDraftRow, draft_id)
+        row.state, row.members, row.settled_at = state.value, members, at
         self.db.flush()

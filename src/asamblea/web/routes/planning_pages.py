@@ -1,5 +1,10 @@
-"""Planning pages: open a round, record and confirm each assembly's targets, solve and publish
-the plan, open a revision; the round, the voted targets, the plan and the comparison."""
+"""Planning pages: open a round, draft each base assembly's targets (put to its members as a
+vote), solve and publish the plan, open a revision; the round, the voted targets, the plan and
+the comparison.
+
+Settling: a draft whose vote is published is settled (adopted or rejected) when a page of its
+round is shown, in a short write transaction, as the proposal pages do; `solve_round` settles
+too, so nobody has to press a button and the outcome is the same whoever looks first."""
 
 from __future__ import annotations
 
@@ -17,7 +22,7 @@ from asamblea.store.types import utcnow
 from asamblea.web.context import Ctx, CtxDep, check_csrf
 from asamblea.web.forms import MAX_FIELD, Form, OptionalId, parse
 from asamblea.web.render import redirect, render
-from asamblea.web.routes.common import Id, posted, posted_form
+from asamblea.web.routes.common import Id, posted
 
 router = APIRouter()
 NUMBER_MAX = 30
@@ -41,17 +46,12 @@ class RoundForm(Form):
 
 
 class TargetsForm(Form):
-    """Record an assembly's targets (the values come as level_N and change_N)."""
+    """Draft an assembly's targets (the values come as level_N and change_N) and how many days
+    its members have to vote on them."""
 
     assembly_id: OptionalId
     note: str = Field(default="", max_length=planning.NOTE_MAX)
-
-
-class ConfirmForm(Form):
-    """Confirm the targets shown, by their digest."""
-
-    assembly_id: OptionalId
-    digest: str = Field(min_length=64, max_length=64)
+    days: int = Field(default=planning.VOTE_DAYS, ge=1, le=planning.MAX_VOTE_DAYS)
 
 
 @router.get("/asambleas/{assembly_id}/planificacion")
@@ -115,25 +115,36 @@ async def open_round(ctx: CtxDep, assembly_id: Id) -> Response:
     return redirect(ctx, f"/planificacion/{created.id}")
 
 
-@router.get("/planificacion/{round_id}")
-def round_page(ctx: CtxDep, round_id: Id) -> Response:
-    """A round: its model, goods and rule, who has submitted, and the forms to take part."""
+def settled_view(ctx: Ctx, round_id: int) -> planning.RoundView:
+    """A round as the viewer may see it, its drafts settled first when their votes are out."""
     with ctx.reading() as db:
         view = planning.round_view(db, ctx.person, round_id)
+    if view.unsettled:
+        with ctx.transaction() as db:
+            planning.settle_round(db, round_id)
+        with ctx.reading() as db:
+            view = planning.round_view(db, ctx.person, round_id)
+    return view
+
+
+@router.get("/planificacion/{round_id}")
+def round_page(ctx: CtxDep, round_id: Id) -> Response:
+    """A round: its model, goods and rule, each assembly's draft and its vote, and the forms
+    to take part."""
+    view = settled_view(ctx, round_id)
     return render(ctx, "planning_round.html", view=view, r=view.round)
 
 
 @router.get("/planificacion/{round_id}/metas")
 def targets_page(ctx: CtxDep, round_id: Id) -> Response:
-    """The targets each assembly voted, and what they add up to under the round's rule."""
-    with ctx.reading() as db:
-        view = planning.round_view(db, ctx.person, round_id)
+    """The targets each assembly adopted (and those under vote), and what they add up to."""
+    view = settled_view(ctx, round_id)
     return render(ctx, "planning_targets.html", view=view, r=view.round)
 
 
 @router.post("/planificacion/{round_id}/metas")
-async def record_targets(ctx: CtxDep, round_id: Id) -> Response:
-    """A facilitator of a base assembly records its targets."""
+async def draft_targets(ctx: CtxDep, round_id: Id) -> Response:
+    """A facilitator of a base assembly drafts its targets; its members vote on them."""
     data = await posted(ctx)
     person = accounts.require(ctx.person)
     form = parse(TargetsForm, data)
@@ -149,7 +160,7 @@ async def record_targets(ctx: CtxDep, round_id: Id) -> Response:
                 levels[good] = level
             if change is not None:
                 changes[good] = change
-        planning.record_targets(
+        planning.draft_targets(
             db,
             person,
             round_id,
@@ -158,26 +169,14 @@ async def record_targets(ctx: CtxDep, round_id: Id) -> Response:
             changes=changes,
             note=form.note,
             now=utcnow(),
-        )
-    return redirect(ctx, f"/planificacion/{round_id}")
-
-
-@router.post("/planificacion/{round_id}/metas/confirmar")
-async def confirm_targets(ctx: CtxDep, round_id: Id) -> Response:
-    """A second active member confirms the targets they saw."""
-    person, form = await posted_form(ctx, ConfirmForm)
-    if form.assembly_id is None:
-        raise Invalid(N_("Say which assembly these targets are from."))
-    with ctx.transaction() as db:
-        planning.confirm_targets(
-            db, person, round_id, form.assembly_id, form.digest, now=utcnow()
+            days=form.days,
         )
     return redirect(ctx, f"/planificacion/{round_id}")
 
 
 @router.post("/planificacion/{round_id}/resolver")
 async def solve(ctx: CtxDep, round_id: Id) -> Response:
-    """Aggregate the confirmed targets, solve and publish the plan."""
+    """Settle the drafts, aggregate the adopted targets, solve and publish the plan."""
     await posted(ctx)
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
@@ -188,8 +187,7 @@ async def solve(ctx: CtxDep, round_id: Id) -> Response:
 @router.get("/planificacion/{round_id}/plan")
 def plan_page(ctx: CtxDep, round_id: Id) -> Response:
     """The published plan: fulfilment per target, binding limits, labour values."""
-    with ctx.reading() as db:
-        view = planning.round_view(db, ctx.person, round_id)
+    view = settled_view(ctx, round_id)
     return render(ctx, "planning_plan.html", view=view, r=view.round, result=view.round.result)
 
 
@@ -206,8 +204,7 @@ async def open_revision(ctx: CtxDep, round_id: Id) -> Response:
 @router.get("/planificacion/{round_id}/comparacion")
 def comparison_page(ctx: CtxDep, round_id: Id) -> Response:
     """The plan beside the last plan (for a revision round)."""
-    with ctx.reading() as db:
-        view = planning.round_view(db, ctx.person, round_id)
+    view = settled_view(ctx, round_id)
     result = view.round.result
     comparison = result.get("comparison") if result else None
     return render(ctx, "planning_compare.html", view=view, r=view.round, comparison=comparison)
