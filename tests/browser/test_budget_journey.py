@@ -2,7 +2,8 @@
 process from registration to the Acta: agents register (one is challenged, the challenge
 dismissed), projects are submitted and evaluated, members vote, the results page shows the
 chart of funded projects against the budget and explains every project, two facilitators sign
-the Acta, the committee is named under the two-person rule and records progress.
+the Acta, the members elect the oversight committee by an STV vote (on the votes' own pages) and
+it records progress.
 
 Ana founds a union; Beto joins and becomes a facilitator; Carla joins and does everything with
 JavaScript off. No page may ask another host for anything, no console errors. Elements are found
@@ -20,7 +21,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import OpenVisitor, Visitor
 from tests.browser.test_federation_journey import ask_to_join, found, register, vouch
-from tests.browser.test_votes_journey import no_sideways_scroll
+from tests.browser.test_votes_journey import cast_ranking, close_and_publish, no_sideways_scroll
 
 pytestmark = pytest.mark.browser
 
@@ -196,13 +197,32 @@ def test_a_process_from_registration_to_the_acta(open_visitor: OpenVisitor) -> N
     expect(page.locator("#acuerdos tbody tr")).to_have_count(2)
     expect(page.locator("#firmar")).to_have_count(0)
 
-    # the oversight committee: Ana proposes Carla, Beto confirms (two people)
+    # the oversight committee, elected: Carla and Beto stand, Ana opens the election for one
+    # seat, the three members rank Carla first on the vote's page, Ana closes it
+    for visitor in (carla, beto):
+        page = at(visitor, process_id)
+        submit(page, "#postular", visitor, process_id)
+        expect(page.locator("#retirar-candidatura")).to_have_count(1)
     page = at(ana, process_id)
-    page.locator("#committee-person").select_option(label=f"carla{suffix}")
-    submit(page, "#proponer-comite", ana, process_id)
-    page = at(beto, process_id)
-    page.locator('form[id^="confirmar-comite-"] button').click()
-    expect(page.locator("#comite .state-confirmed")).to_have_count(1)
+    expect(page.locator("#candidatos .candidate")).to_have_count(2)
+    form = page.locator("#abrir-eleccion")
+    form.locator("#committee-seats").fill("1")
+    form.locator("#committee-days").fill("3")
+    form.locator('button[type="submit"]').click()
+    expect(page).to_have_url(re.compile(r"/votaciones/\d+$"))
+    election = int(ana.path().rsplit("/", 1)[1])
+    options = sorted((f"beto{suffix}", f"carla{suffix}"))
+    ranking = [options.index(f"carla{suffix}"), options.index(f"beto{suffix}")]
+    for visitor in (ana, beto, carla):
+        page = at(visitor, process_id)
+        expect(page.locator("#eleccion-en-curso")).to_have_count(1)
+        page.locator("#enlace-eleccion").click()
+        expect(page).to_have_url(f"{visitor.base_url}/votaciones/{election}")
+        cast_ranking(visitor, election, ranking)
+    close_and_publish(ana, election)
+    page = at(carla, process_id)  # the published result seats Carla
+    expect(page.locator("#miembros-comite li")).to_have_count(1)
+    expect(page.locator("#miembros-comite")).to_contain_text(f"carla{suffix}")
     advance(ana, process_id, "oversight")
     acta = carla.go(f"/presupuestos/{process_id}/acta")
     no_sideways_scroll(acta, "Acta")

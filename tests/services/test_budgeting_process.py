@@ -1,8 +1,8 @@
 """A participatory budgeting process on both databases, phase by phase: preparation (agents,
 challenges, the final list), workshops, technical evaluation, prioritisation (one ballot per
 member, kept apart from who voted), formalisation (the outcome by the core's rule, the Acta
-signed by two facilitators, the committee under the two-person rule) and oversight. Who may do
-what, phases in order, and refusals that write nothing."""
+signed by two facilitators, the committee elected by the members in an STV vote) and
+oversight. Who may do what, phases in order, and refusals that write nothing."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 from asamblea.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from asamblea.core.federation import AssemblyKind, AssemblyRules
 from asamblea.core.people import Person
-from asamblea.services import accounts, budgeting, federation
+from asamblea.services import accounts, budget_committee, budgeting, federation, votes
 from asamblea.store import budget_models as bm
-from asamblea.store.models import AuditRow
+from asamblea.store.models import AuditRow, VoteRow
 
 PASSWORD = "una frase larga y secreta"
 T0 = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)
@@ -31,9 +31,14 @@ TABLES = (
     bm.BudgetVoterRow,
     bm.BudgetBallotRow,
     bm.BudgetCommitteeRow,
+    bm.BudgetCandidateRow,
+    bm.BudgetElectionRow,
     bm.BudgetProgressRow,
+    VoteRow,
     AuditRow,
 )
+KEY = votes.signing_key("clave-de-prueba-" * 4)
+WEEK = timedelta(days=7)
 
 
 class World:
@@ -199,11 +204,11 @@ def test_the_whole_process(db: Session, w: World) -> None:
     refused(db, Forbidden, lambda: budgeting.sign_acta(db, p["f1"], process_id, T0))
     refused(db, Forbidden, lambda: budgeting.sign_acta(db, p["m1"], process_id, T0))
     budgeting.sign_acta(db, p["f2"], process_id, T0)
-    budgeting.propose_seat(db, p["f1"], process_id, p["m3"].id)
-    refused(db, Forbidden, lambda: budgeting.confirm_seat(db, p["f1"], process_id, p["m3"].id))
     refused(db, Conflict, lambda: budgeting.advance(db, p["f1"], process_id))  # no committee
-    budgeting.confirm_seat(db, p["m1"], process_id, p["m3"].id)
-    budgeting.advance(db, p["f1"], process_id)
+    elect(db, w, process_id, candidates=("m3", "m1"), first="m3", seats=1)
+    budgeting.advance(db, p["f1"], process_id)  # settles the published election first
+    seats = budgeting.process_view(db, p["m1"], process_id).committee.seats
+    assert [s.person_id for s in seats] == [p["m3"].id]
     refused(
         db,
         Forbidden,
@@ -229,6 +234,135 @@ def test_the_whole_process(db: Session, w: World) -> None:
     )
     assert actions.count("budget.advanced") == 5
     assert "budget.acta_signed" in actions
+
+
+def elect(
+    db: Session, w: World, process_id: int, *, candidates: tuple[str, ...], first: str, seats: int
+) -> int:
+    """``candidates`` stand, the election opens, every active member ranks ``first`` first,
+    the vote closes (everyone voted) and is published. Returns the vote's id."""
+    for name in candidates:
+        budget_committee.stand(db, w.p[name], process_id)
+    vote = budget_committee.open_committee_election(
+        db, w.p["f1"], process_id, seats=seats, now=T0, closes_at=T0 + WEEK
+    )
+    order = sorted(candidates, key=lambda n: w.p[n].username)
+    ranking = [order.index(first)] + [i for i, n in enumerate(order) if n != first]
+    for name in ("f1", "f2", "m1", "m2", "m3"):
+        votes.cast(db, w.p[name], vote.id, ranking, now=T0, key=KEY)
+    votes.close_vote(db, w.p["f1"], vote.id, T0 + timedelta(minutes=1), KEY)
+    return vote.id
+
+
+def to_formalisation(db: Session, w: World, process_id: int) -> dict[str, int]:
+    """Into the vote (see `to_prioritisation`); m1 approves Losa; the outcome is published."""
+    ids = to_prioritisation(db, w, process_id)
+    budgeting.cast_ballot(db, w.p["m1"], process_id, {ids["Losa"]: 1})
+    budgeting.advance(db, w.p["f1"], process_id)
+    return ids
+
+
+def test_the_members_elect_the_committee(db: Session, w: World) -> None:
+    p = w.p
+    process_id = create(db, w)
+    refused(db, Conflict, lambda: budget_committee.stand(db, p["m1"], process_id))  # too early
+    ids = to_formalisation(db, w, process_id)
+    for who, error in (("pend", Forbidden), ("outsider", Forbidden)):
+        refused(db, error, lambda who=who: budget_committee.stand(db, p[who], process_id))
+    refused(db, Conflict, lambda: budget_committee.withdraw(db, p["m1"], process_id))
+    budget_committee.stand(db, p["m1"], process_id)
+    refused(db, Conflict, lambda: budget_committee.stand(db, p["m1"], process_id))
+
+    def election(actor: str, seats: int) -> Callable[[], object]:
+        return lambda: budget_committee.open_committee_election(
+            db, p[actor], process_id, seats=seats, now=T0, closes_at=T0 + WEEK
+        )
+
+    refused(db, Invalid, election("f1", 1))  # one candidate: no choice
+    for name in ("m2", "m3", "f2"):
+        budget_committee.stand(db, p[name], process_id)
+    budget_committee.withdraw(db, p["f2"], process_id)
+    refused(db, Forbidden, election("m1", 1))
+    refused(db, Forbidden, election("outsider", 1))
+    refused(db, Invalid, election("f1", 3))  # as many seats as candidates
+    refused(db, Invalid, election("f1", 0))
+    refused(  # a vote must close after it opens
+        db,
+        Invalid,
+        lambda: budget_committee.open_committee_election(
+            db, p["f1"], process_id, seats=1, now=T0, closes_at=T0
+        ),
+    )
+    vote = election("f1", 2)()
+    assert (vote.spec.rule, vote.spec.seats, vote.roll_size) == ("stv", 2, 5)
+    assert vote.spec.options == tuple(sorted(p[n].username for n in ("m1", "m2", "m3")))
+    assert not vote.spec.public
+    for action in (
+        lambda: budget_committee.stand(db, p["f2"], process_id),
+        lambda: budget_committee.withdraw(db, p["m1"], process_id),
+        election("f1", 1),
+    ):
+        refused(db, Conflict, action)
+    refused(db, Conflict, lambda: budgeting.advance(db, p["f1"], process_id))  # not elected yet
+    committee = budgeting.process_view(db, p["m2"], process_id).committee
+    assert committee.is_voting
+    assert not committee.is_elected
+    assert budget_committee.settle_committee_election(db, vote.id) == []  # still open
+
+    # m2 and m3 get most first preferences; the roll is the five active members
+    order = vote.spec.options
+    ballots = {"f1": "m2", "f2": "m3", "m1": "m2", "m2": "m3", "m3": "m2"}
+    for voter, first in ballots.items():
+        ranking = [order.index(p[first].username)]
+        votes.cast(db, p[voter], vote.id, ranking, now=T0, key=KEY)
+    refused(db, Forbidden, lambda: votes.cast(db, p["pend"], vote.id, [0], now=T0, key=KEY))
+    votes.close_vote(db, p["f1"], vote.id, T0 + timedelta(minutes=1), KEY)
+    assert budgeting.process_view(db, p["m1"], process_id).committee.is_voting  # until settled
+    won = budget_committee.settle_committee_election(db, vote.id)
+    assert sorted(won) == sorted([p["m2"].id, p["m3"].id])
+    assert budget_committee.settle_committee_election(db, vote.id) == []  # idempotent
+    committee = budgeting.process_view(db, p["m1"], process_id).committee
+    assert {(s.person_id, s.vote_id) for s in committee.seats} == {
+        (p["m2"].id, vote.id),
+        (p["m3"].id, vote.id),
+    }
+    refused(db, Conflict, lambda: budget_committee.stand(db, p["f2"], process_id))  # elected
+    refused(db, NotFound, lambda: budget_committee.settle_committee_election(db, 10**6))
+    budgeting.sign_acta(db, p["f1"], process_id, T0)
+    budgeting.sign_acta(db, p["f2"], process_id, T0)
+    budgeting.advance(db, p["f1"], process_id)
+    refused(
+        db,
+        Forbidden,
+        lambda: budgeting.record_progress(
+            db, p["m1"], ids["Losa"], percent=5, note="x", on_date=date(2027, 3, 1)
+        ),
+    )
+    budgeting.record_progress(
+        db, p["m2"], ids["Losa"], percent=5, note="Inicio", on_date=date(2027, 3, 1)
+    )
+    actions = list(
+        db.scalars(select(AuditRow.action).where(AuditRow.subject == f"budget:{process_id}"))
+    )
+    assert actions.count("budget.candidate_stood") == 4
+    assert "budget.candidate_withdrew" in actions
+    assert "budget.committee_election_opened" in actions
+    assert "budget.committee_elected" in actions
+
+
+def test_a_candidate_who_left_is_not_on_the_ballot(db: Session, w: World) -> None:
+    p = w.p
+    process_id = create(db, w)
+    to_formalisation(db, w, process_id)
+    for name in ("m1", "m2", "m3"):
+        budget_committee.stand(db, p[name], process_id)
+    union = budgeting.process_view(db, p["f1"], process_id).process.assembly_id
+    federation.leave(db, p["m3"], union)
+    vote = budget_committee.open_committee_election(
+        db, p["f1"], process_id, seats=1, now=T0, closes_at=T0 + WEEK
+    )
+    assert p["m3"].username not in vote.spec.options
+    assert vote.roll_size == 4
 
 
 def test_ballots_name_no_voter_and_voters_carry_no_ballot(db: Session, w: World) -> None:
@@ -340,7 +474,7 @@ def test_who_may_act(db: Session, w: World) -> None:
     )
     refused(db, Conflict, lambda: budgeting.cast_ballot(db, p["m1"], process_id, {}))
     refused(db, Conflict, lambda: budgeting.sign_acta(db, p["f1"], process_id, T0))
-    refused(db, Conflict, lambda: budgeting.propose_seat(db, p["f1"], process_id, p["m1"].id))
+    refused(db, Conflict, lambda: budget_committee.stand(db, p["m1"], process_id))
     budgeting.advance(db, p["f1"], process_id)
     refused(db, Conflict, lambda: budgeting.register_agent(db, p["m2"], process_id, "Tarde"))
     refused(

@@ -1,7 +1,8 @@
 """Participatory budgeting pages on both databases: a process from registration to oversight
 through the forms (challenge and resolution, projects, technical evaluation, a vote, the results
-with the chart and the explanations, the Acta signed by two facilitators, the committee, the
-progress of a funded project); refusals answer 4xx in the request's language and write nothing."""
+with the chart and the explanations, the Acta signed by two facilitators, the committee elected
+by the members through a vote, the progress of a funded project); refusals answer 4xx in the
+request's language and write nothing."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from asamblea.core.errors import Invalid
 from asamblea.services import federation
 from asamblea.store.repositories import PeopleRepository
 from asamblea.web.routes.budget_pages import cents_of, soles
-from tests.web.conftest import World, assert_refused, row_counts
+from tests.web.conftest import Browser, World, assert_refused, row_counts
 
 DATES = {
     "date_preparation": "2027-01-01",
@@ -178,11 +179,7 @@ def test_a_process_through_the_pages(app: FastAPI, world: World, browser, engine
     assert world.names["facilitator"] in acta
     assert world.names["target_active"] in acta
     beto_id = person_id(app, world.names["target_active2"])
-    assert fac.post_form(f"{url}/comite", {"person_id": str(beto_id)}).status_code == 303
-    assert_refused(fac.post_form(f"{url}/comite/confirmar", {"person_id": str(beto_id)}), "es", 403)
-    assert (
-        member.post_form(f"{url}/comite/confirmar", {"person_id": str(beto_id)}).status_code == 303
-    )
+    elect_beto(world, url, fac=fac, member=member, ana=ana, beto=beto, beto_id=beto_id)
     assert fac.post_form(f"{url}/avanzar").status_code == 303
 
     # oversight: the committee records progress of a funded project
@@ -197,6 +194,47 @@ def test_a_process_through_the_pages(app: FastAPI, world: World, browser, engine
     assert_refused(member.post_form(f"{url}/avances", progress), "es", 403)
     assert beto.post_form(f"{url}/avances", progress).status_code == 303
     assert "Cimientos" in member.get(url).text
+
+
+def elect_beto(
+    world: World,
+    url: str,
+    *,
+    fac: Browser,
+    member: Browser,
+    ana: Browser,
+    beto: Browser,
+    beto_id: int,
+) -> None:
+    """Ana, Beto and the member stand (the member withdraws); the facilitator opens the
+    election for one seat; the four active members rank Beto first; the vote closes; the
+    process page seats Beto."""
+    assert_refused(member.post_form(f"{url}/comite/eleccion", {"seats": "1"}), "es", 403)
+    for who in (ana, beto, member):
+        assert who.post_form(f"{url}/comite/candidatura").status_code == 303
+    assert_refused(member.post_form(f"{url}/comite/candidatura"), "es", 409)  # already
+    assert member.post_form(f"{url}/comite/candidatura/retirar").status_code == 303
+    page = fac.get(url).text
+    assert f'id="candidato-{beto_id}"' in page
+    assert 'id="abrir-eleccion"' in page
+    assert_refused(fac.post_form(f"{url}/comite/eleccion", {"seats": "2"}), "es", 422)
+    opened = fac.post_form(f"{url}/comite/eleccion", {"seats": "1", "days": "7"})
+    assert opened.status_code == 303
+    vote_url = opened.headers["location"]
+    assert re.fullmatch(r"/votaciones/\d+", vote_url)
+    page = member.get(url).text
+    assert 'id="eleccion-en-curso"' in page
+    assert f'href="{vote_url}"' in page
+    assert_refused(beto.post_form(f"{url}/comite/candidatura/retirar"), "en", 409)
+    names = sorted((world.names["target_active"], world.names["target_active2"]), key=str.casefold)
+    rank = {f"rank_{names.index(world.names['target_active2'])}": "1"}
+    for who in (fac, member, ana, beto):
+        assert who.post_form(f"{vote_url}/votar", rank).status_code == 201
+    assert fac.post_form(f"{vote_url}/cerrar").status_code == 303
+    page = member.get(url).text  # seats the winner
+    assert f'id="miembro-comite-{beto_id}"' in page
+    assert 'id="eleccion-en-curso"' not in page
+    assert world.names["target_active2"] in member.get(f"{url}/acta").text
 
 
 def test_amounts_in_soles() -> None:

@@ -2,7 +2,8 @@
 (the process, its ceiling and calendar; agents register, are challenged, the final list),
 workshops (agents submit projects), technical evaluation, prioritisation (members vote),
 formalisation (the outcome by the core's rule, the Acta signed by two facilitators, the
-oversight committee under the two-person rule) and oversight (the committee records progress).
+oversight committee elected by the members: `asamblea.services.budget_committee`) and oversight
+(the committee records progress).
 
 Every use case takes a Session and never commits; each refusal is raised before anything is
 written. Only the assembly's active members see a process.
@@ -19,17 +20,26 @@ from sqlalchemy.orm import Session
 
 from asamblea.core.budgeting import BallotKind, Ballots, Completion, Instance, Project, Rule, select
 from asamblea.core.errors import N_, Conflict, Forbidden, Invalid, NotFound
-from asamblea.core.federation import Membership, MembershipState
+from asamblea.core.federation import MembershipState
 from asamblea.core.people import Person
+from asamblea.services import budget_committee
+from asamblea.services.budget_access import (
+    audit,
+    check_facilitator,
+    check_member,
+    check_phase,
+    find_process,
+    membership,
+)
+from asamblea.services.budget_committee import Committee
 from asamblea.store.budget_repository import (
     Agent,
     BudgetProject,
     BudgetRepository,
     Process,
     Progress,
-    Seat,
 )
-from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
+from asamblea.store.repositories import FederationRepository, PeopleRepository
 
 PHASES = ("preparation", "workshops", "evaluation", "prioritisation", "formalisation", "oversight")
 BALLOT_KINDS = ("approval", "cumulative")
@@ -51,7 +61,7 @@ class ProcessView:
     names: Mapping[int, str]
     members: tuple[tuple[int, str], ...]
     technicians: frozenset[int]
-    seats: tuple[Seat, ...]
+    committee: Committee
     progress: tuple[Progress, ...]
     voters: int
     me: int
@@ -59,7 +69,11 @@ class ProcessView:
     is_technician: bool
     has_voted: bool
     my_agent: Agent | None
-    on_committee: bool
+
+    @property
+    def on_committee(self) -> bool:
+        """Whether the viewer sits on the oversight committee."""
+        return self.committee.holds_seat(self.me)
 
     @property
     def final_agents(self) -> tuple[Agent, ...]:
@@ -93,7 +107,7 @@ def create_process(
     rule: str = "mes",
 ) -> Process:
     """A facilitator opens a process with its ceiling (céntimos) and the start of each phase."""
-    _check_facilitator(_membership(db, assembly_id, actor), assembly_id)
+    check_facilitator(membership(db, assembly_id, actor), assembly_id)
     title = title.strip()
     if not 1 <= len(title) <= TITLE_MAX:
         raise Invalid(N_("The title must have between 1 and {max} characters."), max=TITLE_MAX)
@@ -128,16 +142,16 @@ def create_process(
         points=points,
         rule=rule,
     )
-    _audit(db, actor, "budget.created", process, {"budget": budget, "rule": rule})
+    audit(db, actor, "budget.created", process, {"budget": budget, "rule": rule})
     return process
 
 
 def register_agent(db: Session, actor: Person, process_id: int, organisation: str) -> Agent:
     """An active member registers as the accredited delegate of an organisation."""
     repo = BudgetRepository(db)
-    process = _process(repo, process_id, lock=True)
-    _check_member(_membership(db, process.assembly_id, actor))
-    _check_phase(process, "preparation")
+    process = find_process(repo, process_id, lock=True)
+    check_member(membership(db, process.assembly_id, actor))
+    check_phase(process, "preparation")
     organisation = organisation.strip()
     if not 1 <= len(organisation) <= TITLE_MAX:
         raise Invalid(
@@ -146,7 +160,7 @@ def register_agent(db: Session, actor: Person, process_id: int, organisation: st
     if any(a.delegate_id == actor.id for a in repo.agents(process.id)):
         raise Conflict(N_("You are already registered in this process."))
     agent = repo.add_agent(process.id, organisation, actor.id)
-    _audit(db, actor, "budget.agent_registered", process, {"agent": agent.id})
+    audit(db, actor, "budget.agent_registered", process, {"agent": agent.id})
     return agent
 
 
@@ -154,8 +168,8 @@ def challenge_agent(db: Session, actor: Person, agent_id: int, reason: str) -> N
     """An active member challenges a registration on the preliminary list, with a reason."""
     repo = BudgetRepository(db)
     agent, process = _agent(db, repo, agent_id)
-    _check_member(_membership(db, process.assembly_id, actor))
-    _check_phase(process, "preparation")
+    check_member(membership(db, process.assembly_id, actor))
+    check_phase(process, "preparation")
     reason = reason.strip()
     if not 1 <= len(reason) <= TEXT_MAX:
         raise Invalid(N_("Give a reason of between 1 and {max} characters."), max=TEXT_MAX)
@@ -164,7 +178,7 @@ def challenge_agent(db: Session, actor: Person, agent_id: int, reason: str) -> N
     if agent.delegate_id == actor.id:
         raise Forbidden(N_("You cannot challenge your own registration."))
     repo.set_agent(agent.id, state="challenged", challenge=reason, challenged_by=actor.id)
-    _audit(db, actor, "budget.agent_challenged", process, {"agent": agent.id})
+    audit(db, actor, "budget.agent_challenged", process, {"agent": agent.id})
 
 
 def resolve_challenge(
@@ -173,8 +187,8 @@ def resolve_challenge(
     """A facilitator resolves a challenge: upheld excludes the agent, dismissed keeps them."""
     repo = BudgetRepository(db)
     agent, process = _agent(db, repo, agent_id)
-    _check_facilitator(_membership(db, process.assembly_id, actor), process.assembly_id)
-    _check_phase(process, "preparation")
+    check_facilitator(membership(db, process.assembly_id, actor), process.assembly_id)
+    check_phase(process, "preparation")
     resolution = resolution.strip()
     if not 1 <= len(resolution) <= TEXT_MAX:
         raise Invalid(N_("Give a reason of between 1 and {max} characters."), max=TEXT_MAX)
@@ -182,14 +196,14 @@ def resolve_challenge(
         raise Conflict(N_("This registration has no challenge to resolve."))
     state = "excluded" if uphold else "listed"
     repo.set_agent(agent.id, state=state, resolution=resolution, resolved_by=actor.id)
-    _audit(db, actor, "budget.challenge_resolved", process, {"agent": agent.id, "state": state})
+    audit(db, actor, "budget.challenge_resolved", process, {"agent": agent.id, "state": state})
 
 
 def name_technician(db: Session, actor: Person, process_id: int, person_id: int) -> None:
     """A facilitator names an active member to the technical team."""
     repo = BudgetRepository(db)
-    process = _process(repo, process_id, lock=True)
-    _check_facilitator(_membership(db, process.assembly_id, actor), process.assembly_id)
+    process = find_process(repo, process_id, lock=True)
+    check_facilitator(membership(db, process.assembly_id, actor), process.assembly_id)
     if PHASES.index(process.phase) > PHASES.index("evaluation"):
         raise Conflict(N_("The technical evaluation is over."))
     member = FederationRepository(db).membership_of(process.assembly_id, person_id)
@@ -198,7 +212,7 @@ def name_technician(db: Session, actor: Person, process_id: int, person_id: int)
     if person_id in repo.technicians(process.id):
         raise Conflict(N_("This member is already on the technical team."))
     repo.add_technician(process.id, person_id)
-    _audit(db, actor, "budget.technician_named", process, {"person": person_id})
+    audit(db, actor, "budget.technician_named", process, {"person": person_id})
 
 
 def submit_project(
@@ -214,15 +228,15 @@ def submit_project(
 ) -> BudgetProject:
     """An agent on the final list submits a project in the workshops."""
     repo = BudgetRepository(db)
-    process = _process(repo, process_id, lock=True)
-    _check_member(_membership(db, process.assembly_id, actor))
+    process = find_process(repo, process_id, lock=True)
+    check_member(membership(db, process.assembly_id, actor))
     agent = next(
         (a for a in repo.agents(process.id) if a.delegate_id == actor.id and a.state == "listed"),
         None,
     )
     if agent is None:
         raise Forbidden(N_("Only participating agents on the final list can submit projects."))
-    _check_phase(process, "workshops")
+    check_phase(process, "workshops")
     title, description, place = title.strip(), description.strip(), place.strip()
     if not 1 <= len(title) <= TITLE_MAX or not 1 <= len(place) <= TITLE_MAX:
         raise Invalid(N_("The title must have between 1 and {max} characters."), max=TITLE_MAX)
@@ -239,7 +253,7 @@ def submit_project(
         cost=cost,
         beneficiaries=beneficiaries,
     )
-    _audit(db, actor, "budget.project_submitted", process, {"project": project.id})
+    audit(db, actor, "budget.project_submitted", process, {"project": project.id})
     return project
 
 
@@ -257,12 +271,12 @@ def evaluate_project(
     project = repo.project(project_id)
     if project is None:
         raise NotFound(N_("That project does not exist."))
-    process = _process(repo, project.process_id, lock=True)
-    mine = _membership(db, process.assembly_id, actor)
-    _check_member(mine)
+    process = find_process(repo, project.process_id, lock=True)
+    mine = membership(db, process.assembly_id, actor)
+    check_member(mine)
     if not (mine and mine.is_facilitator) and actor.id not in repo.technicians(process.id):
         raise Forbidden(N_("Only the technical team can evaluate projects."))
-    _check_phase(process, "evaluation")
+    check_phase(process, "evaluation")
     reason = reason.strip()
     if not 1 <= len(reason) <= TEXT_MAX:
         raise Invalid(N_("Give a reason of between 1 and {max} characters."), max=TEXT_MAX)
@@ -272,17 +286,15 @@ def evaluate_project(
     if cost is not None:
         fields["cost"] = cost
     repo.set_project(project.id, **fields)
-    _audit(
-        db, actor, "budget.project_evaluated", process, {"project": project.id, "viable": viable}
-    )
+    audit(db, actor, "budget.project_evaluated", process, {"project": project.id, "viable": viable})
 
 
 def cast_ballot(db: Session, actor: Person, process_id: int, points: Mapping[int, int]) -> None:
     """An active member votes once: approvals (1 each) or cumulative points, viable ones only."""
     repo = BudgetRepository(db)
-    process = _process(repo, process_id, lock=True)
-    _check_member(_membership(db, process.assembly_id, actor))
-    _check_phase(process, "prioritisation")
+    process = find_process(repo, process_id, lock=True)
+    check_member(membership(db, process.assembly_id, actor))
+    check_phase(process, "prioritisation")
     viable = {p.id: p for p in repo.projects(process.id) if p.viable}
     chosen = {k: v for k, v in points.items() if v}
     if any(k not in viable for k in chosen) or any(v < 0 for v in chosen.values()):
@@ -304,17 +316,19 @@ def cast_ballot(db: Session, actor: Person, process_id: int, points: Mapping[int
 def advance(db: Session, actor: Person, process_id: int) -> Process:
     """A facilitator moves the process to its next phase, once the current one is complete."""
     repo = BudgetRepository(db)
-    process = _process(repo, process_id, lock=True)
-    _check_facilitator(_membership(db, process.assembly_id, actor), process.assembly_id)
+    process = find_process(repo, process_id, lock=True)
+    check_facilitator(membership(db, process.assembly_id, actor), process.assembly_id)
     phase = process.phase
-    fields = _check_complete(repo, process)
+    fields = _check_complete(db, repo, process)
     nxt = PHASES[PHASES.index(phase) + 1]
     repo.change(process.id, phase=nxt, **fields)
-    _audit(db, actor, "budget.advanced", process, {"phase": nxt})
-    return _process(repo, process.id)
+    audit(db, actor, "budget.advanced", process, {"phase": nxt})
+    return find_process(repo, process.id)
 
 
-def _check_complete(repo: BudgetRepository, process: Process) -> dict[str, Any]:  # noqa: PLR0912
+def _check_complete(  # noqa: PLR0912
+    db: Session, repo: BudgetRepository, process: Process
+) -> dict[str, Any]:
     """Refuse to leave a phase that is not complete; the columns that leaving it sets."""
     fields: dict[str, Any] = {}
     phase = process.phase
@@ -338,8 +352,9 @@ def _check_complete(repo: BudgetRepository, process: Process) -> dict[str, Any]:
     elif phase == "formalisation":
         if process.cosigned_by is None:
             raise Conflict(N_("Two facilitators must sign the Acta first."))
-        if not any(s.confirmed_by for s in repo.seats(process.id)):
-            raise Conflict(N_("The oversight committee has no confirmed member yet."))
+        budget_committee.settle_published(db, process.id)  # a published election seats now
+        if not repo.seats(process.id):
+            raise Conflict(N_("The oversight committee has not been elected yet."))
     else:
         raise Conflict(N_("The process is already in its last phase."))
     return fields
@@ -373,9 +388,9 @@ def outcome_of(
 def sign_acta(db: Session, actor: Person, process_id: int, now: datetime) -> None:
     """A facilitator signs the Acta; a second, different facilitator countersigns it."""
     repo = BudgetRepository(db)
-    process = _process(repo, process_id, lock=True)
-    _check_facilitator(_membership(db, process.assembly_id, actor), process.assembly_id)
-    _check_phase(process, "formalisation")
+    process = find_process(repo, process_id, lock=True)
+    check_facilitator(membership(db, process.assembly_id, actor), process.assembly_id)
+    check_phase(process, "formalisation")
     if process.signed_by is None:
         repo.change(process.id, signed_by=actor.id, signed_at=now)
     elif process.cosigned_by is not None:
@@ -384,66 +399,36 @@ def sign_acta(db: Session, actor: Person, process_id: int, now: datetime) -> Non
         raise Forbidden(N_("The Acta must be countersigned by another facilitator."))
     else:
         repo.change(process.id, cosigned_by=actor.id, cosigned_at=now)
-    _audit(db, actor, "budget.acta_signed", process)
-
-
-def propose_seat(db: Session, actor: Person, process_id: int, person_id: int) -> None:
-    """A facilitator proposes an active member for the oversight committee."""
-    repo = BudgetRepository(db)
-    process = _process(repo, process_id, lock=True)
-    _check_facilitator(_membership(db, process.assembly_id, actor), process.assembly_id)
-    _check_phase(process, "formalisation")
-    member = FederationRepository(db).membership_of(process.assembly_id, person_id)
-    if member is None or not member.is_active:
-        raise Invalid(N_("Only active members of this assembly can be named."))
-    if any(s.person_id == person_id for s in repo.seats(process.id)):
-        raise Conflict(N_("This member is already proposed for the committee."))
-    repo.propose_seat(process.id, person_id, actor.id)
-    _audit(db, actor, "budget.seat_proposed", process, {"person": person_id})
-
-
-def confirm_seat(db: Session, actor: Person, process_id: int, person_id: int) -> None:
-    """Another active member confirms a proposed seat (the two-person rule)."""
-    repo = BudgetRepository(db)
-    process = _process(repo, process_id, lock=True)
-    _check_member(_membership(db, process.assembly_id, actor))
-    _check_phase(process, "formalisation")
-    seat = next((s for s in repo.seats(process.id) if s.person_id == person_id), None)
-    if seat is None or seat.confirmed_by is not None:
-        raise Conflict(N_("There is no proposed seat waiting for confirmation."))
-    if seat.proposed_by == actor.id:
-        raise Forbidden(N_("The seat must be confirmed by someone other than who proposed it."))
-    repo.confirm_seat(process.id, person_id, actor.id)
-    _audit(db, actor, "budget.seat_confirmed", process, {"person": person_id})
+    audit(db, actor, "budget.acta_signed", process)
 
 
 def record_progress(
     db: Session, actor: Person, project_id: int, *, percent: int, note: str, on_date: date
 ) -> None:
-    """A confirmed member of the committee records a milestone of a funded project."""
+    """A member of the oversight committee records a milestone of a funded project."""
     repo = BudgetRepository(db)
     project = repo.project(project_id)
     if project is None:
         raise NotFound(N_("That project does not exist."))
-    process = _process(repo, project.process_id, lock=True)
-    _check_member(_membership(db, process.assembly_id, actor))
-    if not any(s.person_id == actor.id and s.confirmed_by for s in repo.seats(process.id)):
+    process = find_process(repo, project.process_id, lock=True)
+    check_member(membership(db, process.assembly_id, actor))
+    if not any(s.person_id == actor.id for s in repo.seats(process.id)):
         raise Forbidden(N_("Only the oversight committee can record progress."))
-    _check_phase(process, "oversight")
+    check_phase(process, "oversight")
     if not process.result or str(project.id) not in process.result["selected"]:
         raise Conflict(N_("Progress is recorded only for funded projects."))
     note = note.strip()
     if not 0 <= percent <= 100 or not 1 <= len(note) <= TEXT_MAX:
         raise Invalid(N_("Give a percentage from 0 to 100 and a note."))
     repo.add_progress(project.id, percent, note, on_date.isoformat(), actor.id)
-    _audit(db, actor, "budget.progress_recorded", process, {"project": project.id})
+    audit(db, actor, "budget.progress_recorded", process, {"project": project.id})
 
 
 def processes_of(db: Session, viewer: Person | None, assembly_id: int) -> list[Process]:
     """An assembly's processes, for its active members."""
     if FederationRepository(db).assembly(assembly_id) is None:
         raise NotFound(N_("That assembly does not exist."))
-    mine = _membership(db, assembly_id, viewer)
+    mine = membership(db, assembly_id, viewer)
     if mine is None or not mine.is_active:
         return []
     return BudgetRepository(db).of_assembly(assembly_id)
@@ -453,7 +438,7 @@ def process_view(db: Session, viewer: Person | None, process_id: int) -> Process
     """A process page's data, for the assembly's active members only; no ballot names a voter."""
     repo = BudgetRepository(db)
     process = repo.get(process_id)
-    mine = _membership(db, process.assembly_id, viewer) if process else None
+    mine = membership(db, process.assembly_id, viewer) if process else None
     if process is None or viewer is None or mine is None or not mine.is_active:
         raise NotFound(N_("That process does not exist."))
     federation = FederationRepository(db)
@@ -461,9 +446,10 @@ def process_view(db: Session, viewer: Person | None, process_id: int) -> Process
     projects = repo.projects(process.id)
     members = federation.memberships(process.assembly_id, MembershipState.ACTIVE)
     technicians = repo.technicians(process.id)
-    seats = repo.seats(process.id)
+    committee = budget_committee.committee_of(db, process.id)
     ids = {m.person_id for m in members} | {a.delegate_id for a in agents}
-    ids |= {s.proposed_by for s in seats} | {process.signed_by or 0, process.cosigned_by or 0}
+    ids |= set(committee.candidates) | {s.person_id for s in committee.seats}
+    ids |= {process.signed_by or 0, process.cosigned_by or 0}
     names = PeopleRepository(db).usernames(ids - {0})
     assembly = federation.assembly(process.assembly_id)
     return ProcessView(
@@ -479,7 +465,7 @@ def process_view(db: Session, viewer: Person | None, process_id: int) -> Process
             )
         ),
         technicians=frozenset(technicians),
-        seats=tuple(seats),
+        committee=committee,
         progress=tuple(repo.progress([p.id for p in projects])),
         voters=repo.voters(process.id),
         me=viewer.id,
@@ -487,53 +473,14 @@ def process_view(db: Session, viewer: Person | None, process_id: int) -> Process
         is_technician=mine.is_facilitator or viewer.id in technicians,
         has_voted=repo.has_voted(process.id, viewer.id),
         my_agent=next((a for a in agents if a.delegate_id == viewer.id), None),
-        on_committee=any(s.person_id == viewer.id and s.confirmed_by for s in seats),
     )
-
-
-def _process(repo: BudgetRepository, process_id: int, *, lock: bool = False) -> Process:
-    process = repo.get(process_id, lock=lock)
-    if process is None:
-        raise NotFound(N_("That process does not exist."))
-    return process
 
 
 def _agent(db: Session, repo: BudgetRepository, agent_id: int) -> tuple[Agent, Process]:
     agent = repo.agent(agent_id)
     if agent is None:
         raise NotFound(N_("That registration does not exist."))
-    return agent, _process(repo, agent.process_id, lock=True)
-
-
-def _check_phase(process: Process, phase: str) -> None:
-    if process.phase != phase:
-        raise Conflict(N_("The process is not in the phase for this."))
-
-
-def _check_member(member: Membership | None) -> None:
-    if member is None or not member.is_active:
-        raise Forbidden(N_("Only active members of this assembly can do this."))
-
-
-def _check_facilitator(member: Membership | None, assembly_id: int) -> None:
-    if member is None or member.assembly_id != assembly_id or not member.is_facilitator:
-        raise Forbidden(N_("Only a facilitator of this assembly can do this."))
-
-
-def _membership(db: Session, assembly_id: int, person: Person | None) -> Membership | None:
-    return FederationRepository(db).membership_of(assembly_id, person.id) if person else None
-
-
-def _audit(
-    db: Session,
-    actor: Person,
-    action: str,
-    process: Process,
-    details: dict[str, object] | None = None,
-) -> None:
-    AuditRepository(db).record(
-        actor.id, action, process.assembly_id, f"budget:{process.id}", dict(details or {})
-    )
+    return agent, find_process(repo, agent.process_id, lock=True)
 
 
 def agent_in(db: Session, process_id: int, agent_id: int | None) -> int:

@@ -1,6 +1,7 @@
 """Models for participatory budgeting processes (issue 6): the process and its calendar, the
 participating agents and their challenges, projects and their technical evaluation, who voted
-(apart from the ballots), the committee and the progress it records.
+(apart from the ballots), the committee (its candidates, its election by the members and the
+seats it filled) and the progress it records.
 
 Rows never leave the store: `asamblea.store.budget_repository` maps them to frozen dataclasses.
 """
@@ -125,15 +126,40 @@ class BudgetBallotRow(Base):
 
 
 class BudgetCommitteeRow(Base):
-    """A seat on the oversight committee: proposed by a facilitator, confirmed by another
-    active member (the two-person rule)."""
+    """A seat on the oversight committee, won in the election (an STV vote) ``vote_id``.
+
+    Seats chosen before committees were elected (proposed and confirmed by two people) were
+    carried over by migration 0008 without a vote.
+    """
 
     __tablename__ = "budget_committee"
 
     process_id: Mapped[int] = mapped_column(ForeignKey("budget_process.id"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
-    proposed_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
-    confirmed_by: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    vote_id: Mapped[int | None] = mapped_column(ForeignKey("vote.id"))
+
+
+class BudgetCandidateRow(Base):
+    """An active member standing for the committee (they may withdraw until an election opens)."""
+
+    __tablename__ = "budget_candidate"
+
+    process_id: Mapped[int] = mapped_column(ForeignKey("budget_process.id"), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
+
+
+class BudgetElectionRow(Base):
+    """An STV vote of the members electing the committee; candidates in option order.
+
+    ``settled`` once its published winners took their seats (settling is idempotent).
+    """
+
+    __tablename__ = "budget_election"
+
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("budget_process.id"), index=True)
+    candidates: Mapped[list[Any]]
+    settled: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class BudgetProgressRow(Base):

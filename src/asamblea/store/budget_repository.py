@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from asamblea.store.budget_models import (
     BudgetAgentRow,
     BudgetBallotRow,
+    BudgetCandidateRow,
     BudgetCommitteeRow,
+    BudgetElectionRow,
     BudgetProcessRow,
     BudgetProgressRow,
     BudgetProjectRow,
@@ -82,11 +84,21 @@ class BudgetProject:
 
 @dataclass(frozen=True)
 class Seat:
-    """A seat on the oversight committee (confirmed once a second person confirms it)."""
+    """A seat on the oversight committee, won in the election ``vote_id`` (None: carried over
+    from before committees were elected)."""
 
     person_id: int
-    proposed_by: int
-    confirmed_by: int | None
+    vote_id: int | None
+
+
+@dataclass(frozen=True)
+class Election:
+    """The members' STV vote electing the committee: candidates (person ids) in option order."""
+
+    vote_id: int
+    process_id: int
+    candidates: tuple[int, ...]
+    settled: bool
 
 
 @dataclass(frozen=True)
@@ -153,6 +165,10 @@ def _project(row: BudgetProjectRow) -> BudgetProject:
         row.evaluation,
         row.evaluated_by,
     )
+
+
+def _election(row: BudgetElectionRow) -> Election:
+    return Election(row.vote_id, row.process_id, tuple(int(c) for c in row.candidates), row.settled)
 
 
 class BudgetRepository:
@@ -304,32 +320,75 @@ class BudgetRepository:
 
     # ------------------------------------------------------------ committee and progress
 
-    def propose_seat(self, process_id: int, person_id: int, proposed_by: int) -> None:
-        """Propose a member for the committee."""
+    def add_candidate(self, process_id: int, person_id: int) -> None:
+        """A member stands for the committee."""
+        self.db.add(BudgetCandidateRow(process_id=process_id, person_id=person_id))
+        self.db.flush()
+
+    def remove_candidate(self, process_id: int, person_id: int) -> None:
+        """A member withdraws their candidacy."""
+        self.db.execute(
+            delete(BudgetCandidateRow).where(
+                BudgetCandidateRow.process_id == process_id,
+                BudgetCandidateRow.person_id == person_id,
+            )
+        )
+
+    def candidates(self, process_id: int) -> list[int]:
+        """Who stands for the committee (by person id)."""
+        return list(
+            self.db.scalars(
+                select(BudgetCandidateRow.person_id)
+                .where(BudgetCandidateRow.process_id == process_id)
+                .order_by(BudgetCandidateRow.person_id)
+            )
+        )
+
+    def add_election(self, process_id: int, vote_id: int, candidates: Sequence[int]) -> None:
+        """Link the committee's STV vote to the process."""
         self.db.add(
-            BudgetCommitteeRow(process_id=process_id, person_id=person_id, proposed_by=proposed_by)
+            BudgetElectionRow(vote_id=vote_id, process_id=process_id, candidates=list(candidates))
         )
         self.db.flush()
 
+    def election(self, vote_id: int, *, lock: bool = False) -> Election | None:
+        """A committee election by its vote (locked for update when asked)."""
+        query = select(BudgetElectionRow).where(BudgetElectionRow.vote_id == vote_id)
+        if lock:
+            query = query.with_for_update()
+        row = self.db.scalars(query).first()
+        return _election(row) if row else None
+
+    def elections(self, process_id: int) -> list[Election]:
+        """A process's committee elections, oldest first."""
+        rows = self.db.scalars(
+            select(BudgetElectionRow)
+            .where(BudgetElectionRow.process_id == process_id)
+            .order_by(BudgetElectionRow.vote_id)
+        )
+        return [_election(r) for r in rows]
+
+    def mark_settled(self, vote_id: int) -> None:
+        """The election's winners have taken their seats."""
+        self.db.execute(
+            update(BudgetElectionRow)
+            .where(BudgetElectionRow.vote_id == vote_id)
+            .values(settled=True)
+        )
+
+    def add_seat(self, process_id: int, person_id: int, vote_id: int | None) -> None:
+        """Seat a member on the committee."""
+        self.db.add(BudgetCommitteeRow(process_id=process_id, person_id=person_id, vote_id=vote_id))
+        self.db.flush()
+
     def seats(self, process_id: int) -> list[Seat]:
-        """The committee's seats, proposed and confirmed."""
+        """The committee's seats."""
         rows = self.db.scalars(
             select(BudgetCommitteeRow)
             .where(BudgetCommitteeRow.process_id == process_id)
             .order_by(BudgetCommitteeRow.person_id)
         )
-        return [Seat(r.person_id, r.proposed_by, r.confirmed_by) for r in rows]
-
-    def confirm_seat(self, process_id: int, person_id: int, confirmed_by: int) -> None:
-        """A second person confirms a seat."""
-        self.db.execute(
-            update(BudgetCommitteeRow)
-            .where(
-                BudgetCommitteeRow.process_id == process_id,
-                BudgetCommitteeRow.person_id == person_id,
-            )
-            .values(confirmed_by=confirmed_by)
-        )
+        return [Seat(r.person_id, r.vote_id) for r in rows]
 
     def add_progress(
         self, project_id: int, percent: int, note: str, on_date: str, recorded_by: int

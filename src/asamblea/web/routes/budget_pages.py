@@ -1,11 +1,12 @@
 """Participatory budgeting pages: the processes of an assembly, a new process, and one page per
 process with the forms of its current phase; the results (chart and explanations), the
-printable Acta de Acuerdos y Compromisos, and the committee's oversight of funded projects."""
+printable Acta de Acuerdos y Compromisos, the election of the oversight committee (candidacies
+here, the vote itself on the votes pages) and its oversight of funded projects."""
 
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter
@@ -13,8 +14,9 @@ from fastapi.responses import Response
 from pydantic import BeforeValidator, Field
 
 from asamblea.core.errors import N_, DomainError, Invalid
+from asamblea.core.votes import MAX_DURATION, VoteState
 from asamblea.i18n import translate_error
-from asamblea.services import accounts, budgeting, federation
+from asamblea.services import accounts, budget_committee, budgeting, federation
 from asamblea.store.types import utcnow
 from asamblea.web.context import Ctx, CtxDep
 from asamblea.web.forms import Form, OptionalId, parse
@@ -75,6 +77,13 @@ class PersonForm(Form):
     """Name a member (technical team, committee)."""
 
     person_id: OptionalId
+
+
+class ElectionForm(Form):
+    """Open the committee's election: how many seats, how many days the vote stays open."""
+
+    seats: int = Field(ge=1, le=budget_committee.SEATS_MAX)
+    days: int = Field(default=7, ge=1, le=MAX_DURATION.days)
 
 
 class ProjectForm(Form):
@@ -178,9 +187,7 @@ async def create_process(ctx: CtxDep, assembly_id: Id) -> Response:
 @router.get("/presupuestos/{process_id}")
 def process_page(ctx: CtxDep, process_id: Id) -> Response:
     """A process: its calendar and phase, agents, projects, and the current phase's forms."""
-    with ctx.reading() as db:
-        view = budgeting.process_view(db, ctx.person, process_id)
-    return _render(ctx, "budget.html", view)
+    return _render(ctx, "budget.html", settled_view(ctx, process_id))
 
 
 @router.get("/presupuestos/{process_id}/resultados")
@@ -194,9 +201,7 @@ def results_page(ctx: CtxDep, process_id: Id) -> Response:
 @router.get("/presupuestos/{process_id}/acta")
 def acta_page(ctx: CtxDep, process_id: Id) -> Response:
     """The printable Acta de Acuerdos y Compromisos."""
-    with ctx.reading() as db:
-        view = budgeting.process_view(db, ctx.person, process_id)
-    return _render(ctx, "budget_acta.html", view)
+    return _render(ctx, "budget_acta.html", settled_view(ctx, process_id))
 
 
 @router.post("/presupuestos/{process_id}/agentes")
@@ -322,22 +327,37 @@ async def sign(ctx: CtxDep, process_id: Id) -> Response:
     return redirect(ctx, f"/presupuestos/{process_id}/acta")
 
 
-@router.post("/presupuestos/{process_id}/comite")
-async def propose_seat(ctx: CtxDep, process_id: Id) -> Response:
-    """A facilitator proposes a member for the oversight committee."""
-    person, form = await posted_form(ctx, PersonForm)
+@router.post("/presupuestos/{process_id}/comite/candidatura")
+async def stand(ctx: CtxDep, process_id: Id) -> Response:
+    """An active member stands for the oversight committee."""
+    await posted(ctx)
+    person = accounts.require(ctx.person)
     with ctx.transaction() as db:
-        budgeting.propose_seat(db, person, process_id, _required(form.person_id))
+        budget_committee.stand(db, person, process_id)
     return redirect(ctx, f"/presupuestos/{process_id}#comite")
 
 
-@router.post("/presupuestos/{process_id}/comite/confirmar")
-async def confirm_seat(ctx: CtxDep, process_id: Id) -> Response:
-    """Another member confirms a proposed seat."""
-    person, form = await posted_form(ctx, PersonForm)
+@router.post("/presupuestos/{process_id}/comite/candidatura/retirar")
+async def withdraw(ctx: CtxDep, process_id: Id) -> Response:
+    """A candidate withdraws before the election opens."""
+    await posted(ctx)
+    person = accounts.require(ctx.person)
     with ctx.transaction() as db:
-        budgeting.confirm_seat(db, person, process_id, _required(form.person_id))
+        budget_committee.withdraw(db, person, process_id)
     return redirect(ctx, f"/presupuestos/{process_id}#comite")
+
+
+@router.post("/presupuestos/{process_id}/comite/eleccion")
+async def open_election(ctx: CtxDep, process_id: Id) -> Response:
+    """A facilitator opens the committee's election; members vote on the vote's own page."""
+    person, form = await posted_form(ctx, ElectionForm)
+    now = utcnow().replace(microsecond=0)
+    closes = now + timedelta(days=form.days)
+    with ctx.transaction() as db:
+        vote = budget_committee.open_committee_election(
+            db, person, process_id, seats=form.seats, now=now, closes_at=closes
+        )
+    return redirect(ctx, f"/votaciones/{vote.id}")
 
 
 @router.post("/presupuestos/{process_id}/avances")
@@ -354,6 +374,20 @@ async def record_progress(ctx: CtxDep, process_id: Id) -> Response:
             on_date=_date(form.on_date),
         )
     return redirect(ctx, f"/presupuestos/{process_id}#vigilancia")
+
+
+def settled_view(ctx: Ctx, process_id: int) -> budgeting.ProcessView:
+    """The process as the viewer sees it, after seating the winners of a committee election
+    published since the last visit (idempotent: the delegates page does the same)."""
+    with ctx.reading() as db:
+        view = budgeting.process_view(db, ctx.person, process_id)
+    vote = view.committee.vote
+    if view.committee.is_voting and vote is not None and vote.state is VoteState.PUBLISHED:
+        with ctx.transaction() as db:
+            budget_committee.settle_published(db, process_id)
+        with ctx.reading() as db:
+            view = budgeting.process_view(db, ctx.person, process_id)
+    return view
 
 
 def _required(value: int | None) -> int:
