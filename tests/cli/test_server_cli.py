@@ -18,8 +18,10 @@ from asamblea.core.ledger import recount, verify_board
 from asamblea.services import votes
 from asamblea.services.votes import signing_key
 from asamblea.settings import Settings, get_settings
+from asamblea.store.budget_models import BudgetElectionRow, BudgetProcessRow
 from asamblea.store.database import make_engine, make_sessionmaker
 from asamblea.store.models import AssemblyRow, MembershipRow, PersonRow, VoteRow
+from asamblea.store.planning_models import PlanningDraftRow
 
 runner = CliRunner()
 
@@ -71,10 +73,28 @@ def test_db_upgrade_then_demo_twice(instance: Path) -> None:
     for place in ("Lima", "Cusco", "Puno", "Loreto"):
         assert any(place in name for name in names)
     with make_sessionmaker(engine).begin() as db:
-        states = sorted(db.scalars(select(VoteRow.state)))
+        committee = select(BudgetElectionRow.vote_id)  # the budgeting demo's, checked below
+        targets = select(PlanningDraftRow.vote_id)  # the planning demo's, checked below
+        states = sorted(
+            db.scalars(
+                select(VoteRow.state).where(
+                    VoteRow.id.not_in(committee), VoteRow.id.not_in(targets)
+                )
+            )
+        )
+        elections = list(db.scalars(select(VoteRow.state).where(VoteRow.id.in_(committee))))
+        adoptions = sorted(db.scalars(select(VoteRow.state).where(VoteRow.id.in_(targets))))
+        phases = list(db.scalars(select(BudgetProcessRow.phase)))
         boards = list(db.scalars(select(VoteRow.id).where(VoteRow.state == "published")))
     engine.dispose()
     assert states == ["draft", "draft", "open", *["published"] * 6]
+    assert phases == ["formalisation"]  # its Acta signed, the committee's election open
+    assert elections == ["open"]
+    # Targets: the published plan's adopted drafts and the revision round's adopted and
+    # rejected drafts are published votes; one draft is still being voted on.
+    assert adoptions.count("open") == 1
+    assert adoptions.count("published") >= 3
+    assert len(adoptions) == adoptions.count("open") + adoptions.count("published")
     key = signing_key(Settings().secret())
     with make_sessionmaker(engine).begin() as db:
         for vote_id in boards:

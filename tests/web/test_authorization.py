@@ -1,5 +1,7 @@
 """Who may do what: (anonymous, pending, member, facilitator, member of another assembly,
-suspended) × every federation action, through the pages and through the API.
+suspended) × every federation action (changing an assembly's rules included), through the
+pages and through the API. The actions from below (proposals, escalation, the charter,
+delegates, mandates, recall) have their own matrix in `test_authorization_from_below`.
 
 Refusals share one federation (a refusal changes nothing, which each cell checks); every
 allowed cell gets a fresh federation and checks its effect and its audit row."""
@@ -7,14 +9,20 @@ allowed cell gets a fresh federation and checks its effect and its audit row."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
 
+from asamblea.core.people import Person, username_key
+from asamblea.services import budgeting, planning, votes
+from asamblea.store.repositories import PeopleRepository
+from asamblea.store.types import utcnow
 from tests.web.conftest import (
     Browser,
     World,
@@ -94,6 +102,28 @@ def _found_district(engine: Engine, w: World, role: str) -> None:
             {"n": f"Distrito de {w.names['facilitator']}"},
         ).one()
     assert (row[0], row[1]) == ("district", w.region)
+
+
+#: Rules every cell of "change the assembly's rules" asks for (the world's union has 20 %).
+RULES = {
+    "vouches_needed": 1,
+    "quorum_percent": 50,
+    "delegate_ratio": 50,
+    "recall_percent": 70,
+    "support_percent": 10,
+    "escalation_percent": 50,
+    "delegate_weight": "one_each",
+}
+
+
+def recall_percent(engine: Engine, assembly_id: int) -> int:
+    """An assembly's recall share, read straight from the database."""
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text("SELECT recall_percent FROM assembly WHERE id = :i"), {"i": assembly_id}
+            ).scalar_one()
+        )
 
 
 def _left(engine: Engine, w: World, role: str) -> None:
@@ -185,6 +215,26 @@ ACTIONS: dict[str, Action] = {
         effect=_found_district,
         audit=("assembly.created",),
         api_ok=201,
+    ),
+    "change the assembly's rules": replace(
+        _facilitators_only(
+            lambda e, w, r: _assert_eq(recall_percent(e, w.union), 70),
+            "assembly.rules_changed",
+            lambda w: (
+                "POST",
+                f"/asambleas/{w.union}/reglas",
+                {k: str(v) for k, v in RULES.items()},
+            ),
+            lambda w: ("PUT", f"/api/v1/assemblies/{w.union}/rules", RULES),
+        ),
+        # an assembly and its rules are public: nobody is told "it does not exist"
+        refused={
+            "anonymous": 401,
+            "pending": 403,
+            "member": 403,
+            "outsider": 403,
+            "suspended": 403,
+        },
     ),
 }
 
@@ -324,3 +374,362 @@ def test_membership_ids_do_not_leak_to_people_without_standing(
             response = send(b, channel, request)
             answers.append((response.status_code, assert_refused(response, "es", 404)))
         assert len(set(answers)) == 1, (action, answers)
+
+
+# ---------------------------------------------------------------- planning rounds
+#
+# A round belongs to the region (its facilitator opens, solves and revises it); the union under
+# it takes part: its facilitator drafts its targets, its members adopt them by a vote. Every
+# role reads rounds and plans (the votes deciding the targets are public votes).
+
+
+@dataclass(frozen=True)
+class Rounds:
+    """A world and three rounds on its region: `fresh` (nothing drafted), `adopted` (the
+    union's targets adopted by a vote of everyone on its roll) and `published` (its plan)."""
+
+    world: World
+    fresh: int
+    adopted: int
+    published: int
+
+
+def _person(db: Session, username: str) -> Person:
+    found = PeopleRepository(db).by_key(username_key(username))
+    assert found is not None
+    return found[0]
+
+
+def _adopted_round(app: FastAPI, db: Session, world: World, voters: list[Person]) -> int:
+    fac = _person(db, world.names["facilitator"])
+    now = utcnow()
+    round_id = planning.open_round(
+        db, fac, world.region, title="Plan", model_key="aldea", goods=["pan"]
+    ).id
+    draft = planning.draft_targets(
+        db, fac, round_id, world.union, levels={"pan": 5.0}, changes={}, now=now
+    )
+    assert draft.vote_id is not None
+    key = app.state.web.signing_key
+    for person in voters:
+        votes.cast(db, person, draft.vote_id, [0], now=now, key=key)
+    votes.close_vote(db, fac, draft.vote_id, now, key)
+    planning.settle_draft(db, draft.id)
+    return round_id
+
+
+def make_rounds(app: FastAPI, roles: frozenset[str] | None = None) -> Rounds:
+    """The rounds, on a world with `roles` (everyone on the union's roll votes yes)."""
+    world = make_world(app, roles) if roles is not None else make_world(app)
+    on_roll = ("facilitator", "member", "target_active", "target_active2")
+    with app.state.web.sessions.begin() as db:
+        fac = _person(db, world.names["facilitator"])
+        voters = [_person(db, world.names[r]) for r in on_roll if r in world.names]
+        fresh = planning.open_round(
+            db, fac, world.region, title="Plan", model_key="aldea", goods=["pan"]
+        ).id
+        adopted = _adopted_round(app, db, world, voters)
+        published = _adopted_round(app, db, world, voters)
+        planning.solve_round(db, fac, published, now=utcnow())
+    return Rounds(world, fresh, adopted, published)
+
+
+def _count(engine: Engine, query: str, **params: object) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text(query), params).scalar_one())
+
+
+@dataclass(frozen=True)
+class PlanningAction:
+    """One planning action: how the page and the API ask for it, who may, what it does."""
+
+    page: Callable[[Rounds], Request]
+    api: Callable[[Rounds], Request]
+    effect: Callable[[Engine, Rounds], None]
+    audit: tuple[str, ...]
+    api_ok: int = 200
+
+
+#: Only a facilitator may act (of the region, or of the union for its targets); the others
+#: are refused with these statuses, whether or not they belong to the assemblies.
+PLANNING_REFUSED = {
+    "anonymous": 401,
+    "pending": 403,
+    "member": 403,
+    "outsider": 403,
+    "suspended": 403,
+}
+PLANNING_ACTIONS: dict[str, PlanningAction] = {
+    "open a round": PlanningAction(
+        page=lambda r: (
+            "POST",
+            f"/asambleas/{r.world.region}/planificacion",
+            {"title": "Otro plan", "model": "aldea", "goods": "pan"},
+        ),
+        api=lambda r: (
+            "POST",
+            f"/api/v1/assemblies/{r.world.region}/planning-rounds",
+            {"title": "Otro plan", "model": "aldea", "goods": ["pan"]},
+        ),
+        effect=lambda e, r: _assert_eq(
+            _count(
+                e,
+                "SELECT COUNT(*) FROM planning_round "
+                "WHERE assembly_id = :a AND title = 'Otro plan'",
+                a=r.world.region,
+            ),
+            1,
+        ),
+        audit=("planning.opened",),
+        api_ok=201,
+    ),
+    "draft targets": PlanningAction(
+        page=lambda r: (
+            "POST",
+            f"/planificacion/{r.fresh}/metas",
+            {"assembly_id": r.world.union, "level_0": "5"},
+        ),
+        api=lambda r: (
+            "POST",
+            f"/api/v1/planning-rounds/{r.fresh}/targets",
+            {"assembly_id": r.world.union, "levels": {"pan": 5}},
+        ),
+        effect=lambda e, r: _assert_eq(
+            _count(
+                e,
+                "SELECT COUNT(*) FROM planning_draft d JOIN vote v ON v.id = d.vote_id "
+                "WHERE d.round_id = :r AND d.state = 'voting' AND v.state = 'open'",
+                r=r.fresh,
+            ),
+            1,
+        ),
+        audit=("vote.drafted", "vote.opened", "planning.targets_drafted"),
+        api_ok=201,
+    ),
+    "solve the round": PlanningAction(
+        page=lambda r: ("POST", f"/planificacion/{r.adopted}/resolver", {}),
+        api=lambda r: ("POST", f"/api/v1/planning-rounds/{r.adopted}/solve", None),
+        effect=lambda e, r: _assert_eq(
+            _count(
+                e,
+                "SELECT COUNT(*) FROM planning_round WHERE id = :r AND state = 'published'",
+                r=r.adopted,
+            ),
+            1,
+        ),
+        audit=("planning.published",),
+    ),
+    "open a revision": PlanningAction(
+        page=lambda r: ("POST", f"/planificacion/{r.published}/revision", {}),
+        api=lambda r: ("POST", f"/api/v1/planning-rounds/{r.published}/revision", None),
+        effect=lambda e, r: _assert_eq(
+            _count(e, "SELECT COUNT(*) FROM planning_round WHERE previous_id = :r", r=r.published),
+            1,
+        ),
+        audit=("planning.revision_opened",),
+        api_ok=201,
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def shared_rounds(app: FastAPI) -> tuple[Rounds, Actors]:
+    """One world with its rounds for every refusal (none of them may change it)."""
+    rounds = make_rounds(app)
+    return rounds, Actors(app, rounds.world)
+
+
+@pytest.mark.parametrize("channel", ["page", "api"])
+@pytest.mark.parametrize("name", list(PLANNING_ACTIONS))
+def test_planning_refusals_change_nothing(
+    name: str, channel: str, shared_rounds: tuple[Rounds, Actors], engine: Engine
+) -> None:
+    rounds, actors = shared_rounds
+    action = PLANNING_ACTIONS[name]
+    for role, status in PLANNING_REFUSED.items():
+        b = actors(role)  # logging in writes a session: before counting
+        before = row_counts(engine)
+        response = send(b, channel, getattr(action, channel)(rounds))
+        assert_refused(response, "es", status)
+        assert row_counts(engine) == before, (name, role)
+
+
+@pytest.mark.parametrize("channel", ["page", "api"])
+@pytest.mark.parametrize("name", list(PLANNING_ACTIONS))
+def test_a_facilitator_plans(name: str, channel: str, app: FastAPI, engine: Engine) -> None:
+    action = PLANNING_ACTIONS[name]
+    rounds = make_rounds(app, frozenset({"facilitator"}))
+    b = Actors(app, rounds.world)("facilitator")
+    audit_before = audit_actions(engine)
+    response = send(b, channel, getattr(action, channel)(rounds))
+    expected = 303 if channel == "page" else action.api_ok
+    assert response.status_code == expected, response.text[:300]
+    action.effect(engine, rounds)
+    assert tuple(audit_actions(engine)[len(audit_before) :]) == action.audit
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_everyone_reads_rounds_and_plans(role: str, shared_rounds: tuple[Rounds, Actors]) -> None:
+    rounds, actors = shared_rounds
+    b = actors(role)
+    for path in (
+        f"/asambleas/{rounds.world.union}/planificacion",
+        f"/planificacion/{rounds.published}",
+        f"/planificacion/{rounds.published}/metas",
+        f"/planificacion/{rounds.published}/plan",
+        f"/api/v1/assemblies/{rounds.world.union}/planning-rounds",
+        f"/api/v1/planning-rounds/{rounds.published}",
+        f"/api/v1/planning-rounds/{rounds.published}/plan",
+    ):
+        assert b.get(path).status_code == 200, (role, path)
+    detail = b.get(f"/api/v1/planning-rounds/{rounds.adopted}").json()
+    union = next(p for p in detail["participants"] if p["assembly_id"] == rounds.world.union)
+    assert union["draft"]["levels"] == {"pan": 5.0}
+    assert union["draft"]["state"] == "adopted"
+    assert union["can_draft"] is False  # adopted targets are final, for everyone
+
+
+# ---------------------------------------------------------------- participatory budgeting
+#
+# A process is seen only by the active members of its assembly (404 for anyone else, on the
+# pages and in the API alike); members cast ballots and stand for the committee; only a
+# facilitator opens the committee's election.
+
+BUDGET_CALENDAR = {
+    phase: date(2027, 1, 1) + timedelta(days=10 * i) for i, phase in enumerate(budgeting.PHASES)
+}
+BUDGET_READS = (
+    "/presupuestos/{id}",
+    "/presupuestos/{id}/resultados",
+    "/presupuestos/{id}/acta",
+    "/api/v1/budget-processes/{id}",
+    "/api/v1/budget-processes/{id}/outcome",
+    "/api/v1/budget-processes/{id}/acta",
+    "/api/v1/budget-processes/{id}/oversight",
+)
+BUDGET_REFUSED = {"anonymous": 401, "pending": 403, "outsider": 403, "suspended": 403}
+
+
+def _budget_count(engine: Engine, query: str, **params: object) -> int:
+    with engine.connect() as connection:
+        return int(connection.execute(text(query), params).scalar_one())
+
+
+def _budget_people(db: Session, world: World) -> dict[str, Person]:
+    people = {}
+    for role in ("facilitator", "member"):
+        found = PeopleRepository(db).by_key(username_key(world.names[role]))
+        assert found is not None
+        people[role] = found[0]
+    return people
+
+
+def budget_process(app: FastAPI, world: World, phase: str) -> tuple[int, int]:
+    """A process of the union brought to `phase` (prioritisation or formalisation) through
+    the services: the member is an agent with one viable project. (process id, project id)"""
+    with app.state.web.sessions.begin() as db:
+        p = _budget_people(db, world)
+        process = budgeting.create_process(
+            db, p["facilitator"], world.union, title="PP", budget=1000_00, calendar=BUDGET_CALENDAR
+        )
+        budgeting.register_agent(db, p["member"], process.id, "Comedor")
+        budgeting.advance(db, p["facilitator"], process.id)
+        project = budgeting.submit_project(
+            db, p["member"], process.id, title="Losa", description="d", place="x", cost=500_00,
+            beneficiaries=10,
+        )  # fmt: skip
+        budgeting.advance(db, p["facilitator"], process.id)
+        budgeting.evaluate_project(db, p["facilitator"], project.id, viable=True, reason="Bien")
+        budgeting.advance(db, p["facilitator"], process.id)
+        if phase == "formalisation":
+            budgeting.cast_ballot(db, p["member"], process.id, {project.id: 1})
+            budgeting.advance(db, p["facilitator"], process.id)
+    return process.id, project.id
+
+
+@dataclass(frozen=True)
+class BudgetWorld:
+    """The shared world with a process in the vote and one in formalisation."""
+
+    actors: Actors
+    voting: tuple[int, int]
+    formalising: tuple[int, int]
+
+
+@pytest.fixture(scope="module")
+def budget_shared(app: FastAPI, shared: Actors) -> BudgetWorld:
+    return BudgetWorld(
+        shared,
+        budget_process(app, shared.world, "prioritisation"),
+        budget_process(app, shared.world, "formalisation"),
+    )
+
+
+def _ballot(channel: str, process_id: int, project_id: int) -> Request:
+    if channel == "page":
+        return ("POST", f"/presupuestos/{process_id}/votar", {f"project_{project_id}": "1"})
+    return ("POST", f"/api/v1/budget-processes/{process_id}/ballot", {"points": {project_id: 1}})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_active_members_see_a_budget_process(role: str, budget_shared: BudgetWorld) -> None:
+    b = budget_shared.actors(role)
+    process_id = budget_shared.formalising[0]
+    for template in BUDGET_READS:
+        response = b.get(template.format(id=process_id))
+        if role in {"member", "facilitator"}:
+            assert response.status_code == 200, (template, response.text[:300])
+        else:
+            assert_refused(response, "es", 404)
+    union = budget_shared.actors.world.union
+    listed = b.get(f"/api/v1/assemblies/{union}/budget-processes").json()
+    seen = {p["id"] for p in listed}
+    assert (process_id in seen) is (role in {"member", "facilitator"})
+
+
+@pytest.mark.parametrize("channel", ["page", "api"])
+def test_budget_refusals_change_nothing(
+    channel: str, budget_shared: BudgetWorld, engine: Engine
+) -> None:
+    voting, formalising = budget_shared.voting, budget_shared.formalising
+    stand = ("POST", f"/presupuestos/{formalising[0]}/comite/candidatura", {})
+    for role, status in BUDGET_REFUSED.items():
+        b = budget_shared.actors(role)
+        before = row_counts(engine)
+        assert_refused(send(b, channel, _ballot(channel, *voting)), "es", status)
+        if channel == "page":
+            assert_refused(send(b, "page", stand), "es", status)
+        assert row_counts(engine) == before, role
+    election = ("POST", f"/presupuestos/{formalising[0]}/comite/eleccion", {"seats": 1})
+    before = row_counts(engine)
+    assert_refused(send(budget_shared.actors("member"), "page", election), "es", 403)
+    assert row_counts(engine) == before
+
+
+@pytest.mark.parametrize("channel", ["page", "api"])
+@pytest.mark.parametrize("role", ["member", "facilitator"])
+def test_active_members_vote_and_stand(
+    role: str, channel: str, app: FastAPI, engine: Engine
+) -> None:
+    world = make_world(app, {"member", role})
+    voting = budget_process(app, world, "prioritisation")
+    b = Actors(app, world)(role)
+    response = send(b, channel, _ballot(channel, *voting))
+    assert response.status_code == (303 if channel == "page" else 204), response.text[:300]
+    voted = _budget_count(
+        engine,
+        "SELECT COUNT(*) FROM budget_voter v JOIN person p ON p.id = v.person_id "
+        "WHERE v.process_id = :i AND p.username = :u",
+        i=voting[0],
+        u=world.names[role],
+    )
+    assert voted == 1
+    if channel == "page":
+        formalising = budget_process(app, world, "formalisation")
+        stood = send(b, "page", ("POST", f"/presupuestos/{formalising[0]}/comite/candidatura", {}))
+        assert stood.status_code == 303
+        candidates = _budget_count(
+            engine, "SELECT COUNT(*) FROM budget_candidate WHERE process_id = :i", i=formalising[0]
+        )
+        assert candidates == 1
+        assert audit_actions(engine)[-1] == "budget.candidate_stood"

@@ -46,7 +46,17 @@ BAD_PATH_IDS = [
 ]
 WRONG_STRINGS: list[Any] = [123, None, [], {"$ne": ""}, True, 1.5]
 WRONG_INTS: list[Any] = [[], {"$gt": 0}, "abc", 1.5, "1.5", 2**64, -(2**63) - 1]
-NUMERIC = frozenset({"parent_id", "vouches_needed", "quorum_percent", "delegate_ratio"})
+NUMERIC = frozenset(
+    {
+        "parent_id",
+        "vouches_needed",
+        "quorum_percent",
+        "delegate_ratio",
+        "recall_percent",
+        "support_percent",
+        "escalation_percent",
+    }
+)
 PASSWORDS = ["", HUGE, NUL, "corta", "         corta     "]  # HTML or SQL-ish: fine passphrases
 
 
@@ -323,6 +333,7 @@ FROM_BELOW_ROUTES = (
     ("GET", "/asambleas/{assembly_id}/delegados", False),
     ("POST", "/asambleas/{assembly_id}/elecciones", False),
     ("POST", "/asambleas/{assembly_id}/mandatos", False),
+    ("GET", "/asambleas/{assembly_id}/mandatos", False),
     ("GET", "/votaciones/{vote_id}/nominal", False),
     ("GET", "/delegados/{delegate_id}/revocatoria", False),
     ("POST", "/delegados/{delegate_id}/revocatoria", False),
@@ -346,6 +357,7 @@ FROM_BELOW_ROUTES = (
     ("GET", "/api/v1/charters/{charter_id}/articles/{number}/diff", False),
     ("GET", "/api/v1/assemblies/{assembly_id}/delegates", False),
     ("POST", "/api/v1/assemblies/{assembly_id}/mandates", True),
+    ("GET", "/api/v1/assemblies/{assembly_id}/mandates", False),
     ("GET", "/api/v1/votes/{vote_id}/roll-call", False),
     ("GET", "/api/v1/delegates/{delegate_id}/petitions", False),
     ("POST", "/api/v1/delegates/{delegate_id}/recall", False),
@@ -353,6 +365,67 @@ FROM_BELOW_ROUTES = (
 )
 MEMBERSHIP_ACTIONS = ("aval", "suspender", "reactivar", "facilitar")
 API_MEMBERSHIP_ACTIONS = ("vouch", "suspend", "reinstate", "facilitator")
+
+
+#: Hostile values for the rules added with migration 0006 (founding and changing the rules).
+RULES_BAD: dict[str, list[Any]] = {
+    "recall_percent": [*BAD_NUMBERS, "101"],
+    "support_percent": [*BAD_NUMBERS, "101"],
+    "escalation_percent": [*BAD_NUMBERS, "101"],
+    "delegate_weight": ["", SCRIPT, "ONE_EACH", "by_lot", NUL],
+}
+RULES_FORM = {
+    "vouches_needed": "2",
+    "quorum_percent": "50",
+    "delegate_ratio": "50",
+    "recall_percent": "20",
+    "support_percent": "10",
+    "escalation_percent": "50",
+    "delegate_weight": "members_represented",
+}
+RULES_JSON: dict[str, Any] = {
+    **{k: int(v) for k, v in RULES_FORM.items() if k != "delegate_weight"},
+    "delegate_weight": "members_represented",
+}
+
+
+def _rules_cases(w: World, *, api: bool) -> list[Case]:
+    """Changing an assembly's rules: every field with hostile values (as its facilitator),
+    then a member, a visitor and another assembly's facilitator with valid rules."""
+    bad: dict[str, list[Any]] = {
+        "vouches_needed": [*BAD_NUMBERS, "21"],
+        "quorum_percent": [*BAD_NUMBERS, "101"],
+        "delegate_ratio": [*BAD_NUMBERS, "100001"],
+        **RULES_BAD,
+    }
+    if api:
+        path = f"/api/v1/assemblies/{w.union}/rules"
+        cases = [
+            replace(c, method="PUT")
+            for c in json_cases(path, "facilitator", RULES_JSON, bad, required=tuple(RULES_JSON))
+        ]
+        valid: dict[str, Any] = {"body": RULES_JSON}
+    else:
+        path = f"/asambleas/{w.union}/reglas"
+        cases = form_cases(path, "facilitator", RULES_FORM, bad, required=())
+        valid = {"data": RULES_FORM}
+    method = "PUT" if api else "POST"
+    foreign = path.replace(f"/{w.union}/", f"/{w.other}/")
+    return [
+        *cases,
+        Case("a member", method, path, "member", expect=403, **valid),
+        Case("anonymous", method, path, None, expect=401, **valid),
+        Case("another assembly's facilitator", method, path, "outsider", expect=403, **valid),
+        Case("not its facilitator", method, foreign, "facilitator", expect=403, **valid),
+        Case(
+            "unknown assembly",
+            method,
+            path.replace(f"/{w.union}/", f"/{UNKNOWN}/"),
+            "facilitator",
+            expect=404,
+            **valid,
+        ),
+    ]
 
 
 def _assembly_cases(w: World, path: str, *, api: bool) -> list[Case]:
@@ -364,6 +437,7 @@ def _assembly_cases(w: World, path: str, *, api: bool) -> list[Case]:
         "vouches_needed": [*BAD_NUMBERS, "21"],
         "quorum_percent": [*BAD_NUMBERS, "101"],
         "delegate_ratio": [*BAD_NUMBERS, "100001"],
+        **RULES_BAD,
     }
     if api:
         cases = json_cases(path, "member", ASSEMBLY_JSON, bad, required=("name", "kind"))
@@ -559,6 +633,35 @@ def routes_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
             form=False,
             real=w.union,
         ),
+        ("GET", "/asambleas/{assembly_id}/reglas"): lambda w: id_cases(
+            "/asambleas/{id}/reglas", "GET", "member", {"unknown": UNKNOWN}, form=False
+        ),
+        ("POST", "/asambleas/{assembly_id}/reglas"): lambda w: [
+            *id_cases(
+                "/asambleas/{id}/reglas",
+                "POST",
+                "facilitator",
+                {"other": w.other, "unknown": UNKNOWN},
+                form=True,
+                real=w.union,
+            ),
+            *_rules_cases(w, api=False),
+        ],
+        ("PUT", "/api/v1/assemblies/{assembly_id}/rules"): lambda w: [
+            *with_bad_bodies(
+                id_cases(
+                    "/api/v1/assemblies/{id}/rules",
+                    "PUT",
+                    "facilitator",
+                    {"other": w.other, "unknown": UNKNOWN},
+                    form=False,
+                    real=w.union,
+                ),
+                "PUT",
+                f"/api/v1/assemblies/{w.union}/rules",
+            ),
+            *_rules_cases(w, api=True),
+        ],
         ("POST", "/api/v1/assemblies/{assembly_id}/leave"): lambda w: id_cases(
             "/api/v1/assemblies/{id}/leave",
             "POST",
@@ -625,7 +728,7 @@ def routes_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
     return table
 
 
-#: (method, route) of the planning rounds' pages.
+#: (method, route) of the planning rounds' pages and API.
 PLANNING_ROUTES = (
     ("GET", "/asambleas/{assembly_id}/planificacion"),
     ("GET", "/asambleas/{assembly_id}/planificacion/nueva"),
@@ -633,15 +736,29 @@ PLANNING_ROUTES = (
     ("GET", "/planificacion/{round_id}"),
     ("GET", "/planificacion/{round_id}/metas"),
     ("POST", "/planificacion/{round_id}/metas"),
-    ("POST", "/planificacion/{round_id}/metas/confirmar"),
     ("POST", "/planificacion/{round_id}/resolver"),
     ("GET", "/planificacion/{round_id}/plan"),
     ("POST", "/planificacion/{round_id}/revision"),
     ("GET", "/planificacion/{round_id}/comparacion"),
+    ("GET", "/api/v1/planning-models"),
+    ("GET", "/api/v1/assemblies/{assembly_id}/planning-rounds"),
+    ("POST", "/api/v1/assemblies/{assembly_id}/planning-rounds"),
+    ("GET", "/api/v1/planning-rounds/{round_id}"),
+    ("POST", "/api/v1/planning-rounds/{round_id}/targets"),
+    ("POST", "/api/v1/planning-rounds/{round_id}/solve"),
+    ("GET", "/api/v1/planning-rounds/{round_id}/plan"),
+    ("POST", "/api/v1/planning-rounds/{round_id}/revision"),
+)
+#: The planning API routes that read a JSON body.
+PLANNING_BODIES = frozenset(
+    {
+        "/api/v1/assemblies/{assembly_id}/planning-rounds",
+        "/api/v1/planning-rounds/{round_id}/targets",
+    }
 )
 
 
-#: (method, route) of the participatory budgeting pages.
+#: (method, route) of the participatory budgeting pages and API.
 BUDGET_ROUTES = (
     ("GET", "/asambleas/{assembly_id}/presupuestos"),
     ("GET", "/asambleas/{assembly_id}/presupuestos/nuevo"),
@@ -658,16 +775,58 @@ BUDGET_ROUTES = (
     ("POST", "/presupuestos/{process_id}/votar"),
     ("POST", "/presupuestos/{process_id}/avanzar"),
     ("POST", "/presupuestos/{process_id}/firmar"),
-    ("POST", "/presupuestos/{process_id}/comite"),
-    ("POST", "/presupuestos/{process_id}/comite/confirmar"),
+    ("POST", "/presupuestos/{process_id}/comite/candidatura"),
+    ("POST", "/presupuestos/{process_id}/comite/candidatura/retirar"),
+    ("POST", "/presupuestos/{process_id}/comite/eleccion"),
     ("POST", "/presupuestos/{process_id}/avances"),
+    ("GET", "/api/v1/assemblies/{assembly_id}/budget-processes"),
+    ("GET", "/api/v1/budget-processes/{process_id}"),
+    ("GET", "/api/v1/budget-processes/{process_id}/outcome"),
+    ("GET", "/api/v1/budget-processes/{process_id}/acta"),
+    ("GET", "/api/v1/budget-processes/{process_id}/oversight"),
+    ("POST", "/api/v1/budget-processes/{process_id}/projects"),
+    ("POST", "/api/v1/budget-processes/{process_id}/ballot"),
 )
+#: The budgeting API routes that read a JSON body: a valid body, and hostile values per field.
+BUDGET_BODIES: dict[str, tuple[dict[str, Any], dict[str, list[Any]]]] = {
+    "/api/v1/budget-processes/{process_id}/projects": (
+        {"title": "Losa", "description": "d", "place": "Sector 3", "cost": 100, "beneficiaries": 1},
+        {
+            "title": ["", HUGE, NUL],
+            "description": ["", "x" * 4001, NUL],
+            "place": ["", HUGE, NUL],
+            "cost": [0, -1, 10**16, 2**64, "abc", 1.5, None],
+            "beneficiaries": [-1, 10**10, 2**64, "abc", 1.5],
+        },
+    ),
+    "/api/v1/budget-processes/{process_id}/ballot": (
+        {"points": {"7": 1}},
+        {
+            "points": [
+                {"abc": 1},
+                {"0": 1},
+                {str(2**64): 1},
+                {"7": -1},
+                {"7": 1001},
+                {"7": "x"},
+                {"7": 1.5},
+                {str(i): 1 for i in range(1, 1003)},
+                [7],
+                "7",
+            ]
+        },
+    ),
+}
 
 
 def budget_cases(template: str, method: str, w: World) -> list[Case]:
     """The budgeting routes (tests/web/test_budget_pages.py tests what their fields mean):
     hostile and unknown ids, another assembly's id, CSRF; the fields of the forms."""
-    cases = vote_cases(template.replace("{process_id}", "{vote_id}"), method, w)
+    body = BUDGET_BODIES.get(template)
+    cases = vote_cases(template.replace("{process_id}", "{vote_id}"), method, w, body=bool(body))
+    if body is not None:
+        path = template.replace("{process_id}", str(UNKNOWN))
+        cases += json_cases(path, "member", *body)
     if template == "/asambleas/{assembly_id}/presupuestos" and method == "POST":
         valid = {
             "title": "Presupuesto",
@@ -686,9 +845,19 @@ def budget_cases(template: str, method: str, w: World) -> list[Case]:
             "date_workshops": ["", "2026-13-45", "2020-01-01", SCRIPT, NUL],
         }
         cases += form_cases(f"/asambleas/{w.union}/presupuestos", "member", valid, bad)
-    if method == "POST" and "{process_id}" in template:
+    if method == "POST" and "{process_id}" in template and body is None:
         path = template.replace("{process_id}", str(UNKNOWN))
-        fields = ("agent_id", "person_id", "project_id", "percent", "cost", "project_7", "points_7")
+        fields = (
+            "agent_id",
+            "person_id",
+            "project_id",
+            "percent",
+            "cost",
+            "project_7",
+            "points_7",
+            "seats",
+            "days",
+        )
         cases += [
             Case(f"{k}={v[:12]!r}", method, path, "member", data={k: v})
             for k in fields
@@ -709,8 +878,54 @@ PB_PHASES = (
 
 def planning_cases(template: str, method: str, w: World) -> list[Case]:
     """The planning routes (tests/web/test_planning_pages.py tests what their fields mean):
-    hostile and unknown ids, another assembly's id, CSRF; the round form's fields."""
-    cases = vote_cases(template.replace("{round_id}", "{vote_id}"), method, w)
+    hostile and unknown ids, another assembly's id, CSRF; the fields of the forms and of the
+    API's bodies."""
+    if template == "/api/v1/planning-models":
+        return get_cases(template)
+    body = method == "POST" and template in PLANNING_BODIES
+    cases = vote_cases(template.replace("{round_id}", "{vote_id}"), method, w, body=body)
+    if template == "/api/v1/assemblies/{assembly_id}/planning-rounds" and method == "POST":
+        valid: dict[str, Any] = {"title": "Plan", "model": "aldea", "goods": ["pan"]}
+        bad_json: dict[str, list[Any]] = {
+            "title": TEXTS,
+            "model": ["", SCRIPT, SQLISH, "../../etc/passwd", NUL, "upload"],
+            "goods": [[], [""], [HUGE], [NUL], [SCRIPT], ["pan"] * 41, [["pan"]]],
+            "aggregation": ["", "mode", SCRIPT, NUL],
+            "model_csv": ["x" * 200_001, NUL, "fila,pan\npan,x\n"],
+        }
+        cases += json_cases(
+            f"/api/v1/assemblies/{w.union}/planning-rounds",
+            "member",
+            valid,
+            bad_json,
+            required=("title", "model", "goods"),
+        )
+    if template == "/api/v1/planning-rounds/{round_id}/targets":
+        valid = {"assembly_id": w.union, "levels": {"pan": 5}}
+        bad_json = {
+            "assembly_id": [0, -1, 2**64, "abc", UNKNOWN, w.other],
+            "levels": [
+                {},
+                {"pan": -1},
+                {"pan": "mucho"},
+                {"pan": None},
+                {HUGE: 1},
+                {NUL: 1},
+                {f"p{i}": 1 for i in range(41)},
+                [5],
+                {"pan": 1e400},
+            ],
+            "changes": [{"pan": 5}, {"pan": 1e9}, {"pan": "x"}, [1]],
+            "note": ["x" * 4001, NUL],
+            "days": [0, 61, -1, "abc", 2**64],
+        }
+        cases += json_cases(
+            f"/api/v1/planning-rounds/{UNKNOWN}/targets",
+            "member",
+            valid,
+            bad_json,
+            required=("assembly_id",),
+        )
     if template == "/asambleas/{assembly_id}/planificacion" and method == "POST":
         valid = {"title": "Plan", "model": "aldea", "goods": "pan", "aggregation": "median"}
         bad = {
@@ -725,7 +940,7 @@ def planning_cases(template: str, method: str, w: World) -> list[Case]:
         cases += [
             Case(f"{k}={v[:12]!r}", method, f"/planificacion/{UNKNOWN}/metas", "member",
                  data={**fields, k: v})
-            for k in ("assembly_id", "level_0", "change_0", "note")
+            for k in ("assembly_id", "level_0", "change_0", "note", "days")
             for v in (*BAD_NUMBERS, HUGE, NUL)
         ]
     return cases

@@ -22,6 +22,8 @@ from asamblea.core.votes import Mode, make_spec
 from asamblea.services import charter, delegation, deliberation, votes
 from asamblea.services.accounts import hash_password
 from asamblea.services.deliberation import VoteTerms
+from asamblea.services.demo_budget import seed_budget
+from asamblea.services.demo_planning import seed_planning
 from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
 from asamblea.store.types import utcnow
 
@@ -248,6 +250,9 @@ def seed_demo(db: Session, key: SigningKey | None = None) -> tuple[list[tuple[st
     if key is not None:
         _votes(db, ids, key, rng)
         _from_below(db, ids, key, rng)
+        skip = {p.id for p in _demo_people(db)}
+        seed_planning(db, ids, key, skip=skip)
+        seed_budget(db, ids["vecinal_ves"], key, rng, skip=skip)
     AuditRepository(db).record(
         named["coordinadora"], "demo.seeded", details={"assemblies": len(ids)}
     )

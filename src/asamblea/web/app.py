@@ -19,10 +19,14 @@ from asamblea.store.database import make_engine, make_sessionmaker
 from asamblea.web import errors
 from asamblea.web.context import WebState
 from asamblea.web.routes import account_pages, federation_pages, site_pages, vote_pages
+from asamblea.web.routes.api import budgeting as api_budgeting
 from asamblea.web.routes.api import deliberation as api_deliberation
 from asamblea.web.routes.api import federation as api_federation
+from asamblea.web.routes.api import planning as api_planning
 from asamblea.web.routes.api import votes as api_votes
 from asamblea.web.routes.budget_pages import router as budget_router
+from asamblea.web.routes.charter_pages import router as charter_router
+from asamblea.web.routes.delegate_pages import router as delegate_router
 from asamblea.web.routes.deliberation_pages import router as deliberation_router
 from asamblea.web.routes.planning_pages import router as planning_router
 from asamblea.web.security import SecurityHeaders
@@ -76,6 +80,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_votes.router)
     app.include_router(api_federation.router)
     app.include_router(api_deliberation.router)
+    app.include_router(api_budgeting.router)
+    app.include_router(api_planning.router)
     app.include_router(site_pages.router)
     app.include_router(account_pages.router)
     app.include_router(federation_pages.router)
@@ -83,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(planning_router)
     app.include_router(budget_router)
     app.include_router(deliberation_router)
+    app.include_router(charter_router)
+    app.include_router(delegate_router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(SecurityHeaders)
