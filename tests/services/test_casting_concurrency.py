@@ -17,10 +17,10 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from asamblea.core import ledger
-from asamblea.core.errors import Conflict, DomainError, Unauthenticated
+from asamblea.core.errors import Conflict, DomainError, RateLimited, Unauthenticated
 from asamblea.core.people import Person
 from asamblea.services import accounts, votes
-from asamblea.services.casting import CastBatcher
+from asamblea.services.casting import CastBatcher, CastRequest
 from asamblea.store.database import make_sessionmaker
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
 from tests.factories import union_with_open_vote
@@ -145,3 +145,25 @@ def test_token_casts_are_identified_in_the_batch(election: Election) -> None:
     for first, second in zip(outcomes[::2], outcomes[1::2], strict=True):
         assert (first is None) != (second is None)
     check_board(election, [r for r in outcomes if r is not None])
+
+
+def test_the_writer_outlives_a_voter_who_gave_up(election: Election) -> None:
+    """A cast whose waiter left (a cancelled future) is written, but answering it must not kill
+    the writer thread: the next voter still gets a receipt."""
+    batcher = CastBatcher(election.sessions, KEY, clock=lambda: NOW)
+    gone = CastRequest(election.voters[1], election.vote_id, (0,))
+    assert gone.answer.cancel()
+    batcher.submit_request(gone)
+    after = batcher.submit(election.voters[2], election.vote_id, (1,))
+    assert after.result(timeout=60).receipt
+    batcher.stop()
+
+
+def test_a_full_queue_refuses_at_once(election: Election) -> None:
+    """Beyond `max_waiting` casts waiting for the writer, a cast is refused with 429 at once."""
+    batcher = CastBatcher(election.sessions, KEY, clock=lambda: NOW, max_waiting=0)
+    with pytest.raises(RateLimited):
+        batcher.submit(election.voters[1], election.vote_id, (0,))
+    batcher.stop()
+    with election.sessions.begin() as db:
+        assert votes.vote_view(db, election.voters[1], election.vote_id).can_cast

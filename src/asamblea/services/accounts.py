@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,6 +20,8 @@ from asamblea.store.repositories import AuditRepository, PeopleRepository
 from asamblea.store.types import utcnow
 
 LOCALES = ("es", "en")
+TOKEN_PREFIX = "asb_"  # noqa: S105 - a public prefix that marks our tokens, not a secret
+TOKEN_SHAPE = re.compile(r"asb_[A-Za-z0-9_-]{43}")  # the prefix and token_urlsafe(32)
 _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (64 MiB, t=3)
 _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
@@ -126,7 +129,7 @@ def close_session(db: Session, token: str, person: Person) -> None:
 
 def issue_token(db: Session, person: Person, days: int) -> str:
     """A bearer token for the JSON API (shown once; only its hash is kept)."""
-    token = "asb_" + secrets.token_urlsafe(32)
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
     PeopleRepository(db).add_token(_digest(token), person.id, utcnow() + timedelta(days=days))
     AuditRepository(db).record(person.id, "token.issued", subject=f"person:{person.id}")
     return token
@@ -149,6 +152,11 @@ def bearer_token(authorization: str | None) -> str | None:
     if authorization and authorization[:7].lower() == "bearer ":
         return authorization[7:].strip() or None
     return None
+
+
+def plausible_token(token: str) -> bool:
+    """Whether a token has the shape `issue_token` gives (no database needed to say no)."""
+    return TOKEN_SHAPE.fullmatch(token) is not None
 
 
 def revoke_token(db: Session, token: str, person: Person) -> None:

@@ -20,14 +20,14 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session, sessionmaker
 
-from asamblea.core.errors import N_, DomainError, Unauthenticated
+from asamblea.core.errors import N_, DomainError, RateLimited, Unauthenticated
 from asamblea.core.people import Person
 from asamblea.services import accounts, votes
 from asamblea.services.votes import CastReceipt
@@ -35,6 +35,7 @@ from asamblea.store.types import utcnow
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 256
+MAX_WAITING = 20_000  # about ten seconds of casting at full speed; beyond, refuse at once
 
 
 @dataclass(eq=False)
@@ -58,9 +59,11 @@ class CastBatcher:
         key: SigningKey,
         clock: Callable[[], datetime] = utcnow,
         max_batch: int = MAX_BATCH,
+        max_waiting: int = MAX_WAITING,
     ) -> None:
         self._sessions, self._key, self._clock, self._max = sessions, key, clock, max_batch
         self._queue: queue.Queue[CastRequest | None] = queue.Queue()
+        self._max_waiting = max_waiting
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
 
@@ -77,8 +80,14 @@ class CastBatcher:
         return self.submit_request(CastRequest(None, vote_id, selection, token=token))
 
     def submit_request(self, request: CastRequest) -> CastRequest:
-        """Queue a prepared request; its `answer` resolves after the batch is committed."""
+        """Queue a prepared request; its `answer` resolves after the batch is committed.
+
+        Refused at once (`RateLimited`) when the writer already has `max_waiting` casts to
+        write: the voter is told to try again instead of waiting without end.
+        """
         self._ensure_started()
+        if self._queue.qsize() >= self._max_waiting:
+            raise RateLimited(N_("Too many ballots are waiting to be written; try again shortly."))
         self._queue.put(request)
         return request
 
@@ -135,14 +144,24 @@ class CastBatcher:
         except Exception as error:  # the commit failed: nobody in this batch has voted
             log.exception("a batch of casts could not be committed")
             for request in batch:
-                if not request.answer.done():
-                    request.answer.set_exception(error)
+                _answer(request, error)
             return
         for request, outcome in answers:
-            if isinstance(outcome, DomainError):
-                request.answer.set_exception(outcome)
-            else:
-                request.answer.set_result(outcome)
+            _answer(request, outcome)
+
+
+def _answer(request: CastRequest, outcome: CastReceipt | BaseException) -> None:
+    """Resolve a waiting cast, unless its waiter gave up (a cancelled future refuses a result,
+    and the writer thread must live on)."""
+    if request.answer.done():
+        return
+    try:
+        if isinstance(outcome, BaseException):
+            request.answer.set_exception(outcome)
+        else:
+            request.answer.set_result(outcome)
+    except InvalidStateError:  # cancelled between the check and the call
+        log.info("a cast's waiter left before its answer")
 
 
 def _identified(

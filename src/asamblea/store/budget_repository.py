@@ -23,6 +23,7 @@ from asamblea.store.budget_models import (
     BudgetTechnicianRow,
     BudgetVoterRow,
 )
+from asamblea.store.locking import for_update
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ class BudgetRepository:
         """A process by id (locked for update when asked)."""
         query = select(BudgetProcessRow).where(BudgetProcessRow.id == process_id)
         if lock:
-            query = query.with_for_update()
+            query = for_update(query)
         row = self.db.scalars(query).first()
         return _process(row) if row else None
 
@@ -355,7 +356,7 @@ class BudgetRepository:
         """A committee election by its vote (locked for update when asked)."""
         query = select(BudgetElectionRow).where(BudgetElectionRow.vote_id == vote_id)
         if lock:
-            query = query.with_for_update()
+            query = for_update(query)
         row = self.db.scalars(query).first()
         return _election(row) if row else None
 

@@ -20,6 +20,7 @@ from asamblea.store.deliberation_models import (
     RecallPetitionRow,
     RecallSignatureRow,
 )
+from asamblea.store.locking import for_update
 from asamblea.store.models import BallotRow, RollRow
 from asamblea.store.types import utcnow
 
@@ -116,7 +117,7 @@ class DelegationRepository:
     def election(self, vote_id: int, *, lock: bool = False) -> DelegateElection | None:
         """The delegate election held by a vote, if it is one."""
         stmt = select(DelegateElectionRow).where(DelegateElectionRow.vote_id == vote_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         return _election(row) if row else None
 
     def elections(self, child_id: int) -> list[DelegateElection]:
@@ -157,7 +158,7 @@ class DelegationRepository:
     def delegate(self, delegate_id: int, *, lock: bool = False) -> Delegate | None:
         """A delegate by id."""
         stmt = select(DelegateRow).where(DelegateRow.id == delegate_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         return to_delegate(row) if row else None
 
     def delegates(
@@ -228,7 +229,7 @@ class DelegationRepository:
     def petition(self, petition_id: int, *, lock: bool = False) -> RecallPetition | None:
         """A petition by id."""
         stmt = select(RecallPetitionRow).where(RecallPetitionRow.id == petition_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         return _petition(row) if row else None
 
     def petition_with_vote(self, vote_id: int) -> RecallPetition | None:

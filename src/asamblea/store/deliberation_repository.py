@@ -34,6 +34,7 @@ from asamblea.store.deliberation_models import (
     SupportRow,
     WordingRow,
 )
+from asamblea.store.locking import for_update
 
 
 def to_proposal(row: ProposalRow) -> Proposal:
@@ -126,7 +127,7 @@ class ProposalRepository:
     def get(self, proposal_id: int, *, lock: bool = False) -> Proposal | None:
         """A proposal (locked for update when asked)."""
         stmt = select(ProposalRow).where(ProposalRow.id == proposal_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         return to_proposal(row) if row else None
 
     def of_assembly(self, assembly_id: int) -> list[Proposal]:
@@ -248,7 +249,7 @@ class ProposalRepository:
     def amendment(self, amendment_id: int, *, lock: bool = False) -> Amendment | None:
         """An amendment by id."""
         stmt = select(AmendmentRow).where(AmendmentRow.id == amendment_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         return to_amendment(row) if row else None
 
     def amendments(self, proposal_id: int) -> list[Amendment]:
@@ -297,7 +298,7 @@ class EscalationRepository:
     def get(self, escalation_id: int, *, lock: bool = False) -> Escalation | None:
         """An escalation (locked while adoptions change, so it enters the agenda once)."""
         stmt = select(EscalationRow).where(EscalationRow.id == escalation_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         return to_escalation(row) if row else None
 
     def of_proposal(self, proposal_id: int) -> Escalation | None:
@@ -379,7 +380,7 @@ class CharterRepository:
     def get(self, charter_id: int, *, lock: bool = False) -> Charter | None:
         """A charter with every version of every article."""
         stmt = select(CharterRow).where(CharterRow.id == charter_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         if row is None:
             return None
         versions = self.db.scalars(

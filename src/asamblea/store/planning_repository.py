@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from asamblea.core.planning.adoption import DraftState
+from asamblea.store.locking import for_update
 from asamblea.store.planning_models import PlanningDraftRow, PlanningRoundRow
 
 
@@ -143,7 +144,7 @@ class PlanningRepository:
     def get(self, round_id: int, *, lock: bool = False) -> PlanningRound | None:
         """A round (locked for update while drafting, settling or solving)."""
         stmt = select(PlanningRoundRow).where(PlanningRoundRow.id == round_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         return to_round(row) if row else None
 
     def of_assemblies(self, assembly_ids: list[int]) -> list[PlanningRound]:
@@ -198,7 +199,7 @@ class PlanningRepository:
     def draft(self, draft_id: int, *, lock: bool = False) -> TargetDraft | None:
         """One draft (locked for update while settling)."""
         stmt = select(PlanningDraftRow).where(PlanningDraftRow.id == draft_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         return to_draft(row) if row else None
 
     def add_draft(

@@ -20,6 +20,7 @@ from asamblea.core.federation import (
     rules_to_dict,
 )
 from asamblea.core.people import Person
+from asamblea.store.locking import for_update
 from asamblea.store.models import (
     ApiTokenRow,
     AssemblyRow,
@@ -224,7 +225,7 @@ class FederationRepository:
     def assembly(self, assembly_id: int, *, lock: bool = False) -> Assembly | None:
         """An assembly by id (locked for update when asked)."""
         stmt = select(AssemblyRow).where(AssemblyRow.id == assembly_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         return to_assembly(row) if row else None
 
     def set_rules(self, assembly_id: int, rules: AssemblyRules) -> None:
@@ -276,7 +277,7 @@ class FederationRepository:
     def membership(self, membership_id: int, *, lock: bool = False) -> Membership | None:
         """A membership by id (locked for update when asked)."""
         stmt = select(MembershipRow).where(MembershipRow.id == membership_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         return to_membership(row) if row else None
 
     def membership_of(self, assembly_id: int, person_id: int) -> Membership | None:

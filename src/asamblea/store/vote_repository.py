@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from asamblea.core.ledger.chain import Ballot
 from asamblea.core.votes import Mode, Vote, VoteSpec, VoteState
+from asamblea.store.locking import for_update
 from asamblea.store.models import BallotRow, InPersonRow, MembershipRow, RollRow, VoteRow
 
 
@@ -87,7 +88,7 @@ class VoteRepository:
     def get(self, vote_id: int, *, lock: bool = False) -> Vote | None:
         """A vote (locked for update while casting or closing)."""
         stmt = select(VoteRow).where(VoteRow.id == vote_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         return to_vote(row) if row else None
 
     def of_assembly(self, assembly_id: int) -> list[Vote]:
@@ -298,7 +299,7 @@ class VoteRepository:
     def in_person(self, vote_id: int, *, lock: bool = False) -> InPersonRecord | None:
         """The in-person count of a vote, if one was recorded."""
         stmt = select(InPersonRow).where(InPersonRow.vote_id == vote_id)
-        row = self.db.scalar(stmt.with_for_update() if lock else stmt)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
         if row is None:
             return None
         return InPersonRecord(

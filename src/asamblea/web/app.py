@@ -17,7 +17,7 @@ from asamblea.services.votes import signing_key
 from asamblea.settings import Settings, get_settings
 from asamblea.store.database import make_engine, make_sessionmaker
 from asamblea.web import errors
-from asamblea.web.context import WebState
+from asamblea.web.context import ReleaseContext, WebState
 from asamblea.web.routes import account_pages, federation_pages, site_pages, vote_pages
 from asamblea.web.routes.api import budgeting as api_budgeting
 from asamblea.web.routes.api import deliberation as api_deliberation
@@ -94,5 +94,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(ReleaseContext)
     app.router.add_event_handler("shutdown", app.state.web.batcher.stop)
     return app

@@ -7,6 +7,7 @@ import asyncio
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 
+from asamblea.core.errors import N_, Unauthenticated
 from asamblea.core.ledger import find_receipt, normalise_receipt
 from asamblea.core.votes import make_spec
 from asamblea.formats.board import dump_board
@@ -84,9 +85,13 @@ async def cast_context(request: Request) -> Ctx:
     """The caster's context: an API-token cast is identified later, by the casting writer in
     the ballot's own batch (services/casting.py); a cookie cast goes through the usual context
     and its X-CSRF-Token check."""
-    if accounts.bearer_token(request.headers.get("authorization")) is not None:
-        return token_context(request)
-    return await api_context(request)
+    token = accounts.bearer_token(request.headers.get("authorization"))
+    if token is None:
+        return await api_context(request)
+    ctx = token_context(request)
+    if not accounts.plausible_token(token):  # refused here: never queued for the writer
+        raise Unauthenticated(N_("Log in to do this."))
+    return ctx
 
 
 CastCtx = Depends(cast_context)
