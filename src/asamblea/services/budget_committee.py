@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from asamblea.core.errors import N_, Conflict, NotFound
 from asamblea.core.federation import MembershipState
 from asamblea.core.people import Person
-from asamblea.core.votes import OPTIONS_MAX, Mode, Vote, VoteState, make_spec
+from asamblea.core.votes import OPTIONS_MAX, Mode, Vote, make_spec
 from asamblea.services import votes
 from asamblea.services.budget_access import (
     audit,
@@ -35,6 +35,7 @@ from asamblea.services.budget_access import (
     find_process,
     membership,
 )
+from asamblea.services.elected import elected
 from asamblea.store.budget_repository import BudgetRepository, Election, Process, Seat
 from asamblea.store.repositories import FederationRepository, PeopleRepository
 from asamblea.store.vote_repository import VoteRepository
@@ -130,15 +131,9 @@ def settle_committee_election(db: Session, vote_id: int) -> list[int]:
     election = repo.election(vote_id, lock=True)
     if election is None:
         raise NotFound(N_("That vote is not a committee election."))
-    vote_repo = VoteRepository(db)
-    vote = vote_repo.get(vote_id)
-    if election.settled or vote is None or vote.state is not VoteState.PUBLISHED:
+    winners = None if election.settled else elected(db, vote_id, election.candidates)
+    if winners is None:
         return []
-    result = vote_repo.signatures(vote_id)[2] or {}
-    winners = [
-        election.candidates[vote.spec.options.index(str(label))]
-        for label in result.get("winners") or []
-    ]
     for person_id in winners:
         repo.add_seat(election.process_id, person_id, vote_id)
     repo.mark_settled(vote_id)

@@ -14,14 +14,14 @@ from asamblea.core.delegation import Delegate
 from asamblea.core.errors import N_, Conflict, Invalid, NotFound
 from asamblea.core.federation import Assembly, MembershipState
 from asamblea.core.people import Person
-from asamblea.core.votes import Vote, VoteState, check_facilitator
+from asamblea.core.votes import Vote, check_facilitator
 from asamblea.services import votes
 from asamblea.services.delegation.loading import load_assembly, load_parent, membership_of
 from asamblea.services.delegation.seats import open_as_system, seat_upstairs
 from asamblea.services.deliberation import VoteTerms
+from asamblea.services.elected import elected
 from asamblea.store.delegation_repository import DelegateElection, DelegationRepository
 from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
-from asamblea.store.vote_repository import VoteRepository
 
 
 @dataclass(frozen=True)
@@ -130,20 +130,16 @@ def settle_delegate_election(db: Session, vote_id: int, *, now: datetime) -> lis
     election = delegation.election(vote_id, lock=True)
     if election is None:
         raise NotFound(N_("That vote is not a delegate election."))
-    vote_repo = VoteRepository(db)
-    vote = vote_repo.get(vote_id)
-    if election.settled or vote is None or vote.state is not VoteState.PUBLISHED:
+    winners = None if election.settled else elected(db, vote_id, election.candidates)
+    if winners is None:
         return []
-    result = vote_repo.signatures(vote_id)[2] or {}
-    winners = [str(w) for w in result.get("winners") or []]
     term = (election.term_starts, election.term_ends)
     if election.replaces_id is not None:
         recalled = delegation.delegate(election.replaces_id)
         assert recalled is not None  # noqa: S101 - a foreign key
         term = rules.successor_term(recalled, now)
     seated = []
-    for label in winners:
-        person_id = election.candidates[vote.spec.options.index(label)]
+    for person_id in winners:
         delegate = delegation.add_delegate(
             person_id, election.child_id, election.parent_id, term, vote_id
         )
