@@ -5,7 +5,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from asamblea.core import federation as f
@@ -284,7 +284,7 @@ def test_malformed_rules_in_the_log_keep_the_fallback() -> None:
     assert read == fallback
 
 
-def test_only_a_facilitator_changes_the_rules() -> None:
+def test_only_a_facilitator_proposes_new_rules() -> None:
     f.check_change_rules(member(1, role=Role.FACILITATOR), 1)
     for actor in (
         None,
@@ -295,3 +295,50 @@ def test_only_a_facilitator_changes_the_rules() -> None:
     ):
         with pytest.raises(Forbidden):
             f.check_change_rules(actor, 1)
+
+
+def test_new_rules_go_to_the_members_one_change_at_a_time() -> None:
+    now = AssemblyRules()
+    f.check_propose_rules(now, AssemblyRules(quorum_percent=60), pending=False)
+    with pytest.raises(Conflict):
+        f.check_propose_rules(now, AssemblyRules(quorum_percent=60), pending=True)
+    with pytest.raises(Invalid):
+        f.check_propose_rules(now, AssemblyRules(), pending=False)
+    assert f.state_after_rules_vote(True) is f.RulesChangeState.ADOPTED
+    assert f.state_after_rules_vote(False) is f.RulesChangeState.REJECTED
+
+
+def test_the_question_names_every_rule_that_changes() -> None:
+    before = AssemblyRules()
+    after = AssemblyRules(recall_percent=100, delegate_weight=WeightRule.MEMBERS_REPRESENTED)
+    assert f.changed_rules(before, after) == {
+        "recall_percent": (20, 100),
+        "delegate_weight": ("one_each", "members_represented"),
+    }
+    assert f.rules_question(before, after) == (
+        "¿Cambiamos las reglas de la asamblea? firmas para revocatoria 20 % → 100 %; "
+        "peso de delegados/as uno cada uno → miembros representados"
+    )
+
+
+RULE_VALUES = st.builds(
+    AssemblyRules,
+    vouches_needed=st.integers(1, 20),
+    quorum_percent=st.integers(1, 100),
+    delegate_ratio=st.integers(1, 100_000),
+    recall_percent=st.integers(1, 100),
+    support_percent=st.integers(1, 100),
+    escalation_percent=st.integers(1, 100),
+    delegate_weight=st.sampled_from(list(WeightRule)),
+)
+
+
+@given(RULE_VALUES, RULE_VALUES)
+@example(  # the longest: every rule changes, each between its widest values
+    AssemblyRules(20, 100, 100_000, 100, 100, 100, WeightRule.MEMBERS_REPRESENTED),
+    AssemblyRules(19, 99, 99_999, 99, 99, 99, WeightRule.ONE_EACH),
+)
+def test_every_question_fits_a_vote(before: AssemblyRules, after: AssemblyRules) -> None:
+    question = f.rules_question(before, after)
+    assert len(question) <= 300  # a vote's question is at most 300 characters
+    assert question.count("→") == len(f.changed_rules(before, after))

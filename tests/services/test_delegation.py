@@ -30,6 +30,7 @@ from asamblea.store.deliberation_models import (
     MandateRow,
     RecallPetitionRow,
     RecallSignatureRow,
+    RollCallWeightRow,
 )
 from asamblea.store.models import AuditRow, MembershipRow, VoteRow
 from asamblea.store.repositories import FederationRepository
@@ -234,15 +235,25 @@ def test_roll_call_flags_breaches_and_weighs_delegates(db: Session) -> None:
         ("dos1", MandateChoice.AGAINST, DelegateChoice.ABSTAIN, True, Fraction(3)),
     ]
     assert everyone.totals[DelegateChoice.FOR] == Fraction(5, 2)
-    # The region moves to one vote each: the roll call that had opened keeps its weights; a
-    # roll call drafted afterwards weighs one each.
-    federation.change_rules(
-        db,
-        coordinator,
-        region_id,
-        AssemblyRules(delegate_ratio=2, delegate_weight=WeightRule.ONE_EACH),
+    # The region moves to one vote each (its members adopted it: the rules' storage step), and
+    # "Dos" gains two members: the roll call that had opened keeps the weights frozen when it
+    # opened; a roll call drafted afterwards weighs one each.
+    federation.apply_rules(
+        db, None, region_id, AssemblyRules(delegate_ratio=2, delegate_weight=WeightRule.ONE_EACH)
     )
+    for name in ("dos_nueva", "dos_nuevo"):
+        request = federation.request_to_join(db, person(db, name), two)
+        for voucher in two_people[:2]:
+            if request.state is MembershipState.PENDING:
+                request = federation.vouch(db, voucher, request.id)
+    assert FederationRepository(db).active_counts()[two] == 5
     assert delegation.roll_call(db, coordinator, vote.id) == everyone
+    frozen = db.execute(
+        select(RollCallWeightRow.child_id, RollCallWeightRow.members, RollCallWeightRow.delegates)
+        .where(RollCallWeightRow.vote_id == vote.id)
+        .order_by(RollCallWeightRow.child_id)
+    ).all()
+    assert [tuple(row) for row in frozen] == [(one, 5, 2), (two, 3, 1)]
     later = parent_motion(db, coordinator, region_id)
     one_each = delegation.roll_call(db, coordinator, later.id)
     assert {e.weight for e in one_each.entries} == {Fraction(1)}

@@ -129,7 +129,8 @@ def test_a_draft_is_private_until_published(db: Session) -> None:
     assert (edited.title, edited.text, edited.version) == ("Mejor título", "Mejor.", 1)
     published = deliberation.publish(db, people[2], draft.id)
     assert published.state is ProposalState.OPEN
-    assert deliberation.proposal_view(db, None, draft.id).author_name == "sindicato2"
+    assert deliberation.proposal_view(db, people[1], draft.id).author_name == "sindicato2"
+    assert deliberation.proposal_view(db, None, draft.id).author_name is None  # members only
     refused(
         db,
         lambda: deliberation.edit_draft(db, people[2], draft.id, title="Tarde", text="Tarde."),
@@ -235,22 +236,36 @@ def test_arguments_replies_and_hiding(db: Session) -> None:
     assert [a.id for a in shown] == [top.id, reply.id]  # kept, shown as hidden
 
 
-def test_the_authors_of_arguments_and_amendments_are_named(db: Session) -> None:
-    """Whoever sees a proposal sees who wrote it, each argument and each amendment (their
-    usernames: pseudonyms are welcome); a hidden argument keeps its author."""
+def test_the_authors_are_named_to_the_assemblys_members_only(db: Session) -> None:
+    """An active member sees who wrote the proposal, each argument and each amendment (their
+    usernames: pseudonyms are welcome; a hidden argument keeps its author). Only members take
+    part, so the names are part of the member list: visitors, outsiders and pending members
+    read none, and nobody reads the name of someone who has left."""
     assembly_id, people = base_assembly(db, "Sindicato", 4)
     proposal_id = open_proposal(db, people, assembly_id)
     top = deliberation.argue(db, people[1], proposal_id, text="Nos une.", side=Side.FOR)
     reply = deliberation.argue(db, people[3], proposal_id, text="Sí.", reply_to=top.id)
     amendment = deliberation.propose_amendment(db, people[3], proposal_id, "Los domingos.")
     deliberation.hide_argument(db, people[0], top.id, "Fuera de tema")
-    for viewer in (None, people[1]):
+    for viewer in (people[0], people[1]):
         view = deliberation.proposal_view(db, viewer, proposal_id)
         assert view.author_name == "sindicato2"
         named = {a.id: view.author_of(a) for a in view.arguments}
         assert named == {top.id: "sindicato1", reply.id: "sindicato3"}
         assert [view.author_of(a) for a in view.amendments] == ["sindicato3"]
         assert view.amendments[0].id == amendment.id
+    outsider = base_assembly(db, "Lejos", 1)[1][0]
+    for stranger in (None, outsider, pending(db, assembly_id)):
+        view = deliberation.proposal_view(db, stranger, proposal_id)
+        assert view.author_name is None
+        assert [view.author_of(a) for a in (*view.arguments, *view.amendments)] == [None] * 3
+        assert view.names == {}
+    federation.leave(db, people[3], assembly_id)
+    view = deliberation.proposal_view(db, people[1], proposal_id)
+    assert {a.id: view.author_of(a) for a in view.arguments} == {
+        top.id: "sindicato1",
+        reply.id: None,
+    }
 
 
 # --- amendments --------------------------------------------------------------------------------

@@ -293,6 +293,26 @@ def test_drafts_still_under_vote_do_not_count(db: Session) -> None:
     assert rows["Sindicato"].counted is True
 
 
+def test_a_plan_published_before_0007_says_nothing_about_what_counted(db: Session) -> None:
+    """Plans published before migration 0007 did not record which targets counted: their
+    drafts (all adopted by the migration) are not marked as having come too late."""
+    w = World(db)
+    round_id = open_aldea(db, w)
+    adopt(db, w, round_id, "union", {"pan": 10})
+    adopt(db, w, round_id, "community", {"pan": 20})
+    planning.solve_round(db, w.p["nat"], round_id, now=T0 + timedelta(hours=3))
+    row = db.get_one(PlanningRoundRow, round_id)
+    assert row.result is not None
+    row.result = {k: v for k, v in row.result.items() if k != "counted"}  # the old shape
+    db.flush()
+    db.expire_all()
+    participants = planning.round_view(db, None, round_id).participants
+    assert [(p.draft is not None and p.draft.adopted, p.counted) for p in participants] == [
+        (True, None),
+        (True, None),
+    ]
+
+
 def test_mean_is_an_option(db: Session) -> None:
     w = World(db)
     round_id = open_aldea(db, w, aggregation="mean")

@@ -55,6 +55,8 @@ NUMERIC = frozenset(
         "recall_percent",
         "support_percent",
         "escalation_percent",
+        "days",
+        "vote_days",
     }
 )
 PASSWORDS = ["", HUGE, NUL, "corta", "         corta     "]  # HTML or SQL-ish: fine passphrases
@@ -390,14 +392,17 @@ RULES_JSON: dict[str, Any] = {
 
 
 def _rules_cases(w: World, *, api: bool) -> list[Case]:
-    """Changing an assembly's rules: every field with hostile values (as its facilitator),
-    then a member, a visitor and another assembly's facilitator with valid rules."""
+    """Proposing new rules to the members: every field with hostile values (as its
+    facilitator), the rules in force (nothing to vote on), then a member, a visitor and
+    another assembly's facilitator with valid rules."""
     bad: dict[str, list[Any]] = {
         "vouches_needed": [*BAD_NUMBERS, "21"],
         "quorum_percent": [*BAD_NUMBERS, "101"],
         "delegate_ratio": [*BAD_NUMBERS, "100001"],
         **RULES_BAD,
+        "vote_days" if api else "days": [*BAD_NUMBERS, "61"],
     }
+    in_force = {**RULES_FORM, "vouches_needed": "1", "delegate_weight": "one_each"}
     if api:
         path = f"/api/v1/assemblies/{w.union}/rules"
         cases = [
@@ -405,14 +410,19 @@ def _rules_cases(w: World, *, api: bool) -> list[Case]:
             for c in json_cases(path, "facilitator", RULES_JSON, bad, required=tuple(RULES_JSON))
         ]
         valid: dict[str, Any] = {"body": RULES_JSON}
+        unchanged: dict[str, Any] = {
+            "body": {k: v if k == "delegate_weight" else int(v) for k, v in in_force.items()}
+        }
     else:
         path = f"/asambleas/{w.union}/reglas"
         cases = form_cases(path, "facilitator", RULES_FORM, bad, required=())
         valid = {"data": RULES_FORM}
+        unchanged = {"data": in_force}
     method = "PUT" if api else "POST"
     foreign = path.replace(f"/{w.union}/", f"/{w.other}/")
     return [
         *cases,
+        Case("the rules in force", method, path, "facilitator", expect=422, **unchanged),
         Case("a member", method, path, "member", expect=403, **valid),
         Case("anonymous", method, path, None, expect=401, **valid),
         Case("another assembly's facilitator", method, path, "outsider", expect=403, **valid),

@@ -1,10 +1,12 @@
 """Through the pages and the API: an assembly's rules are set when it is founded, shown on
-its page and changed by its facilitators only; the authors of arguments and amendments are
-shown; an assembly's members read the mandates it gave its delegates; the delegates page
-lists the delegate elections."""
+its page, and changed by a vote of its members on a facilitator's proposal; the authors of
+proposals, arguments and amendments are shown to the assembly's members only; an assembly's
+members read the mandates it gave its delegates; the delegates page lists the delegate
+elections."""
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import timedelta
 
@@ -45,11 +47,22 @@ def audit_count(engine: Engine, action: str) -> int:
         )
 
 
-def test_rules_are_founded_shown_and_changed_by_the_facilitators(
+def members_decide(app: FastAPI, username: str, vote_id: int, choice: int) -> None:
+    """The assembly's only member (its founder) votes, then closes the vote (everyone voted)."""
+    with app.state.web.sessions.begin() as db:
+        fac = accounts.authenticate(db, username, PASSWORD, "testclient", app.state.web.policy)
+        assert fac is not None
+        key = app.state.web.signing_key
+        votes.cast(db, fac, vote_id, [choice], now=utcnow(), key=key)
+        votes.close_vote(db, fac, vote_id, utcnow(), key)
+
+
+def test_rules_are_founded_shown_and_changed_by_the_members_vote(
     app: FastAPI, engine: Engine
 ) -> None:
     fac, member = Browser(app, "es"), Browser(app, "es")
-    fac.register(unique("fac"))
+    fac_name = unique("fac")
+    fac.register(fac_name)
     member.register(unique("mem"))
     founded = fac.post_form(
         "/asambleas", {"name": "Federación de Barrios", "kind": "district", **RULES}
@@ -80,11 +93,26 @@ def test_rules_are_founded_shown_and_changed_by_the_facilitators(
     bad = fac.post_form(f"/asambleas/{assembly}/reglas", {**changed, "support_percent": "0"})
     assert_refused(bad, "es", 422)
     assert 'id="cambiar-reglas"' in bad.text  # the form again, with the message
+    same = fac.post_form(f"/asambleas/{assembly}/reglas", RULES)
+    assert_refused(same, "es", 422)  # the rules in force: nothing to vote on
     assert row_counts(engine) == before
 
-    done = fac.post_form(f"/asambleas/{assembly}/reglas", changed)
-    assert located(done) == f"/asambleas/{assembly}#reglas"
-    shown = rule_items(fac.get(f"/asambleas/{assembly}").text)
+    done = fac.post_form(f"/asambleas/{assembly}/reglas", {**changed, "days": "3"})
+    assert located(done) == f"/asambleas/{assembly}/reglas#cambio-pendiente"
+    pending = fac.get(f"/asambleas/{assembly}/reglas").text
+    assert 'id="cambio-pendiente" data-state="voting"' in pending
+    assert 'data-rule="escalation_percent" data-before="75" data-after="60"' in pending
+    vote_id = int(re.findall(r'id="enlace-votacion-reglas" href="/votaciones/(\d+)"', pending)[0])
+    assert 'id="cambiar-reglas"' not in pending  # one change under vote at a time
+    assert "75 %" in rule_items(pending)["escalation_percent"]  # nothing applies yet
+    assert 'id="cambio-pendiente" data-state="voting"' in fac.get(f"/asambleas/{assembly}").text
+    before = row_counts(engine)
+    again = fac.post_form(f"/asambleas/{assembly}/reglas", {**changed, "quorum_percent": "70"})
+    assert_refused(again, "es", 409)
+    assert row_counts(engine) == before
+
+    members_decide(app, fac_name, vote_id, 0)  # Sí
+    shown = rule_items(member.get(f"/asambleas/{assembly}").text)  # settled when shown
     assert "60 %" in shown["escalation_percent"]
     assert shown["delegate_weight"] == "one_each"
     with engine.connect() as connection:
@@ -96,11 +124,17 @@ def test_rules_are_founded_shown_and_changed_by_the_facilitators(
             {"a": assembly},
         )
     assert details is not None
+    found = json.loads(details) if isinstance(details, str) else details  # SQLite: JSON text
+    assert found["vote_id"] == vote_id
+    settled = fac.get(f"/asambleas/{assembly}/reglas").text
+    assert 'id="cambio-pendiente" data-state="adopted"' in settled
+    assert 'id="cambiar-reglas"' in settled  # a new change may be proposed
 
 
 def test_rules_through_the_api(app: FastAPI, engine: Engine) -> None:
     fac, member = Browser(app, "es"), Browser(app, "es")
-    fac.register(unique("fac"))
+    fac_name = unique("fac")
+    fac.register(fac_name)
     member.register(unique("mem"))
     created = fac.api(
         "POST",
@@ -109,7 +143,7 @@ def test_rules_through_the_api(app: FastAPI, engine: Engine) -> None:
     )
     assert created.status_code == 201, created.text
     assembly = created.json()["id"]
-    assert created.json()["rules"] == {
+    founding = {
         "vouches_needed": 2,
         "quorum_percent": 50,
         "delegate_ratio": 50,
@@ -118,6 +152,8 @@ def test_rules_through_the_api(app: FastAPI, engine: Engine) -> None:
         "escalation_percent": 75,
         "delegate_weight": "one_each",
     }
+    assert created.json()["rules"] == founding
+    assert fac.get(f"/api/v1/assemblies/{assembly}").json()["rules_change"] is None
     wanted = {**{k: int(v) for k, v in RULES.items() if k != "delegate_weight"}}
     wanted["delegate_weight"] = "members_represented"
     before = row_counts(engine)
@@ -125,18 +161,41 @@ def test_rules_through_the_api(app: FastAPI, engine: Engine) -> None:
     assert_refused(refused, "es", 403)
     partial = fac.api("PUT", f"/api/v1/assemblies/{assembly}/rules", json={"quorum_percent": 5})
     assert_refused(partial, "es", 422)  # every rule, or none
+    same = fac.api("PUT", f"/api/v1/assemblies/{assembly}/rules", json=founding)
+    assert_refused(same, "es", 422)
     assert row_counts(engine) == before
-    changes = audit_count(engine, "assembly.rules_changed")
-    done = fac.api("PUT", f"/api/v1/assemblies/{assembly}/rules", json=wanted)
-    assert done.status_code == 200, done.text
-    assert done.json()["rules"] == wanted
-    assert Browser(app).get(f"/api/v1/assemblies/{assembly}").json()["rules"] == wanted
+
+    proposed = fac.api(
+        "PUT", f"/api/v1/assemblies/{assembly}/rules", json={**wanted, "vote_days": 2}
+    )
+    assert proposed.status_code == 202, proposed.text
+    change = proposed.json()
+    assert (change["state"], change["rules"], change["before"]) == ("voting", wanted, founding)
+    assert change["vote_state"] == "open"
+    vote = Browser(app).get(f"/api/v1/votes/{change['vote_id']}")
+    assert vote.status_code == 200  # a public vote: anyone follows it
+    detail = Browser(app).get(f"/api/v1/assemblies/{assembly}").json()
+    assert detail["rules"] == founding  # nothing applies before the vote
+    assert detail["rules_change"]["id"] == change["id"]
     again = fac.api("PUT", f"/api/v1/assemblies/{assembly}/rules", json=wanted)
-    assert again.status_code == 200
-    assert audit_count(engine, "assembly.rules_changed") == changes + 1  # once, not twice
+    assert_refused(again, "es", 409)
+
+    members_decide(app, fac_name, change["vote_id"], 1)  # No: rejected
+    detail = Browser(app).get(f"/api/v1/assemblies/{assembly}").json()
+    assert (detail["rules"], detail["rules_change"]["state"]) == (founding, "rejected")
+    changes = audit_count(engine, "assembly.rules_changed")
+    second = fac.api("PUT", f"/api/v1/assemblies/{assembly}/rules", json=wanted).json()
+    members_decide(app, fac_name, second["vote_id"], 0)  # Sí: adopted
+    detail = Browser(app).get(f"/api/v1/assemblies/{assembly}").json()
+    assert (detail["rules"], detail["rules_change"]["state"]) == (wanted, "adopted")
+    assert detail["rules_change"]["settled_at"] is not None
+    Browser(app).get(f"/api/v1/assemblies/{assembly}")  # settling again writes nothing
+    assert audit_count(engine, "assembly.rules_changed") == changes + 1
 
 
-def test_the_authors_of_arguments_and_amendments_are_shown(app: FastAPI) -> None:
+def test_authors_are_shown_to_the_assemblys_members_only(app: FastAPI) -> None:
+    """Only active members propose, argue and amend, so the authors' names are part of the
+    member list: its active members read them; visitors and outsiders read no name."""
     w = make_below(app)
     people = People(app, w)
     proposal = propose(people("ana"), w.a, "Con autoras")
@@ -147,14 +206,29 @@ def test_the_authors_of_arguments_and_amendments_are_shown(app: FastAPI) -> None
         )
     )
     located(people("carla").post_form(f"/propuestas/{proposal}/enmiendas", {"text": "Mejor."}))
-    for viewer in (None, "outsider", "fac"):
+    authors = (w.names["ana"], w.names["beto"], w.names["carla"])
+    for viewer in ("fac", "beto"):  # active members of A
         page = people(viewer).get(f"/propuestas/{proposal}").text
-        authors = re.findall(r'class="author count" data-author="([^"]+)"', page)
-        assert authors == [w.names["beto"], w.names["carla"]], viewer
+        shown = re.findall(r'class="author count" data-author="([^"]+)"', page)
+        assert shown == [w.names["beto"], w.names["carla"]], viewer
+        assert f'id="autoria" data-author="{w.names["ana"]}"' in page
         detail = people(viewer).get(f"/api/v1/proposals/{proposal}").json()
         assert detail["author"] == w.names["ana"]
         assert [a["author"] for a in detail["arguments"]] == [w.names["beto"]]
         assert [a["author"] for a in detail["amendments"]] == [w.names["carla"]]
+    for viewer in (None, "outsider"):  # a visitor; a member of another assembly
+        response = people(viewer).get(f"/propuestas/{proposal}")
+        assert response.status_code == 200
+        assert "A favor." in response.text  # the debate is public, its authors are not
+        assert not re.findall(r'data-author="', response.text), viewer
+        api = people(viewer).get(f"/api/v1/proposals/{proposal}")
+        detail = api.json()
+        assert detail["author"] is None
+        assert [a["author"] for a in detail["arguments"]] == [None]
+        assert [a["author"] for a in detail["amendments"]] == [None]
+        for name in authors:  # (the outsider's own name is in the header: not an author)
+            assert name not in response.text, (viewer, name)
+            assert name not in api.text, (viewer, name)
     argued = people("beto").api(
         "POST", f"/api/v1/proposals/{proposal}/arguments", json={"side": "against", "text": "No."}
     )

@@ -101,9 +101,10 @@ class AssemblyRules:
     Some rules act on the assembly itself (vouches, quorum, the support that moves a proposal
     to debate, the share that opens a recall); the others are the rules a *parent* sets for
     the assemblies under it (members per delegate, the share of children whose adoption puts
-    an escalated proposal on its agenda, how its delegates' votes weigh). Their facilitators
-    may change them; nothing already decided or already open is reckoned again (see the
-    services).
+    an escalated proposal on its agenda, how its delegates' votes weigh). The founders set
+    them; afterwards they change only when the members adopt a facilitator's proposal by a
+    yes/no vote (`check_propose_rules`); nothing already decided or already open is reckoned
+    again (see the services).
     """
 
     vouches_needed: int = 2
@@ -289,9 +290,63 @@ def quorum(roll_size: int, rules: AssemblyRules) -> int:
 
 
 def check_change_rules(actor: Membership | None, assembly_id: int) -> None:
-    """Only an active facilitator of the assembly changes its rules."""
+    """Only an active facilitator of the assembly puts new rules to its members."""
     if actor is None or actor.assembly_id != assembly_id or not actor.is_facilitator:
         raise Forbidden(N_("Only a facilitator of this assembly can do this."))
+
+
+class RulesChangeState(StrEnum):
+    """New rules put to the members: under their vote, then adopted or rejected (final)."""
+
+    VOTING = "voting"
+    ADOPTED = "adopted"
+    REJECTED = "rejected"
+
+
+def check_propose_rules(current: AssemblyRules, proposed: AssemblyRules, *, pending: bool) -> None:
+    """New rules go to the members one change at a time, and only if something changes."""
+    if pending:
+        raise Conflict(N_("A change of the rules is already under vote in this assembly."))
+    if proposed == current:
+        raise Invalid(N_("These are the rules in force: change at least one."))
+
+
+def state_after_rules_vote(passed: bool) -> RulesChangeState:
+    """The members' published vote decides: carried, the new rules apply; failed (or short of
+    quorum), nothing changes."""
+    return RulesChangeState.ADOPTED if passed else RulesChangeState.REJECTED
+
+
+#: How each rule reads in a vote's question (Spanish, the first language of the interface).
+_RULE_WORDS = {
+    "vouches_needed": ("avales", ""),
+    "quorum_percent": ("quórum", " %"),
+    "delegate_ratio": ("miembros por delegado/a", ""),
+    "recall_percent": ("firmas para revocatoria", " %"),
+    "support_percent": ("apoyos para debate", " %"),
+    "escalation_percent": ("asambleas para la agenda", " %"),
+    "delegate_weight": ("peso de delegados/as", ""),
+}
+_WEIGHT_WORDS = {"one_each": "uno cada uno", "members_represented": "miembros representados"}
+
+
+def changed_rules(
+    before: AssemblyRules, after: AssemblyRules
+) -> dict[str, tuple[int | str, int | str]]:
+    """The rules that differ, each with its value before and after, in the rules' order."""
+    old, new = rules_to_dict(before), rules_to_dict(after)
+    return {name: (old[name], new[name]) for name in old if old[name] != new[name]}
+
+
+def rules_question(before: AssemblyRules, after: AssemblyRules) -> str:
+    """The members' vote's question: every rule that changes, from its value to the new one
+    (at most seven short items: it always fits a question's 300 characters)."""
+    items = []
+    for name, values in changed_rules(before, after).items():
+        label, unit = _RULE_WORDS[name]
+        old, new = (_WEIGHT_WORDS.get(str(v), str(v)) for v in values)
+        items.append(f"{label} {old}{unit} → {new}{unit}")
+    return f"¿Cambiamos las reglas de la asamblea? {'; '.join(items)}"
 
 
 def rules_to_dict(rules: AssemblyRules) -> dict[str, int | str]:

@@ -110,6 +110,25 @@ class Vote:
         )
 
 
+def members_motion(question: str, quorum_percent: int, now: datetime, days: int) -> VoteSpec:
+    """A yes/no motion put to an assembly's members (planning targets, rule changes): secret
+    ballot, public board, the assembly's quorum, simple majority (Sí over No), open from now
+    (to the second) for `days` days."""
+    opens_at = now.replace(microsecond=0)
+    return make_spec(
+        question=question,
+        options=[],
+        rule="majority",
+        seats=1,
+        threshold="simple",
+        quorum_percent=quorum_percent,
+        mode=Mode.SECRET,
+        public=True,
+        opens_at=opens_at,
+        closes_at=opens_at + timedelta(days=days),
+    )
+
+
 def make_spec(
     *,
     question: str,

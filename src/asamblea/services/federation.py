@@ -1,5 +1,5 @@
-"""Federation use cases: found assemblies, change their rules, ask to join, vouch, suspend,
-reinstate, leave."""
+"""Federation use cases: found assemblies, store the rules their members adopt, ask to join,
+vouch, suspend, reinstate, leave."""
 
 from __future__ import annotations
 
@@ -107,39 +107,49 @@ def create_assembly(
     return assembly
 
 
-def change_rules(
-    db: Session, actor: Person, assembly_id: int, new_rules: AssemblyRules
+def apply_rules(
+    db: Session,
+    actor_id: int | None,
+    assembly_id: int,
+    new_rules: AssemblyRules,
+    details: dict[str, object] | None = None,
 ) -> Assembly:
-    """A facilitator changes the assembly's rules; the audit event keeps them before and after.
+    """Store an assembly's new rules and record them, before and after, in the audit log.
 
-    Nothing already open is reckoned again: a vote keeps the quorum and seats frozen in it
-    when it was drafted, and a roll call weighs its delegates by the rule in force when it
-    opened (`rules_when_vote_opened`). Proposals still gathering supports and escalations
-    still gathering adoptions meet the new share at their next support or adoption; what is
-    already in debate or on the agenda stays there. Unchanged rules write nothing.
+    No authorisation here: rules change only when the members adopt them by a vote
+    (`asamblea.services.assembly_rules`, which calls this when that vote carries); the
+    founders set the first ones with `create_assembly`. Nothing already open is reckoned
+    again: a vote keeps the quorum frozen in it when it was drafted, a roll call keeps the
+    weights frozen when it opened, and a recall petition keeps the share it opened with.
+    Unchanged rules write nothing.
     """
     repo = FederationRepository(db)
     assembly = repo.assembly(assembly_id, lock=True)
     if assembly is None:
         raise NotFound(N_("That assembly does not exist."))
-    rules.check_change_rules(repo.membership_of(assembly_id, actor.id), assembly_id)
     if new_rules == assembly.rules:
         return assembly
     repo.set_rules(assembly_id, new_rules)
     AuditRepository(db).record(
-        actor.id,
+        actor_id,
         RULES_CHANGED,
         assembly_id,
         f"assembly:{assembly_id}",
-        {"before": rules.rules_to_dict(assembly.rules), "after": rules.rules_to_dict(new_rules)},
+        {
+            "before": rules.rules_to_dict(assembly.rules),
+            "after": rules.rules_to_dict(new_rules),
+            **(details or {}),
+        },
     )
     return _assembly(repo, assembly_id)
 
 
 def rules_when_vote_opened(db: Session, assembly: Assembly, vote_id: int) -> AssemblyRules:
-    """The assembly's rules as they stood when one of its votes opened, so that a later change
-    never reaches back into a vote already open; a vote not opened yet gets today's rules.
+    """The assembly's rules as they stood when one of its votes opened, reconstructed from the
+    audit log; a vote not opened yet gets today's rules.
 
+    Only for roll calls opened before migration 0009, which froze no weights: since then a
+    roll call's weights are stored when it opens (`asamblea.services.roll_call_weights`).
     The audit log is append-only and its ids grow with time: the first rules change recorded
     after the vote's ``vote.opened`` event holds, as "before", the rules the vote opened with."""
     audit = AuditRepository(db)

@@ -382,8 +382,10 @@ def _aggregated(
 
 
 def _counted(planning_round: PlanningRound) -> set[int] | None:
-    """The assemblies whose targets went into the published plan (None while open)."""
-    if planning_round.result is None:
+    """The assemblies whose targets went into the published plan; None while the round is open,
+    and for a plan published before migration 0007, which did not record them (without the
+    record nothing can be said about which targets counted, so nothing is)."""
+    if planning_round.result is None or "counted" not in planning_round.result:
         return None
     return {
         int(entry["assembly_id"])

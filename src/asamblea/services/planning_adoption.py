@@ -16,12 +16,11 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from asamblea.core.errors import N_, Invalid, NotFound
-from asamblea.core.federation import Assembly
 from asamblea.core.people import Person
 from asamblea.core.planning.adoption import (
     DraftState,
@@ -29,7 +28,7 @@ from asamblea.core.planning.adoption import (
     state_after_vote,
     targets_question,
 )
-from asamblea.core.votes import Mode, VoteSpec, VoteState, make_spec
+from asamblea.core.votes import VoteState, members_motion
 from asamblea.services import votes
 from asamblea.services.deliberation import motion_passed
 from asamblea.services.planning_checks import (
@@ -82,7 +81,9 @@ def draft_targets(
     question = targets_question(
         planning_round.title, planning_round.goods, clean_levels, clean_changes, digest
     )
-    vote = votes.draft_vote(db, actor, assembly.id, _motion(assembly, question, now, days))
+    vote = votes.draft_vote(
+        db, actor, assembly.id, members_motion(question, assembly.rules.quorum_percent, now, days)
+    )
     votes.open_vote(db, actor, vote.id, now)
     draft = repo.add_draft(
         round_id,
@@ -164,24 +165,6 @@ def targets_digest(
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _motion(assembly: Assembly, question: str, now: datetime, days: int) -> VoteSpec:
-    """The yes/no vote on a draft: secret ballot, public board, the assembly's own quorum,
-    simple majority (Sí over No), open from now for `days` days."""
-    opens_at = now.replace(microsecond=0)
-    return make_spec(
-        question=question,
-        options=[],
-        rule="majority",
-        seats=1,
-        threshold="simple",
-        quorum_percent=assembly.rules.quorum_percent,
-        mode=Mode.SECRET,
-        public=True,
-        opens_at=opens_at,
-        closes_at=opens_at + timedelta(days=days),
-    )
 
 
 def _check_targets(

@@ -35,6 +35,7 @@ from asamblea.core.ledger import (
 )
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, Vote, VoteSpec, VoteState
+from asamblea.services import roll_call_weights
 from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
 from asamblea.store.vote_repository import InPersonRecord, VoteRepository
 
@@ -83,7 +84,8 @@ def draft_vote(db: Session, actor: Person, assembly_id: int, spec: VoteSpec) -> 
 
 
 def open_vote(db: Session, actor: Person, vote_id: int, now: datetime) -> Vote:
-    """Open a draft: the roll is frozen to the assembly's active members at this moment."""
+    """Open a draft: the roll is frozen to the assembly's active members at this moment (and,
+    for a roll call upstairs, the weights its record shows beside each delegate)."""
     repo = VoteRepository(db)
     vote = _vote(repo, vote_id, lock=True)
     rules.check_facilitator(_membership(db, vote.assembly_id, actor), vote.assembly_id)
@@ -95,7 +97,11 @@ def open_vote(db: Session, actor: Person, vote_id: int, now: datetime) -> Vote:
     opened = Vote(**{**vote.__dict__, "spec": spec, "roll_size": len(roll)})
     repo.open(vote.id, roll, genesis(opened.header()).hex(), spec.opens_at)
     _audit(db, actor, "vote.opened", vote, {"roll_size": len(roll)})
-    return _vote(repo, vote_id)
+    found = _vote(repo, vote_id)
+    assembly = FederationRepository(db).assembly(found.assembly_id)
+    if assembly is not None:
+        roll_call_weights.freeze_weights(db, found, assembly)
+    return found
 
 
 def cast(

@@ -1,11 +1,11 @@
-"""Delegates, their elections, mandates, recall petitions and roll-call ballots: every query
-for them. Rows come out as the frozen dataclasses of `asamblea.core.delegation` (and three
-records defined here that the core has no need for).
+"""Delegates, their elections, mandates, recall petitions, roll-call ballots and the weights
+frozen when a roll call opens: every query for them. Rows come out as the frozen dataclasses
+of `asamblea.core.delegation` (and the records defined here that the core has no need for).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,12 +13,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from asamblea.core.delegation import Delegate, DelegateState, MandateChoice
+from asamblea.core.federation import WeightRule
 from asamblea.store.deliberation_models import (
     DelegateElectionRow,
     DelegateRow,
     MandateRow,
     RecallPetitionRow,
     RecallSignatureRow,
+    RollCallWeightRow,
 )
 from asamblea.store.locking import for_update
 from asamblea.store.models import BallotRow, RollRow
@@ -61,6 +63,16 @@ class RecallPetition:
     opened_by: int
     state: str
     vote_id: int | None
+    recall_percent: int  # the child's recall share when the petition opened
+
+
+@dataclass(frozen=True)
+class FrozenWeight:
+    """How a roll call weighs one child's delegates, as it stood when the vote opened."""
+
+    rule: WeightRule
+    members: int
+    delegates: int
 
 
 @dataclass(frozen=True)
@@ -89,7 +101,9 @@ def _election(row: DelegateElectionRow) -> DelegateElection:
 
 
 def _petition(row: RecallPetitionRow) -> RecallPetition:
-    return RecallPetition(row.id, row.delegate_id, row.opened_by, row.state, row.vote_id)
+    return RecallPetition(
+        row.id, row.delegate_id, row.opened_by, row.state, row.vote_id, row.recall_percent
+    )
 
 
 class DelegationRepository:
@@ -206,6 +220,30 @@ class DelegationRepository:
         )
         return {row[0]: MandateChoice(row[1]) for row in rows}
 
+    def freeze_weights(self, vote_id: int, weights: Mapping[int, FrozenWeight]) -> None:
+        """Store, per child, how a roll call weighs its delegates (once, when it opens)."""
+        for child_id, w in weights.items():
+            self.db.add(
+                RollCallWeightRow(
+                    vote_id=vote_id,
+                    child_id=child_id,
+                    weight_rule=w.rule.value,
+                    members=w.members,
+                    delegates=w.delegates,
+                )
+            )
+        self.db.flush()
+
+    def frozen_weights(self, vote_id: int) -> dict[int, FrozenWeight]:
+        """Per child, how a roll call weighs its delegates (empty: nothing was frozen)."""
+        rows = self.db.scalars(
+            select(RollCallWeightRow).where(RollCallWeightRow.vote_id == vote_id)
+        )
+        return {
+            r.child_id: FrozenWeight(WeightRule(r.weight_rule), r.members, r.delegates)
+            for r in rows
+        }
+
     def roll_people(self, vote_id: int) -> set[int]:
         """Who was on a vote's roll when it opened."""
         return set(self.db.scalars(select(RollRow.person_id).where(RollRow.vote_id == vote_id)))
@@ -219,9 +257,15 @@ class DelegationRepository:
         )
         return {int(row[0]): tuple(row[1]) for row in rows}
 
-    def add_petition(self, delegate_id: int, opened_by: int) -> RecallPetition:
-        """Open a petition (the opener signs it separately)."""
-        row = RecallPetitionRow(delegate_id=delegate_id, opened_by=opened_by, state="gathering")
+    def add_petition(self, delegate_id: int, opened_by: int, recall_percent: int) -> RecallPetition:
+        """Open a petition with the recall share it counts against (the opener signs it
+        separately)."""
+        row = RecallPetitionRow(
+            delegate_id=delegate_id,
+            opened_by=opened_by,
+            state="gathering",
+            recall_percent=recall_percent,
+        )
         self.db.add(row)
         self.db.flush()
         return _petition(row)

@@ -99,7 +99,8 @@ class EscalationRow(Base):
     from_assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id"))
     parent_id: Mapped[int] = mapped_column(ForeignKey("assembly.id"), index=True)
     state: Mapped[str] = mapped_column(String(16))
-    agenda_proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"))
+    # unique since migration 0009: an agenda item comes from one escalation
+    agenda_proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposal.id"), unique=True)
     sent_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -203,14 +204,22 @@ class MandateRow(Base):
 
 
 class RecallPetitionRow(Base):
-    """A petition to recall a delegate; its motion vote once the signatures are in."""
+    """A petition to recall a delegate; its motion vote once the signatures are in.
+
+    ``recall_percent`` is the child's recall share when the petition opened (migration 0009):
+    the signatures are counted against it, so a later change of the rules never moves the bar
+    for a petition under way."""
 
     __tablename__ = "recall_petition"
+    __table_args__ = (
+        CheckConstraint("recall_percent BETWEEN 1 AND 100", name="recall_percent_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     delegate_id: Mapped[int] = mapped_column(ForeignKey("delegate.id"), index=True)
     opened_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
     state: Mapped[str] = mapped_column(String(16))
+    recall_percent: Mapped[int]
     vote_id: Mapped[int | None] = mapped_column(ForeignKey("vote.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -223,3 +232,24 @@ class RecallSignatureRow(Base):
     petition_id: Mapped[int] = mapped_column(ForeignKey("recall_petition.id"), primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), primary_key=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RollCallWeightRow(Base):
+    """How a roll call upstairs weighs one child's delegates, frozen when the vote opened
+    (migration 0009): the parent's weight rule then, the child's active members then, and how
+    many of its delegates sat in the vote. The roll-call record reads weights from here, so a
+    child gaining members or the parent changing its rule never changes a record."""
+
+    __tablename__ = "roll_call_weight"
+    __table_args__ = (
+        CheckConstraint("members >= 0 AND delegates >= 1", name="counts_valid"),
+        CheckConstraint(
+            "weight_rule IN ('one_each', 'members_represented')", name="weight_rule_known"
+        ),
+    )
+
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("assembly.id"), primary_key=True)
+    weight_rule: Mapped[str] = mapped_column(String(32))
+    members: Mapped[int]
+    delegates: Mapped[int]

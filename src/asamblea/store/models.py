@@ -117,6 +117,31 @@ class AssemblyRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class RulesChangeRow(Base):
+    """New rules a facilitator put to the assembly's members (migration 0009): a yes/no vote
+    decides them, and they apply only if it carries.
+
+    ``pending_assembly_id`` holds the assembly's id while the vote is under way and is cleared
+    when the change is settled: its unique constraint keeps one pending change per assembly
+    even if two proposals raced past the service's lock."""
+
+    __tablename__ = "rules_change"
+    __table_args__ = (
+        CheckConstraint("state IN ('voting', 'adopted', 'rejected')", name="state_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id"), index=True)
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), unique=True)
+    rules: Mapped[dict[str, Any]]
+    before: Mapped[dict[str, Any]]
+    state: Mapped[str] = mapped_column(String(16))
+    pending_assembly_id: Mapped[int | None] = mapped_column(unique=True)
+    proposed_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    settled_at: Mapped[datetime | None]
+
+
 class MembershipRow(Base):
     """One person's membership of one assembly."""
 

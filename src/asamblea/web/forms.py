@@ -163,6 +163,12 @@ class RulesForm(Form):
         )
 
 
+class RulesChangeForm(RulesForm):
+    """New rules to put to the members' vote, and how many days the vote stays open."""
+
+    days: int = Field(default=7, ge=1, le=60)
+
+
 class AssemblyForm(RulesForm):
     """Found an assembly, with its rules."""
 

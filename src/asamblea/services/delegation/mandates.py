@@ -1,6 +1,6 @@
 """Mandates and the roll call: a child instructs its delegates on a parent's yes/no vote
 before it opens; the roll call shows each delegate's vote beside the mandate, breaches
-flagged, weighed by the parent's rule in force when the vote opened."""
+flagged, with the weights frozen when the vote opened (`services.roll_call_weights`)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from asamblea.core.errors import N_, Forbidden, Invalid, NotFound
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, Vote, VoteState
 from asamblea.services import federation as federation_services
+from asamblea.services import roll_call_weights
 from asamblea.services.delegation.loading import is_active_in, load_assembly, membership_of
 from asamblea.store.delegation_repository import DelegationRepository, MandateRecord
 from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
@@ -91,28 +92,30 @@ def mandates_of(db: Session, viewer: Person | None, child_id: int) -> list[Manda
 
 def roll_call(db: Session, viewer: Person | None, vote_id: int) -> RollCall:
     """Each delegate's vote in a parent's roll-call vote beside their mandate, with breaches
-    flagged and weights per the parent's rule in force when the vote opened (a later change
-    of the rules does not reach back). Members of the parent see every delegate; members of
-    a child see their own delegates; a public vote is seen by anyone."""
+    flagged and weights as frozen when the vote opened (`roll_call_weights`: a later change of
+    the rules or of the children's membership does not reach back). Members of the parent see
+    every delegate; members of a child see their own delegates; a public vote is seen by
+    anyone."""
     vote = VoteRepository(db).get(vote_id)
     if vote is None or vote.spec.mode is not Mode.ROLL_CALL:
         raise NotFound(N_("That roll-call vote does not exist."))
     delegation = DelegationRepository(db)
     federation = FederationRepository(db)
-    sitting = _sitting(delegation.delegates(parent_id=vote.assembly_id), vote, delegation)
+    seated = roll_call_weights.sitting(db, vote)
     sees_all = vote.spec.public or is_active_in(db, vote.assembly_id, viewer)
-    visible = [d for d in sitting if sees_all or is_active_in(db, d.child_id, viewer)]
+    visible = [d for d in seated if sees_all or is_active_in(db, d.child_id, viewer)]
     if not visible and not sees_all:
         raise NotFound(N_("That roll-call vote does not exist."))
     published = vote.state is VoteState.PUBLISHED
     selections = delegation.roll_call_selections(vote.id) if published else {}
     mandates = delegation.mandates(vote.id)
-    counts = federation.active_counts()
-    per_child = {
-        c: sum(1 for d in sitting if d.child_id == c) for c in {d.child_id for d in sitting}
-    }
     parent = load_assembly(federation, vote.assembly_id)
-    weight_rule = federation_services.rules_when_vote_opened(db, parent, vote.id).delegate_weight
+    weights = roll_call_weights.weights(
+        db,
+        vote,
+        seated,
+        lambda: federation_services.rules_when_vote_opened(db, parent, vote.id).delegate_weight,
+    )
     names = PeopleRepository(db).usernames(d.person_id for d in visible)
     children = {a.id: a.name for a in federation.children(vote.assembly_id)}
     entries = []
@@ -128,28 +131,11 @@ def roll_call(db: Session, viewer: Person | None, vote_id: int) -> RollCall:
                 mandate=mandate,
                 choice=choice,
                 mandate_breach=published and rules.mandate_breach(mandate, choice),
-                weight=rules.delegate_weight(
-                    weight_rule, counts.get(d.child_id, 0), per_child[d.child_id]
-                ),
+                weight=weights[d.child_id],
             )
         )
     totals = rules.weighted_totals((e.choice, e.weight) for e in entries)
     return RollCall(vote, published, tuple(entries), totals)
-
-
-def _sitting(
-    delegates: list[Delegate], vote: Vote, delegation: DelegationRepository
-) -> list[Delegate]:
-    """Delegates who held a seat when the vote opened and are on its roll (one per person)."""
-    if vote.roll_size is None:  # still a draft: the delegates seated now
-        return [d for d in delegates if d.is_seated]
-    roll = delegation.roll_people(vote.id)
-    opened = vote.spec.opens_at
-    found: dict[int, Delegate] = {}
-    for d in delegates:
-        if d.person_id in roll and d.starts_at <= opened < d.ends_at:
-            found[d.person_id] = d  # the latest row wins
-    return sorted(found.values(), key=lambda d: (d.child_id, d.id))
 
 
 def _label(vote: Vote, selection: tuple[int, ...] | None) -> str | None:

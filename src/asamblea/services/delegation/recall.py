@@ -1,10 +1,11 @@
-"""Recall: any active member of the child opens a petition; at the child's recall share
-of signatures the recall vote opens on its own; if it passes, the seat is vacated at
-once and a by-election for it opens, in the same transaction."""
+"""Recall: any active member of the child opens a petition; at the child's recall share of
+signatures (the share frozen on the petition when it opened) the recall vote opens on its
+own; if it passes, the seat is vacated at once and a by-election for it opens, in the same
+transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from sqlalchemy.orm import Session
 from asamblea.core import delegation as rules
 from asamblea.core.delegation import Delegate, DelegateState
 from asamblea.core.errors import N_, Forbidden, NotFound
+from asamblea.core.federation import Assembly, AssemblyRules
 from asamblea.core.people import Person
 from asamblea.core.votes import OPTIONS_MAX, Vote, VoteState
 from asamblea.services.delegation.elections import hold_election
@@ -60,7 +62,8 @@ def open_recall(
     delegation = DelegationRepository(db)
     delegate = load_delegate(delegation, delegate_id)
     rules.check_open_petition(delegate, membership_of(db, delegate.child_id, actor))
-    petition = delegation.add_petition(delegate.id, actor.id)
+    child = load_assembly(FederationRepository(db), delegate.child_id)
+    petition = delegation.add_petition(delegate.id, actor.id, child.rules.recall_percent)
     delegation.sign(petition.id, actor.id)
     delegation.set_delegate_state(delegate.id, D.PETITIONED)
     AuditRepository(db).record(
@@ -100,7 +103,7 @@ def _after_signature(
     child = load_assembly(FederationRepository(db), delegate.child_id)
     active = active_ids(db, child.id)
     signatures = rules.count_signatures(delegation.signers(petition.id), active)
-    if not rules.is_recall_reached(signatures, len(active), child.rules):
+    if not rules.is_recall_reached(signatures, len(active), _bar(child, petition)):
         return petition
     rules.check_transition(delegate.state, D.RECALL_VOTE)
     name = PeopleRepository(db).usernames([delegate.person_id]).get(delegate.person_id, "?")
@@ -203,8 +206,14 @@ def petitions_against(db: Session, viewer: Person | None, delegate_id: int) -> l
                 petition,
                 delegate,
                 rules.count_signatures(signers, active),
-                rules.recall_threshold(len(active), child.rules),
+                rules.recall_threshold(len(active), _bar(child, petition)),
                 viewer is not None and viewer.id in signers,
             )
         )
     return views
+
+
+def _bar(child: Assembly, petition: RecallPetition) -> AssemblyRules:
+    """The child's rules with the recall share the petition opened with: a later change of the
+    rules never moves the bar for a petition under way (only the active members are now)."""
+    return replace(child.rules, recall_percent=petition.recall_percent)

@@ -14,6 +14,7 @@ from asamblea.core.federation import MembershipState, Role
 from asamblea.core.ledger import genesis
 from asamblea.core.people import Person
 from asamblea.core.votes import Vote, VoteSpec
+from asamblea.services import roll_call_weights
 from asamblea.services.delegation.loading import load_assembly, load_delegate
 from asamblea.store.delegation_repository import DelegationRepository
 from asamblea.store.repositories import AuditRepository, FederationRepository
@@ -74,6 +75,9 @@ def open_as_system(
     )
     found = repo.get(vote.id)
     assert found is not None  # noqa: S101 - just stored
+    roll_call_weights.freeze_weights(
+        db, found, load_assembly(FederationRepository(db), assembly_id)
+    )
     return found
 
 

@@ -130,7 +130,13 @@ def escalations_to(db: Session, parent_id: int) -> list[EscalationView]:
 
 def after_adoption_change(db: Session, actor: Person, escalation_id: int) -> EscalationView:
     """Once adoptions change: if the parent's share is now reached, the parent's proposal is
-    created in debate (with the charter wording, if any) and the escalation is on the agenda."""
+    created in debate (with the charter wording, if any) and the escalation is on the agenda.
+
+    Every caller's decision is taken here, on the escalation row locked first (and read as
+    committed, `store.locking.for_update`): a second transaction settling the same escalation
+    waits, then finds it on the agenda and creates nothing. The agenda proposal's id is unique
+    among escalations (migration 0009)."""
+    load_escalation(EscalationRepository(db), escalation_id, lock=True)
     view = escalation_view(db, escalation_id)
     if not rules.enters_agenda(view.escalation, view.status):
         return view

@@ -20,7 +20,7 @@ from asamblea.core.deliberation import (
     Side,
 )
 from asamblea.core.errors import N_, NotFound
-from asamblea.core.federation import MembershipState
+from asamblea.core.federation import Membership, MembershipState
 from asamblea.core.people import Person
 from asamblea.services.deliberation.loading import (
     active_member,
@@ -43,7 +43,10 @@ class ProposalView:
     """A proposal page's data, for one viewer."""
 
     proposal: Proposal
-    author_name: str
+    #: The proposal author's username, for the assembly's active members only (None for
+    #: everyone else): only members propose, argue and amend, so their names are part of the
+    #: member list, which is for members only.
+    author_name: str | None
     supports: int
     threshold: int
     supported_by_me: bool
@@ -54,13 +57,14 @@ class ProposalView:
     came_from: Escalation | None  # brought onto this agenda from below
     is_author: bool
     is_facilitator: bool
-    #: The usernames (pseudonyms) of the proposal's, arguments' and amendments' authors,
-    #: shown to whoever sees the proposal, as the proposal's author always was.
+    #: The usernames (pseudonyms) of the proposal's, arguments' and amendments' authors who
+    #: are members of the proposal's assembly — filled only when the viewer is one of its
+    #: active members; empty for visitors and outsiders.
     names: dict[int, str] = field(default_factory=dict)
 
-    def author_of(self, item: Argument | Amendment) -> str:
-        """The username of an argument's or amendment's author."""
-        return self.names.get(item.author_id, "?")
+    def author_of(self, item: Argument | Amendment) -> str | None:
+        """The username of an argument's or amendment's author (None: not for this viewer)."""
+        return self.names.get(item.author_id)
 
 
 def draft_proposal(
@@ -259,22 +263,39 @@ def proposal_view(db: Session, viewer: Person | None, proposal_id: int) -> Propo
     arguments, amendments = repo.arguments(proposal.id), repo.amendments(proposal.id)
     authors = {proposal.author_id, *(a.author_id for a in arguments)}
     authors |= {a.author_id for a in amendments}
-    names = PeopleRepository(db).usernames(authors)
+    names = _author_names(db, proposal.assembly_id, mine, authors)
     return ProposalView(
         proposal=proposal,
-        author_name=names.get(proposal.author_id, "?"),
+        author_name=names.get(proposal.author_id),
         supports=rules.count_supports(supporters, active),
         threshold=rules.support_threshold(len(active), percent),
         supported_by_me=viewer is not None and viewer.id in supporters,
         arguments=tuple(arguments),
         amendments=tuple(amendments),
-        names={person_id: names.get(person_id, "?") for person_id in authors},
+        names=names,
         texts=tuple(repo.texts(proposal.id)),
         escalation=escalations.of_proposal(proposal.id),
         came_from=escalations.bringing(proposal.id),
         is_author=viewer is not None and viewer.id == proposal.author_id,
         is_facilitator=bool(mine and mine.is_facilitator),
     )
+
+
+def _author_names(
+    db: Session, assembly_id: int, viewer: Membership | None, authors: set[int]
+) -> dict[int, str]:
+    """Authors' usernames as this viewer may read them: an active member of the assembly reads
+    the names its member list shows (everyone but those who left; the author of a proposal
+    brought up from below is a member of the assembly below, not listed here); anyone else
+    reads none."""
+    if viewer is None or not viewer.is_active:
+        return {}
+    listed = {
+        m.person_id
+        for m in FederationRepository(db).memberships(assembly_id)
+        if m.state is not MembershipState.LEFT
+    }
+    return PeopleRepository(db).usernames(authors & listed)
 
 
 def proposals_of(db: Session, viewer: Person | None, assembly_id: int) -> list[Proposal]:

@@ -13,8 +13,9 @@ from asamblea.core.federation import BASE_KINDS, AssemblyKind, WeightRule, rules
 from asamblea.core.people import Person
 from asamblea.i18n import translate_error
 from asamblea.services import accounts, assembly_rules, federation, votes
-from asamblea.web.context import CtxDep
-from asamblea.web.forms import AssemblyForm, RulesForm, parse
+from asamblea.store.types import utcnow
+from asamblea.web.context import Ctx, CtxDep
+from asamblea.web.forms import AssemblyForm, RulesChangeForm, parse
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.common import Id, posted
 
@@ -61,20 +62,34 @@ async def create_assembly(ctx: CtxDep) -> Response:
     return redirect(ctx, f"/asambleas/{assembly.id}")
 
 
+def settle_rules_if_due(ctx: Ctx, assembly_id: int) -> None:
+    """Before the assembly or its rules are shown: a rules change whose vote is published is
+    settled (adopted or rejected) in a short write transaction — only then; idempotent."""
+    with ctx.reading() as db:
+        due = assembly_rules.needs_settling(db, assembly_id)
+    if due:
+        with ctx.transaction() as db:
+            assembly_rules.settle_rules(db, assembly_id)
+
+
 @router.get("/asambleas/{assembly_id}")
 def assembly_page(ctx: CtxDep, assembly_id: Id) -> Response:
     """An assembly: public description; members and requests for its active members."""
+    settle_rules_if_due(ctx, assembly_id)
     with ctx.reading() as db:
         view = federation.assembly_view(db, ctx.person, assembly_id)
         assembly_votes = votes.votes_of(db, ctx.person, assembly_id)
-    return render(ctx, "assembly.html", view=view, votes=assembly_votes)
+        status = assembly_rules.rules_status(db, assembly_id)
+    return render(ctx, "assembly.html", view=view, votes=assembly_votes, rules_change=status)
 
 
 @router.get("/asambleas/{assembly_id}/reglas")
 def rules_page(ctx: CtxDep, assembly_id: Id) -> Response:
-    """The assembly's rules; its facilitators change them here (others see them)."""
+    """The assembly's rules, the change under vote (if any) and, for its facilitators, the
+    form to put new rules to the members' vote."""
     if ctx.person is None:
         return redirect(ctx, f"/entrar?next=/asambleas/{assembly_id}/reglas")
+    settle_rules_if_due(ctx, assembly_id)
     with ctx.reading() as db:
         view = federation.assembly_view(db, ctx.person, assembly_id)
     values = {k: str(v) for k, v in rules_to_dict(view.assembly.rules).items()}
@@ -82,20 +97,23 @@ def rules_page(ctx: CtxDep, assembly_id: Id) -> Response:
 
 
 @router.post("/asambleas/{assembly_id}/reglas")
-async def change_rules(ctx: CtxDep, assembly_id: Id) -> Response:
-    """A facilitator changes the assembly's rules (audited; votes already open keep theirs)."""
+async def propose_rules(ctx: CtxDep, assembly_id: Id) -> Response:
+    """A facilitator puts new rules to the members: their yes/no vote opens at once, and the
+    rules change only if it carries."""
     data = await posted(ctx)
     person = accounts.require(ctx.person)
     try:
-        form = parse(RulesForm, data)
+        form = parse(RulesChangeForm, data)
         with ctx.transaction() as db:
-            assembly_rules.change_assembly_rules(db, person, assembly_id, form.rules())
+            assembly_rules.propose_rules(
+                db, person, assembly_id, form.rules(), now=utcnow(), days=form.days
+            )
     except DomainError as error:
         with ctx.reading() as db:
             view = federation.assembly_view(db, person, assembly_id)
         message = translate_error(error.message, dict(error.params))
         return _rules_form(ctx, view, data, status=error.status, error=message)
-    return redirect(ctx, f"/asambleas/{assembly_id}#reglas")
+    return redirect(ctx, f"/asambleas/{assembly_id}/reglas#cambio-pendiente")
 
 
 def _rules_form(
@@ -105,6 +123,8 @@ def _rules_form(
     status: int = 200,
     error: str = "",
 ) -> Response:
+    with ctx.reading() as db:
+        change = assembly_rules.rules_status(db, view.assembly.id)
     return render(
         ctx,
         "assembly_rules.html",
@@ -114,6 +134,7 @@ def _rules_form(
         a=view.assembly,
         values=values,
         weights=[w.value for w in WeightRule],
+        rules_change=change,
     )
 
 

@@ -360,7 +360,7 @@ def _proposal(p: Proposal) -> ProposalOut:
     )
 
 
-def _amendment(a: Amendment, author: str) -> AmendmentOut:
+def _amendment(a: Amendment, author: str | None) -> AmendmentOut:
     return AmendmentOut(
         id=a.id,
         author=author,

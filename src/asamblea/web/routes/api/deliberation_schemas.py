@@ -57,11 +57,12 @@ class MandateIn(In):
 
 
 class ArgumentOut(BaseModel):
-    """An argument and its author's username; its text is null when a facilitator hid it (the
-    reason is given)."""
+    """An argument and its author's username (null unless I am an active member of the
+    proposal's assembly: names are for members only); its text is null when a facilitator
+    hid it (the reason is given)."""
 
     id: int
-    author: str
+    author: str | None
     side: Side | None
     reply_to: int | None
     text: str | None
@@ -69,10 +70,11 @@ class ArgumentOut(BaseModel):
 
 
 class AmendmentOut(BaseModel):
-    """An amendment and its author's username; its text is null when hidden."""
+    """An amendment and its author's username (null unless I am an active member of the
+    proposal's assembly); its text is null when hidden."""
 
     id: int
-    author: str
+    author: str | None
     state: AmendmentState
     base_version: int
     text: str | None
@@ -93,10 +95,11 @@ class ProposalOut(BaseModel):
 
 
 class ProposalDetailOut(ProposalOut):
-    """A proposal with its text, supports, arguments and amendments."""
+    """A proposal with its text, supports, arguments and amendments; `author` is the
+    proposer's username for the assembly's active members, null for anyone else."""
 
     text: str
-    author: str
+    author: str | None
     supports: int
     threshold: int
     supported_by_me: bool

@@ -9,6 +9,7 @@ from asamblea.core.errors import N_, Forbidden, Invalid
 from asamblea.core.federation import Assembly, Membership, rules_to_dict
 from asamblea.services import accounts, assembly_rules, federation
 from asamblea.services.federation import AssemblyView, TreeNode
+from asamblea.store.types import utcnow
 from asamblea.web.context import Ctx, check_csrf, load_context
 from asamblea.web.render import finish
 from asamblea.web.routes.api.schemas import (
@@ -23,12 +24,14 @@ from asamblea.web.routes.api.schemas import (
     PendingOut,
     PersonOut,
     RegisterIn,
+    RulesChangeOut,
     RulesIn,
     RulesOut,
     TokenOut,
     TreeOut,
 )
 from asamblea.web.routes.common import Id
+from asamblea.web.routes.federation_pages import settle_rules_if_due
 
 TOKEN_DAYS = 30
 
@@ -132,20 +135,31 @@ def create(body: AssemblyIn, ctx: Ctx = ApiCtx) -> AssemblyOut:
 
 @router.get("/assemblies/{assembly_id}", response_model=AssemblyDetailOut)
 def detail(assembly_id: Id, ctx: Ctx = ApiCtx) -> AssemblyDetailOut:
-    """One assembly; members and requests only if I am an active member."""
+    """One assembly; members and requests only if I am an active member; `rules_change`, the
+    latest change of its rules put to the members (settled first if its vote is published)."""
+    settle_rules_if_due(ctx, assembly_id)
     with ctx.reading() as db:
-        return _detail(federation.assembly_view(db, ctx.person, assembly_id))
+        found = _detail(federation.assembly_view(db, ctx.person, assembly_id))
+        status = assembly_rules.rules_status(db, assembly_id)
+    return found.model_copy(update={"rules_change": _rules_change(status)})
 
 
-@router.put("/assemblies/{assembly_id}/rules", response_model=AssemblyOut)
-def change_rules(assembly_id: Id, body: RulesIn, ctx: Ctx = ApiCtx) -> AssemblyOut:
-    """Replace the assembly's rules (facilitators; audited). Votes already open keep the rules
-    they opened with; open proposals and escalations meet a lower share at once."""
+@router.put("/assemblies/{assembly_id}/rules", status_code=202, response_model=RulesChangeOut)
+def propose_rules(assembly_id: Id, body: RulesIn, ctx: Ctx = ApiCtx) -> RulesChangeOut:
+    """Put new rules to the members (facilitators): every rule, replacing them all if adopted.
+    Answers 202 with the pending change: a secret yes/no vote of the members (the assembly's
+    quorum) opens at once, for `vote_days` days; once it is published and has carried, the
+    rules apply (`GET /assemblies/{id}` shows them); if it failed, nothing changes. One change
+    is under vote at a time (409); the rules in force cannot be proposed again (422)."""
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
-        assembly = assembly_rules.change_assembly_rules(db, person, assembly_id, body.rules())
-        view = federation.assembly_view(db, person, assembly.id)
-    return _assembly(view.assembly, view.active_members)
+        assembly_rules.propose_rules(
+            db, person, assembly_id, body.rules(), now=utcnow(), days=body.vote_days
+        )
+        status = assembly_rules.rules_status(db, assembly_id)
+    answer = _rules_change(status)
+    assert answer is not None  # noqa: S101 - just proposed
+    return answer
 
 
 @router.get("/assemblies/{assembly_id}/members", response_model=list[MemberOut])
@@ -227,6 +241,23 @@ def _assembly(assembly: Assembly, active: int) -> AssemblyOut:
         description=assembly.description,
         rules=RulesOut(**rules_to_dict(assembly.rules)),
         active_members=active,
+    )
+
+
+def _rules_change(status: assembly_rules.RulesStatus | None) -> RulesChangeOut | None:
+    if status is None:
+        return None
+    c = status.change
+    return RulesChangeOut(
+        id=c.id,
+        assembly_id=c.assembly_id,
+        state=c.state,
+        rules=RulesOut(**rules_to_dict(c.rules)),
+        before=RulesOut(**rules_to_dict(c.before)),
+        vote_id=c.vote_id,
+        vote_state=status.vote.state if status.vote else None,
+        proposed_at=c.proposed_at,
+        settled_at=c.settled_at,
     )
 
 

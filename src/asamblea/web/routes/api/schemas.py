@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from asamblea.core.federation import AssemblyKind, AssemblyRules, MembershipState, Role, WeightRule
+from asamblea.core.federation import (
+    AssemblyKind,
+    AssemblyRules,
+    MembershipState,
+    Role,
+    RulesChangeState,
+    WeightRule,
+)
+from asamblea.core.votes import VoteState
 from asamblea.web.forms import MAX_ID, refuse_nul
 
 
@@ -67,7 +77,8 @@ class AssemblyIn(In):
 
 
 class RulesIn(In):
-    """Every rule of an assembly (PUT replaces them all: none may be left out)."""
+    """New rules to put to the members' vote: every rule (none may be left out), and how
+    many days the vote stays open."""
 
     vouches_needed: int = Field(ge=1, le=20)
     quorum_percent: int = Field(ge=1, le=100)
@@ -76,10 +87,11 @@ class RulesIn(In):
     support_percent: int = Field(ge=1, le=100)
     escalation_percent: int = Field(ge=1, le=100)
     delegate_weight: WeightRule
+    vote_days: int = Field(default=7, ge=1, le=60)
 
     def rules(self) -> AssemblyRules:
         """The rules asked for."""
-        return AssemblyRules(**self.model_dump())
+        return AssemblyRules(**self.model_dump(exclude={"vote_days"}))
 
 
 class PersonOut(BaseModel):
@@ -107,6 +119,22 @@ class RulesOut(BaseModel):
     support_percent: int
     escalation_percent: int
     delegate_weight: WeightRule
+
+
+class RulesChangeOut(BaseModel):
+    """New rules put to the members: `voting` while their vote (`vote_id`) is under way, then
+    `adopted` (they apply) or `rejected` (nothing changed); `before` are the rules in force
+    when they were proposed."""
+
+    id: int
+    assembly_id: int
+    state: RulesChangeState
+    rules: RulesOut
+    before: RulesOut
+    vote_id: int
+    vote_state: VoteState | None
+    proposed_at: datetime
+    settled_at: datetime | None
 
 
 class AssemblyOut(BaseModel):
@@ -168,6 +196,7 @@ class AssemblyDetailOut(AssemblyOut):
     mine: MembershipOut | None
     members: list[MemberOut] | None
     pending: list[PendingOut] | None
+    rules_change: RulesChangeOut | None = None  # the latest change put to the members
 
 
 class ErrorOut(BaseModel):
