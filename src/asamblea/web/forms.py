@@ -139,8 +139,9 @@ class PasswordForm(Form):
     new_password: str = Field(max_length=256)
 
 
-class RulesForm(Form):
-    """An assembly's rules (bounds as in `AssemblyRules`; a field left out keeps the default)."""
+class RulesFields(BaseModel):
+    """An assembly's rules as fields, with the bounds and defaults of `AssemblyRules` (a field
+    left out keeps the default): shared by the forms below and the API's founding body."""
 
     vouches_needed: int = Field(default=2, ge=1, le=20)
     quorum_percent: int = Field(default=50, ge=1, le=100)
@@ -151,7 +152,7 @@ class RulesForm(Form):
     delegate_weight: WeightRule = WeightRule.ONE_EACH
 
     def rules(self) -> AssemblyRules:
-        """The rules the form asks for."""
+        """The rules asked for."""
         return AssemblyRules(
             vouches_needed=self.vouches_needed,
             quorum_percent=self.quorum_percent,
@@ -161,6 +162,10 @@ class RulesForm(Form):
             escalation_percent=self.escalation_percent,
             delegate_weight=self.delegate_weight,
         )
+
+
+class RulesForm(Form, RulesFields):
+    """An assembly's rules in a form."""
 
 
 class RulesChangeForm(RulesForm):

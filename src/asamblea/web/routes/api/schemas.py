@@ -15,7 +15,7 @@ from asamblea.core.federation import (
     WeightRule,
 )
 from asamblea.core.votes import VoteState
-from asamblea.web.forms import MAX_ID, refuse_nul
+from asamblea.web.forms import MAX_ID, RulesFields, refuse_nul
 
 
 class In(BaseModel):
@@ -48,32 +48,13 @@ class PasswordIn(In):
     new_password: str = Field(max_length=256)
 
 
-class AssemblyIn(In):
+class AssemblyIn(In, RulesFields):
     """Found an assembly; a rule left out takes its default."""
 
     name: str = Field(min_length=1, max_length=120)
     kind: AssemblyKind
     parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     description: str = Field(default="", max_length=4000)
-    vouches_needed: int = Field(default=2, ge=1, le=20)
-    quorum_percent: int = Field(default=50, ge=1, le=100)
-    delegate_ratio: int = Field(default=50, ge=1, le=100_000)
-    recall_percent: int = Field(default=20, ge=1, le=100)
-    support_percent: int = Field(default=10, ge=1, le=100)
-    escalation_percent: int = Field(default=50, ge=1, le=100)
-    delegate_weight: WeightRule = WeightRule.ONE_EACH
-
-    def rules(self) -> AssemblyRules:
-        """The rules asked for."""
-        return AssemblyRules(
-            vouches_needed=self.vouches_needed,
-            quorum_percent=self.quorum_percent,
-            delegate_ratio=self.delegate_ratio,
-            recall_percent=self.recall_percent,
-            support_percent=self.support_percent,
-            escalation_percent=self.escalation_percent,
-            delegate_weight=self.delegate_weight,
-        )
 
 
 class RulesIn(In):
