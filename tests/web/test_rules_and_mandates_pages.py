@@ -13,8 +13,10 @@ from datetime import timedelta
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
+from asamblea.core.federation import rules_to_dict
 from asamblea.core.votes import Mode, make_spec
 from asamblea.services import accounts, votes
+from asamblea.store.repositories import FederationRepository
 from asamblea.store.types import utcnow
 from tests.web.conftest import PASSWORD, Browser, assert_refused, row_counts, unique
 from tests.web.test_deliberation_pages import People, located, make_below, new_id, propose
@@ -287,3 +289,23 @@ def test_members_read_the_mandates_and_the_elections(app: FastAPI, engine: Engin
     assert f'href="/asambleas/{w.a}/mandatos"' in delegates
     hidden = people(None).get(f"/asambleas/{w.a}/delegados").text
     assert 'id="eleccion-' not in hidden  # a secret election: its members see it
+
+
+def test_the_closing_request_applies_an_adopted_change(app: FastAPI) -> None:
+    """Closing the members' vote applies the new rules in the same transaction: a recall
+    petition or a vote opened before anyone views the assembly gets the new rules, not the old."""
+    fac = Browser(app, "es")
+    fac.register(unique("fac"))
+    assembly = fac.api("POST", "/api/v1/assemblies", json={"name": "Sur", "kind": "region"})
+    assembly_id = assembly.json()["id"]
+    wanted = {**{k: int(v) for k, v in RULES.items() if k != "delegate_weight"}}
+    wanted["delegate_weight"] = "one_each"
+    change = fac.api("PUT", f"/api/v1/assemblies/{assembly_id}/rules", json=wanted).json()
+    ballots = f"/api/v1/votes/{change['vote_id']}/ballots"
+    assert fac.api("POST", ballots, json={"selection": [0]}).status_code == 201  # Sí
+    closed = fac.api("POST", f"/api/v1/votes/{change['vote_id']}/close")
+    assert closed.status_code == 200, closed.text
+    with app.state.web.readers.begin() as db:  # no page or API read of the assembly since
+        found = FederationRepository(db).assembly(assembly_id)
+    assert found is not None
+    assert rules_to_dict(found.rules) == wanted

@@ -15,7 +15,7 @@ from asamblea.core.ledger import BallotKind, find_receipt, normalise_receipt
 from asamblea.core.votes import RULE_KINDS, THRESHOLDS, Mode, make_spec
 from asamblea.formats.board import dump_board
 from asamblea.i18n import translate_error
-from asamblea.services import accounts, federation, votes
+from asamblea.services import accounts, closing, federation, votes
 from asamblea.services.votes import VoteView
 from asamblea.store.types import utcnow
 from asamblea.web.context import Ctx, CtxDep, check_csrf
@@ -122,7 +122,7 @@ async def close_vote(ctx: CtxDep, vote_id: Id) -> Response:
     await posted(ctx)
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
-        votes.close_vote(db, person, vote_id, utcnow(), ctx.state.signing_key)
+        closing.close_vote(db, person, vote_id, utcnow(), ctx.state.signing_key)
     return redirect(ctx, f"/votaciones/{vote_id}")
 
 

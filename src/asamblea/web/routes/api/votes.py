@@ -11,7 +11,7 @@ from asamblea.core.errors import N_, Unauthenticated
 from asamblea.core.ledger import find_receipt, normalise_receipt
 from asamblea.core.votes import make_spec
 from asamblea.formats.board import dump_board
-from asamblea.services import accounts, votes
+from asamblea.services import accounts, closing, votes
 from asamblea.services.casting import CastRequest
 from asamblea.services.votes import VoteView
 from asamblea.store.types import utcnow
@@ -126,7 +126,7 @@ def close(vote_id: Id, ctx: Ctx = ApiCtx) -> VoteOut:
     """Close, count, seal and publish (facilitators)."""
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
-        votes.close_vote(db, person, vote_id, utcnow(), ctx.state.signing_key)
+        closing.close_vote(db, person, vote_id, utcnow(), ctx.state.signing_key)
         return _out(votes.vote_view(db, person, vote_id))
 
 
