@@ -330,6 +330,8 @@ def test_a_lower_escalation_share_puts_waiting_proposals_on_the_agenda(db: Sessi
     (now,) = deliberation.escalations_to(db, region_id)
     assert (now.status.needed, now.escalation.state) == (2, EscalationState.ON_AGENDA)
     assert now.agenda_proposal_id is not None
+    actors = db.scalars(select(AuditRow.actor_id).where(AuditRow.action == "escalation.on_agenda"))
+    assert list(actors) == [None]  # the members' vote did it, not the facilitator who proposed
 
     adopt(db, coordinator, region_id, [coordinator], AssemblyRules(escalation_percent=100))
     (later,) = deliberation.escalations_to(db, region_id)

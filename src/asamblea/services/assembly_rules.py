@@ -32,7 +32,7 @@ from asamblea.core.people import Person
 from asamblea.core.votes import Vote, VoteState, members_motion
 from asamblea.services import deliberation, federation, votes
 from asamblea.services.deliberation import motion_passed
-from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
+from asamblea.store.repositories import AuditRepository, FederationRepository
 from asamblea.store.rules_repository import RulesChange, RulesChangeRepository
 from asamblea.store.vote_repository import VoteRepository
 
@@ -147,9 +147,7 @@ def _settle_locked(db: Session, assembly: Assembly) -> RulesChange | None:
     )
     if state is RulesChangeState.ADOPTED:
         federation.apply_rules(db, None, assembly.id, change.rules, {"vote_id": vote.id})
-        proposer = PeopleRepository(db).get(change.proposed_by)
-        assert proposer is not None  # noqa: S101 - a foreign key
-        deliberation.reapply_thresholds(db, proposer, assembly.id)
+        deliberation.reapply_thresholds(db, None, assembly.id)  # the members decided
     return changes.get(change.id)
 
 

@@ -128,7 +128,7 @@ def escalations_to(db: Session, parent_id: int) -> list[EscalationView]:
     return [escalation_view(db, e.id) for e in EscalationRepository(db).to_parent(parent_id)]
 
 
-def after_adoption_change(db: Session, actor: Person, escalation_id: int) -> EscalationView:
+def after_adoption_change(db: Session, actor: Person | None, escalation_id: int) -> EscalationView:
     """Once adoptions change: if the parent's share is now reached, the parent's proposal is
     created in debate (with the charter wording, if any) and the escalation is on the agenda.
 
@@ -157,7 +157,7 @@ def after_adoption_change(db: Session, actor: Person, escalation_id: int) -> Esc
         charters.add_wording(charter_id, replace(wording, proposal_id=agenda.id))
     EscalationRepository(db).put_on_agenda(escalation_id, agenda.id)
     AuditRepository(db).record(
-        actor.id,
+        actor.id if actor is not None else None,  # None: the members' rules change did it
         "escalation.on_agenda",
         view.escalation.parent_id,
         f"proposal:{agenda.id}",

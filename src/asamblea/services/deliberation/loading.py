@@ -87,7 +87,7 @@ def active_member(db: Session, assembly_id: int, person: Person | None) -> Membe
 
 def audit_proposal(
     db: Session,
-    actor: Person,
+    actor: Person | None,
     action: str,
     proposal: Proposal,
     details: dict[str, object] | None = None,
@@ -99,5 +99,9 @@ def audit_proposal(
     if system:
         details["by"] = "system"
     AuditRepository(db).record(
-        actor.id, action, proposal.assembly_id, f"proposal:{proposal.id}", details
+        actor.id if actor is not None else None,
+        action,
+        proposal.assembly_id,
+        f"proposal:{proposal.id}",
+        details,
     )

@@ -136,7 +136,7 @@ def withdraw(db: Session, actor: Person, proposal_id: int) -> Proposal:
     return reload_proposal(repo, proposal.id)
 
 
-def to_debate_if_supported(db: Session, actor: Person, proposal: Proposal) -> None:
+def to_debate_if_supported(db: Session, actor: Person | None, proposal: Proposal) -> None:
     """At the assembly's support share (its rule as it is now), the proposal goes to debate."""
     repo = ProposalRepository(db)
     people = FederationRepository(db)

@@ -14,7 +14,7 @@ from asamblea.store.deliberation_repository import EscalationRepository, Proposa
 P = ProposalState
 
 
-def reapply_thresholds(db: Session, actor: Person, assembly_id: int) -> None:
+def reapply_thresholds(db: Session, actor: Person | None, assembly_id: int) -> None:
     """After an assembly's rules change, what a lower share is now met by moves at once: its
     open proposals with enough supports go to debate, and the escalations sent up to it with
     enough adoptions enter its agenda (as they would at their next support or adoption). A
