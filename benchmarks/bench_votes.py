@@ -43,17 +43,19 @@ from typing import Any
 import httpx
 from sqlalchemy import Engine, create_engine, insert, text
 
+from asamblea.clock import utcnow
 from asamblea.core.federation import AssemblyKind, MembershipState, Role
 from asamblea.core.ledger import BallotKind, recount, verify_board
 from asamblea.core.people import normalise_username, username_key
 from asamblea.core.votes import Mode, make_spec
 from asamblea.formats.board import load_board
-from asamblea.services import accounts, federation, votes
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.votes import votes
 from asamblea.store.database import make_engine, make_sessionmaker
+from asamblea.store.federation_models import ApiTokenRow, MembershipRow, PersonRow
+from asamblea.store.federation_repository import PeopleRepository
 from asamblea.store.migrate import upgrade
-from asamblea.store.models import ApiTokenRow, MembershipRow, PersonRow
-from asamblea.store.repositories import PeopleRepository
-from asamblea.store.types import utcnow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_board  # the sibling benchmark, reused (not duplicated)

@@ -12,7 +12,7 @@ from argon2.profiles import CHEAPEST
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
-from asamblea.services.accounts import use_password_hasher
+from asamblea.services.federation.accounts import use_password_hasher
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
 from tests.datasets import test_data
 

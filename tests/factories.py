@@ -9,8 +9,10 @@ from sqlalchemy.orm import Session
 from asamblea.core.federation import AssemblyKind, MembershipState, Role
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, make_spec
-from asamblea.services import accounts, federation, votes
-from asamblea.store.repositories import FederationRepository
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.votes import votes
+from asamblea.store.federation_repository import FederationRepository
 
 PASSWORD = "una frase larga y secreta"
 

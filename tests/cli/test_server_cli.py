@@ -15,13 +15,14 @@ import asamblea
 from asamblea.cli import AREAS, app
 from asamblea.core.federation import BASE_KINDS, AssemblyKind, MembershipState
 from asamblea.core.ledger import recount, verify_board
-from asamblea.services import votes
-from asamblea.services.votes import signing_key
+from asamblea.services.votes import votes
+from asamblea.services.votes.votes import signing_key
 from asamblea.settings import Settings, get_settings
-from asamblea.store.budget_models import BudgetElectionRow, BudgetProcessRow
+from asamblea.store.budgeting_models import BudgetElectionRow, BudgetProcessRow
 from asamblea.store.database import make_engine, make_sessionmaker
-from asamblea.store.models import AssemblyRow, MembershipRow, PersonRow, VoteRow
+from asamblea.store.federation_models import AssemblyRow, MembershipRow, PersonRow
 from asamblea.store.planning_models import PlanningDraftRow
+from asamblea.store.votes_models import VoteRow
 
 runner = CliRunner()
 

@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from asamblea.core.errors import Conflict, Invalid, RateLimited, Unauthenticated
-from asamblea.services import accounts
-from asamblea.services.accounts import LoginPolicy
-from asamblea.store.models import AuditRow, LoginAttemptRow, PersonRow
+from asamblea.services.federation import accounts
+from asamblea.services.federation.accounts import LoginPolicy
+from asamblea.store.federation_models import AuditRow, LoginAttemptRow, PersonRow
 
 PASSWORD = "una frase larga y secreta"
 POLICY = LoginPolicy(hmac_key=b"k" * 32, per_account=3, per_address=5, window=timedelta(minutes=15))

@@ -24,12 +24,16 @@ from asamblea.core.federation import (
 )
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, VoteState
-from asamblea.services import assembly_rules, delegation, deliberation, federation, votes
+from asamblea.services import delegation, deliberation
 from asamblea.services.deliberation import VoteTerms
-from asamblea.store.deliberation_models import RollCallWeightRow
-from asamblea.store.models import AssemblyRow, AuditRow, RulesChangeRow, VoteRow
-from asamblea.store.repositories import FederationRepository
-from asamblea.store.rules_repository import RulesChange
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.federation import rules as assembly_rules
+from asamblea.services.votes import votes
+from asamblea.store.delegation_models import RollCallWeightRow
+from asamblea.store.federation_models import AssemblyRow, AuditRow, RulesChangeRow
+from asamblea.store.federation_repository import FederationRepository
+from asamblea.store.federation_rules_repository import RulesChange
+from asamblea.store.votes_models import VoteRow
 from tests.services.test_deliberation import (
     KEY,
     T0,

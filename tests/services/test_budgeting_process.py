@@ -16,9 +16,14 @@ from sqlalchemy.orm import Session
 from asamblea.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from asamblea.core.federation import AssemblyKind, AssemblyRules
 from asamblea.core.people import Person
-from asamblea.services import accounts, budget_committee, budgeting, federation, votes
-from asamblea.store import budget_models as bm
-from asamblea.store.models import AuditRow, VoteRow
+from asamblea.services.budgeting import committee as budget_committee
+from asamblea.services.budgeting import process as budgeting
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.votes import votes
+from asamblea.store import budgeting_models as bm
+from asamblea.store.federation_models import AuditRow
+from asamblea.store.votes_models import VoteRow
 
 PASSWORD = "una frase larga y secreta"
 T0 = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)

@@ -19,8 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from asamblea.core import ledger
 from asamblea.core.errors import Conflict, DomainError, RateLimited, Unauthenticated
 from asamblea.core.people import Person
-from asamblea.services import accounts, votes
-from asamblea.services.casting import CastBatcher, CastRequest
+from asamblea.services.federation import accounts
+from asamblea.services.votes import votes
+from asamblea.services.votes.casting import CastBatcher, CastRequest
 from asamblea.store.database import make_sessionmaker
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
 from tests.factories import union_with_open_vote

@@ -14,7 +14,9 @@ from asamblea.core.deliberation import ProposalState
 from asamblea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from asamblea.core.federation import AssemblyKind
 from asamblea.core.people import Person
-from asamblea.services import charter, deliberation, federation, votes
+from asamblea.services import charter, deliberation
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.votes import votes
 from asamblea.store.deliberation_models import ArticleVersionRow, CharterRow
 from tests.services.test_deliberation import (
     KEY,

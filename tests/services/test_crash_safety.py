@@ -27,10 +27,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from asamblea.clock import utcnow
 from asamblea.core import ledger
 from asamblea.formats.board import load_board
 from asamblea.store.database import make_sessionmaker
-from asamblea.store.types import utcnow
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
 from tests.factories import union_with_open_vote
 

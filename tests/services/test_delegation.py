@@ -22,9 +22,11 @@ from asamblea.core.federation import (
 )
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, VoteState
-from asamblea.services import delegation, federation, votes
+from asamblea.services import delegation
 from asamblea.services.deliberation import VoteTerms
-from asamblea.store.deliberation_models import (
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.votes import votes
+from asamblea.store.delegation_models import (
     DelegateElectionRow,
     DelegateRow,
     MandateRow,
@@ -32,8 +34,9 @@ from asamblea.store.deliberation_models import (
     RecallSignatureRow,
     RollCallWeightRow,
 )
-from asamblea.store.models import AuditRow, MembershipRow, VoteRow
-from asamblea.store.repositories import FederationRepository
+from asamblea.store.federation_models import AuditRow, MembershipRow
+from asamblea.store.federation_repository import FederationRepository
+from asamblea.store.votes_models import VoteRow
 from tests.services.test_deliberation import KEY, T0, TERMS, base_assembly, pending, person
 
 TERM = (T0, T0 + timedelta(days=365))

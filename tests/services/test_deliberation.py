@@ -20,8 +20,11 @@ from asamblea.core.deliberation import (
 from asamblea.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from asamblea.core.federation import AssemblyKind, AssemblyRules
 from asamblea.core.people import Person
-from asamblea.services import accounts, deliberation, federation, votes
+from asamblea.services import deliberation
 from asamblea.services.deliberation import VoteTerms
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.votes import votes
 from asamblea.store.deliberation_models import (
     AdoptionRow,
     AmendmentRow,
@@ -30,7 +33,8 @@ from asamblea.store.deliberation_models import (
     ProposalRow,
     SupportRow,
 )
-from asamblea.store.models import AuditRow, VoteRow
+from asamblea.store.federation_models import AuditRow
+from asamblea.store.votes_models import VoteRow
 
 PASSWORD = "una frase larga y secreta"
 KEY = votes.signing_key("clave-de-prueba-" * 4)

@@ -10,9 +10,10 @@ from sqlalchemy.orm import Session
 from asamblea.core.people import username_key
 from asamblea.core.planning.adoption import DraftState
 from asamblea.core.votes import VoteState
-from asamblea.services import planning, votes
-from asamblea.services.demo import NATIONAL, seed_demo
-from asamblea.store.repositories import FederationRepository, PeopleRepository
+from asamblea.services.demo.federation import NATIONAL, seed_demo
+from asamblea.services.planning import rounds as planning
+from asamblea.services.votes import votes
+from asamblea.store.federation_repository import FederationRepository, PeopleRepository
 
 pytestmark = pytest.mark.slow  # it seeds the whole demo federation
 KEY = votes.signing_key("clave-de-prueba-" + "x" * 40)

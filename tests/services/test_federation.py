@@ -10,8 +10,9 @@ from asamblea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from asamblea.core.federation import AssemblyKind as K
 from asamblea.core.federation import AssemblyRules, MembershipState, Role
 from asamblea.core.people import Person
-from asamblea.services import accounts, federation
-from asamblea.store.models import AssemblyRow, AuditRow, MembershipRow
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
+from asamblea.store.federation_models import AssemblyRow, AuditRow, MembershipRow
 
 PASSWORD = "una frase larga y secreta"
 

@@ -21,9 +21,11 @@ from asamblea.core.federation import (
 )
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, VoteState
-from asamblea.services import delegation, deliberation, federation, votes
+from asamblea.services import delegation, deliberation
 from asamblea.services.deliberation import VoteTerms
-from asamblea.store.repositories import FederationRepository
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.votes import votes
+from asamblea.store.federation_repository import FederationRepository
 from tests.services.test_deliberation import KEY, T0, base_assembly, person, run_motion
 
 TERMS = VoteTerms(T0, T0 + timedelta(hours=2))

@@ -18,11 +18,15 @@ from asamblea.core.federation import AssemblyKind, AssemblyRules
 from asamblea.core.people import Person
 from asamblea.core.planning.adoption import DraftState
 from asamblea.core.votes import MOTION_OPTIONS, Mode, VoteState
-from asamblea.services import accounts, federation, planning, votes
-from asamblea.store.models import AuditRow, VoteRow
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.planning import rounds as planning
+from asamblea.services.votes import votes
+from asamblea.store.federation_models import AuditRow
 from asamblea.store.planning_models import PlanningDraftRow, PlanningRoundRow
 from asamblea.store.planning_repository import TargetDraft
-from asamblea.store.vote_repository import VoteRepository
+from asamblea.store.votes_models import VoteRow
+from asamblea.store.votes_repository import VoteRepository
 
 PASSWORD = "una frase larga y secreta"
 T0 = datetime(2026, 11, 28, 15, 0, tzinfo=UTC)

@@ -11,8 +11,8 @@ import pytest
 
 import asamblea
 from asamblea.core.errors import Invalid
-from asamblea.services import planning_tables
-from asamblea.services.planning_tables import (
+from asamblea.services.planning import tables as planning_tables
+from asamblea.services.planning.tables import (
     SHIPPED,
     load_shipped,
     models_root,

@@ -15,11 +15,14 @@ from sqlalchemy import func, select
 
 from asamblea.core.deliberation import EscalationState
 from asamblea.core.federation import AssemblyKind, AssemblyRules
-from asamblea.services import assembly_rules, deliberation, federation, votes
+from asamblea.services import deliberation
 from asamblea.services.deliberation.escalation import after_adoption_change
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.federation import rules as assembly_rules
+from asamblea.services.votes import votes
 from asamblea.store.database import make_sessionmaker
 from asamblea.store.deliberation_models import EscalationRow, ProposalRow
-from asamblea.store.models import AuditRow, RulesChangeRow
+from asamblea.store.federation_models import AuditRow, RulesChangeRow
 from tests.databases import drop_database, engine_for, new_database, require_postgres
 from tests.services.test_deliberation import KEY, T0, adopted_in, base_assembly, person
 

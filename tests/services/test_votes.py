@@ -13,8 +13,10 @@ from asamblea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from asamblea.core.federation import AssemblyKind
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, VoteState, make_spec
-from asamblea.services import accounts, federation, votes
-from asamblea.store.models import BallotRow, RollRow
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.votes import votes
+from asamblea.store.votes_models import BallotRow, RollRow
 
 PASSWORD = "una frase larga y secreta"
 KEY = votes.signing_key("clave-de-prueba-" * 4)

@@ -12,10 +12,11 @@ from pathlib import Path
 from sqlalchemy import update
 
 from asamblea.core.federation import AssemblyKind
-from asamblea.services import accounts, federation
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
 from asamblea.store.database import make_sessionmaker
-from asamblea.store.models import AssemblyRow
-from asamblea.store.repositories import FederationRepository
+from asamblea.store.federation_models import AssemblyRow
+from asamblea.store.federation_repository import FederationRepository
 from tests.databases import drop_database, engine_for, new_database, require_postgres
 
 

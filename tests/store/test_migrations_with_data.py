@@ -17,11 +17,12 @@ import pytest
 from alembic import command
 from sqlalchemy import Engine, func, select, text
 
-from asamblea.services.demo import seed_demo
-from asamblea.services.votes import signing_key
+from asamblea.services.demo.federation import seed_demo
+from asamblea.services.votes.votes import signing_key
 from asamblea.store.database import make_sessionmaker
+from asamblea.store.federation_models import AssemblyRow, MembershipRow
 from asamblea.store.migrate import alembic_config
-from asamblea.store.models import AssemblyRow, MembershipRow, VoteRow
+from asamblea.store.votes_models import VoteRow
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
 
 pytestmark = pytest.mark.slow

@@ -23,9 +23,10 @@ from starlette.routing import Mount
 
 from asamblea import i18n
 from asamblea.core.federation import AssemblyKind, AssemblyRules
-from asamblea.services import accounts, federation
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
 from asamblea.settings import Settings
-from asamblea.store.models import Base
+from asamblea.store.base import Base
 from asamblea.web.app import create_app
 from asamblea.web.errors import SERVER_ERROR
 from tests.databases import copy_sqlite, drop_database, new_database

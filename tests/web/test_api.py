@@ -10,8 +10,8 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from asamblea.core.people import username_key
-from asamblea.services import accounts
-from asamblea.store.repositories import PeopleRepository
+from asamblea.services.federation import accounts
+from asamblea.store.federation_repository import PeopleRepository
 from tests.web.conftest import (
     PASSWORD,
     Browser,

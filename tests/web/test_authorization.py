@@ -19,10 +19,12 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from asamblea.clock import utcnow
 from asamblea.core.people import Person, username_key
-from asamblea.services import budgeting, planning, votes
-from asamblea.store.repositories import PeopleRepository
-from asamblea.store.types import utcnow
+from asamblea.services.budgeting import process as budgeting
+from asamblea.services.planning import rounds as planning
+from asamblea.services.votes import votes
+from asamblea.store.federation_repository import PeopleRepository
 from tests.web.conftest import (
     Browser,
     World,

@@ -20,21 +20,17 @@ from fastapi import FastAPI
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from asamblea.clock import utcnow
 from asamblea.core.delegation import MandateChoice
 from asamblea.core.deliberation import ProposalKind, Side
 from asamblea.core.federation import AssemblyKind, AssemblyRules
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode
-from asamblea.services import (
-    accounts,
-    charter,
-    delegation,
-    deliberation,
-    federation,
-    votes,
-)
+from asamblea.services import charter, delegation, deliberation
 from asamblea.services.deliberation import VoteTerms
-from asamblea.store.types import utcnow
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.votes import votes
 from tests.web.conftest import (
     PASSWORD,
     Browser,

@@ -12,10 +12,12 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
+from asamblea.clock import utcnow
 from asamblea.core.people import Person
-from asamblea.services import budget_committee, budgeting, federation
-from asamblea.store.repositories import PeopleRepository
-from asamblea.store.types import utcnow
+from asamblea.services.budgeting import committee as budget_committee
+from asamblea.services.budgeting import process as budgeting
+from asamblea.services.federation import assemblies as federation
+from asamblea.store.federation_repository import PeopleRepository
 from tests.web.conftest import Browser, World, assert_refused, row_counts
 
 CALENDAR = {

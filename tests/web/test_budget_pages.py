@@ -13,9 +13,9 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from asamblea.core.errors import Invalid
-from asamblea.services import federation
-from asamblea.store.repositories import PeopleRepository
-from asamblea.web.routes.budget_pages import cents_of, soles
+from asamblea.services.federation import assemblies as federation
+from asamblea.store.federation_repository import PeopleRepository
+from asamblea.web.routes.budgeting.pages import cents_of, soles
 from tests.web.conftest import Browser, World, assert_refused, row_counts
 
 DATES = {

@@ -13,11 +13,12 @@ from datetime import timedelta
 from fastapi import FastAPI
 from sqlalchemy import Engine, text
 
+from asamblea.clock import utcnow
 from asamblea.core.federation import rules_to_dict
 from asamblea.core.votes import Mode, make_spec
-from asamblea.services import accounts, votes
-from asamblea.store.repositories import FederationRepository
-from asamblea.store.types import utcnow
+from asamblea.services.federation import accounts
+from asamblea.services.votes import votes
+from asamblea.store.federation_repository import FederationRepository
 from tests.web.conftest import PASSWORD, Browser, assert_refused, row_counts, unique
 from tests.web.test_deliberation_pages import People, located, make_below, new_id, propose
 

@@ -17,8 +17,8 @@ from datetime import UTC, datetime, timedelta
 from fastapi import FastAPI
 
 from asamblea.core.federation import MembershipState, Role
-from asamblea.services import accounts
-from asamblea.store.repositories import FederationRepository
+from asamblea.services.federation import accounts
+from asamblea.store.federation_repository import FederationRepository
 from tests.web.conftest import Browser, World
 
 BALLOT_KEYS = {"receipt", "selection"}
@@ -75,7 +75,7 @@ def test_secret_ballots_leave_no_trace_of_who_voted_what(
     with app.state.web.sessions.begin() as db:  # the closing time comes
         from sqlalchemy import update  # noqa: PLC0415
 
-        from asamblea.store.models import VoteRow  # noqa: PLC0415
+        from asamblea.store.votes_models import VoteRow  # noqa: PLC0415
 
         db.execute(
             update(VoteRow)

@@ -51,8 +51,8 @@ def serve(
 
 def demo() -> None:
     """Siembra una federación de demostración e imprime los accesos."""
-    from asamblea.services.demo import DEMO_PASSWORD, seed_demo  # noqa: PLC0415
-    from asamblea.services.votes import signing_key  # noqa: PLC0415
+    from asamblea.services.demo.federation import DEMO_PASSWORD, seed_demo  # noqa: PLC0415
+    from asamblea.services.votes.votes import signing_key  # noqa: PLC0415
     from asamblea.store.database import make_engine, make_sessionmaker  # noqa: PLC0415
     from asamblea.store.migrate import upgrade  # noqa: PLC0415
 

@@ -25,15 +25,15 @@ from asamblea.core.federation import ancestors
 from asamblea.core.people import Person
 from asamblea.core.votes import OPTIONS_MAX, Vote, VoteState, check_facilitator
 from asamblea.services import deliberation as proposals
-from asamblea.services import votes
 from asamblea.services.deliberation import VoteTerms
+from asamblea.services.votes import votes
 from asamblea.store.deliberation_repository import (
     CharterRepository,
     EscalationRepository,
     ProposalRepository,
 )
-from asamblea.store.repositories import AuditRepository, FederationRepository
-from asamblea.store.vote_repository import VoteRepository
+from asamblea.store.federation_repository import AuditRepository, FederationRepository
+from asamblea.store.votes_repository import VoteRepository
 
 
 @dataclass(frozen=True)

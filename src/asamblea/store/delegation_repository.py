@@ -12,9 +12,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from asamblea.clock import utcnow
 from asamblea.core.delegation import Delegate, DelegateState, MandateChoice
 from asamblea.core.federation import WeightRule
-from asamblea.store.deliberation_models import (
+from asamblea.store.delegation_models import (
     DelegateElectionRow,
     DelegateRow,
     MandateRow,
@@ -23,8 +24,7 @@ from asamblea.store.deliberation_models import (
     RollCallWeightRow,
 )
 from asamblea.store.locking import for_update
-from asamblea.store.models import BallotRow, RollRow
-from asamblea.store.types import utcnow
+from asamblea.store.votes_models import BallotRow, RollRow
 
 
 def to_delegate(row: DelegateRow) -> Delegate:

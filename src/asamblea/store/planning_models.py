@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from asamblea.store.models import Base
-from asamblea.store.types import utcnow
+from asamblea.clock import utcnow
+from asamblea.store.base import Base
 
 
 class PlanningRoundRow(Base):

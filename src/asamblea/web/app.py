@@ -11,24 +11,27 @@ from itsdangerous import URLSafeSerializer
 from starlette.middleware.gzip import GZipMiddleware
 
 from asamblea import __version__
-from asamblea.services.accounts import LoginPolicy
-from asamblea.services.casting import CastBatcher
-from asamblea.services.votes import signing_key
+from asamblea.services.federation.accounts import LoginPolicy
+from asamblea.services.votes.casting import CastBatcher
+from asamblea.services.votes.votes import signing_key
 from asamblea.settings import Settings, get_settings
 from asamblea.store.database import make_engine, make_sessionmaker
 from asamblea.web import errors
 from asamblea.web.context import ReleaseContext, WebState
-from asamblea.web.routes import account_pages, federation_pages, site_pages, vote_pages
-from asamblea.web.routes.api import budgeting as api_budgeting
-from asamblea.web.routes.api import deliberation as api_deliberation
-from asamblea.web.routes.api import federation as api_federation
-from asamblea.web.routes.api import planning as api_planning
-from asamblea.web.routes.api import votes as api_votes
-from asamblea.web.routes.budget_pages import router as budget_router
-from asamblea.web.routes.charter_pages import router as charter_router
-from asamblea.web.routes.delegate_pages import router as delegate_router
-from asamblea.web.routes.deliberation_pages import router as deliberation_router
-from asamblea.web.routes.planning_pages import router as planning_router
+from asamblea.web.routes import site_pages
+from asamblea.web.routes.budgeting import api as api_budgeting
+from asamblea.web.routes.budgeting.pages import router as budget_router
+from asamblea.web.routes.delegation.pages import router as delegate_router
+from asamblea.web.routes.deliberation import api as api_deliberation
+from asamblea.web.routes.deliberation.charter_pages import router as charter_router
+from asamblea.web.routes.deliberation.pages import router as deliberation_router
+from asamblea.web.routes.federation import account_pages
+from asamblea.web.routes.federation import api as api_federation
+from asamblea.web.routes.federation import pages as federation_pages
+from asamblea.web.routes.planning import api as api_planning
+from asamblea.web.routes.planning.pages import router as planning_router
+from asamblea.web.routes.votes import api as api_votes
+from asamblea.web.routes.votes import pages as vote_pages
 from asamblea.web.security import SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent / "static"

@@ -16,9 +16,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from asamblea import i18n
 from asamblea.core.people import Person
-from asamblea.services import accounts
-from asamblea.services.accounts import LoginPolicy
-from asamblea.services.casting import CastBatcher
+from asamblea.services.federation import accounts
+from asamblea.services.federation.accounts import LoginPolicy
+from asamblea.services.votes.casting import CastBatcher
 from asamblea.settings import Settings
 
 SESSION_COOKIE = "asamblea_sesion"
@@ -94,7 +94,7 @@ def load_context(request: Request) -> Ctx:
 
 def token_context(request: Request) -> Ctx:
     """The context of an API-token request whose owner is identified later, by the casting
-    writer, in the same transaction as the ballot (services/casting.py): no read here. The
+    writer, in the same transaction as the ballot (services/votes/casting.py): no read here. The
     language comes from the request until the owner, and their own choice, is known."""
     ctx = Ctx(request=request, state=web_state(request), via_token=True)
     ctx.locale = i18n.negotiate(

@@ -21,7 +21,7 @@ from scipy import sparse
 
 from asamblea.core.planning.leontief import leontief_solve
 from asamblea.core.planning.model import Economy, FloatArray, IntArray, Targets
-from asamblea.core.planning.plan import Duals, Plan, PlanStatus, empty_plan, plan_from_activity
+from asamblea.core.planning.solution import Duals, Plan, PlanStatus, empty_plan, plan_from_activity
 
 __all__ = ["cheapest_techniques", "solve_iterative"]
 

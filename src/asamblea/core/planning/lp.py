@@ -24,7 +24,7 @@ from scipy.sparse import linalg
 
 from asamblea.core.planning.leontief import leontief_solve
 from asamblea.core.planning.model import Economy, FloatArray, ModelError, Targets
-from asamblea.core.planning.plan import (
+from asamblea.core.planning.solution import (
     Basis,
     Duals,
     Plan,

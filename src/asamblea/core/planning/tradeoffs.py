@@ -16,7 +16,7 @@ import numpy as np
 
 from asamblea.core.planning.leontief import embodied
 from asamblea.core.planning.model import Economy, FloatArray, IntArray
-from asamblea.core.planning.plan import Plan
+from asamblea.core.planning.solution import Plan
 
 __all__ = ["Limit", "TradeOffs", "chosen_techniques", "trade_offs"]
 

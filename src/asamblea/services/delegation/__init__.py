@@ -2,14 +2,15 @@
 (see `asamblea.core.delegation`).
 
 Every use case runs in the caller's transaction and never commits. Elections and recall votes
-are votes of `asamblea.services.votes`, linked by id; once one is published, the caller calls
+are votes of `asamblea.services.votes.votes`, linked by id; once one is published, the caller calls
 `settle_delegate_election` or `settle_recall` (in the same transaction as `votes.close_vote`,
 or later — both are idempotent). A passed recall vacates the seat at once: the delegate's
 membership upstairs ends in the same transaction, and a by-election for the seat opens.
 A roll call weighs delegates by the parent's rule as it stood when the vote opened.
 
 The package's modules, by what they hold: `elections`, `seats` (seating, vacating, terms,
-who sits where), `mandates` (and the roll call), `recall`, and `loading` (what every use
+who sits where), `mandates` (and the roll call), `roll_call_weights` (the weights a roll call
+freezes when it opens), `recall`, and `loading` (what every use
 case loads first). Import from the package.
 """
 

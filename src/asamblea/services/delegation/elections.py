@@ -15,13 +15,17 @@ from asamblea.core.errors import N_, Conflict, Invalid, NotFound
 from asamblea.core.federation import Assembly, MembershipState
 from asamblea.core.people import Person
 from asamblea.core.votes import Vote, check_facilitator
-from asamblea.services import votes
 from asamblea.services.delegation.loading import load_assembly, load_parent, membership_of
 from asamblea.services.delegation.seats import open_as_system, seat_upstairs
 from asamblea.services.deliberation import VoteTerms
-from asamblea.services.elected import elected
+from asamblea.services.votes import votes
+from asamblea.services.votes.elected import elected
 from asamblea.store.delegation_repository import DelegateElection, DelegationRepository
-from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
+from asamblea.store.federation_repository import (
+    AuditRepository,
+    FederationRepository,
+    PeopleRepository,
+)
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from asamblea.core.errors import N_, Conflict, NotFound
 from asamblea.core.federation import Assembly, Membership, MembershipState
 from asamblea.core.people import Person
 from asamblea.store.delegation_repository import DelegationRepository, RecallPetition
-from asamblea.store.repositories import FederationRepository
+from asamblea.store.federation_repository import FederationRepository
 
 
 def load_assembly(repo: FederationRepository, assembly_id: int) -> Assembly:

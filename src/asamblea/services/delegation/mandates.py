@@ -14,12 +14,16 @@ from asamblea.core.delegation import Delegate, DelegateChoice, MandateChoice
 from asamblea.core.errors import N_, Forbidden, Invalid, NotFound
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, Vote, VoteState
-from asamblea.services import federation as federation_services
-from asamblea.services import roll_call_weights
+from asamblea.services.delegation import roll_call_weights
 from asamblea.services.delegation.loading import is_active_in, load_assembly, membership_of
+from asamblea.services.federation import assemblies as federation_services
 from asamblea.store.delegation_repository import DelegationRepository, MandateRecord
-from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
-from asamblea.store.vote_repository import VoteRepository
+from asamblea.store.federation_repository import (
+    AuditRepository,
+    FederationRepository,
+    PeopleRepository,
+)
+from asamblea.store.votes_repository import VoteRepository
 
 
 @dataclass(frozen=True)

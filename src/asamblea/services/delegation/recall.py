@@ -28,8 +28,12 @@ from asamblea.services.delegation.loading import (
 from asamblea.services.delegation.seats import open_as_system, vacate_seat
 from asamblea.services.deliberation import VoteTerms, motion_passed
 from asamblea.store.delegation_repository import DelegationRepository, RecallPetition
-from asamblea.store.repositories import AuditRepository, FederationRepository, PeopleRepository
-from asamblea.store.vote_repository import VoteRepository
+from asamblea.store.federation_repository import (
+    AuditRepository,
+    FederationRepository,
+    PeopleRepository,
+)
+from asamblea.store.votes_repository import VoteRepository
 
 D = DelegateState
 

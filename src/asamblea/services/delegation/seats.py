@@ -14,11 +14,11 @@ from asamblea.core.federation import MembershipState, Role
 from asamblea.core.ledger import genesis
 from asamblea.core.people import Person
 from asamblea.core.votes import Vote, VoteSpec
-from asamblea.services import roll_call_weights
+from asamblea.services.delegation import roll_call_weights
 from asamblea.services.delegation.loading import load_assembly, load_delegate
 from asamblea.store.delegation_repository import DelegationRepository
-from asamblea.store.repositories import AuditRepository, FederationRepository
-from asamblea.store.vote_repository import VoteRepository
+from asamblea.store.federation_repository import AuditRepository, FederationRepository
+from asamblea.store.votes_repository import VoteRepository
 
 D = DelegateState
 

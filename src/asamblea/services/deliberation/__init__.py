@@ -2,7 +2,7 @@
 that decides a proposal, and escalation from below (see `asamblea.core.deliberation`).
 
 Every use case runs in the caller's transaction and never commits. Votes are drafted through
-`asamblea.services.votes` and linked by id; once the linked vote is published, the caller
+`asamblea.services.votes.votes` and linked by id; once the linked vote is published, the caller
 (in the same transaction as `votes.close_vote`, or later) calls `settle_proposal` or
 `settle_amendment`, which apply the outcome. Thresholds come from the assemblies' rules: the
 support share from the proposal's assembly, the escalation share from the parent's.

@@ -23,7 +23,7 @@ from asamblea.store.deliberation_repository import (
     EscalationRepository,
     ProposalRepository,
 )
-from asamblea.store.repositories import AuditRepository, FederationRepository
+from asamblea.store.federation_repository import AuditRepository, FederationRepository
 
 P = ProposalState
 

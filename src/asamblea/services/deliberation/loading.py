@@ -11,7 +11,7 @@ from asamblea.core.errors import N_, Forbidden, NotFound
 from asamblea.core.federation import Assembly, Membership
 from asamblea.core.people import Person
 from asamblea.store.deliberation_repository import EscalationRepository, ProposalRepository
-from asamblea.store.repositories import AuditRepository, FederationRepository
+from asamblea.store.federation_repository import AuditRepository, FederationRepository
 
 P = ProposalState
 

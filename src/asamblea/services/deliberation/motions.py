@@ -1,5 +1,5 @@
 """The votes that decide: a proposal or an amendment goes to a yes/no motion of its
-assembly (drafted through `asamblea.services.votes` and linked by id); once the vote is
+assembly (drafted through `asamblea.services.votes.votes` and linked by id); once the vote is
 published, `settle_proposal` / `settle_amendment` apply the outcome (idempotent).
 `VoteTerms` says when and how such a vote is held; delegates and the charter use it too."""
 
@@ -15,7 +15,6 @@ from asamblea.core.deliberation import Amendment, AmendmentState, Proposal, Prop
 from asamblea.core.errors import N_, Conflict, NotFound
 from asamblea.core.people import Person
 from asamblea.core.votes import MOTION_OPTIONS, Mode, Vote, VoteSpec, VoteState, make_spec
-from asamblea.services import votes
 from asamblea.services.deliberation.loading import (
     audit_proposal,
     load_amendment,
@@ -24,9 +23,10 @@ from asamblea.services.deliberation.loading import (
     reload_amendment,
     reload_proposal,
 )
+from asamblea.services.votes import votes
 from asamblea.store.deliberation_repository import CharterRepository, ProposalRepository
-from asamblea.store.repositories import AuditRepository
-from asamblea.store.vote_repository import VoteRepository
+from asamblea.store.federation_repository import AuditRepository
+from asamblea.store.votes_repository import VoteRepository
 
 P = ProposalState
 

@@ -33,7 +33,7 @@ from asamblea.services.deliberation.loading import (
     reload_proposal,
 )
 from asamblea.store.deliberation_repository import EscalationRepository, ProposalRepository
-from asamblea.store.repositories import FederationRepository, PeopleRepository
+from asamblea.store.federation_repository import FederationRepository, PeopleRepository
 
 P = ProposalState
 

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from asamblea import i18n
 from asamblea.core.errors import N_, Forbidden
 from asamblea.core.people import Person
-from asamblea.services import accounts
+from asamblea.services.federation import accounts
 from asamblea.web.context import Ctx, check_csrf
 from asamblea.web.forms import MAX_ID, parse, read_form
 

@@ -12,7 +12,8 @@ from fastapi.responses import PlainTextResponse, Response
 
 import asamblea
 from asamblea.core.errors import N_, Invalid
-from asamblea.services import accounts, federation
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
 from asamblea.web.context import LANG_COOKIE, CtxDep
 from asamblea.web.forms import LanguageForm, parse
 from asamblea.web.render import redirect, render, safe_next

@@ -1,0 +1,212 @@
+"""Accounts: register, log in (rate limited), sessions, API tokens, passwords, language."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
+
+from asamblea.clock import utcnow
+from asamblea.core.errors import N_, Conflict, Invalid, RateLimited, Unauthenticated
+from asamblea.core.people import Person, check_password, normalise_username, username_key
+from asamblea.store.federation_repository import AuditRepository, PeopleRepository
+
+LOCALES = ("es", "en")
+TOKEN_PREFIX = "asb_"  # noqa: S105 - a public prefix that marks our tokens, not a secret
+TOKEN_SHAPE = re.compile(r"asb_[A-Za-z0-9_-]{43}")  # the prefix and token_urlsafe(32)
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (64 MiB, t=3)
+_DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
+
+
+@dataclass(frozen=True)
+class LoginPolicy:
+    """How many failed logins are tolerated per account and per address, and for how long."""
+
+    hmac_key: bytes
+    per_account: int = 5
+    per_address: int = 30
+    window: timedelta = timedelta(minutes=15)
+
+    def keys(self, username: str, address: str) -> tuple[str, str]:
+        """Keyed hashes for the account and the address: no raw IP or name is stored."""
+        return (
+            "a:" + _mac(self.hmac_key, "account:" + username_key(username)),
+            "i:" + _mac(self.hmac_key, "address:" + address),
+        )
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """What the browser gets back after logging in: the session token and its CSRF token."""
+
+    token: str
+    csrf: str
+    person: Person
+
+
+def use_password_hasher(hasher: PasswordHasher) -> None:
+    """Swap the hasher (the test suite uses argon2's cheapest profile to stay fast).
+
+    Stored hashes carry their own parameters, so accounts keep working across a swap.
+    """
+    global _hasher, _DUMMY_HASH  # noqa: PLW0603 - one process-wide hasher, set at start-up
+    _hasher = hasher
+    _DUMMY_HASH = hasher.hash("timing-equaliser-not-a-password")
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password that meets the rules."""
+    check_password(password)
+    return _hasher.hash(password)
+
+
+def register(db: Session, username: str, password: str, locale: str | None = None) -> Person:
+    """Create an account with a unique (case-insensitive) username."""
+    name = normalise_username(username)
+    password_hash = hash_password(password)
+    people = PeopleRepository(db)
+    if people.key_taken(username_key(name)):
+        raise Conflict(N_("That username is taken. Choose another one."))
+    person = people.add(name, username_key(name), password_hash, _known_locale(locale))
+    AuditRepository(db).record(person.id, "person.registered", subject=f"person:{person.id}")
+    return person
+
+
+def authenticate(
+    db: Session, username: str, password: str, address: str, policy: LoginPolicy
+) -> Person | None:
+    """The account if the password is right; None (and the failure recorded) if not.
+
+    Raises `RateLimited` when the account or the address has failed too often lately.
+    The caller must commit even when None comes back, so that the failure counts.
+    """
+    people = PeopleRepository(db)
+    now = utcnow()
+    keys = policy.keys(username, address)
+    failures = people.count_failures(keys, now - policy.window)
+    if (
+        failures.get(keys[0], 0) >= policy.per_account
+        or failures.get(keys[1], 0) >= policy.per_address
+    ):
+        raise RateLimited(N_("Too many failed attempts. Wait a few minutes and try again."))
+    found = people.by_key(username_key(username.strip()))
+    stored_hash = found[1] if found else _DUMMY_HASH  # same work whether or not the name exists
+    if not _verify(stored_hash, password) or found is None:
+        people.add_failure(keys, now)
+        people.forget_failures(now - 4 * policy.window)
+        return None
+    return found[0]
+
+
+def open_session(db: Session, person: Person, days: int) -> NewSession:
+    """Start a login session for an authenticated person."""
+    token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
+    PeopleRepository(db).add_session(
+        _digest(token), person.id, csrf, utcnow() + timedelta(days=days)
+    )
+    AuditRepository(db).record(person.id, "session.opened", subject=f"person:{person.id}")
+    return NewSession(token=token, csrf=csrf, person=person)
+
+
+def session_person(db: Session, token: str) -> tuple[Person, str] | None:
+    """The person and CSRF token behind a session token, if it is live."""
+    return PeopleRepository(db).session(_digest(token), utcnow())
+
+
+def close_session(db: Session, token: str, person: Person) -> None:
+    """Log out."""
+    PeopleRepository(db).delete_session(_digest(token))
+    AuditRepository(db).record(person.id, "session.closed", subject=f"person:{person.id}")
+
+
+def issue_token(db: Session, person: Person, days: int) -> str:
+    """A bearer token for the JSON API (shown once; only its hash is kept)."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    PeopleRepository(db).add_token(_digest(token), person.id, utcnow() + timedelta(days=days))
+    AuditRepository(db).record(person.id, "token.issued", subject=f"person:{person.id}")
+    return token
+
+
+def token_person(db: Session, token: str) -> Person | None:
+    """The owner of a live API token."""
+    return PeopleRepository(db).token_person(_digest(token), utcnow())
+
+
+def token_people(db: Session, tokens: Sequence[str]) -> dict[str, Person]:
+    """The owners of several live API tokens, by token (unknown or expired ones are left out)."""
+    digests = {_digest(token): token for token in tokens}
+    found = PeopleRepository(db).token_people(list(digests), utcnow())
+    return {digests[digest]: person for digest, person in found.items()}
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer …`` header, if that is what it holds."""
+    if authorization and authorization[:7].lower() == "bearer ":
+        return authorization[7:].strip() or None
+    return None
+
+
+def plausible_token(token: str) -> bool:
+    """Whether a token has the shape `issue_token` gives (no database needed to say no)."""
+    return TOKEN_SHAPE.fullmatch(token) is not None
+
+
+def revoke_token(db: Session, token: str, person: Person) -> None:
+    """Revoke the API token in use."""
+    PeopleRepository(db).delete_token(_digest(token))
+    AuditRepository(db).record(person.id, "token.revoked", subject=f"person:{person.id}")
+
+
+def change_password(
+    db: Session, person: Person, current: str, new: str, keep_session: str | None = None
+) -> None:
+    """Change a password; every other session and every API token is ended."""
+    people = PeopleRepository(db)
+    if not _verify(people.password_hash(person.id), current):
+        raise Invalid(N_("The current password is not right."))
+    people.set_password_hash(person.id, hash_password(new))
+    people.delete_sessions(person.id, keep_hash=_digest(keep_session) if keep_session else None)
+    people.delete_tokens(person.id)
+    AuditRepository(db).record(person.id, "person.password_changed", subject=f"person:{person.id}")
+
+
+def set_locale(db: Session, person: Person, locale: str) -> None:
+    """Remember the language an account reads in."""
+    if locale not in LOCALES:
+        raise Invalid(N_("Unknown language."))
+    PeopleRepository(db).set_locale(person.id, locale)
+    AuditRepository(db).record(person.id, "person.locale_set", details={"locale": locale})
+
+
+def require(person: Person | None) -> Person:
+    """The logged-in person, or `Unauthenticated`."""
+    if person is None:
+        raise Unauthenticated(N_("Log in to do this."))
+    return person
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _known_locale(locale: str | None) -> str | None:
+    return locale if locale in LOCALES else None
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _mac(key: bytes, message: str) -> str:
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()[:64]

@@ -1,0 +1,1 @@
+"""Delegation pages: delegates, mandates, roll calls and recall petitions."""

@@ -1,0 +1,2 @@
+"""Deliberation pages and API: proposals, supports, arguments, amendments, escalation and
+the charter."""

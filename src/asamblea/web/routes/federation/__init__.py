@@ -1,0 +1,1 @@
+"""Federation pages and API: accounts, assemblies, membership, vouching, rules."""

@@ -1,0 +1,1 @@
+"""Democratic planning pages and API."""

@@ -1,0 +1,1 @@
+"""Votes pages and API: drafting, casting, receipts, results and the public board."""
