@@ -9,7 +9,8 @@ from typing import Literal
 import numpy as np
 
 from asamblea.core.planning.model import Economy, FloatArray, ModelError, Targets
-from asamblea.core.planning.solution import Method, Plan, solve_plan
+from asamblea.core.planning.plan import Method, solve_plan
+from asamblea.core.planning.solution import Plan
 from asamblea.core.planning.tradeoffs import trade_offs
 
 __all__ = ["Change", "ChangeKind", "Comparison", "apply_changes", "compare_plans", "what_if"]
