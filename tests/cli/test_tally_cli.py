@@ -136,3 +136,30 @@ def test_a_motion_from_a_csv_of_choices(tmp_path: Path) -> None:
     assert code == 0
     assert data["winners"] == ["sí"]
     assert data["rounds"][0]["tallies"] == {"sí": "2", "no": "1", "abstención": "1"}
+
+
+def test_a_folder_given_as_the_file_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "votos.blt"
+    folder.mkdir()
+    code, out, err = run(str(folder))
+    assert code == 2
+    assert f"{folder}: es una carpeta, no un archivo" in err
+    assert "Traceback" not in out + err
+
+
+def test_repairs_and_left_out_columns_are_shown(tmp_path: Path) -> None:
+    blt = tmp_path / "ward.blt"
+    blt.write_text("2 1\n3 1 2 0\n1 2 0\n0\nAna\nBeto\nT\n", encoding="utf-8")
+    code, out, err = run(str(blt))
+    assert code == 0
+    assert f"Aviso: {blt}:5: 3 nombres" in err
+    cvr = tmp_path / "cvr.csv"
+    cvr.write_text("Precinct,Choice 1,Choice 2\nP-01,overvote,Ana\nP-02,Beto,Ana\n", "utf-8")
+    code, out, err = run(str(cvr), "--overvote-mark", "skip_rank")
+    assert code == 0
+    assert "no se cuentan: 'Precinct'" in err
+    assert "1 papeletas con «overvote»" in err
+    assert "P-01" not in out
+    code, out, err = run(str(cvr), "--overvote-mark", "sometimes")
+    assert code == 2
+    assert "exhaust o skip_rank" in err

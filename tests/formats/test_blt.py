@@ -127,9 +127,8 @@ BAD = [
     ("2 1\n[nick a b\n", 2, "sin cerrar"),
     ("2 1\n1 1 0\n[tie 1 2]\n0\n", 3, "antes de las papeletas"),
     ("2 1\n-1 x\n1 2 0\n0\n", 2, "retirada"),
-    ('2 1\n1 1 0\n0\n"A"\nB\n"T"\n', 5, "comillas"),
     ('2 1\n1 1 0\n0\n"A" x\n"B"\n"T"\n', 4, "fuera de las comillas"),
-    ('2 1\n1 1 0\n0\n"A"\n"A"\n"T"\n', 4, "repetidos"),
+    ('2 1\n1 1 0\n0\n"A"\n"A"\n"T"\n', 5, "'A' aparece dos veces"),
 ]
 
 
@@ -141,7 +140,7 @@ def test_malformed_files_name_the_line(text: str, line: int, words: str) -> None
 
 
 def test_missing_names_and_end_marker() -> None:
-    with pytest.raises(FormatError, match="falta la línea '0'"):
+    with pytest.raises(FormatError, match="sin la línea '0'"):
         parse_blt("2 1\n1 1 0\n")
     with pytest.raises(FormatError, match="faltan 2"):
         parse_blt('2 1\n1 1 0\n0\n"A"\n')

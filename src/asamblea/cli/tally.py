@@ -23,7 +23,8 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn
 from rich.table import Table
 
 from asamblea.core.tally import Outcome, Profile, registry
-from asamblea.formats.errors import FormatError
+from asamblea.formats.errors import FormatError, FormatWarning
+from asamblea.formats.source import check_file
 
 FORMATS = ("blt", "preflib", "csv")
 EXTENSIONS = {
@@ -56,6 +57,15 @@ JsonOpt = Annotated[
     bool, typer.Option("--json", help="Resultado completo en JSON, para programas.")
 ]
 RulesOpt = Annotated[bool, typer.Option("--rules", help="Lista las reglas disponibles y termina.")]
+OvervoteOpt = Annotated[
+    str,
+    typer.Option(
+        "--overvote-mark",
+        help="CSV: qué hace la marca «overvote» — exhaust (la papeleta se agota ahí) o "
+        "skip_rank (se salta ese rango). Ver docs/counting.md.",
+    ),
+]
+MARK_POLICIES = ("exhaust", "skip_rank")
 
 
 @dataclass(frozen=True)
@@ -86,12 +96,17 @@ def _progress(path: Path) -> Iterator[Callable[[int], None] | None]:
         yield lambda done: bar.update(task, completed=done)
 
 
+def _say(warning: FormatWarning) -> None:
+    """A repaired or left-out part of the file, on stderr (the count goes on)."""
+    typer.echo(f"Aviso: {warning}", err=True)
+
+
 def _read_blt(path: Path) -> Election:
-    try:
-        from asamblea.formats.blt import read_blt  # noqa: PLC0415 - built by the STV work
-    except ImportError as error:
-        raise FormatError("el lector BLT no está disponible en esta instalación") from error
+    from asamblea.formats.blt import read_blt  # noqa: PLC0415 - only when used
+
     election = read_blt(path)
+    for warning in election.warnings:
+        _say(warning)
     names = election.profile.candidates
     profile = election.profile.without(names[i] for i in election.withdrawn)
     order = None
@@ -100,8 +115,11 @@ def _read_blt(path: Path) -> Election:
     return Election(profile, election.title, election.seats, order)
 
 
-def load(path: Path, fmt: str | None) -> Election:
+def load(path: Path, fmt: str | None, overvote_mark: str = "exhaust") -> Election:
     """Read `path` in format `fmt` (or by its extension), with a progress bar if it is large."""
+    check_file(path)
+    if overvote_mark not in MARK_POLICIES:
+        raise FormatError("--overvote-mark debe ser exhaust o skip_rank")
     fmt = fmt or EXTENSIONS.get(path.suffix.lower())
     if fmt not in FORMATS:
         raise FormatError("no reconozco el formato: use --format blt, preflib o csv", path=path)
@@ -115,7 +133,8 @@ def load(path: Path, fmt: str | None) -> Election:
             return Election(read.profile, read.title)
         from asamblea.formats.csv_rankings import read_csv  # noqa: PLC0415 - only when used
 
-        return Election(read_csv(path, progress=progress))
+        mark: Any = overvote_mark  # checked above against MARK_POLICIES
+        return Election(read_csv(path, progress=progress, overvote_mark=mark, warn=_say))
 
 
 def count_election(election: Election, rule: str, seats: int | None, seed: str) -> Outcome:
@@ -230,6 +249,7 @@ def register(app: typer.Typer) -> None:
         seed: SeedOpt = "",
         as_json: JsonOpt = False,
         rules: RulesOpt = False,
+        overvote_mark: OvervoteOpt = "exhaust",
     ) -> None:
         """Cuenta un archivo de papeletas con una regla y muestra cada ronda y los ganadores."""
         if rules:
@@ -237,10 +257,8 @@ def register(app: typer.Typer) -> None:
             return
         if file is None:
             raise _fail("indique el archivo de papeletas (o --rules para ver las reglas)")
-        if not file.is_file():
-            raise _fail(f"no existe el archivo {file}")
         try:
-            election = load(file, fmt)
+            election = load(file, fmt, overvote_mark)
             outcome = count_election(election, rule, seats, seed)
         except (FormatError, registry.UnknownRule, ValueError, OSError) as error:
             raise _fail(str(error)) from None

@@ -20,12 +20,13 @@ changes — its history is found by number. The order of calls for each use case
 
 from __future__ import annotations
 
-import difflib
 import html
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+
+from diff_match_patch import diff_match_patch
 
 from asamblea.core.errors import N_, Conflict, Invalid, NotFound
 from asamblea.core.votes import OPTION_MAX, OPTIONS_MAX
@@ -215,6 +216,12 @@ class Segment:
 
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+#: The most time the diff's search may take before it settles for a coarser (still exact) diff.
+DIFF_SECONDS = 0.03
+# Each distinct token is written as one code point of the supplementary private-use planes
+# (15 and 16), so the character diff below works on words; no code point there is a space, a
+# letter or a line break, and there are enough for two texts of ARTICLE_TEXT_MAX characters.
+_PLANE, _PLANE_END = 0xF0000, 0x10FFFE
 
 
 def tokens(text: str) -> list[str]:
@@ -223,14 +230,44 @@ def tokens(text: str) -> list[str]:
 
 
 def diff_words(old: str, new: str) -> list[Segment]:
-    """A word-level diff from ``old`` to ``new``: joining ``old`` parts gives old, ``new`` new."""
-    a, b = tokens(old), tokens(new)
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    raw = [
-        Segment(DiffOp(tag), "".join(a[i1:i2]), "".join(b[j1:j2]))
-        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
-    ]
-    return _merge_changes(raw)
+    """A word-level diff from ``old`` to ``new``: joining ``old`` parts gives old, ``new`` new.
+
+    Bounded: Myers' O(ND) search (diff-match-patch) gives up after `DIFF_SECONDS` on a pair
+    of texts too different to align word by word, and then marks the rest replaced; the result
+    is exact either way. Texts are at most `ARTICLE_TEXT_MAX` characters each."""
+    if len(old) > ARTICLE_TEXT_MAX or len(new) > ARTICLE_TEXT_MAX:
+        raise Invalid(N_("An article's text needs 1 to {max} characters."), max=ARTICLE_TEXT_MAX)
+    table: list[str] = []
+    codes: dict[str, str] = {}
+    a, b = _encode(tokens(old), codes, table), _encode(tokens(new), codes, table)
+    engine = diff_match_patch()
+    engine.Diff_Timeout = DIFF_SECONDS
+    ops = engine.diff_main(a, b, False)
+    engine.diff_cleanupSemantic(ops)
+    raw: list[Segment] = []
+    for op, chars in ops:
+        text = "".join(table[ord(ch) - _PLANE] for ch in chars)
+        raw.append(_segment(op, text))
+    return _merge_changes([s for s in raw if s.old or s.new])
+
+
+def _encode(words: list[str], codes: dict[str, str], table: list[str]) -> str:
+    """One private-use code point per distinct token (shared by both texts)."""
+    out: list[str] = []
+    for word in words:
+        code = codes.get(word)
+        if code is None:
+            code = codes[word] = chr(_PLANE + len(table))
+            table.append(word)
+        out.append(code)
+    return "".join(out)
+
+
+def _segment(op: int, text: str) -> Segment:
+    """The run for one diff-match-patch operation (-1 delete, 0 equal, 1 insert)."""
+    if op == 0:
+        return Segment(DiffOp.EQUAL, text, text)
+    return Segment(DiffOp.DELETE, text, "") if op < 0 else Segment(DiffOp.INSERT, "", text)
 
 
 def _merge_changes(raw: list[Segment]) -> list[Segment]:

@@ -15,7 +15,10 @@ The format, line by line::
 
 Anything after the last quoted string (some published files append a summary) is kept as
 `BltElection.trailer` and otherwise ignored. Every problem raises `FormatError` with the 1-based
-line number. Withdrawn candidates stay in the profile (so that indices keep their meaning); the
+line number. Two habits of published files are read and repaired, each with a warning in
+`BltElection.warnings` that says what was repaired: candidate names (or the title) written
+without quotes, one per line, and quotes inside a name doubled as in CSV (`""` for one `"`).
+Withdrawn candidates stay in the profile (so that indices keep their meaning); the
 rules take them through their `withdrawn` parameter.
 """
 
@@ -23,13 +26,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from asamblea.core.tally.profile import Profile
-from asamblea.formats.errors import FormatError
+from asamblea.formats.errors import FormatError, FormatWarning
+from asamblea.formats.source import read_text
 
-_QUOTED = re.compile(r'"([^"]*)"')
+_QUOTED = re.compile(r'"((?:[^"]|"")*)"')
 _ID_PREFIX = re.compile(r"^\(([^)]*)\)\s*")
 
 
@@ -46,6 +50,7 @@ class BltElection:
     options: tuple[str, ...] = ()
     extras: tuple[str, ...] = ()
     trailer: tuple[str, ...] = field(default=(), compare=False)
+    warnings: tuple[FormatWarning, ...] = field(default=(), compare=False)  # what was repaired
 
     @property
     def candidates(self) -> tuple[str, ...]:
@@ -155,7 +160,9 @@ def _parse_ballot(line: str, number: int, state: _State) -> None:
 def _parse_body(lines: Iterator[tuple[int, str]], state: _State) -> int:
     """Withdrawn line, options and ballots up to the `0` line; returns that line's number."""
     seen_ballot = False
+    last = 1
     for number, line in lines:
+        last = number
         if line == "0":
             return number
         if line.startswith("["):
@@ -171,41 +178,86 @@ def _parse_body(lines: Iterator[tuple[int, str]], state: _State) -> int:
         else:
             seen_ballot = True
             _parse_ballot(line, number, state)
-    raise FormatError("falta la línea '0' que cierra las papeletas")
+    raise FormatError(
+        "el archivo termina sin la línea '0' que cierra las papeletas (¿está cortado?)", line=last
+    )
 
 
-def _parse_strings(
-    lines: Iterator[tuple[int, str]], n_names: int, end_line: int
-) -> tuple[list[str], list[str], list[str]]:
+@dataclass
+class _Strings:
+    """The quoted strings after the ballots, each with its line, and what was repaired."""
+
+    found: list[tuple[int, str]] = field(default_factory=list)
+    trailer: list[str] = field(default_factory=list)
+    unquoted: list[int] = field(default_factory=list)
+    doubled: list[int] = field(default_factory=list)
+
+    def warnings(self) -> tuple[FormatWarning, ...]:
+        out = []
+        if self.unquoted:
+            out.append(
+                FormatWarning(
+                    f"{_lines_word(self.unquoted)} sin comillas: cada línea se lee entera como "
+                    "un nombre (o el título)",
+                    line=self.unquoted[0],
+                )
+            )
+        if self.doubled:
+            out.append(
+                FormatWarning(
+                    f'{_lines_word(self.doubled)} con comillas dobladas (""): se leen como una',
+                    line=self.doubled[0],
+                )
+            )
+        return tuple(out)
+
+
+def _lines_word(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"nombre de la línea {numbers[0]}"
+    return f"{len(numbers)} nombres (líneas {', '.join(map(str, numbers))})"
+
+
+def _parse_strings(lines: Iterator[tuple[int, str]], n_names: int, end_line: int) -> _Strings:
     """Candidate names plus title, then extra quoted strings, then the unparsed trailer."""
-    strings: list[str] = []
-    trailer: list[str] = []
+    strings = _Strings()
+    last = end_line
     for number, line in lines:
-        if trailer:
-            trailer.append(line)
+        last = number
+        if strings.trailer:
+            strings.trailer.append(line)
             continue
         found = _QUOTED.findall(line)
         rest = _QUOTED.sub("", line).strip()
         if rest and found:
             raise FormatError("texto fuera de las comillas", line=number)
-        if len(strings) < n_names and not found:
-            raise FormatError("se esperaba un nombre entre comillas", line=number)
-        if not found:
-            trailer.append(line)
+        if not found and len(strings.found) < n_names:
+            strings.unquoted.append(number)
+            found = [line]
+        elif not found:
+            strings.trailer.append(line)
             continue
-        strings.extend(found)
-    if len(strings) < n_names:
-        missing = n_names - len(strings)
-        raise FormatError(f"faltan {missing} nombres o el título tras la línea {end_line}")
-    return strings[:n_names], strings[n_names:], trailer
+        elif any('""' in f for f in found):
+            strings.doubled.append(number)
+        strings.found.extend((number, f.replace('""', '"')) for f in found)
+    if len(strings.found) < n_names:
+        missing = n_names - len(strings.found)
+        raise FormatError(
+            f"faltan {missing} nombres o el título tras la línea {end_line} (¿está cortado?)",
+            line=last,
+        )
+    return strings
 
 
 def parse_blt(text: str, *, path: str | Path | None = None) -> BltElection:
     """Parse the text of a BLT file (see the module docstring for the format)."""
     try:
-        return _parse(text)
+        election = _parse(text)
     except FormatError as error:
         raise (error.at(path) if path is not None else error) from None
+    if path is None or not election.warnings:
+        return election
+    return replace(election, warnings=tuple(w.at(path) for w in election.warnings))
 
 
 def _parse(text: str) -> BltElection:
@@ -215,10 +267,10 @@ def _parse(text: str) -> BltElection:
         raise FormatError("el archivo está vacío", line=1)
     state = _parse_header(first[1], first[0])
     end_line = _parse_body(lines, state)
-    strings, extras, trailer = _parse_strings(lines, state.n_candidates + 1, end_line)
-    names, title = strings[:-1], strings[-1]
-    if len(set(names)) != len(names):
-        raise FormatError("hay nombres de candidatura repetidos", line=end_line + 1)
+    strings = _parse_strings(lines, state.n_candidates + 1, end_line)
+    names = [name for _, name in strings.found[: state.n_candidates]]
+    title = strings.found[state.n_candidates][1]
+    _check_names(strings.found[: state.n_candidates])
     profile = Profile.from_ballots(tuple(names), state.ballots, weights=state.weights)
     return BltElection(
         title=title,
@@ -228,18 +280,27 @@ def _parse(text: str) -> BltElection:
         tie_order=None if state.tie_order is None else tuple(state.tie_order),
         nicknames=None if state.nicknames is None else tuple(state.nicknames),
         options=tuple(state.options),
-        extras=tuple(extras),
-        trailer=tuple(trailer),
+        extras=tuple(name for _, name in strings.found[state.n_candidates + 1 :]),
+        trailer=tuple(strings.trailer),
+        warnings=strings.warnings(),
     )
+
+
+def _check_names(names: list[tuple[int, str]]) -> None:
+    """Refuse a name given twice, naming it and the line of its second appearance."""
+    first: dict[str, int] = {}
+    for number, name in names:
+        if name in first:
+            raise FormatError(
+                f"la candidatura {name!r} aparece dos veces (líneas {first[name]} y {number})",
+                line=number,
+            )
+        first[name] = number
 
 
 def read_blt(path: str | Path) -> BltElection:
     """Read a BLT file (UTF-8)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise FormatError(f"no es texto UTF-8 ({error.reason})", path=path) from None
-    return parse_blt(text, path=path)
+    return parse_blt(read_text(path), path=path)
 
 
 def _quote(text: str) -> str:

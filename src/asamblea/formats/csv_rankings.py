@@ -12,36 +12,126 @@ The format::
 * Lines starting with ``#`` are comments; ``# candidatos:`` (or ``# candidates:``) declares the
   candidates, separated by ``;``. Without it the candidates are the names found, in order of
   first appearance, and a name not declared is an error.
-* The header row names the columns. If its first column is ``peso``, ``weight``, ``count`` or
-  ``votos`` (any case), that column is the number of voters who cast the row's ballot; otherwise
-  every row is one voter. The other columns are the preferences, first to last.
+* The header row names the columns. A column named ``peso``, ``weight``, ``count`` or ``votos``
+  (any case) is the number of voters who cast the row's ballot; without one every row is one
+  voter. Rank columns are recognised by their headers: a number (``1``), an ordinal (``1st
+  Choice``, ``2ª preferencia``) or a word and a number (``Choice 1``, ``Rank 2 of 5``,
+  ``preferencia 3``); they must be 1, 2, 3, ... once each. Any other column (precinct, ballot id,
+  as cities' cast-vote records carry) is left out with a warning naming it; a file with no rank
+  column is refused. A cell in a column the header does not name is refused.
 * A cell holds a candidate name, several names joined by ``=`` (equal preference) or nothing (an
   empty rank: trailing ones are just a shorter ballot, one followed by a marked rank is a skipped
-  rank — see the profile policies). A row with no name is a blank ballot.
+  rank — see the profile policies). A row with no name is a blank ballot. Cast-vote records'
+  markers (any case) are read as what they are: ``undervote`` and ``skipped`` are an empty rank;
+  ``overvote`` (the voter marked several candidates at that rank, not said which) ends the
+  ballot there (``overvote_mark="exhaust"``, the default) or is passed over
+  (``overvote_mark="skip_rank"``), always with a warning that counts them (docs/counting.md
+  says which jurisdiction uses which).
 
 Identical rows are grouped before they are parsed, so a file with a million voters parses only
-its distinct ballots. Problems raise `FormatError` with the line number. `write_csv` writes the
-distinct ballots of a profile with their weights, in this same format.
+its distinct ballots. Problems raise `FormatError` with the line number; what was left out or
+interpreted is a `FormatWarning` given to ``warn`` (or issued with `warnings.warn`). `write_csv`
+writes the distinct ballots of a profile with their weights, in this same format.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+import warnings
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from asamblea.core.tally.aggregation import DuplicatePolicy, OvervotePolicy, SkippedPolicy
 from asamblea.core.tally.profile import Profile
-from asamblea.formats.errors import FormatError
+from asamblea.formats.errors import FormatError, FormatWarning
+from asamblea.formats.source import read_text
 
-__all__ = ["WEIGHT_COLUMNS", "format_csv", "parse_csv", "read_csv", "write_csv"]
+__all__ = [
+    "OVERVOTE_MARKS",
+    "WEIGHT_COLUMNS",
+    "MarkPolicy",
+    "format_csv",
+    "parse_csv",
+    "read_csv",
+    "write_csv",
+]
 
 WEIGHT_COLUMNS = ("peso", "weight", "count", "votos")
 _DECLARE = ("candidatos:", "candidates:")
 
+EMPTY_MARKS = ("undervote", "skipped")
+OVERVOTE_MARKS = ("overvote",)
+#: What an ``overvote`` marker does: the ballot ends there, or that rank is passed over.
+MarkPolicy = Literal["exhaust", "skip_rank"]
+_RANK_WORD = r"(?:choice|rank(?:ing)?|pref(?:erence|erencia)?|opci[oó]n|rango|lugar)"
+_RANK_HEADER = re.compile(
+    rf"^(?P<a>[0-9]{{1,3}})\s*(?:st|nd|rd|th|º|ª|°|\.)?\s*{_RANK_WORD}?$"
+    rf"|^(?:.*[^a-zá-ú])?{_RANK_WORD}\s*#?\s*(?P<b>[0-9]{{1,3}})(?:[^0-9].*)?$",
+    re.IGNORECASE,
+)
+#: A lone column named just so (``opción``, ``choice``) is rank 1: one choice per ballot.
+_BARE_RANK = re.compile(rf"^{_RANK_WORD}$", re.IGNORECASE)
+
 Progress = Callable[[int], None]
+Warn = Callable[[FormatWarning], None]
 Groups = tuple[tuple[int, ...], ...]
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Which columns hold the weight and the ranks (in rank order)."""
+
+    weight: int | None
+    ranks: tuple[int, ...]
+    width: int
+
+
+def _layout(header: list[str], line: int, warn: Warn) -> _Layout:
+    """Read the header: the weight column, the rank columns by their names, the rest left out."""
+    weight: int | None = None
+    ranked: dict[int, int] = {}
+    ignored: list[str] = []
+    bare = [c for c, raw in enumerate(header) if _BARE_RANK.match(raw.strip())]
+    for column, raw in enumerate(header):
+        name = raw.strip()
+        found = _RANK_HEADER.match(name)
+        if name.lower() in WEIGHT_COLUMNS and weight is None:
+            weight = column
+        elif found is not None:
+            rank = int(found["a"] or found["b"])
+            if rank in ranked:
+                raise FormatError(
+                    f"dos columnas para el rango {rank}: {header[ranked[rank]]!r} y {raw!r} "
+                    "(¿varias contiendas en un archivo?)",
+                    line=line,
+                )
+            ranked[rank] = column
+        else:
+            ignored.append(raw)
+    if not ranked and bare:
+        ranked[1] = bare[0]
+        ignored = [raw for column, raw in enumerate(header) if column not in (weight, bare[0])]
+    _check_ranks(ranked, line)
+    if ignored:
+        names = ", ".join(repr(n) for n in ignored)
+        warn(FormatWarning(f"columnas que no son rangos, no se cuentan: {names}", line=line))
+    return _Layout(weight, tuple(ranked[r] for r in sorted(ranked)), len(header))
+
+
+def _check_ranks(ranked: dict[int, int], line: int) -> None:
+    if not ranked:
+        raise FormatError(
+            "ninguna columna del encabezado es un rango de preferencia "
+            "(se esperan «1», «2», … o «1st Choice», «Choice 1», «preferencia 1»)",
+            line=line,
+        )
+    missing = sorted(set(range(1, max(ranked) + 1)) - set(ranked))
+    if missing:
+        raise FormatError(f"falta la columna del rango {missing[0]}", line=line)
 
 
 def _cells(line: str, number: int) -> list[str]:
@@ -91,14 +181,27 @@ class _Names:
         return self.index[name]
 
 
-def _ballot(cells: Sequence[str], names: _Names, line: int) -> Groups:
+def _ballot(
+    cells: Sequence[str], names: _Names, line: int, overvote_mark: MarkPolicy
+) -> tuple[Groups, bool]:
+    """The rank groups of one row, and whether it carried an overvote marker."""
     groups: list[tuple[int, ...]] = []
+    overvoted = False
     for cell in cells:
+        mark = cell.strip().lower()
+        if mark in OVERVOTE_MARKS:
+            overvoted = True
+            if overvote_mark == "exhaust":
+                break
+            continue
+        if mark in EMPTY_MARKS:
+            groups.append(())
+            continue
         members = [m.strip() for m in cell.split("=") if m.strip()]
         groups.append(tuple(names.of(m, line) for m in members))
     while groups and not groups[-1]:
         groups.pop()
-    return tuple(groups)
+    return tuple(groups), overvoted
 
 
 def _group_lines(lines: Iterator[tuple[int, str]]) -> dict[str, list[int]]:
@@ -112,24 +215,36 @@ def _group_lines(lines: Iterator[tuple[int, str]]) -> dict[str, list[int]]:
     return seen
 
 
+def _weight(cell: str, line: int) -> int:
+    cell = cell.strip()
+    if not (cell.isascii() and cell.isdigit() and len(cell) <= 18):
+        if cell.startswith("-") and cell[1:].isascii() and cell[1:].isdigit():
+            raise FormatError("peso negativo", line=line)
+        raise FormatError(f"peso no entero: {cell!r}", line=line)
+    return int(cell)
+
+
 def _parse_rows(
-    distinct: dict[str, list[int]], weighted: bool, names: _Names
-) -> tuple[list[Groups], list[int]]:
+    distinct: dict[str, list[int]], layout: _Layout, names: _Names, overvote_mark: MarkPolicy
+) -> tuple[list[Groups], list[int], int]:
+    """Ballots, their weights, and how many voters' ballots carried an overvote marker."""
     ballots: list[Groups] = []
     weights: list[int] = []
+    overvoted = 0
     for line, (number, times) in distinct.items():
         cells = _cells(line, number)
-        weight = 1
-        if weighted:
-            try:
-                weight = int(cells[0])
-            except ValueError:
-                raise FormatError(f"peso no entero: {cells[0]!r}", line=number) from None
-            if weight < 0:
-                raise FormatError("peso negativo", line=number)
-        ballots.append(_ballot(cells[1:] if weighted else cells, names, number))
+        if any(c.strip() for c in cells[layout.width :]):
+            raise FormatError(
+                f"la fila tiene {len(cells)} columnas y el encabezado {layout.width}", line=number
+            )
+        cells += [""] * (layout.width - len(cells))
+        weight = 1 if layout.weight is None else _weight(cells[layout.weight], number)
+        ranks = [cells[i] for i in layout.ranks]
+        groups, marked = _ballot(ranks, names, number, overvote_mark)
+        ballots.append(groups)
         weights.append(weight * times)
-    return ballots, weights
+        overvoted += weight * times if marked else 0
+    return ballots, weights, overvoted
 
 
 def parse_csv(
@@ -139,8 +254,14 @@ def parse_csv(
     skipped: SkippedPolicy = "close_gap",
     duplicate: DuplicatePolicy = "keep_first",
     overvote: OvervotePolicy = "keep",
+    overvote_mark: MarkPolicy = "exhaust",
+    warn: Warn | None = None,
 ) -> Profile:
-    """Parse a CSV of rankings (see the module docstring) into a profile."""
+    """Parse a CSV of rankings (see the module docstring) into a profile.
+
+    ``overvote`` is the policy for equal ranks a cell names (``Ana=Beto``); ``overvote_mark`` the
+    one for ``overvote`` markers, which name no candidate. Warnings go to ``warn``."""
+    say = warn if warn is not None else _warn
     lines = _lines(text.lstrip("\ufeff"), progress)
     declared: list[str] | None = None
     header: tuple[int, list[str]] | None = None
@@ -152,11 +273,14 @@ def parse_csv(
         break
     if header is None:
         raise FormatError("falta la fila de encabezado", line=1)
-    weighted = header[1][0].strip().lower() in WEIGHT_COLUMNS
+    layout = _layout(header[1], header[0], say)
     names = _Names(declared)
-    ballots, weights = _parse_rows(_group_lines(lines), weighted, names)
+    ballots, weights, overvoted = _parse_rows(_group_lines(lines), layout, names, overvote_mark)
     if not names.names:
         raise FormatError("no hay ninguna candidatura en el archivo", line=header[0])
+    if overvoted:
+        done = "la papeleta se agota ahí" if overvote_mark == "exhaust" else "ese rango se salta"
+        say(FormatWarning(f"{overvoted} papeletas con «overvote» (sobrevoto): {done}"))
     return Profile.from_ballots(
         tuple(names.names),
         ballots,
@@ -167,14 +291,24 @@ def parse_csv(
     )
 
 
-def read_csv(path: str | Path, *, progress: Progress | None = None) -> Profile:
-    """Read a CSV of rankings from a UTF-8 file."""
+def _warn(warning: FormatWarning) -> None:
+    warnings.warn(warning, stacklevel=3)
+
+
+def read_csv(
+    path: str | Path,
+    *,
+    progress: Progress | None = None,
+    overvote_mark: MarkPolicy = "exhaust",
+    warn: Warn | None = None,
+) -> Profile:
+    """Read a CSV of rankings from a UTF-8 file (warnings carry the path)."""
+    text = read_text(path)
+    say = warn if warn is not None else _warn
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise FormatError(f"no es texto UTF-8 ({error.reason})", path=path) from None
-    try:
-        return parse_csv(text, progress=progress)
+        return parse_csv(
+            text, progress=progress, overvote_mark=overvote_mark, warn=lambda w: say(w.at(path))
+        )
     except FormatError as error:
         raise error.at(path) from None
 

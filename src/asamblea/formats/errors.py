@@ -29,3 +29,17 @@ class FormatError(ValueError):
     def at(self, path: str | Path) -> FormatError:
         """The same error with the file path filled in (readers add it once at the top)."""
         return FormatError(self.message, line=self.line, path=path)
+
+
+class FormatWarning(UserWarning):
+    """Something a reader repaired or left out, said as `FormatError` says a problem."""
+
+    def __init__(self, message: str, *, line: int | None = None, path: str | Path | None = None):
+        self.message = message
+        self.line = line
+        self.path = None if path is None else str(path)
+        super().__init__(FormatError(message, line=line, path=path).args[0])
+
+    def at(self, path: str | Path) -> FormatWarning:
+        """The same warning with the file path filled in."""
+        return FormatWarning(self.message, line=self.line, path=path)

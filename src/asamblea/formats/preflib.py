@@ -24,6 +24,7 @@ from pathlib import Path
 
 from asamblea.core.tally.profile import Profile
 from asamblea.formats.errors import FormatError
+from asamblea.formats.source import read_text
 
 __all__ = ["DATA_TYPES", "PreflibFile", "parse_preflib", "read_preflib"]
 
@@ -214,10 +215,7 @@ def _chain(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[
 def read_preflib(path: str | Path, *, progress: Progress | None = None) -> PreflibFile:
     """Read a PrefLib ordinal file; the data type defaults to the file's extension."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as error:
-        raise FormatError(f"no es texto UTF-8 ({error.reason})", path=path) from None
+    text = read_text(path)
     suffix = path.suffix.lower().lstrip(".")
     try:
         return parse_preflib(
