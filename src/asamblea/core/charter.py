@@ -22,10 +22,13 @@ from __future__ import annotations
 
 import html
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from types import SimpleNamespace
 
+import diff_match_patch.diff_match_patch as _engine
 from diff_match_patch import diff_match_patch
 
 from asamblea.core.errors import N_, Conflict, Invalid, NotFound
@@ -217,11 +220,16 @@ class Segment:
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
 #: The most time the diff's search may take before it settles for a coarser (still exact) diff.
-DIFF_SECONDS = 0.03
+DIFF_SECONDS = 0.02
 # Each distinct token is written as one code point of the supplementary private-use planes
 # (15 and 16), so the character diff below works on words; no code point there is a space, a
 # letter or a line break, and there are enough for two texts of ARTICLE_TEXT_MAX characters.
-_PLANE, _PLANE_END = 0xF0000, 0x10FFFE
+_PLANE = 0xF0000
+_STOPS = frozenset(".;:!?")
+# diff-match-patch reads its deadline from `time.time()` (its only use of the clock). Pointed at
+# this thread's CPU clock, the bound is CPU spent on this diff: a busy server (other requests,
+# other processes) does not cut a diff short.
+_engine.time = SimpleNamespace(time=time.thread_time)
 
 
 def tokens(text: str) -> list[str]:
@@ -232,35 +240,61 @@ def tokens(text: str) -> list[str]:
 def diff_words(old: str, new: str) -> list[Segment]:
     """A word-level diff from ``old`` to ``new``: joining ``old`` parts gives old, ``new`` new.
 
-    Bounded: Myers' O(ND) search (diff-match-patch) gives up after `DIFF_SECONDS` on a pair
-    of texts too different to align word by word, and then marks the rest replaced; the result
-    is exact either way. Texts are at most `ARTICLE_TEXT_MAX` characters each."""
+    Two passes of Myers' O(ND) diff (diff-match-patch) over tokens: first sentences and lines, to
+    find the changed passages of a long text cheaply, then the words of each changed passage,
+    with semantic clean-up. Bounded: the searches together stop after `DIFF_SECONDS` and then
+    mark what is left replaced; the result is exact either way. Texts are at most
+    `ARTICLE_TEXT_MAX` characters each."""
     if len(old) > ARTICLE_TEXT_MAX or len(new) > ARTICLE_TEXT_MAX:
         raise Invalid(N_("An article's text needs 1 to {max} characters."), max=ARTICLE_TEXT_MAX)
-    table: list[str] = []
-    codes: dict[str, str] = {}
-    a, b = _encode(tokens(old), codes, table), _encode(tokens(new), codes, table)
-    engine = diff_match_patch()
-    engine.Diff_Timeout = DIFF_SECONDS
-    ops = engine.diff_main(a, b, False)
-    engine.diff_cleanupSemantic(ops)
+    ends = time.thread_time() + DIFF_SECONDS
+    old_words, new_words = tokens(old), tokens(new)
     raw: list[Segment] = []
-    for op, chars in ops:
-        text = "".join(table[ord(ch) - _PLANE] for ch in chars)
-        raw.append(_segment(op, text))
+    gone: list[str] = []
+    came: list[str] = []
+    for op, text in _diff(_units(old_words), _units(new_words), ends, clean=False):
+        if op == 0:
+            raw.extend(_diff_passage("".join(gone), "".join(came), ends))
+            gone.clear()
+            came.clear()
+            raw.append(_segment(op, text))
+        else:
+            (gone if op < 0 else came).append(text)
+    raw.extend(_diff_passage("".join(gone), "".join(came), ends))
     return _merge_changes([s for s in raw if s.old or s.new])
 
 
-def _encode(words: list[str], codes: dict[str, str], table: list[str]) -> str:
-    """One private-use code point per distinct token (shared by both texts)."""
-    out: list[str] = []
-    for word in words:
-        code = codes.get(word)
-        if code is None:
-            code = codes[word] = chr(_PLANE + len(table))
-            table.append(word)
-        out.append(code)
-    return "".join(out)
+def _units(words: list[str]) -> list[str]:
+    """Sentences and lines: runs of tokens up to a stop mark or a line break, joined."""
+    units: list[str] = []
+    start = 0
+    for i, word in enumerate(words):
+        if word in _STOPS or "\n" in word:
+            units.append("".join(words[start : i + 1]))
+            start = i + 1
+    if start < len(words):
+        units.append("".join(words[start:]))
+    return units
+
+
+def _diff_passage(old: str, new: str, ends: float) -> list[Segment]:
+    """The word diff of one changed passage."""
+    if not old and not new:
+        return []
+    return [_segment(op, t) for op, t in _diff(tokens(old), tokens(new), ends, clean=True)]
+
+
+def _diff(old: list[str], new: list[str], ends: float, *, clean: bool) -> list[tuple[int, str]]:
+    """diff-match-patch over units written as one private-use code point each, until ``ends``."""
+    codes = {u: chr(_PLANE + i) for i, u in enumerate(dict.fromkeys(old + new))}
+    units = {code: u for u, code in codes.items()}
+    engine = diff_match_patch()
+    engine.Diff_Timeout = max(ends - time.thread_time(), 0.0001)  # 0 would mean no limit
+    encoded = ("".join(map(codes.__getitem__, seq)) for seq in (old, new))
+    ops = engine.diff_main(*encoded, False)
+    if clean:
+        engine.diff_cleanupSemantic(ops)
+    return [(op, "".join(map(units.__getitem__, chars))) for op, chars in ops]
 
 
 def _segment(op: int, text: str) -> Segment:
