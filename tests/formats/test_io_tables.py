@@ -15,7 +15,7 @@ from asamblea.formats.planning import (
     read_model_csv,
     read_targets_csv,
 )
-from tests.datasets import TEST_DATA, shared_data_dir
+from tests.datasets import TEST_DATA, data_dir
 
 DATA = TEST_DATA / "planning"
 
@@ -129,9 +129,8 @@ def test_uk2015_copy() -> None:
     assert economy.resources == ("importaciones",)
 
 
-@pytest.mark.shared_data
-def test_shared_tables() -> None:
-    folder = shared_data_dir("planning")
+def test_full_tables() -> None:
+    folder = data_dir("planning")
     chile = load_model(folder / "chile2008_bcch_111").economy
     assert chile.n_products == 111
     assert chile.products[0] == "Cultivos anuales (cereales y otros) y forrajeras"

@@ -37,9 +37,9 @@ from pabutools.election import Instance
 from asamblea.core.budgeting import SOL, Completion, Rule, select
 from asamblea.formats.pabulib import read_pabulib
 from tests.core.budgeting.oracle import Cost_Sat, float_arithmetic, load, method_of_equal_shares
-from tests.datasets import shared_data_dir
+from tests.datasets import data_file
 
-pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 UNITS_PER_STEP = {"Hungary_Budapest_2024.pb": 100, "Poland_Warszawa_2026.pb": 1}
 
 
@@ -52,9 +52,7 @@ def _pabutools_at(instance: Any, profile: Any, budget_limit: Any) -> Any:
 
 @pytest.mark.parametrize("name", sorted(UNITS_PER_STEP))
 def test_add1_ends_where_pabutools_says_it_should(name: str) -> None:
-    path: Path = shared_data_dir("pabulib") / name
-    if not path.exists():
-        pytest.fail(f"{name} is missing from the shared pabulib folder")
+    path: Path = data_file("pabulib", name)
     data = read_pabulib(path)
     units = UNITS_PER_STEP[name]
     ours = select(

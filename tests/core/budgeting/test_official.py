@@ -19,7 +19,7 @@ import pytest
 from asamblea.core.budgeting import Completion, Rule, select
 from asamblea.formats.pabulib import read_pabulib
 from tests.core.budgeting.oracle import pabutools_selection
-from tests.datasets import shared_data_dir
+from tests.datasets import data_file
 
 
 def _add1(path: Path) -> frozenset[str]:
@@ -38,9 +38,8 @@ def test_official_add1_results(test_data: Path, name: str) -> None:
     assert _add1(path) == official
 
 
-@pytest.mark.shared_data
 def test_wieliczka_matches_pabutools_not_the_published_column() -> None:
-    path = shared_data_dir("pabulib") / "Poland_Wieliczka_2023_Green_Budget.pb"
+    path = data_file("pabulib", "Poland_Wieliczka_2023_Green_Budget.pb")
     ours = _add1(path)
     assert ours == pabutools_selection(path, Rule.EQUAL_SHARES, Completion.ADD1)
     official = read_pabulib(path).selected()

@@ -30,9 +30,9 @@ import pytest
 from asamblea.core.budgeting import Completion, Rule, Utility, select
 from asamblea.formats.pabulib import PabulibFile, read_pabulib
 from tests.core.budgeting.oracle import pabutools_selection
-from tests.datasets import shared_data_dir
+from tests.datasets import data_file
 
-pytestmark = [pytest.mark.shared_data, pytest.mark.slow]
+pytestmark = pytest.mark.slow
 
 INSTANCES = [
     "Canada_Stanford_Dataset_PB_Dieppe_2018_vote_approvals.pb",
@@ -89,9 +89,7 @@ def _settings(name: str) -> list[tuple[Rule, Completion, Utility]]:
 
 @pytest.mark.parametrize("name", INSTANCES)
 def test_every_rule_matches_pabutools(name: str) -> None:
-    path: Path = shared_data_dir("pabulib") / name
-    if not path.exists():
-        pytest.fail(f"{name} is missing from the shared pabulib folder")
+    path: Path = data_file("pabulib", name)
     data = read_pabulib(path)
     units = _increment_units(name, data)
     mismatches = []

@@ -19,7 +19,7 @@ from asamblea.core.planning import (
 )
 from asamblea.formats.planning import load_model
 from tests.core.planning.oracle import linprog_fulfilment
-from tests.datasets import TEST_DATA, shared_data_dir
+from tests.datasets import TEST_DATA, data_dir
 
 HEALTH_AND_EDUCATION = ("education", "human health")
 
@@ -47,18 +47,16 @@ def _check_uk(economy: Economy, goal: Targets) -> None:
     assert offs.binding[0].shadow_price > 0
 
 
-@pytest.mark.shared_data
-def test_uk2015_shared() -> None:
-    _check_uk(*_uk(shared_data_dir("planning", "uk2015_cockshott_ukgreen")))
+def test_uk2015_full_folder() -> None:
+    _check_uk(*_uk(data_dir("planning", "uk2015_cockshott_ukgreen")))
 
 
 def test_uk2015_copy_in_tests_data() -> None:
     _check_uk(*_uk(TEST_DATA / "planning" / "uk2015"))
 
 
-@pytest.mark.shared_data
 def test_chile2008_fast_path_equals_linprog() -> None:
-    loaded = load_model(shared_data_dir("planning", "chile2008_bcch_111"))
+    loaded = load_model(data_dir("planning", "chile2008_bcch_111"))
     goal = Targets(levels=loaded.baseline, floors=np.zeros(loaded.economy.n_products))
     plan = solve_plan(loaded.economy, goal)
     assert plan.status == PlanStatus.OPTIMAL

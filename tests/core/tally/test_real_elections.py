@@ -13,9 +13,7 @@ from pref_voting.margin_based_methods import beat_path, ranked_pairs_tb
 from asamblea.core.tally import Profile, count
 from asamblea.formats.blt import read_blt
 from tests.core.tally.strategies import names_of, to_pref_voting
-from tests.datasets import shared_data_dir
-
-pytestmark = pytest.mark.shared_data
+from tests.datasets import data_dir
 
 WARDS = [
     "Anderston-City",
@@ -45,7 +43,7 @@ IRV_ORACLE = {"Springburn"}
 
 
 def ward(name: str) -> Profile:
-    return _read_ward(shared_data_dir("stv", "droop") / "blt" / f"scotland__{name}-2007.blt")
+    return _read_ward(data_dir("stv", "droop") / "blt" / f"scotland__{name}-2007.blt")
 
 
 @cache

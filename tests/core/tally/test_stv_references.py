@@ -1,8 +1,8 @@
 """STV against the outputs of independent programs: Droop (Scottish STV, Meek) and stv-rs (Meek).
 
 Every reference file is the other program's own output; nothing here was produced by our code.
-The files come from ../shared/data/stv (all of them) and from tests/data/stv (a few copies, so that
-a clone without the shared data still checks STV against real references).
+The files are shipped in tests/data/stv (a full copy of ../shared/data/stv with its provenance),
+so a clone alone checks STV against every real reference.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from asamblea.core.tally.outcome import Outcome
 from asamblea.core.tally.stv_meek import meek_stv
 from asamblea.core.tally.stv_scottish import scottish_stv
 from asamblea.formats.blt import BltElection, read_blt
-from tests.datasets import SHARED_DATA, TEST_DATA, shared_data_dir
+from tests.datasets import SHARED_DATA, TEST_DATA, data_dir, find_data
 
-LOCAL = TEST_DATA / "stv"
-SHARED_ROOT = SHARED_DATA / "stv"
+#: Shipped in tests/data/stv (a full copy of ../shared/data/stv), else the shared folder.
+STV = find_data("stv") or SHARED_DATA / "stv"
 REF_NAME = re.compile(
     r"(?P<blt>.*)-(?P<rule>scotland|meek(?P<prf>-prf)?)-o?(?P<omega>\d+)?-?"
     r"(?P<kind>fixed|guarded)-p(?P<p>\d+)(?:-g(?P<g>\d+))?-d(?P<d>\d+)\.txt$"
@@ -37,8 +37,8 @@ def _refs(root: Path, pattern: str) -> list[str]:
     return sorted(p.name for p in folder.glob(pattern)) if folder.exists() else []
 
 
-def _shared_params(pattern: str) -> list[str]:
-    return _refs(SHARED_ROOT, pattern) or ["<shared data missing>"]
+def _params(pattern: str) -> list[str]:
+    return _refs(STV, pattern) or ["<data missing>"]
 
 
 def _election(root: Path, blt_name: str) -> tuple[BltElection, tuple[str, ...], list[str]]:
@@ -224,66 +224,42 @@ STV_RS_CASES = [
 # -- the tests -----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("ref", _refs(LOCAL, "*-scotland-*.txt"))
-def test_scottish_local_copies(ref: str) -> None:
-    check_scottish(LOCAL, ref)
-
-
-@pytest.mark.parametrize("ref", _refs(LOCAL, "*-meek-*.txt"))
-def test_meek_local_copies(ref: str) -> None:
-    check_meek_droop(LOCAL, ref)
-
-
-@pytest.mark.parametrize("case", STV_RS_CASES)
-def test_stv_rs_local_copies(case: str) -> None:
-    check_stv_rs(LOCAL / "meek", case)
-
-
-@pytest.mark.shared_data
-@pytest.mark.parametrize("ref", _shared_params("*-scotland-*.txt"))
+@pytest.mark.parametrize("ref", _params("*-scotland-*.txt"))
 def test_scottish_against_droop(ref: str) -> None:
-    root = shared_data_dir("stv")
-    check_scottish(root, ref)
+    check_scottish(data_dir("stv"), ref)
 
 
-@pytest.mark.shared_data
-@pytest.mark.parametrize("ref", _shared_params("*-meek-*.txt"))
+@pytest.mark.parametrize("ref", _params("*-meek-*.txt"))
 def test_meek_against_droop(ref: str) -> None:
-    root = shared_data_dir("stv")
-    check_meek_droop(root, ref)
+    check_meek_droop(data_dir("stv"), ref)
 
 
-@pytest.mark.shared_data
 @pytest.mark.parametrize("case", STV_RS_CASES)
 def test_meek_against_stv_rs(case: str) -> None:
-    root = shared_data_dir("stv", "meek")
-    check_stv_rs(root, case)
+    check_stv_rs(data_dir("stv", "meek"), case)
 
 
-@pytest.mark.shared_data
-@pytest.mark.parametrize("ref", [r for r in _shared_params("42-*.txt") if "wigm" not in r])
+@pytest.mark.parametrize("ref", [r for r in _params("42-*.txt") if "wigm" not in r])
 def test_unicode_names_count_like_ascii(ref: str) -> None:
     """42u.blt is 42.blt with accented names: Droop's references for 42 apply to it."""
-    root = shared_data_dir("stv")
     check = check_scottish if "scotland" in ref else check_meek_droop
-    check(root, ref, "42u")
+    check(data_dir("stv"), ref, "42u")
 
 
-def _unreferenced_shared_blt() -> list[str]:
-    """BLT files of the shared data with no Scottish or Meek reference (the others are above)."""
-    folder = SHARED_ROOT / "droop" / "blt"
+def _unreferenced_blt() -> list[str]:
+    """BLT files with no Scottish or Meek reference (the others are above)."""
+    folder = STV / "droop" / "blt"
     names = sorted(p.stem for p in folder.glob("*.blt")) if folder.exists() else []
-    refs = _refs(SHARED_ROOT, "*.txt")
+    refs = _refs(STV, "*.txt")
     done = {m["blt"] for r in refs if (m := REF_NAME.match(r)) and "wigm" not in r}
-    return [n for n in names if n not in done] or ["<shared data missing>"]
+    return [n for n in names if n not in done] or ["<data missing>"]
 
 
-@pytest.mark.shared_data
-@pytest.mark.parametrize("name", _unreferenced_shared_blt())
-def test_every_shared_blt_counts(name: str) -> None:
+@pytest.mark.parametrize("name", _unreferenced_blt())
+def test_every_blt_counts(name: str) -> None:
     """Files without a reference of our rules (tie orders, withdrawn, options) still count:
     both rules fill every seat, and Scottish STV conserves the votes stage by stage."""
-    root = shared_data_dir("stv", "droop", "blt")
+    root = data_dir("stv", "droop", "blt")
     election, order, withdrawn = _election(root, name)
     left = len(election.candidates) - len(withdrawn)
     for outcome in (
@@ -295,5 +271,8 @@ def test_every_shared_blt_counts(name: str) -> None:
         assert not set(outcome.winners) & set(withdrawn)
 
 
-def test_local_copies_are_present() -> None:
-    assert len(_refs(LOCAL, "*.txt")) >= 8
+def test_the_references_ship_with_the_project() -> None:
+    """A clone alone has every Droop reference and every Glasgow 2007 ward (issue 10)."""
+    local = TEST_DATA / "stv"
+    assert len(_refs(local, "*.txt")) == 37
+    assert len(list((local / "droop" / "blt").glob("scotland__*-2007.blt"))) == 21
