@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
@@ -34,6 +35,9 @@ from asamblea.store.deliberation_repository import (
 )
 from asamblea.store.federation_repository import AuditRepository, FederationRepository
 from asamblea.store.votes_repository import VoteRepository
+
+#: Version pairs whose diff each process keeps (see `word_diff`).
+DIFFS_KEPT = 128
 
 
 @dataclass(frozen=True)
@@ -229,11 +233,24 @@ def article_history(db: Session, charter_id: int, number: int) -> tuple[ArticleV
 
 
 def compare_versions(db: Session, charter_id: int, number: int, old: int, new: int) -> ArticleDiff:
-    """The word diff between any two versions of an article (public)."""
+    """The word diff between any two versions of an article (public).
+
+    Each pair of texts is diffed once per process and kept (`word_diff`): adopted versions never
+    change, so asking again — the page, the API, a reload, anyone — costs a dictionary look-up."""
     charter = _charter(CharterRepository(db), charter_id)
     before, after = rules.version(charter, number, old), rules.version(charter, number, new)
-    segments = tuple(rules.diff_words(before.text, after.text))
-    return ArticleDiff(before, after, segments, rules.diff_to_html(segments))
+    segments, html = word_diff(before.text, after.text)
+    return ArticleDiff(before, after, segments, html)
+
+
+@lru_cache(maxsize=DIFFS_KEPT)
+def word_diff(old: str, new: str) -> tuple[tuple[Segment, ...], str]:
+    """The bounded word diff of two texts and its HTML, computed once and kept (keyed by the
+    texts themselves, so no id can ever point at a stale diff). At most `DIFFS_KEPT` pairs are
+    kept, least recently used first out: with two texts of `ARTICLE_TEXT_MAX` characters each,
+    a few hundred kilobytes per pair."""
+    segments = tuple(rules.diff_words(old, new))
+    return segments, rules.diff_to_html(segments)
 
 
 def export_markdown(db: Session, charter_id: int) -> str:
