@@ -150,6 +150,13 @@ def check_mandate(actor: Membership | None, child_id: int, parent_vote: VoteStat
         raise Conflict(N_("A mandate is set before the vote upstairs opens."))
 
 
+def can_see_mandate(*, vote_published: bool, member_of_giver: bool) -> bool:
+    """The one rule for who reads a mandate, held by the pages, the API and the docs alike:
+    the active members of the assembly that gave it, always; anyone else who may read the roll
+    call, only once the vote upstairs is closed and published, beside how each delegate voted."""
+    return member_of_giver or vote_published
+
+
 def mandate_breach(mandate: MandateChoice | None, choice: DelegateChoice | None) -> bool:
     """True when a delegate did not carry a for/against mandate.
 

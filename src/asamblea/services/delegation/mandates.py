@@ -42,10 +42,11 @@ class RollCallEntry:
     delegate: Delegate
     name: str
     child_name: str
-    mandate: MandateChoice | None
+    mandate: MandateChoice | None  # None: none given, or not for this viewer yet
     choice: DelegateChoice | None  # None: did not vote (or the vote is not published yet)
     mandate_breach: bool
     weight: Fraction
+    mandate_hidden: bool = False  # the mandate is kept from this viewer until the vote closes
 
 
 @dataclass(frozen=True)
@@ -99,7 +100,8 @@ def roll_call(db: Session, viewer: Person | None, vote_id: int) -> RollCall:
     flagged and weights as frozen when the vote opened (`roll_call_weights`: a later change of
     the rules or of the children's membership does not reach back). Members of the parent see
     every delegate; members of a child see their own delegates; a public vote is seen by
-    anyone."""
+    anyone. Mandates follow `rules.can_see_mandate`: the giving assembly's members read theirs
+    at once, everyone else only once the vote is published."""
     vote = VoteRepository(db).get(vote_id)
     if vote is None or vote.spec.mode is not Mode.ROLL_CALL:
         raise NotFound(N_("That roll-call vote does not exist."))
@@ -122,11 +124,13 @@ def roll_call(db: Session, viewer: Person | None, vote_id: int) -> RollCall:
     )
     names = PeopleRepository(db).usernames(d.person_id for d in visible)
     children = {a.id: a.name for a in federation.children(vote.assembly_id)}
+    givers = {c: is_active_in(db, c, viewer) for c in {d.child_id for d in visible}}
     entries = []
     for d in visible:
         label = _label(vote, selections.get(d.person_id)) if published else None
         choice = rules.choice_from_option(label)
-        mandate = mandates.get(d.child_id)
+        shown = rules.can_see_mandate(vote_published=published, member_of_giver=givers[d.child_id])
+        mandate = mandates.get(d.child_id) if shown else None
         entries.append(
             RollCallEntry(
                 delegate=d,
@@ -136,6 +140,7 @@ def roll_call(db: Session, viewer: Person | None, vote_id: int) -> RollCall:
                 choice=choice,
                 mandate_breach=published and rules.mandate_breach(mandate, choice),
                 weight=weights[d.child_id],
+                mandate_hidden=not shown,
             )
         )
     totals = rules.weighted_totals((e.choice, e.weight) for e in entries)
