@@ -10,7 +10,8 @@ from datetime import timedelta
 from sqlalchemy.orm import Session
 
 from asamblea.core.delegation import MandateChoice, can_see_mandate
-from asamblea.services import delegation, votes
+from asamblea.services import delegation
+from asamblea.services.votes import votes
 from tests.services.test_delegation import elect, parent_motion, region_with
 from tests.services.test_deliberation import KEY, T0, base_assembly
 

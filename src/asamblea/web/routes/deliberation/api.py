@@ -284,7 +284,9 @@ def set_mandate(assembly_id: Id, body: MandateIn, ctx: Ctx = ApiCtx) -> None:
 
 @router.get("/votes/{vote_id}/roll-call", response_model=RollCallOut)
 def roll_call(vote_id: Id, ctx: Ctx = ApiCtx) -> RollCallOut:
-    """Delegates' votes beside their mandates, breaches flagged."""
+    """Delegates' votes beside their mandates, breaches flagged. A mandate is shown to the
+    members of the assembly that gave it, and to anyone else once the vote is published
+    (`mandate_hidden` true until then)."""
     with ctx.reading() as db:
         call = delegation.roll_call(db, ctx.person, vote_id)
     return RollCallOut(
@@ -299,6 +301,7 @@ def roll_call(vote_id: Id, ctx: Ctx = ApiCtx) -> RollCallOut:
                 choice=e.choice.value if e.choice else None,
                 mandate_breach=e.mandate_breach,
                 weight=str(e.weight),
+                mandate_hidden=e.mandate_hidden,
             )
             for e in call.entries
         ],

@@ -189,10 +189,14 @@ class RollCallEntryOut(BaseModel):
     delegate_id: int
     name: str
     child_name: str
-    mandate: MandateChoice | None
+    mandate: MandateChoice | None  # null: none given, or hidden from this reader (below)
     choice: str | None
     mandate_breach: bool
     weight: str
+    mandate_hidden: bool = Field(
+        description="The mandate is kept from this reader until the vote is published "
+        "(only the members of the assembly that gave it read it before)."
+    )
 
 
 class RollCallOut(BaseModel):
