@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 
 from asamblea import __version__
+from asamblea.core.throttle import Throttle
 from asamblea.services.federation.accounts import LoginPolicy
 from asamblea.services.votes.casting import CastBatcher
 from asamblea.services.votes.votes import signing_key
@@ -83,8 +84,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         signer=URLSafeSerializer(secret),
         policy=LoginPolicy(
             hmac_key=secret.encode("utf-8"),
-            per_account=settings.login_attempts_per_account,
-            per_address=settings.login_attempts_per_address,
+            throttle=Throttle(
+                per_pair=settings.login_attempts_per_pair,
+                per_address=settings.login_attempts_per_address,
+                free_per_account=settings.login_attempts_per_account,
+                base_delay=settings.login_delay_seconds,
+                max_delay=settings.login_max_delay_seconds,
+            ),
             window=timedelta(minutes=settings.login_window_minutes),
         ),
     )
