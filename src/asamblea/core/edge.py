@@ -17,6 +17,7 @@ other exception leaves them, whatever text they are given.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from asamblea.core.errors import N_, Invalid
@@ -32,10 +33,13 @@ EARLIEST_OFFSET, LATEST_OFFSET = timedelta(hours=-12), timedelta(hours=14)
 #: The longest ISO 8601 moment read ("2026-11-28T18:30:00.000000+05:45" has 32 characters).
 MAX_MOMENT = 40
 
+_MONEY = re.compile(r"([0-9]{1,13})(?:[.,]([0-9]{1,2}))?", re.ASCII)
+
 NOT_A_NUMBER = N_("Write a whole number with the digits 0 to 9.")
 TOO_LARGE = N_("The number is too large (at most {maximum}).")
 TOO_SMALL = N_("The number is too small (at least {minimum}).")
 NOT_A_MOMENT = N_("Give dates and times like 2026-11-28 18:30.")
+NOT_A_DATE = N_("Give dates like 2026-11-28.")
 OUT_OF_RANGE = N_("Give a date between the years {earliest} and {latest}.")
 BAD_OFFSET = N_("The time zone must be between -12:00 and +14:00.")
 
@@ -55,6 +59,16 @@ def parse_natural(text: str, *, maximum: int, minimum: int = 0, message: str = N
     if value < minimum:
         raise Invalid(TOO_SMALL, minimum=minimum)
     return value
+
+
+def parse_cents(text: str, *, message: str) -> int:
+    """An amount of money as typed («1234.50», «1234,5», «1 234», «S/ 20») in hundredths,
+    ASCII digits only."""
+    cleaned = text.replace(" ", "").replace("S/", "").strip(BLANKS)
+    match = _MONEY.fullmatch(cleaned) if len(cleaned) <= MAX_DIGITS else None
+    if match is None:
+        raise Invalid(message)
+    return int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
 
 
 def natural_suffix(key: str, prefix: str, *, maximum: int) -> int | None:
@@ -104,13 +118,13 @@ def check_date(day: date) -> date:
     return day
 
 
-def parse_date(text: str) -> date:
+def parse_date(text: str, *, message: str = NOT_A_DATE) -> date:
     """An ISO 8601 calendar date (2026-11-28) in range."""
     cleaned = text.strip(BLANKS)
     if not cleaned or len(cleaned) > MAX_MOMENT or not cleaned.isascii():
-        raise Invalid(NOT_A_MOMENT)
+        raise Invalid(message)
     try:
         day = date.fromisoformat(cleaned)
     except ValueError:
-        raise Invalid(NOT_A_MOMENT) from None
+        raise Invalid(message) from None
     return check_date(day)
