@@ -29,7 +29,15 @@ def test_register_keeps_only_name_hash_and_language(db: Session) -> None:
     assert row.password_hash.startswith("$argon2id$")
     assert PASSWORD not in row.password_hash
     columns = set(PersonRow.__table__.columns.keys())
-    assert columns == {"id", "username", "username_key", "password_hash", "locale", "created_at"}
+    assert columns == {
+        "id",
+        "username",
+        "username_key",
+        "username_skeleton",
+        "password_hash",
+        "locale",
+        "created_at",
+    }
 
 
 def test_usernames_are_unique_ignoring_case(db: Session) -> None:
@@ -139,3 +147,29 @@ def test_every_change_is_audited(db: Session) -> None:
 def test_require_login() -> None:
     with pytest.raises(Unauthenticated):
         accounts.require(None)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("facilitadora.ves", "FaciIitadora.ves"),  # a capital I for the l
+        ("marta.q", "rnarta.q"),  # rn for m
+        ("aca", "\u0430\u0441\u0430"),  # all Cyrillic, looks Latin
+    ],
+)
+def test_a_name_that_looks_like_another_account_s_is_refused(
+    db: Session, first: str, second: str
+) -> None:
+    accounts.register(db, first, PASSWORD)
+    before = db.scalar(select(func.count()).select_from(PersonRow))
+    with pytest.raises(Conflict) as refused:
+        accounts.register(db, second, PASSWORD)
+    assert (
+        refused.value.message == "That username looks like one that is taken. Choose another one."
+    )
+    assert db.scalar(select(func.count()).select_from(PersonRow)) == before
+
+
+def test_a_name_mixing_alphabets_is_refused(db: Session) -> None:
+    with pytest.raises(Invalid):
+        accounts.register(db, "f\u0430cilitadora.ves", PASSWORD)  # Latin with a Cyrillic а

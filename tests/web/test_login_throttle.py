@@ -136,3 +136,26 @@ def test_a_name_with_control_or_invisible_characters_cannot_be_registered(
         )
         assert api.status_code == 422
     assert Browser(throttled_app, "en").register(name).status_code == 303
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_look_alike_of_an_account_cannot_be_registered(
+    throttled_app: FastAPI, owner: str, lang: str
+) -> None:
+    # `owner` is in Latin letters: the same name with a Cyrillic а mixes alphabets...
+    mixed = owner.replace("a", "\u0430", 1)
+    assert assert_refused(Browser(throttled_app, lang).register(mixed), lang, 422) == translated(
+        lang,
+        N_("The username mixes alphabets (like Latin and Cyrillic) or kinds of digits."),
+    )
+    # ...and with a capital I for an l, or rn for m, it looks the same in a member list.
+    for look_alike in ("I" + owner[1:] if owner[0] == "l" else owner + "I", owner + "rn"):
+        Browser(throttled_app, lang).register(look_alike.replace("I", "l").replace("rn", "m"))
+        refused = Browser(throttled_app, lang).register(look_alike)
+        assert assert_refused(refused, lang, 409) == translated(
+            lang, N_("That username looks like one that is taken. Choose another one.")
+        )
+    api = Browser(throttled_app, lang).client.post(
+        "/api/v1/accounts", json={"username": owner.upper(), "password": PASSWORD}
+    )
+    assert assert_refused(api, lang, 409)

@@ -39,10 +39,7 @@ _PROFILE = get_profile("UsernameCasePreserved")
 
 LENGTH = N_("The username must have between {min} and {max} characters.")
 CHARACTERS = N_("The username may only have letters, digits, dots, dashes and _.")
-MIXED = N_(
-    "The username mixes letters of different alphabets (for example Latin and Cyrillic) "
-    "or digits of different kinds. Use one alphabet."
-)
+MIXED = N_("The username mixes alphabets (like Latin and Cyrillic) or kinds of digits.")
 
 
 @cache

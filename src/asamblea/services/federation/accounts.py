@@ -18,7 +18,7 @@ from asamblea.clock import utcnow
 from asamblea.core.errors import N_, Conflict, Invalid, RateLimited, Unauthenticated
 from asamblea.core.people import Person, check_password, normalise_username, username_key
 from asamblea.core.throttle import Failures, Throttle, Verdict, verdict
-from asamblea.core.username import login_key
+from asamblea.core.username import login_key, skeleton_of
 from asamblea.store.federation_repository import AuditRepository, PeopleRepository
 
 LOCALES = ("es", "en")
@@ -94,13 +94,18 @@ def hash_password(password: str) -> str:
 
 
 def register(db: Session, username: str, password: str, locale: str | None = None) -> Person:
-    """Create an account with a unique (case-insensitive) username."""
+    """Create an account whose name is unique, ignoring case, and looks like no other's."""
     name = normalise_username(username)
     password_hash = hash_password(password)
     people = PeopleRepository(db)
     if people.key_taken(username_key(name)):
         raise Conflict(N_("That username is taken. Choose another one."))
-    person = people.add(name, username_key(name), password_hash, _known_locale(locale))
+    skeleton = skeleton_of(name)
+    if people.skeleton_taken(skeleton):
+        raise Conflict(N_("That username looks like one that is taken. Choose another one."))
+    person = people.add(
+        name, username_key(name), password_hash, _known_locale(locale), skeleton=skeleton
+    )
     AuditRepository(db).record(person.id, "person.registered", subject=f"person:{person.id}")
     return person
 
