@@ -34,6 +34,10 @@ class Settings(BaseSettings):
     login_attempts_per_account: int = Field(default=5, ge=1)
     login_attempts_per_address: int = Field(default=30, ge=1)
     login_window_minutes: int = Field(default=15, ge=1)
+    login_attempts_per_pair: int = Field(default=5, ge=1)
+    login_delay_seconds: float = Field(default=1.0, ge=0, le=60)
+    login_max_delay_seconds: float = Field(default=10.0, ge=0, le=120)
+    max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024**3)
     secure_cookies: bool = False
     source_url: str = ""
 

@@ -9,12 +9,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from asamblea.core.errors import Conflict, Invalid, RateLimited, Unauthenticated
+from asamblea.core.throttle import Throttle
 from asamblea.services.federation import accounts
 from asamblea.services.federation.accounts import LoginPolicy
 from asamblea.store.federation_models import AuditRow, LoginAttemptRow, PersonRow
 
 PASSWORD = "una frase larga y secreta"
-POLICY = LoginPolicy(hmac_key=b"k" * 32, per_account=3, per_address=5, window=timedelta(minutes=15))
+POLICY = LoginPolicy(
+    hmac_key=b"k" * 32,
+    throttle=Throttle(per_pair=3, per_address=5, free_per_account=3, base_delay=1, max_delay=10),
+    window=timedelta(minutes=15),
+)
 
 
 def test_register_keeps_only_name_hash_and_language(db: Session) -> None:
@@ -24,7 +29,15 @@ def test_register_keeps_only_name_hash_and_language(db: Session) -> None:
     assert row.password_hash.startswith("$argon2id$")
     assert PASSWORD not in row.password_hash
     columns = set(PersonRow.__table__.columns.keys())
-    assert columns == {"id", "username", "username_key", "password_hash", "locale", "created_at"}
+    assert columns == {
+        "id",
+        "username",
+        "username_key",
+        "username_skeleton",
+        "password_hash",
+        "locale",
+        "created_at",
+    }
 
 
 def test_usernames_are_unique_ignoring_case(db: Session) -> None:
@@ -61,15 +74,31 @@ def test_login_and_session(db: Session) -> None:
     assert accounts.session_person(db, new.token) is None
 
 
-def test_login_is_rate_limited_per_account(db: Session) -> None:
-    accounts.register(db, "hugo", PASSWORD)
-    for address in ("1.1.1.1", "2.2.2.2", "3.3.3.3"):
+def test_failures_from_elsewhere_only_slow_an_account_down(db: Session) -> None:
+    person = accounts.register(db, "hugo", PASSWORD)
+    for address in ("1.1.1.1", "2.2.2.2", "3.3.3.3", "4.4.4.4"):
         assert accounts.authenticate(db, "hugo", "adivinanza mala", address, POLICY) is None
-    with pytest.raises(RateLimited):  # even the right password waits now
-        accounts.authenticate(db, "hugo", PASSWORD, "4.4.4.4", POLICY)
+    # The owner, from an address that has not failed, waits (2 s: one failure over the free
+    # three) and gets in: nobody can lock an account by failing on it.
+    assert accounts.login_delay(db, "hugo", "5.5.5.5", POLICY) == 2.0
+    assert accounts.authenticate(db, "hugo", PASSWORD, "5.5.5.5", POLICY) == person
+    # One address that keeps failing on the account is refused there, right password or not.
+    for _ in range(2):
+        assert accounts.authenticate(db, "HUGO", "adivinanza mala", "1.1.1.1", POLICY) is None
+    with pytest.raises(RateLimited):
+        accounts.login_delay(db, "hugo", "1.1.1.1", POLICY)
+    with pytest.raises(RateLimited):
+        accounts.authenticate(db, "hugo", PASSWORD, "1.1.1.1", POLICY)
     keys = set(db.scalars(select(LoginAttemptRow.key)))
     assert all(len(k) == 66 for k in keys)  # keyed hashes, never the raw name or address
     assert not any("hugo" in k or "1.1.1.1" in k for k in keys)
+
+
+def test_a_name_no_account_can_have_is_never_looked_up(db: Session) -> None:
+    accounts.register(db, "nilda", PASSWORD)
+    for variant in ("\x1cnilda", "nilda\x1f", "ni\u200blda", "nilda\x00"):
+        assert accounts.authenticate(db, variant, PASSWORD, "6.6.6.6", POLICY) is None
+    assert accounts.authenticate(db, " nilda\n", PASSWORD, "6.6.6.6", POLICY) is not None
 
 
 def test_login_is_rate_limited_per_address(db: Session) -> None:
@@ -118,3 +147,29 @@ def test_every_change_is_audited(db: Session) -> None:
 def test_require_login() -> None:
     with pytest.raises(Unauthenticated):
         accounts.require(None)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("facilitadora.ves", "FaciIitadora.ves"),  # a capital I for the l
+        ("marta.q", "rnarta.q"),  # rn for m
+        ("aca", "\u0430\u0441\u0430"),  # all Cyrillic, looks Latin
+    ],
+)
+def test_a_name_that_looks_like_another_account_s_is_refused(
+    db: Session, first: str, second: str
+) -> None:
+    accounts.register(db, first, PASSWORD)
+    before = db.scalar(select(func.count()).select_from(PersonRow))
+    with pytest.raises(Conflict) as refused:
+        accounts.register(db, second, PASSWORD)
+    assert (
+        refused.value.message == "That username looks like one that is taken. Choose another one."
+    )
+    assert db.scalar(select(func.count()).select_from(PersonRow)) == before
+
+
+def test_a_name_mixing_alphabets_is_refused(db: Session) -> None:
+    with pytest.raises(Invalid):
+        accounts.register(db, "f\u0430cilitadora.ves", PASSWORD)  # Latin with a Cyrillic а

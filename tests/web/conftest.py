@@ -78,6 +78,8 @@ def build_app(url: str, folder: Path, **settings: Any) -> FastAPI:
         "instance_dir": folder,
         "secret_key": SECRET,
         "login_attempts_per_address": 100_000,
+        "login_attempts_per_pair": 100_000,
+        "login_attempts_per_account": 100_000,
         **settings,
     }
     return create_app(Settings(**values))

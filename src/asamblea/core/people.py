@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass
 
 from asamblea.core.errors import N_, Invalid
+from asamblea.core.username import USERNAME_MAX, USERNAME_MIN, key_of, shown_username
 
-USERNAME_MIN, USERNAME_MAX = 3, 40
+__all__ = [
+    "PASSWORD_MAX",
+    "PASSWORD_MIN",
+    "USERNAME_MAX",
+    "USERNAME_MIN",
+    "Person",
+    "check_password",
+    "normalise_username",
+    "username_key",
+]
+
 PASSWORD_MIN, PASSWORD_MAX = 10, 256
-_USERNAME = re.compile(r"^[\w.\-]+$")
 
 
 @dataclass(frozen=True)
@@ -23,22 +31,14 @@ class Person:
 
 
 def normalise_username(username: str) -> str:
-    """The form that is shown: NFC, trimmed. Raises `Invalid` when it is not acceptable."""
-    name = unicodedata.normalize("NFC", username.strip())
-    if not USERNAME_MIN <= len(name) <= USERNAME_MAX:
-        raise Invalid(
-            N_("The username must have between {min} and {max} characters."),
-            min=USERNAME_MIN,
-            max=USERNAME_MAX,
-        )
-    if not _USERNAME.match(name):
-        raise Invalid(N_("The username may only have letters, digits, dots, dashes and _."))
-    return name
+    """The form that is shown (see `asamblea.core.username`). Raises `Invalid` when it is not
+    acceptable."""
+    return shown_username(username)
 
 
 def username_key(username: str) -> str:
     """The form that must be unique: case and compatibility variants fold together."""
-    return unicodedata.normalize("NFKC", username).casefold()
+    return key_of(username)
 
 
 def check_password(password: str) -> None:

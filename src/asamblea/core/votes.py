@@ -212,6 +212,16 @@ def check_cast(vote: Vote, now: datetime) -> None:
         raise Conflict(N_("This vote has closed."))
 
 
+def check_still_member(is_active_member: bool) -> None:
+    """Only who is still an active member may cast: the roll stays as it was frozen (the quorum
+    and the board count it), but a member suspended, or who left, since the vote opened does
+    not vote — by any path (page, API, the batch writer)."""
+    if not is_active_member:
+        raise Forbidden(
+            N_("You are no longer an active member of this assembly, so you cannot vote.")
+        )
+
+
 def check_close(vote: Vote, now: datetime) -> None:
     """A vote closes at its closing time, or earlier once everyone on the roll has voted."""
     if vote.state is not VoteState.OPEN:

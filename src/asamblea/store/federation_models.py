@@ -28,6 +28,9 @@ class PersonRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40))
     username_key: Mapped[str] = mapped_column(String(40), unique=True)
+    #: The TS #39 skeleton (`asamblea.core.username`): no two accounts look alike. NULL only for
+    #: a look-alike registered before migration 0010.
+    username_skeleton: Mapped[str | None] = mapped_column(String(255), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

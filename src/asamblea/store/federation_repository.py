@@ -75,10 +75,16 @@ class PeopleRepository:
     def __init__(self, db: Session) -> None:
         self.db = db
 
-    def add(self, username: str, key: str, password_hash: str, locale: str | None) -> Person:
+    def add(
+        self, username: str, key: str, password_hash: str, locale: str | None, *, skeleton: str
+    ) -> Person:
         """Create an account."""
         row = PersonRow(
-            username=username, username_key=key, password_hash=password_hash, locale=locale
+            username=username,
+            username_key=key,
+            username_skeleton=skeleton,
+            password_hash=password_hash,
+            locale=locale,
         )
         self.db.add(row)
         self.db.flush()
@@ -97,6 +103,13 @@ class PeopleRepository:
     def key_taken(self, key: str) -> bool:
         """Whether a normalised username is already in use."""
         return self.db.scalar(select(PersonRow.id).where(PersonRow.username_key == key)) is not None
+
+    def skeleton_taken(self, skeleton: str) -> bool:
+        """Whether an account's name already looks like this (an index lookup)."""
+        return (
+            self.db.scalar(select(PersonRow.id).where(PersonRow.username_skeleton == skeleton))
+            is not None
+        )
 
     def password_hash(self, person_id: int) -> str:
         """The stored hash of an existing account."""

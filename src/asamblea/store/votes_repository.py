@@ -135,6 +135,18 @@ class VoteRepository:
             )
         )
 
+    def active_among(self, assembly_id: int, person_ids: Sequence[int]) -> set[int]:
+        """Which of these people are active members of the assembly now (one query)."""
+        return set(
+            self.db.scalars(
+                select(MembershipRow.person_id).where(
+                    MembershipRow.assembly_id == assembly_id,
+                    MembershipRow.person_id.in_(set(person_ids)),
+                    MembershipRow.state == "active",
+                )
+            )
+        )
+
     def on_roll(self, vote_id: int, person_id: int) -> bool | None:
         """None when not on the roll; else whether they have already voted."""
         return self.db.scalar(

@@ -9,14 +9,17 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from itsdangerous import URLSafeSerializer
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp
 
 from asamblea import __version__
+from asamblea.core.throttle import Throttle
 from asamblea.services.federation.accounts import LoginPolicy
 from asamblea.services.votes.casting import CastBatcher
 from asamblea.services.votes.votes import signing_key
 from asamblea.settings import Settings, get_settings
 from asamblea.store.database import make_engine, make_sessionmaker
 from asamblea.web import errors
+from asamblea.web.body import BodyLimit
 from asamblea.web.context import ReleaseContext, WebState
 from asamblea.web.routes import site_pages
 from asamblea.web.routes.budgeting import api as api_budgeting
@@ -48,12 +51,21 @@ class CachedStatic(StaticFiles):
         return response
 
 
+class Asamblea(FastAPI):
+    """FastAPI with the security headers outermost: they reach every response, the 500 that
+    Starlette's error middleware answers included (it sits outside every added middleware)."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        """The usual stack, wrapped in `SecurityHeaders`."""
+        return SecurityHeaders(super().build_middleware_stack())
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the web application around one database."""
     settings = settings or get_settings()
     engine = make_engine(settings.database_url)
     secret = settings.secret()
-    app = FastAPI(
+    app = Asamblea(
         title="Asamblea",
         version=__version__,
         openapi_url="/api/v1/openapi.json",
@@ -72,8 +84,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         signer=URLSafeSerializer(secret),
         policy=LoginPolicy(
             hmac_key=secret.encode("utf-8"),
-            per_account=settings.login_attempts_per_account,
-            per_address=settings.login_attempts_per_address,
+            throttle=Throttle(
+                per_pair=settings.login_attempts_per_pair,
+                per_address=settings.login_attempts_per_address,
+                free_per_account=settings.login_attempts_per_account,
+                base_delay=settings.login_delay_seconds,
+                max_delay=settings.login_max_delay_seconds,
+            ),
             window=timedelta(minutes=settings.login_window_minutes),
         ),
     )
@@ -95,8 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(charter_router)
     app.include_router(delegate_router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=800)
-    app.add_middleware(SecurityHeaders)
     app.add_middleware(ReleaseContext)
     app.router.add_event_handler("shutdown", app.state.web.batcher.stop)
     return app

@@ -9,9 +9,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match, Mount
 
 from asamblea import i18n
 from asamblea.core.errors import N_, DomainError
+from asamblea.web.body import NotUtf8
 from asamblea.web.context import Ctx, load_context
 from asamblea.web.forms import validation_message
 from asamblea.web.render import finish, render
@@ -26,6 +28,8 @@ HTTP_MESSAGES = {
     413: N_("What you sent is too large."),
     415: N_("This kind of content is not accepted here."),
 }
+NOT_UTF8 = N_("What you sent is not UTF-8 text. Send it again from the form.")
+PROBED = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 SERVER_ERROR = N_("Something went wrong on the server. Nothing was saved; please try again.")
 
 
@@ -61,9 +65,31 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> Response:
     _ctx(request)
-    message = i18n.gettext(HTTP_MESSAGES.get(error.status_code, HTTP_MESSAGES[400]))
+    if isinstance(error, NotUtf8):
+        message = i18n.gettext(NOT_UTF8)
+    else:
+        message = i18n.gettext(HTTP_MESSAGES.get(error.status_code, HTTP_MESSAGES[400]))
     status = error.status_code if 400 <= error.status_code < 500 else 400
-    return error_response(request, status, message, "HTTPError")
+    response = error_response(request, status, message, "HTTPError")
+    if status == 405:
+        response.headers["allow"] = ", ".join(allowed_methods(request))
+    return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method some route answers at this request's path (for a 405's Allow header)."""
+    methods: set[str] = set()
+    for method in PROBED:
+        probe = {**request.scope, "method": method}
+        for route in request.app.router.routes:
+            match, _ = route.matches(probe)
+            if match is not Match.FULL:
+                continue
+            if isinstance(route, Mount):  # static files: read only
+                methods.update(("GET", "HEAD"))
+            else:
+                methods.add(method)
+    return sorted(methods)
 
 
 async def _server_error(request: Request, error: Exception) -> Response:

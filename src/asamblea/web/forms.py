@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, TypeVar
+from datetime import UTC, datetime
+from functools import cache
+from types import UnionType
+from typing import Annotated, Any, TypeVar, Union, get_args, get_origin
 
 from fastapi import Request
 from pydantic import (
@@ -12,11 +15,13 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
     field_validator,
 )
 from pydantic_core import PydanticCustomError
 
 from asamblea import i18n
+from asamblea.core import edge
 from asamblea.core.errors import N_, Invalid
 from asamblea.core.federation import AssemblyKind, AssemblyRules, WeightRule
 
@@ -82,11 +87,14 @@ MESSAGES = {
     "json_invalid": N_("The request body is not valid JSON."),
     "model_attributes_type": N_("The request body must be a JSON object."),
     "no_nul": N_("{field}: contains characters that are not allowed."),
+    "edge": N_("{field}: {detail}"),
 }
 FALLBACK = N_("{field}: invalid value.")
 #: The largest id: ids are INTEGER (32-bit) columns, and PostgreSQL refuses larger numbers.
 MAX_ID = 2**31 - 1
 MAX_FIELD = 20_000
+#: The largest number any field takes as text (each field has its own, smaller, bound).
+EDGE_MAX = 10**18
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -96,6 +104,44 @@ def refuse_nul(value: Any) -> Any:
     if isinstance(value, str) and "\x00" in value:
         raise PydanticCustomError("no_nul", "NUL character")
     return value
+
+
+def at_the_edge(cls: type[BaseModel], value: Any, info: ValidationInfo) -> Any:
+    """Every field of every form and request body: NUL refused, and text meant as a number or
+    a moment read by the one edge parser (`asamblea.core.edge`): ASCII digits only, bounded
+    length, years and offsets in range — never Pydantic's or Python's more lenient readers."""
+    refuse_nul(value)
+    if not isinstance(value, str) or not value.strip() or info.field_name is None:
+        return value
+    kind = _edge_kind(cls, info.field_name)
+    try:
+        if kind is int:
+            return edge.parse_natural(value, maximum=EDGE_MAX)
+        if kind is datetime:
+            return edge.parse_moment(value, zone=UTC)
+    except Invalid as error:
+        detail = i18n.translate_error(error.message, dict(error.params))
+        raise PydanticCustomError("edge", "{detail}", {"detail": detail}) from None
+    return value
+
+
+@cache
+def _edge_kind(cls: type[BaseModel], name: str) -> type | None:
+    """int or datetime when the field holds one (alone or optional), else None."""
+    field_info = cls.model_fields.get(name)
+    return _kind_of(field_info.annotation) if field_info else None
+
+
+def _kind_of(annotation: Any) -> type | None:
+    if annotation is int or annotation is datetime:
+        return annotation
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _kind_of(get_args(annotation)[0])
+    if origin in {Union, UnionType}:
+        kinds = {_kind_of(arg) for arg in get_args(annotation) if arg is not type(None)}
+        return kinds.pop() if len(kinds) == 1 else None
+    return None
 
 
 def _blank_to_none(value: Any) -> Any:
@@ -115,7 +161,7 @@ class Form(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="ignore", frozen=True)
 
-    _no_nul = field_validator("*", mode="before")(refuse_nul)
+    _edge = field_validator("*", mode="before")(at_the_edge)
 
 
 class RegisterForm(Form):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from asamblea.core.federation import AssemblyKind, AssemblyRules, MembershipState, Role
 from asamblea.core.people import Person, username_key
+from asamblea.core.username import skeleton_of
 from asamblea.services.demo.budget import seed_budget
 from asamblea.services.demo.from_below import seed_from_below
 from asamblea.services.demo.planning import seed_planning
@@ -238,7 +239,9 @@ def seed_demo(db: Session, key: SigningKey | None = None) -> tuple[list[tuple[st
     rng = random.Random(2026)  # noqa: S311 - not security: the same demo every time
 
     def person(username: str) -> int:
-        return people.add(username, username_key(username), password_hash, "es").id
+        return people.add(
+            username, username_key(username), password_hash, "es", skeleton=skeleton_of(username)
+        ).id
 
     named = {name: person(name) for name, *_ in NAMED}
     ids = _assemblies(federation, named["coordinadora"])

@@ -7,7 +7,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 from asamblea.clock import utcnow
 from asamblea.core.errors import N_, Conflict, Invalid, RateLimited, Unauthenticated
 from asamblea.core.people import Person, check_password, normalise_username, username_key
+from asamblea.core.throttle import Failures, Throttle, Verdict, verdict
+from asamblea.core.username import login_key, skeleton_of
 from asamblea.store.federation_repository import AuditRepository, PeopleRepository
 
 LOCALES = ("es", "en")
@@ -27,19 +29,42 @@ _DUMMY_HASH = _hasher.hash("timing-equaliser-not-a-password")
 
 
 @dataclass(frozen=True)
+class LoginKeys:
+    """Keyed hashes under which failed logins are counted (no raw name or address is stored).
+
+    `pair` and `account` are None when the name cannot be an account (the profile refuses it):
+    then only the address counts the failure, and nothing is looked up.
+    """
+
+    pair: str | None
+    address: str
+    account: str | None
+    name_key: str | None
+
+    def stored(self) -> list[str]:
+        """The keys a failure is recorded under."""
+        return [key for key in (self.pair, self.address, self.account) if key is not None]
+
+
+@dataclass(frozen=True)
 class LoginPolicy:
-    """How many failed logins are tolerated per account and per address, and for how long."""
+    """The throttle on failed logins (`asamblea.core.throttle`) and its window."""
 
     hmac_key: bytes
-    per_account: int = 5
-    per_address: int = 30
+    throttle: Throttle = field(default_factory=Throttle)
     window: timedelta = timedelta(minutes=15)
 
-    def keys(self, username: str, address: str) -> tuple[str, str]:
-        """Keyed hashes for the account and the address: no raw IP or name is stored."""
-        return (
-            "a:" + _mac(self.hmac_key, "account:" + username_key(username)),
-            "i:" + _mac(self.hmac_key, "address:" + address),
+    def keys(self, username: str, address: str) -> LoginKeys:
+        """The keys of a login attempt: the name is read through the one username profile."""
+        name_key = login_key(username)
+        by_address = "i:" + _mac(self.hmac_key, "address:" + address)
+        if name_key is None:
+            return LoginKeys(pair=None, address=by_address, account=None, name_key=None)
+        return LoginKeys(
+            pair="p:" + _mac(self.hmac_key, "pair:" + name_key + "\n" + address),
+            address=by_address,
+            account="a:" + _mac(self.hmac_key, "account:" + name_key),
+            name_key=name_key,
         )
 
 
@@ -69,15 +94,26 @@ def hash_password(password: str) -> str:
 
 
 def register(db: Session, username: str, password: str, locale: str | None = None) -> Person:
-    """Create an account with a unique (case-insensitive) username."""
+    """Create an account whose name is unique, ignoring case, and looks like no other's."""
     name = normalise_username(username)
     password_hash = hash_password(password)
     people = PeopleRepository(db)
     if people.key_taken(username_key(name)):
         raise Conflict(N_("That username is taken. Choose another one."))
-    person = people.add(name, username_key(name), password_hash, _known_locale(locale))
+    skeleton = skeleton_of(name)
+    if people.skeleton_taken(skeleton):
+        raise Conflict(N_("That username looks like one that is taken. Choose another one."))
+    person = people.add(
+        name, username_key(name), password_hash, _known_locale(locale), skeleton=skeleton
+    )
     AuditRepository(db).record(person.id, "person.registered", subject=f"person:{person.id}")
     return person
+
+
+def login_delay(db: Session, username: str, address: str, policy: LoginPolicy) -> float:
+    """How long to wait before checking this attempt's password (the caller waits without
+    holding a thread); `RateLimited` when this address may not try now."""
+    return _verdict(PeopleRepository(db), policy.keys(username, address), policy).delay
 
 
 def authenticate(
@@ -85,25 +121,34 @@ def authenticate(
 ) -> Person | None:
     """The account if the password is right; None (and the failure recorded) if not.
 
-    Raises `RateLimited` when the account or the address has failed too often lately.
+    Raises `RateLimited` when this (account, address) pair or this address has failed too
+    often lately; failures on the account from elsewhere only slow it (see `login_delay`).
     The caller must commit even when None comes back, so that the failure counts.
     """
     people = PeopleRepository(db)
-    now = utcnow()
     keys = policy.keys(username, address)
-    failures = people.count_failures(keys, now - policy.window)
-    if (
-        failures.get(keys[0], 0) >= policy.per_account
-        or failures.get(keys[1], 0) >= policy.per_address
-    ):
-        raise RateLimited(N_("Too many failed attempts. Wait a few minutes and try again."))
-    found = people.by_key(username_key(username.strip()))
+    _verdict(people, keys, policy)
+    found = people.by_key(keys.name_key) if keys.name_key is not None else None
     stored_hash = found[1] if found else _DUMMY_HASH  # same work whether or not the name exists
     if not _verify(stored_hash, password) or found is None:
-        people.add_failure(keys, now)
+        now = utcnow()
+        people.add_failure(keys.stored(), now)
         people.forget_failures(now - 4 * policy.window)
         return None
     return found[0]
+
+
+def _verdict(people: PeopleRepository, keys: LoginKeys, policy: LoginPolicy) -> Verdict:
+    counted = people.count_failures(keys.stored(), utcnow() - policy.window)
+    failures = Failures(
+        pair=counted.get(keys.pair, 0) if keys.pair else 0,
+        address=counted.get(keys.address, 0),
+        account=counted.get(keys.account, 0) if keys.account else 0,
+    )
+    found = verdict(failures, policy.throttle)
+    if found.refused:
+        raise RateLimited(N_("Too many failed attempts. Wait a few minutes and try again."))
+    return found
 
 
 def open_session(db: Session, person: Person, days: int) -> NewSession:

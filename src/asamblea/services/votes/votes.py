@@ -128,6 +128,7 @@ def cast(
     standing = repo.on_roll(vote.id, voter.id)
     if standing is None:
         raise Forbidden(N_("You are not on this vote's roll."))
+    rules.check_still_member(voter.id in repo.active_among(vote.assembly_id, [voter.id]))
     if standing or not repo.mark_voted(vote.id, voter.id):
         raise Conflict(N_("You have already voted in this vote."))
     assert vote.head is not None  # noqa: S101 - set when the vote opened
@@ -160,11 +161,14 @@ def cast_many(
         return [NotFound(N_("That vote does not exist.")) for _ in casts]
     header = vote.header()
     standing = repo.standings(vote.id, [voter.id for voter, _ in casts])
+    active = repo.active_among(vote.assembly_id, list(standing))
     outcomes: list[CastReceipt | DomainError | None] = []  # None: admitted, receipt to come
     admitted: list[tuple[int, Person, Ballot]] = []
     for index, (voter, selection) in enumerate(casts):
         try:
-            ballot = _admit(vote, header, standing, voter, selection, now=now)
+            ballot = _admit(
+                vote, header, voter, selection, standing=standing, active=active, now=now
+            )
             admitted.append((index, voter, ballot))
             outcomes.append(None)
         except DomainError as error:
@@ -204,10 +208,11 @@ def _append_admitted(
 def _admit(
     vote: Vote,
     header: VoteHeader,
-    standing: dict[int, bool],
     voter: Person,
     selection: list[int],
     *,
+    standing: dict[int, bool],
+    active: set[int],
     now: datetime,
 ) -> Ballot:
     """`cast`'s checks, in its order, against the batch's view of the roll (updated here)."""
@@ -217,6 +222,7 @@ def _admit(
     check_ballot(header, ballot)
     if voter.id not in standing:
         raise Forbidden(N_("You are not on this vote's roll."))
+    rules.check_still_member(voter.id in active)
     if standing[voter.id]:
         raise Conflict(N_("You have already voted in this vote."))
     standing[voter.id] = True

@@ -15,7 +15,7 @@ from asamblea.core.federation import (
     WeightRule,
 )
 from asamblea.core.votes import VoteState
-from asamblea.web.forms import MAX_ID, RulesFields, refuse_nul
+from asamblea.web.forms import MAX_ID, RulesFields, at_the_edge
 
 
 class In(BaseModel):
@@ -23,7 +23,7 @@ class In(BaseModel):
 
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
 
-    _no_nul = field_validator("*", mode="before")(refuse_nul)
+    _edge = field_validator("*", mode="before")(at_the_edge)
 
 
 class RegisterIn(In):

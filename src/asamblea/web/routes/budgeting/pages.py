@@ -5,7 +5,6 @@ here, the vote itself on the votes pages) and its oversight of funded projects."
 
 from __future__ import annotations
 
-import re
 from datetime import date, timedelta
 from typing import Annotated, Any
 
@@ -14,6 +13,7 @@ from fastapi.responses import Response
 from pydantic import BeforeValidator, Field
 
 from asamblea.clock import utcnow
+from asamblea.core import edge
 from asamblea.core.errors import N_, DomainError, Invalid
 from asamblea.core.votes import MAX_DURATION, VoteState
 from asamblea.i18n import translate_error
@@ -22,12 +22,12 @@ from asamblea.services.budgeting import process as budgeting
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.web.context import Ctx, CtxDep
-from asamblea.web.forms import Form, OptionalId, parse
+from asamblea.web.forms import MAX_ID, Form, OptionalId, parse
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.common import Id, posted, posted_form
 
 router = APIRouter()
-SOLES = re.compile(r"^(\d{1,13})(?:[.,](\d{1,2}))?$")
+NOT_ON_BALLOT = N_("That project is not on the ballot.")
 PHASE_LABELS = {
     "preparation": N_("Preparation"),
     "workshops": N_("Workshops"),
@@ -124,17 +124,11 @@ def soles(cents: int | float | None) -> str:
 
 def cents_of(text: str) -> int:
     """Soles as typed («1234.50», «1234,5», «1 234») into integer céntimos."""
-    match = SOLES.match(text.replace(" ", "").replace("S/", "").strip())
-    if match is None:
-        raise Invalid(N_("Give amounts in soles, like 1500.50."))
-    return int(match.group(1)) * 100 + int((match.group(2) or "0").ljust(2, "0"))
+    return edge.parse_cents(text, message=N_("Give amounts in soles, like 1500.50."))
 
 
 def _date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise Invalid(N_("Give dates like 2026-11-28.")) from None
+    return edge.parse_date(text)
 
 
 @router.get("/asambleas/{assembly_id}/presupuestos")
@@ -300,9 +294,8 @@ async def vote(ctx: CtxDep, process_id: Id) -> Response:
         name, _, raw = key.partition("_")
         if name not in {"project", "points"} or not value.strip():
             continue
-        if not raw.isdigit() or len(raw) > 10 or not value.strip().isdigit() or len(value) > 6:
-            raise Invalid(N_("That project is not on the ballot."))
-        points[int(raw)] = 1 if name == "project" else int(value)
+        project = edge.parse_natural(raw, maximum=MAX_ID, message=NOT_ON_BALLOT)
+        points[project] = 1 if name == "project" else edge.parse_natural(value, maximum=999_999)
     with ctx.transaction() as db:
         budgeting.cast_ballot(db, person, process_id, points)
     return redirect(ctx, f"/presupuestos/{process_id}#votacion")

@@ -12,6 +12,7 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 
 from asamblea.clock import utcnow
+from asamblea.core import edge
 from asamblea.core.delegation import DelegateState, MandateChoice
 from asamblea.core.errors import Forbidden, NotFound
 from asamblea.core.people import Person
@@ -22,7 +23,7 @@ from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.votes import votes
 from asamblea.web.context import CtxDep
-from asamblea.web.forms import Form, parse
+from asamblea.web.forms import MAX_ID, Form, parse
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.common import Id, posted, posted_form
 
@@ -109,9 +110,9 @@ async def open_election(ctx: CtxDep, assembly_id: Id) -> Response:
     person = accounts.require(ctx.person)
     form = parse(ElectionForm, data)
     candidates = [
-        int(key.removeprefix("candidato_"))
+        number
         for key, value in data.items()
-        if key.startswith("candidato_") and key[10:].isdigit() and len(key) < 22 and value
+        if value and (number := edge.natural_suffix(key, "candidato_", maximum=MAX_ID))
     ]
     now = utcnow().replace(microsecond=0)
     with ctx.transaction() as db:

@@ -11,13 +11,14 @@ from fastapi.responses import Response
 from pydantic import Field
 from sqlalchemy.orm import Session
 
+from asamblea.core import edge
 from asamblea.core.deliberation import ProposalKind, ProposalState
 from asamblea.core.errors import N_, Invalid
 from asamblea.services import charter, deliberation
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.web.context import CtxDep
-from asamblea.web.forms import Form, OptionalId, parse
+from asamblea.web.forms import MAX_ID, Form, OptionalId, parse
 from asamblea.web.render import finish, redirect, render
 from asamblea.web.routes.common import Id, posted, posted_form
 from asamblea.web.routes.deliberation.pages import VoteTermsForm, vote_terms
@@ -134,9 +135,9 @@ async def charter_vote(ctx: CtxDep, charter_id: Id) -> Response:
     person = accounts.require(ctx.person)
     form = parse(VoteTermsForm, data)
     chosen = sorted(
-        int(key.removeprefix("propuesta_"))
+        number
         for key, value in data.items()
-        if key.startswith("propuesta_") and key[10:].isdigit() and len(key) < 22 and value
+        if value and (number := edge.natural_suffix(key, "propuesta_", maximum=MAX_ID))
     )
     if not chosen or len(chosen) > MAX_PROPOSALS_IN_VOTE:
         raise Invalid(N_("Choose the wordings that compete in this vote."))

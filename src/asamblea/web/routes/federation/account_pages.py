@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import anyio
 from fastapi import APIRouter
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
@@ -46,11 +47,14 @@ def login_page(ctx: CtxDep, next: str = "/") -> Response:
 
 @router.post("/entrar")
 async def login(ctx: CtxDep) -> Response:
-    """Log in, with a limit on failed attempts per account and per address."""
+    """Log in, throttled per (account, address) and per address, slowed per account."""
     data = await posted(ctx)
     values = {"username": data.get("username", "")}
     try:
         form = parse(LoginForm, data)
+        with ctx.reading() as db:
+            delay = accounts.login_delay(db, form.username, ctx.address(), ctx.state.policy)
+        await anyio.sleep(delay)  # an account others failed on is slowed, never locked
         with ctx.transaction() as db:
             person = accounts.authenticate(
                 db, form.username, form.password, ctx.address(), ctx.state.policy

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import anyio
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from asamblea.clock import utcnow
 from asamblea.core.errors import N_, Forbidden, Invalid
@@ -63,8 +65,19 @@ def register(body: RegisterIn, ctx: Ctx = ApiCtx) -> PersonOut:
 
 
 @router.post("/tokens", status_code=201, response_model=TokenOut)
-def login(body: LoginIn, ctx: Ctx = ApiCtx) -> TokenOut:
-    """Log in: a bearer token for the `Authorization` header."""
+async def login(body: LoginIn, ctx: Ctx = ApiCtx) -> TokenOut:
+    """Log in: a bearer token for the `Authorization` header (throttled like the page)."""
+    delay = await run_in_threadpool(_login_delay, ctx, body)
+    await anyio.sleep(delay)  # waits without holding a thread
+    return await run_in_threadpool(_issue_token, ctx, body)
+
+
+def _login_delay(ctx: Ctx, body: LoginIn) -> float:
+    with ctx.reading() as db:
+        return accounts.login_delay(db, body.username, ctx.address(), ctx.state.policy)
+
+
+def _issue_token(ctx: Ctx, body: LoginIn) -> TokenOut:
     with ctx.transaction() as db:
         person = accounts.authenticate(
             db, body.username, body.password, ctx.address(), ctx.state.policy

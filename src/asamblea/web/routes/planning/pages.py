@@ -16,6 +16,7 @@ from pydantic import Field
 
 from asamblea import i18n
 from asamblea.clock import utcnow
+from asamblea.core import edge
 from asamblea.core.errors import N_, DomainError, Forbidden, Invalid
 from asamblea.i18n import translate_error
 from asamblea.services.federation import accounts
@@ -80,8 +81,10 @@ async def open_round(ctx: CtxDep, assembly_id: Id) -> Response:
     """Open a round with a shipped table or an uploaded model (CSV, size-limited)."""
     i18n.activate(ctx.locale)
     length = ctx.request.headers.get("content-length", "")
-    if not length.isdigit() or int(length) > planning.MODEL_MAX_BYTES + FORM_OVERHEAD:
-        raise TooLarge(N_("What you sent is too large."))
+    try:
+        edge.parse_natural(length, maximum=planning.MODEL_MAX_BYTES + FORM_OVERHEAD)
+    except Invalid:
+        raise TooLarge(N_("What you sent is too large.")) from None
     data: dict[str, str] = {}
     raw: bytes | None = None
     async with ctx.request.form(max_files=1, max_fields=20) as form:  # closes the upload

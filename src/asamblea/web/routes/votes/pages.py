@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from starlette.datastructures import FormData
 
 from asamblea.clock import utcnow
+from asamblea.core import edge
 from asamblea.core.errors import N_, DomainError, Forbidden, Invalid
 from asamblea.core.ledger import BallotKind, find_receipt, normalise_receipt
 from asamblea.core.votes import RULE_KINDS, THRESHOLDS, Mode, make_spec
@@ -21,12 +22,13 @@ from asamblea.services.federation import assemblies as federation
 from asamblea.services.votes import closing, votes
 from asamblea.services.votes.votes import VoteView
 from asamblea.web.context import Ctx, CtxDep, check_csrf
-from asamblea.web.forms import InPersonForm, VoteForm, parse
+from asamblea.web.forms import MAX_ID, InPersonForm, VoteForm, parse
 from asamblea.web.render import finish, redirect, render
 from asamblea.web.routes.common import Id, posted
 
 router = APIRouter()
 LIMA = ZoneInfo("America/Lima")
+NO_OPTION = N_("That option does not exist.")
 MAX_OPTIONS = 50
 
 
@@ -226,15 +228,16 @@ def _single(form: FormData, name: str) -> str:
 
 
 def _index(text: str, limit: int) -> int:
-    if not text.isdigit() or int(text) >= limit:
-        raise Invalid(N_("That option does not exist."))
-    return int(text)
+    value = edge.parse_natural(text, maximum=MAX_ID, message=NO_OPTION)
+    if value >= limit:
+        raise Invalid(NO_OPTION)
+    return value
 
 
 def _count(text: str) -> int:
-    if not text.strip().isdigit() or len(text) > 9:
-        raise Invalid(N_("Counts must be whole numbers, zero or more."))
-    return int(text)
+    return edge.parse_natural(
+        text, maximum=999_999_999, message=N_("Counts must be whole numbers, zero or more.")
+    )
 
 
 def _mode(text: str) -> Mode:
@@ -245,13 +248,7 @@ def _mode(text: str) -> Mode:
 
 
 def _lima(text: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        raise Invalid(N_("Give dates and times like 2026-11-28 18:30.")) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=LIMA)
-    return moment
+    return edge.parse_moment(text, zone=LIMA)
 
 
 def _vote_form(
