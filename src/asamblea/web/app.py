@@ -102,15 +102,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_deliberation.router)
     app.include_router(api_budgeting.router)
     app.include_router(api_planning.router)
-    app.include_router(site_pages.router)
-    app.include_router(account_pages.router)
-    app.include_router(federation_pages.router)
-    app.include_router(vote_pages.router)
-    app.include_router(planning_router)
-    app.include_router(budget_router)
-    app.include_router(deliberation_router)
-    app.include_router(charter_router)
-    app.include_router(delegate_router)
+    # Pages (HTML, /fuente.zip, carta.md, /salud) are not part of the JSON API's schema.
+    for pages in (
+        site_pages.router,
+        account_pages.router,
+        federation_pages.router,
+        vote_pages.router,
+        planning_router,
+        budget_router,
+        deliberation_router,
+        charter_router,
+        delegate_router,
+    ):
+        app.include_router(pages, include_in_schema=False)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     app.add_middleware(GZipMiddleware, minimum_size=800)

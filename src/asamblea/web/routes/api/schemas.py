@@ -14,6 +14,7 @@ from asamblea.core.federation import (
     RulesChangeState,
     WeightRule,
 )
+from asamblea.core.people import PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN
 from asamblea.core.votes import VoteState
 from asamblea.web.forms import MAX_ID, RulesFields, at_the_edge
 
@@ -29,8 +30,15 @@ class In(BaseModel):
 class RegisterIn(In):
     """Create an account."""
 
-    username: str = Field(max_length=40)
-    password: str = Field(max_length=256)
+    username: str = Field(
+        min_length=USERNAME_MIN,
+        max_length=USERNAME_MAX,
+        pattern=r"^[\w.\-]+$",
+        description="Letters (of one script), digits, dots, dashes and _; read through the PRECIS "
+        "UsernameCasePreserved profile (RFC 8265). A name that looks like an existing one "
+        "(Unicode TS #39 skeleton) or mixes scripts is refused with 422.",
+    )
+    password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
     locale: str | None = Field(default=None, max_length=8)
 
 

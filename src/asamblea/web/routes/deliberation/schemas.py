@@ -7,7 +7,14 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from asamblea.core.delegation import DelegateState, MandateChoice
-from asamblea.core.deliberation import AmendmentState, ProposalKind, ProposalState, Side
+from asamblea.core.deliberation import (
+    TITLE_MAX,
+    TITLE_MIN,
+    AmendmentState,
+    ProposalKind,
+    ProposalState,
+    Side,
+)
 from asamblea.core.votes import Mode, VoteState
 from asamblea.web.forms import MAX_ID
 from asamblea.web.routes.api.schemas import In
@@ -16,7 +23,7 @@ from asamblea.web.routes.api.schemas import In
 class ProposalIn(In):
     """Draft a proposal (and publish it at once when `publish` is true)."""
 
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=TITLE_MIN, max_length=TITLE_MAX)
     text: str = Field(min_length=1, max_length=20_000)
     kind: ProposalKind = ProposalKind.DEMAND
     publish: bool = False

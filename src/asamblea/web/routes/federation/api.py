@@ -49,8 +49,10 @@ async def api_context(request: Request) -> Ctx:
     return ctx
 
 
+#: Every API operation may answer these (400: a body that cannot be read — not UTF-8, or not
+#: parsable —; 413: a body over the configured limit), each with an `ErrorOut` body.
 ERRORS: dict[int | str, dict[str, object]] = {
-    code: {"model": ErrorOut} for code in (401, 403, 404, 409, 422, 429)
+    code: {"model": ErrorOut} for code in (400, 401, 403, 404, 409, 413, 422, 429)
 }
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 ApiCtx = Depends(api_context)

@@ -32,7 +32,15 @@ from asamblea.web.routes.votes.schemas import (
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 ApiCtx = Depends(api_context)
-ReceiptCode = Path(max_length=40)
+#: A receipt as a person types or dictates it: 16 Crockford base-32 symbols (any case; I, L and
+#: O read as 1, 1 and 0), grouped by dashes or spaces or not; the last symbol checks the others.
+ReceiptCode = Path(
+    min_length=16,
+    max_length=40,
+    pattern=r"^[\s-]*(?:[0-9A-Za-z][\s-]*){16}$",
+    description="A receipt, e.g. 7K3M-QX9T-2BHD-04RW (any case, dashes or spaces optional); "
+    "one whose check symbol fails is answered 422.",
+)
 
 
 @router.get("/assemblies/{assembly_id}/votes", response_model=list[VoteOut])
