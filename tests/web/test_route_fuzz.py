@@ -24,7 +24,7 @@ from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from asamblea.services.demo import DEMO_PASSWORD, seed_demo
+from asamblea.services.demo.federation import DEMO_PASSWORD, seed_demo
 from asamblea.web.forms import FIELD_LABELS
 from tests.web.conftest import Browser, app_routes, build_app
 

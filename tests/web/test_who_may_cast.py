@@ -12,9 +12,10 @@ from fastapi import FastAPI
 from asamblea.core.errors import N_, Forbidden
 from asamblea.core.people import Person, username_key
 from asamblea.core.votes import Mode, make_spec
-from asamblea.services import federation, votes
-from asamblea.services.casting import CastReceipt
-from asamblea.store.repositories import PeopleRepository
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.votes import votes
+from asamblea.services.votes.votes import CastReceipt
+from asamblea.store.federation_repository import PeopleRepository
 from tests.web.conftest import PASSWORD, Browser, World, assert_refused, translated
 
 NO_LONGER = N_("You are no longer an active member of this assembly, so you cannot vote.")

@@ -23,6 +23,9 @@ from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from asamblea.core import edge
+from asamblea.core.errors import Invalid
+
 #: The default limit on a request body (settings: ``ASAMBLEA_MAX_BODY_BYTES``).
 DEFAULT_LIMIT = 1024 * 1024
 FORM = "application/x-www-form-urlencoded"
@@ -86,8 +89,11 @@ def is_utf8_form(body: bytes) -> bool:
 
 
 def _within(declared: str, limit: int) -> bool:
-    text = declared.strip()
-    return 0 < len(text) <= 19 and text.isascii() and text.isdigit() and int(text) <= limit
+    try:
+        edge.parse_natural(declared, maximum=limit)
+    except Invalid:
+        return False
+    return True
 
 
 class _Counted:
