@@ -219,7 +219,8 @@ class Segment:
 
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
-#: The most time the diff's search may take before it settles for a coarser (still exact) diff.
+#: The most CPU time (of the calling thread) the diff may search before it settles for a
+#: coarser, still exact, diff.
 DIFF_SECONDS = 0.02
 # Each distinct token is written as one code point of the supplementary private-use planes
 # (15 and 16), so the character diff below works on words; no code point there is a space, a
