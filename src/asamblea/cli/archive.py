@@ -26,6 +26,13 @@ SHOWN_FINDINGS = 50
 archive_app = typer.Typer(add_completion=False, no_args_is_help=True,
                           help="Archivo de testimonios: verificar paquetes exportados.")
 
+
+
+@archive_app.callback()
+def _archive() -> None:
+    """Archivo de testimonios: verificar paquetes exportados."""
+
+
 BundleArg = Annotated[Path, typer.Argument(help="Paquete exportado: directorio o archivo ZIP.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Resultado en JSON, para programas.")]
 KeyOpt = Annotated[

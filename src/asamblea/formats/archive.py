@@ -199,6 +199,8 @@ def _json(data: bytes, line: int | None = None) -> Any:
         return json.loads(data, parse_float=_no_decimals, parse_constant=_no_decimals)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FormatError(f"JSON no válido: {error}", line=line) from None
+    except FormatError as error:
+        raise FormatError(error.message, line=line) from None
 
 
 def _object(value: object, where: str, keys: frozenset[str], line: int | None = None
