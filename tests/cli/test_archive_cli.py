@@ -83,6 +83,6 @@ def test_runs_without_the_server_code(tmp_path: Path) -> None:
         "             {'sqlalchemy', 'fastapi', 'starlette', 'jinja2', 'uvicorn'}]\n"
         "    print('EXIT', exit.code, heavy)\n"
     )
-    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True,  # noqa: S603 - our own interpreter on our own program
-                            check=False, timeout=60)
+    result = subprocess.run(  # noqa: S603 - our own interpreter on our own program
+        [sys.executable, "-c", program], capture_output=True, text=True, check=False, timeout=60)
     assert "EXIT 0 []" in result.stdout, result.stdout + result.stderr
