@@ -1,4 +1,4 @@
-"""Archive benchmark: envelope throughput per core, beside raw secretstream and OpenSSL; 1 GB verify.
+"""Archive benchmark: envelope throughput per core beside raw secretstream and OpenSSL; 1 GB verify.
 
 Usage: ``.venv/bin/python benchmarks/bench_archive.py [--mb 128] [--bundle-mb 1024]``.
 
@@ -113,10 +113,11 @@ def raw_secretstream(block: bytes, mb: int, key: bytes) -> dict[str, Any]:
 
 def openssl_figure() -> dict[str, Any] | None:
     """``openssl speed`` for ChaCha20-Poly1305 at 64 KiB blocks (1 s), if openssl is installed."""
-    if shutil.which("openssl") is None:
+    openssl = shutil.which("openssl")
+    if openssl is None:
         return None
     done = subprocess.run(  # noqa: S603 - a fixed command line, no user input
-        ["openssl", "speed", "-seconds", "1", "-bytes", str(CHUNK_SIZE), "-evp",
+        [openssl, "speed", "-seconds", "1", "-bytes", str(CHUNK_SIZE), "-evp",
          "chacha20-poly1305"], capture_output=True, text=True, check=False, timeout=60)
     found = re.search(r"chacha20-poly1305\s+([\d.]+)k", done.stdout, re.IGNORECASE)
     if found is None:
