@@ -86,3 +86,17 @@ def test_runs_without_the_server_code(tmp_path: Path) -> None:
     result = subprocess.run(  # noqa: S603 - our own interpreter on our own program
         [sys.executable, "-c", program], capture_output=True, text=True, check=False, timeout=60)
     assert "EXIT 0 []" in result.stdout, result.stdout + result.stderr
+
+
+def test_a_witness_receipt_is_found_or_not(tmp_path: Path) -> None:
+    path, export = write_sample(tmp_path)
+    first = export.records[0]
+    code, output = run(str(path), "--receipt", f"{first.seq}:{first.head}")
+    assert code == 0
+    assert "está en el registro de custodia" in output
+    code, output = run(str(path), "--receipt", f"{first.seq + 1}:{first.head}")
+    assert code == 1
+    assert "NO está en el registro" in output
+    code, output = run(str(path), "--receipt", "1:XYZ")
+    assert code == 2
+    assert "no es un recibo de entrega" in output

@@ -5,7 +5,8 @@ so a prosecutor, an ombudsman's office or a commission can check a bundle withou
 a test keeps it that way. It also runs on its own: ``python archive.py verify BUNDLE``.
 
 Exit status: 0 the bundle verifies; 1 it fails a check (each problem named, with the file or the
-custody log line); 2 the path is not a readable bundle (the file and line named).
+custody log line) or the ``--receipt`` given is not in its log; 2 the path is not a readable
+bundle (the file and line named) or the receipt is mistyped.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Annotated
 
 import typer
 
-from asamblea.core.archive import verify_bundle
+from asamblea.core.archive import holds_receipt, verify_bundle
 from asamblea.core.ledger import Finding
 from asamblea.formats.archive import Bundle, read_bundle
 from asamblea.formats.errors import FormatError
@@ -39,11 +40,17 @@ KeyOpt = Annotated[
     str | None,
     typer.Option("--public-key", help="Clave pública (hex) publicada por el archivo del caso."),
 ]
+ReceiptOpt = Annotated[
+    str | None,
+    typer.Option("--receipt", help="Recibo de entrega de un testigo: NÚMERO:CABEZA (hex)."),
+]
 
 
 @archive_app.command("verify")
-def verify(bundle_path: BundleArg, as_json: JsonOpt = False, public_key: KeyOpt = None) -> None:
+def verify(bundle_path: BundleArg, as_json: JsonOpt = False, public_key: KeyOpt = None,
+           receipt: ReceiptOpt = None) -> None:
     """Verifica un paquete: originales, registro de custodia, firmas y manifiesto."""
+    wanted = None if receipt is None else _parse_receipt(receipt)
     try:
         bundle = read_bundle(bundle_path)
     except FormatError as error:
@@ -51,11 +58,27 @@ def verify(bundle_path: BundleArg, as_json: JsonOpt = False, public_key: KeyOpt 
         raise typer.Exit(2) from None
     findings = verify_bundle(bundle.manifest, bundle.signature, bundle.records, bundle.actual,
                              public_key=public_key)
+    found = None if wanted is None else holds_receipt(bundle.records, *wanted)
     if as_json:
-        typer.echo(json.dumps(_report(bundle, findings), ensure_ascii=False, indent=2))
+        report = _report(bundle, findings) | ({} if found is None else {"receipt_found": found})
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     else:
         _print_human(bundle, findings)
-    raise typer.Exit(1 if findings else 0)
+        if wanted is not None:
+            state = "está" if found else "NO está"
+            typer.echo(f"El recibo {wanted[0]}:{wanted[1]} {state} en el registro de custodia.")
+    raise typer.Exit(1 if findings or found is False else 0)
+
+
+def _parse_receipt(text: str) -> tuple[int, str]:
+    """``NÚMERO:CABEZA`` as printed on an intake receipt; exit 2 with the expected form."""
+    seq, _, head = text.strip().partition(":")
+    if not seq.isascii() or not seq.isdecimal() or len(seq) > 9 or len(head) != 64 or any(
+            c not in "0123456789abcdef" for c in head):
+        typer.echo(f"Error: {text!r} no es un recibo de entrega: se espera NÚMERO:CABEZA, como "
+                   "3:9f2c… (64 cifras hexadecimales).", err=True)
+        raise typer.Exit(2)
+    return int(seq), head
 
 
 def _report(bundle: Bundle, findings: list[Finding]) -> dict[str, object]:

@@ -39,6 +39,7 @@ from asamblea.core.archive.manifest import (
     FileDigest,
     Manifest,
     ManifestFile,
+    holds_receipt,
     verify_bundle,
     verify_custody,
 )
@@ -47,5 +48,5 @@ __all__ = [
     "Action", "CaseHeader", "Consent", "Entry", "Export", "FileDigest", "HeadStatement",
     "ItemAccess", "Manifest", "ManifestFile", "Record", "Viewer", "append", "can_change_consent",
     "can_export", "can_see", "check_consent_change", "entry_digest", "export_case", "genesis",
-    "new_entry", "next_head", "verify_bundle", "verify_custody", "visible",
+    "holds_receipt", "new_entry", "next_head", "verify_bundle", "verify_custody", "visible",
 ]

@@ -110,6 +110,11 @@ def verify_bundle(
     return findings
 
 
+def holds_receipt(records: Sequence[Record], seq: int, head: str) -> bool:
+    """Whether the log holds ``head`` after its entry ``seq`` (a witness's intake receipt)."""
+    return any(record.seq == seq and record.head == head for record in records)
+
+
 def verify_custody(header: CaseHeader, records: Sequence[Record]) -> list[Finding]:
     """The chain and signatures of a custody log: one finding per broken place."""
     findings: list[Finding] = []
