@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from nacl import pwhash
 from nacl.exceptions import CryptoError
@@ -34,6 +35,7 @@ SALT_BYTES = pwhash.argon2id.SALTBYTES
 OPSLIMIT = pwhash.argon2id.OPSLIMIT_INTERACTIVE
 MEMLIMIT = pwhash.argon2id.MEMLIMIT_INTERACTIVE
 WRAPPED_BYTES = 32 + 48
+Member = TypeVar("Member")  # how a caller names members: a handle, a person id
 
 
 @dataclass(frozen=True)
@@ -106,12 +108,12 @@ def unwrap(wrapped: bytes, private: PrivateKey) -> bytes:
     return bytes(key)
 
 
-def wrap_for_team(file_key: bytes, team: Mapping[str, bytes]) -> dict[str, bytes]:
+def wrap_for_team(file_key: bytes, team: Mapping[Member, bytes]) -> dict[Member, bytes]:
     """The file key wrapped to each member of ``team`` (member handle → public key)."""
     return {member: wrap(file_key, public) for member, public in team.items()}
 
 
-def rewrap(mine: bytes, private: PrivateKey, team: Mapping[str, bytes]) -> dict[str, bytes]:
+def rewrap(mine: bytes, private: PrivateKey, team: Mapping[Member, bytes]) -> dict[Member, bytes]:
     """Fresh wraps of the key in ``mine`` (this member's wrap) for exactly ``team``.
 
     Called by a remaining member when someone leaves, with ``team`` the members who stay: the
