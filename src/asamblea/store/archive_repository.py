@@ -146,7 +146,7 @@ class ArchiveRepository:
             select(ArchiveTeamRow.person_id, ArchiveMemberKeyRow.public_key)
             .join(ArchiveMemberKeyRow, ArchiveMemberKeyRow.person_id == ArchiveTeamRow.person_id)
             .where(ArchiveTeamRow.case_id == case_id, ArchiveTeamRow.active.is_(True)))
-        return dict(rows.tuples().all())
+        return {person_id: public for person_id, public in rows}  # noqa: C416 - rows, not pairs
 
     def add_victim(self, case_id: str, name: str | None, consent: Consent) -> None:
         """A victim, named as the family wishes."""

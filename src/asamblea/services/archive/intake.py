@@ -113,7 +113,11 @@ def _open(db: Session, upload_id: str, secret: str, *, lock: bool = False
     if found is None:
         raise NotFound(N_("Unknown upload"))
     state, held, wraps, name_box = found
-    return state, release_key(held, secret, upload_id), wraps, name_box
+    try:
+        file_key = release_key(held, secret, upload_id)
+    except Invalid:
+        raise NotFound(N_("Unknown upload")) from None
+    return state, file_key, wraps, name_box
 
 
 def upload_state(db: Session, upload_id: str, secret: str) -> UploadState:
