@@ -77,10 +77,9 @@ def world(db: Session, tmp_path: Path) -> World:
 
 def add_text(w: World, consent: Consent = Consent.TEAM, text_: str = SECRET_TEXT
              ) -> tuple[str, str]:
-    item, holder = items.add_item(w.db, w.vault, w.ana, w.case_id, [text_.encode()],
-                                  incoming=items.Incoming(consent, file_name=SECRET_NAME),
-                                  now=NOW)
-    return item.id, holder
+    received = items.add_item(w.db, w.vault, w.ana, w.case_id, [text_.encode()],
+                              incoming=items.Incoming(consent, file_name=SECRET_NAME), now=NOW)
+    return received.item.id, received.holder_token
 
 
 def read(w: World, person: Person, item_id: str) -> bytes:
@@ -220,10 +219,13 @@ def test_resumable_upload_through_a_one_time_link(world: World) -> None:
     for part, offset in ((parts[1], "100000"), (parts[2], "250000")):
         done = intake.append(world.db, world.vault, started.upload_id, started.secret, [part],
                              content_type=OFFSET_CONTENT_TYPE, offset=offset, now=NOW)
-    assert done.item is not None
-    assert done.item.sha256 == hashlib.sha256(photo).hexdigest()
-    assert done.item.media_type == "image/jpeg"
-    assert read(world, world.ana, done.item.id) == photo
+    assert done.received is not None
+    item = done.received.item
+    assert item.sha256 == hashlib.sha256(photo).hexdigest()
+    assert item.media_type == "image/jpeg"
+    assert read(world, world.ana, item.id) == photo
+    seq, head = done.received.receipt.split(":")
+    assert ArchiveRepository(world.db).records(world.case_id)[int(seq) - 1].head == head
     with pytest.raises(NotFound, match="already used"):
         intake.start_upload(world.db, case_id=world.case_id, length=1, file_name=None,
                             link_token=token, now=NOW)

@@ -13,6 +13,8 @@ import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
@@ -33,6 +35,12 @@ class Vault:
 
     key: SigningKey
     blobs: BlobStore
+
+
+@lru_cache(maxsize=4)
+def vault_for(secret: str, root: str) -> Vault:
+    """The archive's vault for a server: its key from the secret, its blobs under ``root``."""
+    return Vault(archive_key(secret), BlobStore(Path(root)))
 
 
 def archive_key(secret: str) -> SigningKey:

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from asamblea.core.archive import Consent, keys
-from asamblea.core.archive.case import IntakeLink, Item, UploadState
+from asamblea.core.archive.case import IntakeLink, UploadState
 from asamblea.core.archive.envelope import (
     decrypt,
     decrypt_bytes,
@@ -40,7 +40,7 @@ from asamblea.core.errors import N_, Invalid, NotFound
 from asamblea.core.people import Person
 from asamblea.services.archive.access import case_for, team_member
 from asamblea.services.archive.custody import Vault
-from asamblea.services.archive.items import Incoming, receive
+from asamblea.services.archive.items import Incoming, Received, receive
 from asamblea.store.archive_repository import ArchiveRepository
 from asamblea.store.repositories import AuditRepository
 
@@ -127,11 +127,10 @@ def upload_state(db: Session, upload_id: str, secret: str) -> UploadState:
 
 @dataclass(frozen=True)
 class Appended:
-    """After a ``PATCH``: the upload's state, and the item and holder token once complete."""
+    """After a ``PATCH``: the upload's state, and what intake gave back once complete."""
 
     state: UploadState
-    item: Item | None = None
-    holder_token: str | None = None
+    received: Received | None = None
 
 
 class _Counted:
@@ -173,13 +172,13 @@ def _complete(db: Session, vault: Vault, state: UploadState, *, file_key: bytes,
     segments = vault.blobs.segments(state.id, state.segments)
     plaintext = itertools.chain.from_iterable(decrypt(file_key, s) for s in segments)
     name = None if name_box is None else decrypt_bytes(file_key, name_box).decode()
-    item, holder = receive(db, vault, state.case_id, Incoming(state.consent, name), plaintext,
-                           actor=actor, file_key=file_key, wraps=wraps, now=now)
+    received = receive(db, vault, state.case_id, Incoming(state.consent, name), plaintext,
+                       actor=actor, file_key=file_key, wraps=wraps, now=now)
     if state.link_id is not None:
         repo.spend_link(state.link_id, now)
     repo.delete_upload(state.id)
     vault.blobs.drop_segments(state.id)
-    return Appended(state, item, holder)
+    return Appended(state, received)
 
 
 def terminate(db: Session, vault: Vault, upload_id: str, secret: str) -> None:

@@ -73,6 +73,15 @@ class Incoming:
     tags: str | None = None
 
 
+@dataclass(frozen=True)
+class Received:
+    """What intake gives back: the item, the holder's token, the receipt ``SEQ:HEAD``."""
+
+    item: Item
+    holder_token: str
+    receipt: str
+
+
 def _clean(value: str | None, limit: int) -> str | None:
     if value is None or not value.strip():
         return None
@@ -102,10 +111,11 @@ def store_encrypted(blobs: BlobStore, content: Iterable[bytes], file_key: bytes
 
 def receive(db: Session, vault: Vault, case_id: str, incoming: Incoming,
             content: Iterable[bytes], *, actor: str, file_key: bytes | None = None,
-            wraps: dict[int, bytes] | None = None, now: datetime) -> tuple[Item, str]:
-    """Store new material for a case (any sender); the item and its holder token.
+            wraps: dict[int, bytes] | None = None, now: datetime) -> Received:
+    """Store new material for a case (any sender): the item, holder token and intake receipt.
 
     The holder token lets the witness or family change consent later; only its digest is kept.
+    The receipt is the custody entry's ``SEQ:HEAD``, signed in the log.
     """
     repo = ArchiveRepository(db)
     file_key = file_key or new_file_key()
@@ -127,11 +137,11 @@ def receive(db: Session, vault: Vault, case_id: str, incoming: Incoming,
                   name_box=None if name is None else encrypt_bytes(file_key, name.encode()),
                   holder_digest=hashlib.sha256(holder.encode()).hexdigest())
     repo.put_wraps(item_id, wraps)
-    return item, holder
+    return Received(item, holder, f"{signed.seq}:{signed.head}")
 
 
 def add_item(db: Session, vault: Vault, actor: Person, case_id: str, content: Iterable[bytes],
-             *, incoming: Incoming, now: datetime) -> tuple[Item, str]:
+             *, incoming: Incoming, now: datetime) -> Received:
     """A team member adds material to the case."""
     case = case_for(db, actor, case_id)
     member = team_member(db, actor, case)

@@ -1,0 +1,1 @@
+"""The archive of testimonies on the web: the tus upload API (`uploads`)."""
