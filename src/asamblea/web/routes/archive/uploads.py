@@ -53,10 +53,10 @@ def _vault(ctx: Ctx) -> Vault:
     return vault_for(settings.secret(), str(settings.instance_dir / "archive"))
 
 
-@router.options("/uploads", status_code=204)
+@router.options("/uploads")
 def describe() -> Response:
-    """What this tus server speaks (no version header needed on OPTIONS)."""
-    return Response(status_code=204, headers=TUS | {
+    """What this tus server speaks (no version header needed on OPTIONS; tus allows 200)."""
+    return Response(status_code=200, headers=TUS | {
         "Tus-Version": TUS_VERSION, "Tus-Extension": ",".join(EXTENSIONS),
         "Tus-Max-Size": str(MAX_UPLOAD)})
 
