@@ -29,10 +29,17 @@ from asamblea.store.repositories import AuditRepository, FederationRepository
 MAX_TEXT = 200
 
 
+_LENGTH = {
+    "title": N_("The title must have 1 to {n} characters"),
+    "place": N_("The place must have 1 to {n} characters"),
+    "name": N_("The name must have 1 to {n} characters"),
+}
+
+
 def _text(value: str, what: str) -> str:
     cleaned = " ".join(value.split())
     if not 1 <= len(cleaned) <= MAX_TEXT:
-        raise Invalid(N_("{what} must have 1 to {n} characters"), what=what, n=MAX_TEXT)
+        raise Invalid(_LENGTH[what], n=MAX_TEXT)
     return cleaned
 
 
