@@ -24,13 +24,14 @@ from asamblea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from asamblea.core.federation import AssemblyKind, MembershipState, Role
 from asamblea.core.people import Person
 from asamblea.formats.archive import read_bundle
-from asamblea.services import accounts, federation
 from asamblea.services.archive import custody, intake, items, keys, team
 from asamblea.services.archive.custody import Vault
 from asamblea.services.archive.export import export_bundle
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
 from asamblea.store.archive_blobs import BlobStore
 from asamblea.store.archive_repository import ArchiveRepository
-from asamblea.store.repositories import FederationRepository
+from asamblea.store.federation_repository import FederationRepository
 
 keys.use_kdf_limits(pwhash.argon2id.OPSLIMIT_MIN, pwhash.argon2id.MEMLIMIT_MIN)
 

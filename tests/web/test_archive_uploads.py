@@ -18,12 +18,13 @@ import uvicorn
 from fastapi import FastAPI
 from nacl import pwhash
 
+from asamblea.clock import utcnow
 from asamblea.core.archive import Consent
 from asamblea.core.federation import AssemblyKind
-from asamblea.services import accounts, federation
 from asamblea.services.archive import intake, keys, team
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
 from asamblea.store.archive_repository import ArchiveRepository
-from asamblea.store.types import utcnow
 from tests.web.conftest import PASSWORD, assert_refused, unique
 
 keys.use_kdf_limits(pwhash.argon2id.OPSLIMIT_MIN, pwhash.argon2id.MEMLIMIT_MIN)

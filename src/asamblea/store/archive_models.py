@@ -25,8 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from asamblea.store.models import Base
-from asamblea.store.types import utcnow
+from asamblea.clock import utcnow
+from asamblea.store.base import Base
 
 _CONSENT = "IN ('public', 'federation', 'team', 'legal')"
 

@@ -19,7 +19,7 @@ from asamblea.store.database import make_engine, make_sessionmaker
 from asamblea.web import errors
 from asamblea.web.context import ReleaseContext, WebState
 from asamblea.web.routes import site_pages
-from asamblea.web.routes.archive import uploads as archive_uploads
+from asamblea.web.routes.archive import api as api_archive
 from asamblea.web.routes.budgeting import api as api_budgeting
 from asamblea.web.routes.budgeting.pages import router as budget_router
 from asamblea.web.routes.delegation.pages import router as delegate_router
@@ -86,7 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_deliberation.router)
     app.include_router(api_budgeting.router)
     app.include_router(api_planning.router)
-    app.include_router(archive_uploads.router)
+    app.include_router(api_archive.router)
     app.include_router(site_pages.router)
     app.include_router(account_pages.router)
     app.include_router(federation_pages.router)

@@ -9,7 +9,7 @@ from asamblea.core.archive.case import Case, TeamMember
 from asamblea.core.errors import N_, Forbidden, NotFound
 from asamblea.core.people import Person
 from asamblea.store.archive_repository import ArchiveRepository
-from asamblea.store.repositories import FederationRepository
+from asamblea.store.federation_repository import FederationRepository
 
 
 def viewer_of(db: Session, person: Person | None, case: Case) -> Viewer:

@@ -27,7 +27,7 @@ from asamblea.services.archive import custody
 from asamblea.services.archive.access import case_for, team_member, viewer_of
 from asamblea.services.archive.custody import Vault
 from asamblea.store.archive_repository import ArchiveRepository
-from asamblea.store.repositories import AuditRepository
+from asamblea.store.federation_repository import AuditRepository
 
 
 def export_bundle(db: Session, vault: Vault, actor: Person, case_id: str, target: Path, *,

@@ -42,7 +42,7 @@ from asamblea.services.archive.access import case_for, team_member
 from asamblea.services.archive.custody import Vault
 from asamblea.services.archive.items import Incoming, Received, receive
 from asamblea.store.archive_repository import ArchiveRepository
-from asamblea.store.repositories import AuditRepository
+from asamblea.store.federation_repository import AuditRepository
 
 LINK_DAYS = 14
 WITNESS = "testigo"

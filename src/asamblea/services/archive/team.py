@@ -24,7 +24,7 @@ from asamblea.core.people import Person
 from asamblea.services.archive import custody
 from asamblea.services.archive.access import case_for, team_member
 from asamblea.store.archive_repository import ArchiveRepository
-from asamblea.store.repositories import AuditRepository, FederationRepository
+from asamblea.store.federation_repository import AuditRepository, FederationRepository
 
 MAX_TEXT = 200
 

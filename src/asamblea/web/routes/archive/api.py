@@ -23,6 +23,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Request, Response
 from starlette.requests import ClientDisconnect
 
+from asamblea.clock import utcnow
 from asamblea.core.archive import Consent
 from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.archive.tus import (
@@ -35,9 +36,8 @@ from asamblea.core.archive.tus import (
 from asamblea.core.errors import N_, Invalid
 from asamblea.services.archive import intake
 from asamblea.services.archive.custody import Vault, vault_for
-from asamblea.store.types import utcnow
 from asamblea.web.context import Ctx
-from asamblea.web.routes.api.federation import ERRORS, api_context
+from asamblea.web.routes.federation.api import ERRORS, api_context
 
 router = APIRouter(prefix="/api/v1/archive", responses=ERRORS)
 ApiCtx = Depends(api_context)
