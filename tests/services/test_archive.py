@@ -282,3 +282,20 @@ def test_export_then_verify(world: World, tmp_path: Path) -> None:
     assert stored[-1].entry.action is Action.EXPORTED
     rows = world.db.execute(select(text("count(*)")).select_from(text("archive_custody")))
     assert rows.scalar_one() >= len(bundle.records)
+
+
+def test_demo_case_is_fictional_encrypted_and_its_bundle_verifies(world: World,
+                                                                  tmp_path: Path) -> None:
+    from asamblea.services.demo.archive import TESTIMONIES, seed_archive  # noqa: PLC0415
+
+    assembly_id = ArchiveRepository(world.db).case(world.case_id).assembly_id  # type: ignore[union-attr]
+    bundle_path = tmp_path / "demo.zip"
+    case_id = seed_archive(world.db, world.vault, world.ana, assembly_id, now=NOW,
+                           export_to=bundle_path, passphrase=PASSPHRASE)
+    levels = {i.consent for i in items.visible_items(world.db, world.ana, case_id)}
+    assert levels == set(Consent)
+    assert len(items.visible_items(world.db, None, case_id)) == 1
+    bundle = read_bundle(bundle_path)
+    assert verify_bundle(bundle.manifest, bundle.signature, bundle.records, bundle.actual) == []
+    assert len(bundle.manifest.files) == 4
+    assert_no_plaintext(world, *(text.encode() for _, _, text in TESTIMONIES))
