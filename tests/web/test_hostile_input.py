@@ -1022,6 +1022,9 @@ def archive_upload_table() -> dict[tuple[str, str], Callable[[World], list[Case]
                    content_type="application/offset+octet-stream", headers=patch, expect=422)
               for path in bad_ids],
         ],
+        ("GET", "/api/v1/archive/cases/{case_id}"): lambda w: archive_read_cases(""),
+        ("GET", "/api/v1/archive/cases/{case_id}/items"): lambda w: archive_read_cases("/items"),
+        ("POST", "/api/v1/archive/items/{item_id}/consent"): lambda w: archive_consent_cases(),
         ("DELETE", "/api/v1/archive/uploads/{upload_id}/{secret}"): lambda w: [
             Case("no version", "DELETE", UPLOAD, None, expect=412),
             Case("unknown upload", "DELETE", UPLOAD, None, headers=TUS_OK, expect=404),
@@ -1029,6 +1032,40 @@ def archive_upload_table() -> dict[tuple[str, str], Callable[[World], list[Case]
               for path in bad_ids],
         ],
     }
+
+
+def archive_read_cases(tail: str) -> list[Case]:
+    """A case's facts and items: unknown and malformed ids."""
+    return [
+        Case("unknown case", "GET", "/api/v1/archive/cases/" + "ef" * 16 + tail, "member",
+             expect=404),
+        *[Case(f"malformed id {bad[:8]!r}", "GET", f"/api/v1/archive/cases/{bad}{tail}", None,
+               expect=422) for bad in ["xyz", "EF" * 16, "1" * 33]],
+    ]
+
+
+def archive_consent_cases() -> list[Case]:
+    """Consent changes: unknown items, bad bodies, no token and no login, CSRF."""
+    path = "/api/v1/archive/items/" + "ef" * 16 + "/consent"
+    token = {"consent": "withdrawn", "holder_token": "h" * 32}
+    return [
+        Case("unknown item, holder", "POST", path, None, body=token, expect=404),
+        Case("unknown item, member", "POST", path, "member", body={"consent": "legal"},
+             expect=404),
+        Case("no token, no login", "POST", path, None, body={"consent": "legal"}, expect=422),
+        *[Case(f"bad body {label}", "POST", path, None, body=body, expect=422) for label, body in [
+            ("level", {"consent": "everyone", "holder_token": "h" * 32}),
+            ("short token", {"consent": "team", "holder_token": "h"}),
+            ("extra field", {**token, "extra": 1}),
+            ("script", {"consent": SCRIPT, "holder_token": "h" * 32}),
+        ]],
+        Case("not json", "POST", path, None, content=b"{", content_type="application/json",
+             expect=422),
+        Case("no csrf", "POST", path, "member", body={"consent": "legal"}, csrf="none",
+             expect=403),
+        Case("malformed id", "POST", "/api/v1/archive/items/xyz/consent", None, body=token,
+             expect=422),
+    ]
 
 
 def vote_cases(template: str, method: str, w: World, *, body: bool = False) -> list[Case]:

@@ -19,7 +19,7 @@ from nacl.public import PrivateKey
 from sqlalchemy.orm import Session
 
 from asamblea.core.archive import Action, Consent, Viewer, can_see, check_consent_change, keys
-from asamblea.core.archive.case import Item
+from asamblea.core.archive.case import Case, Item, Victim
 from asamblea.core.archive.envelope import (
     decrypt,
     decrypt_bytes,
@@ -146,6 +146,23 @@ def add_item(db: Session, vault: Vault, actor: Person, case_id: str, content: It
     case = case_for(db, actor, case_id)
     member = team_member(db, actor, case)
     return receive(db, vault, case.id, incoming, content, actor=member.handle, now=now)
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as one person may see it: its public facts and the victims they may see."""
+
+    case: Case
+    victims: tuple[Victim, ...]
+    clearance: Consent
+
+
+def case_view(db: Session, viewer: Person | None, case_id: str) -> CaseView:
+    """The case's title, place, date, and the victims whose consent reaches this person."""
+    case = case_for(db, viewer, case_id)
+    clearance = viewer_of(db, viewer, case).clearance
+    victims = tuple(v for v in ArchiveRepository(db).victims(case.id) if v.consent <= clearance)
+    return CaseView(case, victims, clearance)
 
 
 def visible_items(db: Session, viewer: Person | None, case_id: str) -> list[Item]:

@@ -1,4 +1,10 @@
-"""Resumable uploads to the archive over tus 1.0 (`asamblea.core.archive.tus`).
+"""The archive's JSON API: a case and its items as the person may see them, consent changes, and
+resumable uploads over tus 1.0 (`asamblea.core.archive.tus`). Reading a testimony's content needs
+a member's unlocked key, which only the pages hold: it is not in the API.
+
+``GET /api/v1/archive/cases/{case}`` and ``.../items`` answer only with what the person's circle
+may see (`asamblea.core.archive.consent`); an item beyond it is "not found", never "forbidden".
+``POST /api/v1/archive/items/{item}/consent`` changes consent (holder token, or a team member).
 
 ``POST /api/v1/archive/cases/{case}/uploads`` starts an upload, by a team member (logged in) or
 by a witness through a one-time intake link (header ``Archive-Intake-Link: <token>``); the answer's
@@ -25,6 +31,7 @@ from starlette.requests import ClientDisconnect
 
 from asamblea.clock import utcnow
 from asamblea.core.archive import Consent
+from asamblea.core.archive.case import Item
 from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.archive.tus import (
     EXTENSIONS,
@@ -34,9 +41,10 @@ from asamblea.core.archive.tus import (
     parse_metadata,
 )
 from asamblea.core.errors import N_, Invalid
-from asamblea.services.archive import intake
+from asamblea.services.archive import intake, items
 from asamblea.services.archive.custody import Vault, vault_for
 from asamblea.web.context import Ctx
+from asamblea.web.routes.archive.schemas import CaseOut, ConsentIn, ItemOut, VictimOut
 from asamblea.web.routes.federation.api import ERRORS, api_context
 
 router = APIRouter(prefix="/api/v1/archive", responses=ERRORS)
@@ -147,3 +155,42 @@ def terminate(upload_id: Hex32, secret: Secret, request: Request, ctx: Ctx = Api
     with ctx.transaction() as db:
         intake.terminate(db, _vault(ctx), upload_id, secret)
     return Response(status_code=204, headers=TUS)
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut)
+def case(case_id: Hex32, ctx: Ctx = ApiCtx) -> CaseOut:
+    """The case's public facts and the victims this person may see."""
+    with ctx.reading() as db:
+        view = items.case_view(db, ctx.person, case_id)
+    return CaseOut(id=view.case.id, title=view.case.title, place=view.case.place,
+                   occurred_on=view.case.occurred_on,
+                   victims=[VictimOut(name=v.name) for v in view.victims],
+                   your_circle=view.clearance.code)
+
+
+@router.get("/cases/{case_id}/items", response_model=list[ItemOut])
+def case_items(case_id: Hex32, ctx: Ctx = ApiCtx) -> list[ItemOut]:
+    """The items this person may see (withdrawn ones never)."""
+    with ctx.reading() as db:
+        found = items.visible_items(db, ctx.person, case_id)
+    return [_item(i) for i in found]
+
+
+@router.post("/items/{item_id}/consent", response_model=ItemOut)
+def change_consent(item_id: Hex32, body: ConsentIn, ctx: Ctx = ApiCtx) -> ItemOut:
+    """Change an item's consent or withdraw it (recorded in the custody log)."""
+    new = None if body.consent == "withdrawn" else Consent.parse(body.consent)
+    if body.holder_token is None and ctx.person is None:
+        raise Invalid(N_("Log in, or send the holder token you were given"))
+    with ctx.transaction() as db:
+        item = items.change_consent(db, _vault(ctx), item_id, new,
+                                    holder_token=body.holder_token,
+                                    actor=None if body.holder_token else ctx.person,
+                                    now=utcnow())
+    return _item(item)
+
+
+def _item(item: Item) -> ItemOut:
+    return ItemOut(id=item.id, kind=item.kind.value, media_type=item.media_type, size=item.size,
+                   sha256=item.sha256, consent=item.consent.code, withdrawn=item.withdrawn,
+                   title=item.title, tags=item.tags, received_at=item.created_at)
