@@ -1,5 +1,6 @@
-"""The archive's JSON API on both databases: every circle sees exactly what consent allows (never
-a count or an id beyond it), victims as the family wishes, consent changed by its holder."""
+"""The archive's JSON API and memorial page on both databases: every circle sees exactly what
+consent allows (never a count or an id beyond it), victims as the family wishes, consent changed by
+its holder; the memorial shows only what is public, to everyone alike."""
 
 from __future__ import annotations
 
@@ -121,3 +122,25 @@ def test_holder_changes_consent_and_withdraws(app: FastAPI, archive: Archive) ->
     wrong = visitor.client.post(path, json={"consent": "public", "holder_token": "x" * 32},
                                 headers={"accept-language": "en"})
     assert_refused(wrong, "en", 404)
+
+
+@pytest.mark.parametrize("role", [None, "legal"], ids=str)
+def test_memorial_shows_only_what_is_public(app: FastAPI, archive: Archive,
+                                            role: str | None) -> None:
+    page = browser(app, archive, role).get(f"/memoria/{archive.case_id}")
+    assert page.status_code == 200
+    assert "text/html" in page.headers["content-type"]
+    html = page.text
+    assert "Caso ficticio" in html
+    assert "Víctima ficticia" in html
+    assert "Nombre reservado" not in html
+    assert "t-public" in html
+    for level in (Consent.FEDERATION, Consent.TEAM, Consent.LEGAL):
+        assert f"t-{level.code}" not in html
+        assert archive.ids[level] not in html
+    assert "<script src=\"http" not in html
+
+
+def test_memorial_of_an_unknown_case(app: FastAPI) -> None:
+    page = Browser(app, lang="es").get("/memoria/" + "ab" * 16)
+    assert_refused(page, "es", 404)

@@ -1023,6 +1023,11 @@ def archive_upload_table() -> dict[tuple[str, str], Callable[[World], list[Case]
               for path in bad_ids],
         ],
         ("GET", "/api/v1/archive/cases/{case_id}"): lambda w: archive_read_cases(""),
+        ("GET", "/memoria/{case_id}"): lambda w: [
+            Case("unknown case", "GET", "/memoria/" + "ef" * 16, None, expect=404),
+            *[Case(f"malformed id {bad[:8]!r}", "GET", f"/memoria/{bad}", None, expect=None)
+              for bad in ["xyz", "EF" * 16, SQLISH.replace("/", "")]],
+        ],
         ("GET", "/api/v1/archive/cases/{case_id}/items"): lambda w: archive_read_cases("/items"),
         ("POST", "/api/v1/archive/items/{item_id}/consent"): lambda w: archive_consent_cases(),
         ("DELETE", "/api/v1/archive/uploads/{upload_id}/{secret}"): lambda w: [

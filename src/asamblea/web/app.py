@@ -20,6 +20,7 @@ from asamblea.web import errors
 from asamblea.web.context import ReleaseContext, WebState
 from asamblea.web.routes import site_pages
 from asamblea.web.routes.archive import api as api_archive
+from asamblea.web.routes.archive.pages import router as archive_router
 from asamblea.web.routes.budgeting import api as api_budgeting
 from asamblea.web.routes.budgeting.pages import router as budget_router
 from asamblea.web.routes.delegation.pages import router as delegate_router
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(deliberation_router)
     app.include_router(charter_router)
     app.include_router(delegate_router)
+    app.include_router(archive_router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(SecurityHeaders)
