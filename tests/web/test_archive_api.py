@@ -14,7 +14,7 @@ from nacl import pwhash
 from asamblea.clock import utcnow
 from asamblea.core.archive import Consent
 from asamblea.core.federation import AssemblyKind, MembershipState, Role
-from asamblea.services.archive import items, keys, team
+from asamblea.services.archive import intake, items, keys, team
 from asamblea.services.archive.custody import vault_for
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
@@ -30,6 +30,7 @@ class Archive:
     names: dict[str, str]
     ids: dict[Consent, str]
     holder: dict[Consent, str]
+    link: str
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +63,8 @@ def archive(app: FastAPI) -> Archive:
                                  incoming=items.Incoming(level, title=f"t-{level.code}"),
                                  now=utcnow())
             ids[level], holder[level] = got.item.id, got.holder_token
-    return Archive(case.id, names, ids, holder)
+        link = intake.create_link(db, people["legal"], case.id, Consent.TEAM, now=utcnow())
+    return Archive(case.id, names, ids, holder, link)
 
 
 CIRCLES = {
@@ -144,3 +146,25 @@ def test_memorial_shows_only_what_is_public(app: FastAPI, archive: Archive,
 def test_memorial_of_an_unknown_case(app: FastAPI) -> None:
     page = Browser(app, lang="es").get("/memoria/" + "ab" * 16)
     assert_refused(page, "es", 404)
+
+
+def test_a_witness_sends_a_testimony_through_a_link(app: FastAPI, archive: Archive) -> None:
+    witness = Browser(app, lang="es")
+    page = witness.get(f"/entrega/{archive.link}")
+    assert page.status_code == 200
+    assert "Caso ficticio" in page.text
+    assert 'name="testimony"' in page.text
+    sent = witness.post_form(f"/entrega/{archive.link}",
+                             {"testimony": "Lo que vi (texto ficticio).", "title": "Mi relato"})
+    assert sent.status_code == 200, sent.text[:300]
+    assert "Su testimonio fue recibido" in sent.text
+    seq_head = sent.text.split("<code>")[1].split("</code>")[0]
+    assert len(seq_head.split(":")[1]) == 64
+    assert "Lo que vi" not in sent.text  # the receipt, not the testimony
+    again = witness.get(f"/entrega/{archive.link}")
+    assert_refused(again, "es", 404)
+    team_view = browser(app, archive, "legal").get(
+        f"/api/v1/archive/cases/{archive.case_id}/items").json()
+    assert "Mi relato" in {item["title"] for item in team_view}
+    public_view = Browser(app).get(f"/api/v1/archive/cases/{archive.case_id}/items").json()
+    assert "Mi relato" not in {item["title"] for item in public_view}

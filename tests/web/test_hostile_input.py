@@ -1023,6 +1023,18 @@ def archive_upload_table() -> dict[tuple[str, str], Callable[[World], list[Case]
               for path in bad_ids],
         ],
         ("GET", "/api/v1/archive/cases/{case_id}"): lambda w: archive_read_cases(""),
+        ("GET", "/entrega/{token}"): lambda w: [
+            Case("unknown link", "GET", "/entrega/" + "A" * 43, None, expect=404),
+            *[Case(f"malformed link {bad[:8]!r}", "GET", f"/entrega/{bad}", None, expect=None)
+              for bad in ["corto", "A" * 44, SQLISH.replace("/", "")]],
+        ],
+        ("POST", "/entrega/{token}"): lambda w: [
+            *form_cases("/entrega/" + "A" * 43, None, {"testimony": "texto"},
+                        {"testimony": ["", NUL, "x" * 20_001], "title": [NUL, "x" * 201]},
+                        required=("testimony",)),
+            Case("unknown link", "POST", "/entrega/" + "A" * 43, None,
+                 data={"testimony": "texto"}, expect=404),
+        ],
         ("GET", "/memoria/{case_id}"): lambda w: [
             Case("unknown case", "GET", "/memoria/" + "ef" * 16, None, expect=404),
             *[Case(f"malformed id {bad[:8]!r}", "GET", f"/memoria/{bad}", None, expect=None)

@@ -186,3 +186,22 @@ def terminate(db: Session, vault: Vault, upload_id: str, secret: str) -> None:
     _open(db, upload_id, secret, lock=True)
     ArchiveRepository(db).delete_upload(upload_id)
     vault.blobs.drop_segments(upload_id)
+
+
+def open_link(db: Session, token: str, now: datetime) -> tuple[IntakeLink, str]:
+    """The open link and the title of its case (for the witness's page)."""
+    link = link_for(db, token, now)
+    return link, case_for(db, None, link.case_id).title
+
+
+def submit_text(db: Session, vault: Vault, token: str, text: str, *, title: str | None,
+                now: datetime) -> Received:
+    """A witness sends a written testimony through a link (the link is spent)."""
+    link = link_for(db, token, now, lock=True)
+    body = text.strip()
+    if not body:
+        raise Invalid(N_("Write your testimony before sending it"))
+    received = receive(db, vault, link.case_id, Incoming(link.consent, None, title),
+                       [body.encode("utf-8")], actor=WITNESS, now=now)
+    ArchiveRepository(db).spend_link(link.id, now)
+    return received
