@@ -168,3 +168,31 @@ def test_a_witness_sends_a_testimony_through_a_link(app: FastAPI, archive: Archi
     assert "Mi relato" in {item["title"] for item in team_view}
     public_view = Browser(app).get(f"/api/v1/archive/cases/{archive.case_id}/items").json()
     assert "Mi relato" not in {item["title"] for item in public_view}
+
+
+def test_a_team_member_unlocks_and_reads(app: FastAPI, archive: Archive) -> None:
+    legal = browser(app, archive, "legal")
+    page = legal.get(f"/archivo/casos/{archive.case_id}")
+    assert page.status_code == 200
+    assert 'name="passphrase"' in page.text
+    assert "/abrir" not in page.text
+    wrong = legal.post_form("/archivo/desbloquear", {"passphrase": "no es la frase",
+                                                     "case_id": archive.case_id})
+    assert_refused(wrong, "es", 422)
+    right = legal.post_form("/archivo/desbloquear", {"passphrase": "frase de paso del equipo",
+                                                     "case_id": archive.case_id})
+    assert right.status_code == 303
+    page = legal.get(f"/archivo/casos/{archive.case_id}")
+    assert f"/archivo/elementos/{archive.ids[Consent.LEGAL]}/abrir" in page.text
+    opened = legal.post_form(f"/archivo/elementos/{archive.ids[Consent.LEGAL]}/abrir", {})
+    assert opened.status_code == 200
+    assert "texto ficticio" in opened.text
+    other_session = browser(app, archive, "legal")  # another login: not unlocked there
+    refused = other_session.post_form(f"/archivo/elementos/{archive.ids[Consent.LEGAL]}/abrir",
+                                      {})
+    assert_refused(refused, "es", 422)
+    member = browser(app, archive, "member")
+    page = member.get(f"/archivo/casos/{archive.case_id}")
+    assert 'name="passphrase"' not in page.text
+    assert f"t-{Consent.TEAM.code}" not in page.text
+    assert Browser(app).get(f"/archivo/casos/{archive.case_id}").status_code in {303, 401}

@@ -1035,6 +1035,28 @@ def archive_upload_table() -> dict[tuple[str, str], Callable[[World], list[Case]
             Case("unknown link", "POST", "/entrega/" + "A" * 43, None,
                  data={"testimony": "texto"}, expect=404),
         ],
+        ("GET", "/archivo/casos/{case_id}"): lambda w: [
+            Case("visitor", "GET", "/archivo/casos/" + "ef" * 16, None, expect=401),
+            Case("unknown case", "GET", "/archivo/casos/" + "ef" * 16, "member", expect=404),
+            Case("malformed id", "GET", "/archivo/casos/xyz", "member", expect=None),
+        ],
+        ("POST", "/archivo/desbloquear"): lambda w: [
+            *form_cases("/archivo/desbloquear", "member",
+                        {"passphrase": "frase cualquiera", "case_id": "ef" * 16},
+                        {"passphrase": ["", NUL, "x" * 257], "case_id": ["", "xyz", SQLISH]}),
+            Case("no key yet", "POST", "/archivo/desbloquear", "member",
+                 data={"passphrase": "frase cualquiera", "case_id": "ef" * 16}, expect=422),
+        ],
+        ("POST", "/archivo/elementos/{item_id}/abrir"): lambda w: [
+            Case("visitor", "POST", "/archivo/elementos/" + "ef" * 16 + "/abrir", None,
+                 data={}, expect=401),
+            Case("not unlocked", "POST", "/archivo/elementos/" + "ef" * 16 + "/abrir",
+                 "member", data={}, expect=422),
+            Case("no csrf", "POST", "/archivo/elementos/" + "ef" * 16 + "/abrir", "member",
+                 data={}, csrf="none", expect=403),
+            Case("malformed id", "POST", "/archivo/elementos/xyz/abrir", "member", data={},
+                 expect=None),
+        ],
         ("GET", "/memoria/{case_id}"): lambda w: [
             Case("unknown case", "GET", "/memoria/" + "ef" * 16, None, expect=404),
             *[Case(f"malformed id {bad[:8]!r}", "GET", f"/memoria/{bad}", None, expect=None)

@@ -172,3 +172,15 @@ class ArchiveUploadRow(Base):
     name_box: Mapped[bytes | None] = mapped_column(LargeBinary)
     consent: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ArchiveUnlockRow(Base):
+    """A member's private key unlocked for one login session, sealed under the session's token
+    (which only the browser holds): usable only with that cookie, gone at logout or expiry."""
+
+    __tablename__ = "archive_unlock"
+
+    session_digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
+    held: Mapped[bytes] = mapped_column(LargeBinary)
+    expires_at: Mapped[datetime]

@@ -27,6 +27,7 @@ from asamblea.store.archive_models import (
     ArchiveItemRow,
     ArchiveMemberKeyRow,
     ArchiveTeamRow,
+    ArchiveUnlockRow,
     ArchiveUploadRow,
     ArchiveVictimRow,
     ArchiveWrappedKeyRow,
@@ -79,6 +80,21 @@ class ArchiveRepository:
                                             protected=protected.to_json()))
         else:
             row.public_key, row.protected = public, protected.to_json()
+
+    def put_unlock(self, session_digest: str, person_id: int, held: bytes,
+                   expires_at: datetime) -> None:
+        """Keep a session's sealed unlocked key (replacing any)."""
+        self.db.execute(delete(ArchiveUnlockRow)
+                        .where(ArchiveUnlockRow.session_digest == session_digest))
+        self.db.add(ArchiveUnlockRow(session_digest=session_digest, person_id=person_id,
+                                     held=held, expires_at=expires_at))
+
+    def unlock_of(self, session_digest: str, person_id: int, now: datetime) -> bytes | None:
+        """The session's sealed key, if it is there, theirs and not expired."""
+        row = self.db.get(ArchiveUnlockRow, session_digest)
+        if row is None or row.person_id != person_id or row.expires_at <= now:
+            return None
+        return row.held
 
     # ---- cases and team ----------------------------------------------------------------
     def add_case(self, case_id: str, assembly_id: int, *, title: str, place: str,

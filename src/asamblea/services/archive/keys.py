@@ -8,6 +8,9 @@ seized database holds it only sealed under a secret it does not have.
 
 from __future__ import annotations
 
+import hashlib
+from datetime import datetime, timedelta
+
 from nacl import pwhash
 from nacl.public import PrivateKey
 from sqlalchemy.orm import Session
@@ -68,3 +71,30 @@ def hold_unlocked(private: PrivateKey, session_token: str, session_hash: str) ->
 def release_unlocked(held: bytes, session_token: str, session_hash: str) -> PrivateKey:
     """The unlocked key back from its session seal."""
     return PrivateKey(release_key(held, session_token, session_hash[:32]))
+
+
+UNLOCK_HOURS = 8
+
+
+def _session_digest(session_token: str) -> str:
+    return hashlib.sha256(b"asamblea-archive-unlock/1" + session_token.encode()).hexdigest()
+
+
+def unlock_session(db: Session, actor: Person, passphrase: str, session_token: str, *,
+                   now: datetime) -> None:
+    """Unlock the person's key for this login session only (sealed under its token)."""
+    private = unlock(db, actor, passphrase)
+    digest = _session_digest(session_token)
+    ArchiveRepository(db).put_unlock(digest, actor.id,
+                                     hold_unlocked(private, session_token, digest),
+                                     now + timedelta(hours=UNLOCK_HOURS))
+
+
+def session_key(db: Session, actor: Person, session_token: str | None, *,
+                now: datetime) -> PrivateKey | None:
+    """The key this session unlocked, or None."""
+    if session_token is None:
+        return None
+    digest = _session_digest(session_token)
+    held = ArchiveRepository(db).unlock_of(digest, actor.id, now)
+    return None if held is None else release_unlocked(held, session_token, digest)

@@ -212,6 +212,21 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("item_id", "person_id", name=op.f("pk_archive_wrapped_key")),
     )
+    op.create_table(
+        "archive_unlock",
+        sa.Column("session_digest", sa.String(length=64), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("held", sa.LargeBinary(), nullable=False),
+        sa.Column("expires_at", asamblea.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"], ["person.id"], name=op.f("fk_archive_unlock_person_id_person")
+        ),
+        sa.PrimaryKeyConstraint("session_digest", name=op.f("pk_archive_unlock")),
+    )
+    with op.batch_alter_table("archive_unlock", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_archive_unlock_person_id"), ["person_id"], unique=False
+        )
     _protect_custody_log()
 
 
@@ -239,6 +254,9 @@ def _protect_custody_log() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
+    with op.batch_alter_table("archive_unlock", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_archive_unlock_person_id"))
+    op.drop_table("archive_unlock")
     if op.get_bind().dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS archive_custody_no_update")
         op.execute("DROP TRIGGER IF EXISTS archive_custody_no_delete")

@@ -9,20 +9,32 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 from pydantic import Field
 
 from asamblea.clock import utcnow
-from asamblea.services.archive import intake, items
+from asamblea.core.archive import Viewer
+from asamblea.core.errors import N_, Invalid
+from asamblea.formats.archive import safe_name
+from asamblea.services.archive import intake, items, keys
+from asamblea.services.archive.access import viewer_of
 from asamblea.services.archive.custody import vault_for
+from asamblea.services.federation import accounts
 from asamblea.web.context import CtxDep
 from asamblea.web.forms import Form, parse
-from asamblea.web.render import render
+from asamblea.web.render import redirect, render
 from asamblea.web.routes.common import posted
 
 router = APIRouter()
 CaseId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 Token = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{43}$")]
+
+
+class UnlockForm(Form):
+    """A member's passphrase, and the case to go back to."""
+
+    passphrase: str = Field(min_length=1, max_length=256)
+    case_id: str = Field(pattern=r"^[0-9a-f]{32}$")
 
 
 class TestimonyForm(Form):
@@ -62,3 +74,49 @@ async def intake_submit(token: Token, ctx: CtxDep) -> Response:
                                       now=utcnow())
     return render(ctx, "archive_intake.html", title=None, consent=received.item.consent.code,
                   token=None, receipt=received, public_key=vault.key.verify_key.encode().hex())
+
+
+@router.get("/archivo/casos/{case_id}")
+def case_page(case_id: CaseId, ctx: CtxDep) -> Response:
+    """A case as the person's circle sees it; the team unlocks and opens items from here."""
+    person = accounts.require(ctx.person)
+    with ctx.state.readers.begin() as db:
+        view = items.case_view(db, person, case_id)
+        found = items.visible_items(db, person, case_id)
+        viewer: Viewer = viewer_of(db, person, view.case)
+        unlocked = viewer.case_team and keys.session_key(
+            db, person, ctx.session_token, now=utcnow()) is not None
+    return render(ctx, "archive_case.html", view=view, items=found, team=viewer.case_team,
+                  unlocked=unlocked)
+
+
+@router.post("/archivo/desbloquear")
+async def unlock(ctx: CtxDep) -> Response:
+    """Unlock the person's archive key for this session (never stored unsealed)."""
+    form = parse(UnlockForm, await posted(ctx))
+    person = accounts.require(ctx.person)
+    if ctx.session_token is None:
+        raise Invalid(N_("Unlocking needs a login session in this browser"))
+    with ctx.transaction() as db:
+        keys.unlock_session(db, person, form.passphrase, ctx.session_token, now=utcnow())
+    return redirect(ctx, f"/archivo/casos/{form.case_id}")
+
+
+@router.post("/archivo/elementos/{item_id}/abrir")
+async def open_item(item_id: CaseId, ctx: CtxDep) -> Response:
+    """Open an item with the session's unlocked key (recorded as viewed in the custody log)."""
+    await posted(ctx)
+    person = accounts.require(ctx.person)
+    settings = ctx.state.settings
+    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
+    with ctx.transaction() as db:
+        private = keys.session_key(db, person, ctx.session_token, now=utcnow())
+        if private is None:
+            raise Invalid(N_("Unlock your archive key first"))
+        opened = items.open_item(db, vault, person, item_id, private=private, now=utcnow())
+    if opened.item.media_type == "text/plain":
+        text = b"".join(opened.content).decode("utf-8", errors="replace")
+        return render(ctx, "archive_item.html", item=opened.item, text=text)
+    name = safe_name(opened.file_name or f"{opened.item.id}")
+    return StreamingResponse(opened.content, media_type=opened.item.media_type, headers={
+        "content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
