@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 from nacl import pwhash
 
 from asamblea.clock import utcnow
-from asamblea.core.archive import Consent
+from asamblea.core.archive import Consent, verify_bundle
 from asamblea.core.federation import AssemblyKind, MembershipState, Role
+from asamblea.formats.archive import read_bundle
 from asamblea.services.archive import intake, items, keys, team
 from asamblea.services.archive.custody import vault_for
 from asamblea.services.federation import accounts
@@ -170,7 +172,8 @@ def test_a_witness_sends_a_testimony_through_a_link(app: FastAPI, archive: Archi
     assert "Mi relato" not in {item["title"] for item in public_view}
 
 
-def test_a_team_member_unlocks_and_reads(app: FastAPI, archive: Archive) -> None:
+def test_a_team_member_unlocks_reads_and_exports(app: FastAPI, archive: Archive,
+                                                 tmp_path: Path) -> None:
     legal = browser(app, archive, "legal")
     page = legal.get(f"/archivo/casos/{archive.case_id}")
     assert page.status_code == 200
@@ -187,6 +190,14 @@ def test_a_team_member_unlocks_and_reads(app: FastAPI, archive: Archive) -> None
     opened = legal.post_form(f"/archivo/elementos/{archive.ids[Consent.LEGAL]}/abrir", {})
     assert opened.status_code == 200
     assert "texto ficticio" in opened.text
+    bundle = legal.post_form(f"/archivo/casos/{archive.case_id}/exportar",
+                             {"recipient": "Fiscalía ficticia"})
+    assert bundle.status_code == 200, bundle.text[:300]
+    assert bundle.headers["content-type"] == "application/zip"
+    path = tmp_path / "caso.zip"
+    path.write_bytes(bundle.content)
+    read = read_bundle(path)
+    assert verify_bundle(read.manifest, read.signature, read.records, read.actual) == []
     other_session = browser(app, archive, "legal")  # another login: not unlocked there
     refused = other_session.post_form(f"/archivo/elementos/{archive.ids[Consent.LEGAL]}/abrir",
                                       {})

@@ -1047,6 +1047,14 @@ def archive_upload_table() -> dict[tuple[str, str], Callable[[World], list[Case]
             Case("no key yet", "POST", "/archivo/desbloquear", "member",
                  data={"passphrase": "frase cualquiera", "case_id": "ef" * 16}, expect=422),
         ],
+        ("POST", "/archivo/casos/{case_id}/exportar"): lambda w: [
+            *form_cases("/archivo/casos/" + "ef" * 16 + "/exportar", "member",
+                        {"recipient": "Fiscalía"}, {"recipient": ["", NUL, "x" * 201]}),
+            Case("not unlocked", "POST", "/archivo/casos/" + "ef" * 16 + "/exportar", "member",
+                 data={"recipient": "Fiscalía"}, expect=422),
+            Case("visitor", "POST", "/archivo/casos/" + "ef" * 16 + "/exportar", None,
+                 data={"recipient": "Fiscalía"}, expect=401),
+        ],
         ("POST", "/archivo/elementos/{item_id}/abrir"): lambda w: [
             Case("visitor", "POST", "/archivo/elementos/" + "ef" * 16 + "/abrir", None,
                  data={}, expect=401),

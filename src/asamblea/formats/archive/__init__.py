@@ -6,6 +6,7 @@ from asamblea.formats.archive.bundle import (
     read_bundle,
     safe_name,
     write_bundle,
+    write_zip,
 )
 
-__all__ = ["Bundle", "is_safe_path", "read_bundle", "safe_name", "write_bundle"]
+__all__ = ["Bundle", "is_safe_path", "read_bundle", "safe_name", "write_bundle", "write_zip"]

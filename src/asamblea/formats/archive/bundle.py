@@ -82,12 +82,8 @@ def write_bundle(path: str | Path, export: Export,
     if not all(is_safe_path(name) for name in originals):
         raise FormatError("ruta de original no permitida", path=target)
     if target.suffix == ".zip":
-        with zipfile.ZipFile(target, "x", zipfile.ZIP_STORED, allowZip64=True) as archive:
-            archive.writestr(MANIFEST, _manifest_bytes(export))
-            archive.writestr(CUSTODY, _custody_bytes(export.records))
-            for name, chunks in originals.items():
-                with archive.open(name, "w", force_zip64=True) as out:
-                    _copy(chunks, out)
+        with target.open("xb") as out:
+            write_zip(out, export, originals)
         return
     target.mkdir()
     (target / MANIFEST).write_bytes(_manifest_bytes(export))
@@ -96,6 +92,18 @@ def write_bundle(path: str | Path, export: Export,
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         with (target / name).open("xb") as out:
             _copy(chunks, out)
+
+
+def write_zip(out: IO[bytes], export: Export, originals: Mapping[str, Iterable[bytes]]) -> None:
+    """The bundle as an uncompressed ZIP written to ``out`` (a file, or memory for a download)."""
+    if set(originals) != {item.path for item in export.manifest.files}:
+        raise FormatError("los originales no son los del manifiesto")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        archive.writestr(MANIFEST, _manifest_bytes(export))
+        archive.writestr(CUSTODY, _custody_bytes(export.records))
+        for name, chunks in originals.items():
+            with archive.open(name, "w", force_zip64=True) as item:
+                _copy(chunks, item)
 
 
 def _copy(chunks: Iterable[bytes], out: IO[bytes]) -> None:

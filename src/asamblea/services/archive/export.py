@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 from nacl.public import PrivateKey
 from sqlalchemy.orm import Session
@@ -22,7 +23,7 @@ from asamblea.core.archive.envelope import decrypt, decrypt_bytes
 from asamblea.core.errors import N_, Invalid, NotFound
 from asamblea.core.ledger import format_utc
 from asamblea.core.people import Person
-from asamblea.formats.archive import safe_name, write_bundle
+from asamblea.formats.archive import safe_name, write_bundle, write_zip
 from asamblea.services.archive import custody
 from asamblea.services.archive.access import case_for, team_member, viewer_of
 from asamblea.services.archive.custody import Vault
@@ -30,10 +31,11 @@ from asamblea.store.archive_repository import ArchiveRepository
 from asamblea.store.federation_repository import AuditRepository
 
 
-def export_bundle(db: Session, vault: Vault, actor: Person, case_id: str, target: Path, *,
-                  item_ids: Sequence[str], recipient: str, private: PrivateKey,
-                  now: datetime) -> int:
-    """Write the bundle of the chosen items to ``target`` (a directory, or ``.zip``).
+def export_bundle(db: Session, vault: Vault, actor: Person, case_id: str,
+                  target: Path | IO[bytes], *, item_ids: Sequence[str], recipient: str,
+                  private: PrivateKey, now: datetime) -> int:
+    """Write the bundle of the chosen items to ``target``: a directory, a ``.zip`` path, or an
+    open binary stream (a ZIP, for a download built in memory).
 
     Returns the custody log's length after the export. Nothing is logged if writing fails.
     """
@@ -63,6 +65,11 @@ def export_bundle(db: Session, vault: Vault, actor: Person, case_id: str, target
     repo.case(case.id, lock=True)
     export = export_case(vault.key, header, repo.records(case.id), files, at=format_utc(now),
                          actor=member.handle, recipient=recipient)
+    if not isinstance(target, Path):
+        write_zip(target, export, sources)
+        repo.add_record(case.id, export.record)
+        AuditRepository(db).record(actor.id, "archive.exported", case.assembly_id, case.id)
+        return export.record.seq
     try:
         write_bundle(target, export, sources)
     except Exception:  # a blob that fails to decrypt: leave no half-written bundle behind

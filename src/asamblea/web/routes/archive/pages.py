@@ -6,6 +6,7 @@ form (a form's file would be spooled to a temporary file in the clear)."""
 
 from __future__ import annotations
 
+import io
 from typing import Annotated
 
 from fastapi import APIRouter, Path
@@ -19,6 +20,7 @@ from asamblea.formats.archive import safe_name
 from asamblea.services.archive import intake, items, keys
 from asamblea.services.archive.access import viewer_of
 from asamblea.services.archive.custody import vault_for
+from asamblea.services.archive.export import export_bundle
 from asamblea.services.federation import accounts
 from asamblea.web.context import CtxDep
 from asamblea.web.forms import Form, parse
@@ -35,6 +37,12 @@ class UnlockForm(Form):
 
     passphrase: str = Field(min_length=1, max_length=256)
     case_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+
+class ExportForm(Form):
+    """Who receives the export (every item the legal team may export goes in)."""
+
+    recipient: str = Field(min_length=1, max_length=200)
 
 
 class TestimonyForm(Form):
@@ -87,7 +95,7 @@ def case_page(case_id: CaseId, ctx: CtxDep) -> Response:
         unlocked = viewer.case_team and keys.session_key(
             db, person, ctx.session_token, now=utcnow()) is not None
     return render(ctx, "archive_case.html", view=view, items=found, team=viewer.case_team,
-                  unlocked=unlocked)
+                  legal=viewer.legal_team, unlocked=unlocked)
 
 
 @router.post("/archivo/desbloquear")
@@ -120,3 +128,28 @@ async def open_item(item_id: CaseId, ctx: CtxDep) -> Response:
     name = safe_name(opened.file_name or f"{opened.item.id}")
     return StreamingResponse(opened.content, media_type=opened.item.media_type, headers={
         "content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
+
+
+MAX_EXPORT = 256 * 1024 * 1024  # built in memory (never as plaintext on the server's disk)
+
+
+@router.post("/archivo/casos/{case_id}/exportar")
+async def export(case_id: CaseId, ctx: CtxDep) -> Response:
+    """The legal team downloads the case as a bundle for a prosecutor (verifiable offline)."""
+    form = parse(ExportForm, await posted(ctx))
+    person = accounts.require(ctx.person)
+    settings = ctx.state.settings
+    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
+    out = io.BytesIO()
+    with ctx.transaction() as db:
+        private = keys.session_key(db, person, ctx.session_token, now=utcnow())
+        if private is None:
+            raise Invalid(N_("Unlock your archive key first"))
+        chosen = items.visible_items(db, person, case_id)
+        if sum(i.size for i in chosen) > MAX_EXPORT:
+            raise Invalid(N_("This case is too large to download here; export it from the server"))
+        export_bundle(db, vault, person, case_id, out, item_ids=[i.id for i in chosen],
+                      recipient=form.recipient, private=private, now=utcnow())
+    return Response(out.getvalue(), media_type="application/zip", headers={
+        "content-disposition": f'attachment; filename="caso-{case_id[:8]}.zip"',
+        "cache-control": "no-store"})
