@@ -93,7 +93,7 @@ def send(url: str, at: int, data: memoryview, stop: int, rate: float) -> None:
             connection.settimeout(120)
             answer = connection.recv(4096)  # the server's answer
             if not answer.startswith(b"HTTP/1.1 204"):
-                raise RuntimeError(answer[:80].decode(errors="replace") + answer[-200:].decode(errors="replace"))
+                raise RuntimeError(answer[:300].decode(errors="replace"))
 
 
 def offset(url: str, floor: int) -> int:
