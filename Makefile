@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install install-test i18n bench-tally bench-pb bench-plan bench-votes bench-diff clean
+.PHONY: demo test lint install install-test i18n bench-tally bench-pb bench-plan bench-votes bench-diff bench-archive clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -66,6 +66,9 @@ bench-votes: install-test
 ## bench-diff: the charter's bounded word diff beside the quadratic one it replaced (issue 10)
 bench-diff: install-test
 	$(BIN)/python benchmarks/bench_diff.py
+bench-archive: install-test
+	$(BIN)/python benchmarks/bench_archive.py
+	$(BIN)/python benchmarks/bench_archive_upload.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

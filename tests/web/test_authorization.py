@@ -754,3 +754,71 @@ def test_active_members_vote_and_stand(
         )
         assert candidates == 1
         assert audit_actions(engine)[-1] == "budget.candidate_stood"
+
+
+# ---------------------------------------------------------------- the archive (issue 15)
+#
+# The facilitator of the union opens a case (so is its legal team); nobody else is in its team.
+# Who may start an upload as a team member, narrow an item's consent, and see its items.
+
+ARCHIVE_UPLOAD_REFUSED = {"anonymous": 422, "pending": 403, "member": 403, "outsider": 403,
+                          "suspended": 403}
+ARCHIVE_CONSENT_REFUSED = {"anonymous": 422, "pending": 404, "member": 404, "outsider": 404,
+                           "suspended": 404}
+
+
+@dataclass(frozen=True)
+class ArchiveWorld:
+    actors: Actors
+    case_id: str
+    item_id: str
+
+
+@pytest.fixture(scope="module")
+def archive_world(app: FastAPI) -> ArchiveWorld:
+    from nacl import pwhash  # noqa: PLC0415 - only this section needs them
+
+    from asamblea.core.archive import Consent  # noqa: PLC0415
+    from asamblea.services.archive import items, keys, team  # noqa: PLC0415
+    from asamblea.services.archive.custody import vault_for  # noqa: PLC0415
+
+    keys.use_kdf_limits(pwhash.argon2id.OPSLIMIT_MIN, pwhash.argon2id.MEMLIMIT_MIN)
+    world = make_world(app)
+    settings = app.state.web.settings
+    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
+    with app.state.web.sessions.begin() as db:
+        found = PeopleRepository(db).by_key(username_key(world.names["facilitator"]))
+        assert found is not None
+        facilitator = found[0]
+        keys.set_up_key(db, facilitator, "frase de paso del equipo")
+        case = team.open_case(db, facilitator, world.union, title="Caso ficticio",
+                              place="Lugar", occurred_on=date(2026, 1, 9))
+        item = items.add_item(db, vault, facilitator, case.id, [b"texto ficticio"],
+                              incoming=items.Incoming(Consent.TEAM), now=utcnow()).item
+    return ArchiveWorld(Actors(app, world), case.id, item.id)
+
+
+def test_archive_matrix_covers_every_role_once() -> None:
+    for refused in (ARCHIVE_UPLOAD_REFUSED, ARCHIVE_CONSENT_REFUSED):
+        assert set(refused) | {"facilitator"} == set(ROLES)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_archive_upload_and_consent_by_role(role: str, archive_world: ArchiveWorld,
+                                           engine: Engine) -> None:
+    b = archive_world.actors(role)
+    before = row_counts(engine)
+    upload = b.api("POST", f"/api/v1/archive/cases/{archive_world.case_id}/uploads",
+                   headers={"tus-resumable": "1.0.0", "upload-length": "5"})
+    narrow = b.api("POST", f"/api/v1/archive/items/{archive_world.item_id}/consent",
+                   json={"consent": "legal"})
+    listed = b.get(f"/api/v1/archive/cases/{archive_world.case_id}/items").json()
+    if role == "facilitator":
+        assert upload.status_code == 201, upload.text
+        assert narrow.status_code == 200, narrow.text
+        assert [i["id"] for i in listed] == [archive_world.item_id]
+        return
+    assert_refused(upload, "es", ARCHIVE_UPLOAD_REFUSED[role])
+    assert_refused(narrow, "es", ARCHIVE_CONSENT_REFUSED[role])
+    assert listed == []
+    assert row_counts(engine) == before, role

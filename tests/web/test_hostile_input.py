@@ -735,6 +735,7 @@ def routes_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
         table[(method, template)] = lambda w, m=method, t=template: planning_cases(t, m, w)
     for method, template in BUDGET_ROUTES:
         table[(method, template)] = lambda w, m=method, t=template: budget_cases(t, m, w)
+    table.update(archive_upload_table())
     return table
 
 
@@ -973,6 +974,147 @@ def with_bad_bodies(cases: list[Case], method: str, target: str) -> list[Case]:
     ]
 
 
+# ---- the archive's tus upload API (issue 15): tus headers, ids and secrets gone wrong
+
+TUS_OK = {"tus-resumable": "1.0.0"}
+UPLOAD = "/api/v1/archive/uploads/" + "ab" * 16 + "/" + "A" * 43  # well formed, unknown
+
+
+def archive_upload_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
+    """Hostile requests to the tus routes: nothing is created, appended or deleted."""
+    create = "/api/v1/archive/cases/" + "cd" * 16 + "/uploads"
+    link = {"archive-intake-link": "no-es-un-enlace"}
+    patch = TUS_OK | {"upload-offset": "0"}
+    bad_ids = ["/api/v1/archive/uploads/xyz/" + "A" * 43, "/api/v1/archive/uploads/"
+               + "ab" * 16 + "/short", "/api/v1/archive/uploads/" + "AB" * 16 + "/" + "A" * 43]
+    return {
+        ("OPTIONS", "/api/v1/archive/uploads"): lambda w: [
+            Case("plain", "OPTIONS", "/api/v1/archive/uploads", None, ok=True),
+            Case("odd headers", "OPTIONS", "/api/v1/archive/uploads", "member",
+                 headers={"tus-resumable": SCRIPT}, ok=True),
+        ],
+        ("POST", "/api/v1/archive/cases/{case_id}/uploads"): lambda w: [
+            Case("no version", "POST", create, None, headers=link | {"upload-length": "5"},
+                 expect=412),
+            *[Case(f"length {v[:10]!r}", "POST", create, None, expect=422,
+                   headers=TUS_OK | link | {"upload-length": v})
+              for v in ["", "-1", "abc", "1.5", "1e3", "9" * 16, "0x10"]],
+            Case("too large", "POST", create, None, expect=413,
+                 headers=TUS_OK | link | {"upload-length": str(10**13)}),
+            Case("bad metadata", "POST", create, None, expect=422,
+                 headers=TUS_OK | link | {"upload-length": "5", "upload-metadata": "a !!!"}),
+            Case("unknown link", "POST", create, None, expect=404,
+                 headers=TUS_OK | link | {"upload-length": "5"}),
+            Case("no link, no login", "POST", create, None, expect=422,
+                 headers=TUS_OK | {"upload-length": "5"}),
+            Case("member of no team", "POST", create, "member", expect=404,
+                 headers=TUS_OK | {"upload-length": "5"}),
+            Case("bad case id", "POST", "/api/v1/archive/cases/" + SQLISH + "/uploads", None,
+                 expect=None, headers=TUS_OK | link | {"upload-length": "5"}),
+        ],
+        ("PATCH", "/api/v1/archive/uploads/{upload_id}/{secret}"): lambda w: [
+            Case("no version", "PATCH", UPLOAD, None, content=b"x",
+                 content_type="application/offset+octet-stream",
+                 headers={"upload-offset": "0"}, expect=412),
+            Case("unknown upload", "PATCH", UPLOAD, None, content=b"x",
+                 content_type="application/offset+octet-stream", headers=patch, expect=404),
+            *[Case("malformed id or secret", "PATCH", path, None, content=b"x",
+                   content_type="application/offset+octet-stream", headers=patch, expect=422)
+              for path in bad_ids],
+        ],
+        ("GET", "/api/v1/archive/cases/{case_id}"): lambda w: archive_read_cases(""),
+        ("GET", "/entrega/{token}"): lambda w: [
+            Case("unknown link", "GET", "/entrega/" + "A" * 43, None, expect=404),
+            *[Case(f"malformed link {bad[:8]!r}", "GET", f"/entrega/{bad}", None, expect=None)
+              for bad in ["corto", "A" * 44, SQLISH.replace("/", "")]],
+        ],
+        ("POST", "/entrega/{token}"): lambda w: [
+            *form_cases("/entrega/" + "A" * 43, None, {"testimony": "texto"},
+                        {"testimony": ["", NUL, "x" * 20_001], "title": [NUL, "x" * 201]},
+                        required=("testimony",)),
+            Case("unknown link", "POST", "/entrega/" + "A" * 43, None,
+                 data={"testimony": "texto"}, expect=404),
+        ],
+        ("GET", "/archivo/casos/{case_id}"): lambda w: [
+            Case("visitor", "GET", "/archivo/casos/" + "ef" * 16, None, expect=401),
+            Case("unknown case", "GET", "/archivo/casos/" + "ef" * 16, "member", expect=404),
+            Case("malformed id", "GET", "/archivo/casos/xyz", "member", expect=None),
+        ],
+        ("POST", "/archivo/desbloquear"): lambda w: [
+            *form_cases("/archivo/desbloquear", "member",
+                        {"passphrase": "frase cualquiera", "case_id": "ef" * 16},
+                        {"passphrase": ["", NUL, "x" * 257], "case_id": ["", "xyz", SQLISH]}),
+            Case("no key yet", "POST", "/archivo/desbloquear", "member",
+                 data={"passphrase": "frase cualquiera", "case_id": "ef" * 16}, expect=422),
+        ],
+        ("POST", "/archivo/casos/{case_id}/exportar"): lambda w: [
+            *form_cases("/archivo/casos/" + "ef" * 16 + "/exportar", "member",
+                        {"recipient": "Fiscalía"}, {"recipient": ["", NUL, "x" * 201]}),
+            Case("not unlocked", "POST", "/archivo/casos/" + "ef" * 16 + "/exportar", "member",
+                 data={"recipient": "Fiscalía"}, expect=422),
+            Case("visitor", "POST", "/archivo/casos/" + "ef" * 16 + "/exportar", None,
+                 data={"recipient": "Fiscalía"}, expect=401),
+        ],
+        ("POST", "/archivo/elementos/{item_id}/abrir"): lambda w: [
+            Case("visitor", "POST", "/archivo/elementos/" + "ef" * 16 + "/abrir", None,
+                 data={}, expect=401),
+            Case("not unlocked", "POST", "/archivo/elementos/" + "ef" * 16 + "/abrir",
+                 "member", data={}, expect=422),
+            Case("no csrf", "POST", "/archivo/elementos/" + "ef" * 16 + "/abrir", "member",
+                 data={}, csrf="none", expect=403),
+            Case("malformed id", "POST", "/archivo/elementos/xyz/abrir", "member", data={},
+                 expect=None),
+        ],
+        ("GET", "/memoria/{case_id}"): lambda w: [
+            Case("unknown case", "GET", "/memoria/" + "ef" * 16, None, expect=404),
+            *[Case(f"malformed id {bad[:8]!r}", "GET", f"/memoria/{bad}", None, expect=None)
+              for bad in ["xyz", "EF" * 16, SQLISH.replace("/", "")]],
+        ],
+        ("GET", "/api/v1/archive/cases/{case_id}/items"): lambda w: archive_read_cases("/items"),
+        ("POST", "/api/v1/archive/items/{item_id}/consent"): lambda w: archive_consent_cases(),
+        ("DELETE", "/api/v1/archive/uploads/{upload_id}/{secret}"): lambda w: [
+            Case("no version", "DELETE", UPLOAD, None, expect=412),
+            Case("unknown upload", "DELETE", UPLOAD, None, headers=TUS_OK, expect=404),
+            *[Case("malformed id or secret", "DELETE", path, None, headers=TUS_OK, expect=422)
+              for path in bad_ids],
+        ],
+    }
+
+
+def archive_read_cases(tail: str) -> list[Case]:
+    """A case's facts and items: unknown and malformed ids."""
+    return [
+        Case("unknown case", "GET", "/api/v1/archive/cases/" + "ef" * 16 + tail, "member",
+             expect=404),
+        *[Case(f"malformed id {bad[:8]!r}", "GET", f"/api/v1/archive/cases/{bad}{tail}", None,
+               expect=422) for bad in ["xyz", "EF" * 16, "1" * 33]],
+    ]
+
+
+def archive_consent_cases() -> list[Case]:
+    """Consent changes: unknown items, bad bodies, no token and no login, CSRF."""
+    path = "/api/v1/archive/items/" + "ef" * 16 + "/consent"
+    token = {"consent": "withdrawn", "holder_token": "h" * 32}
+    return [
+        Case("unknown item, holder", "POST", path, None, body=token, expect=404),
+        Case("unknown item, member", "POST", path, "member", body={"consent": "legal"},
+             expect=404),
+        Case("no token, no login", "POST", path, None, body={"consent": "legal"}, expect=422),
+        *[Case(f"bad body {label}", "POST", path, None, body=body, expect=422) for label, body in [
+            ("level", {"consent": "everyone", "holder_token": "h" * 32}),
+            ("short token", {"consent": "team", "holder_token": "h"}),
+            ("extra field", {**token, "extra": 1}),
+            ("script", {"consent": SCRIPT, "holder_token": "h" * 32}),
+        ]],
+        Case("not json", "POST", path, None, content=b"{", content_type="application/json",
+             expect=422),
+        Case("no csrf", "POST", path, "member", body={"consent": "legal"}, csrf="none",
+             expect=403),
+        Case("malformed id", "POST", "/api/v1/archive/items/xyz/consent", None, body=token,
+             expect=422),
+    ]
+
+
 def vote_cases(template: str, method: str, w: World, *, body: bool = False) -> list[Case]:
     """The votes' routes (their own module tests what their fields mean): hostile and unknown
     ids, another assembly's id, CSRF, and malformed bodies where a body is expected."""
@@ -1175,7 +1317,8 @@ def test_hostile_input_is_refused_in_the_requests_language(
     wrong_method = path.replace("{assembly_id}", str(world.union)).replace(
         "{membership_id}", str(world.ms["target_active"])
     )
-    cases.append(Case("wrong method", "PATCH", wrong_method, None, expect=405))
+    other = "PUT" if ("PATCH", path) in TABLE else "PATCH"  # the tus routes answer PATCH
+    cases.append(Case("wrong method", other, wrong_method, None, expect=405))
     assert len(cases) >= 3
     for actor in {c.actor for c in cases}:
         sender.browser(actor)  # log in before counting rows (logging in writes a session)

@@ -22,18 +22,20 @@ AREAS = {
     "verify": "asamblea.cli.verify",
     "pb": "asamblea.cli.budget",
     "plan": "asamblea.cli.plan",
+    "archive": "asamblea.cli.archive",
 }
 
 
 @cache
 def area_command(name: str) -> Any:  # a Click command (Typer may vendor its own Click)
-    """Import an area's module and build its command (an area defines exactly one)."""
+    """Import an area's module and build its command (an area defines exactly one, or one group)."""
     area = typer.Typer(add_completion=False)
     importlib.import_module(AREAS[name]).register(area)
-    if len(area.registered_commands) != 1 or area.registered_groups:
+    if len(area.registered_commands) + len(area.registered_groups) != 1:
         msg = f"{AREAS[name]} must define exactly the command {name!r}"
         raise LookupError(msg)
-    return typer.main.get_command(area)
+    command = typer.main.get_command(area)
+    return command.commands[name] if area.registered_groups else command  # type: ignore[attr-defined]
 
 
 class LazyAreas(TyperGroup):

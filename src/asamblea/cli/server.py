@@ -66,6 +66,24 @@ def demo() -> None:
     typer.echo(f"Accesos de demostración (contraseña para todos: {DEMO_PASSWORD}):")
     for username, what in logins:
         typer.echo(f"  {username:<22} {what}")
+    _demo_archive(settings)
+
+
+def _demo_archive(settings: Settings) -> None:
+    """The demo's archive case (issue 15) and its exported bundle."""
+    from asamblea.clock import utcnow  # noqa: PLC0415
+    from asamblea.services.archive.custody import vault_for  # noqa: PLC0415
+    from asamblea.services.demo.archive import DEMO_PASSPHRASE, seed_demo_archive  # noqa: PLC0415
+    from asamblea.store.database import make_engine, make_sessionmaker  # noqa: PLC0415
+
+    bundle = settings.instance_dir / "archivo-demo.zip"
+    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
+    engine = make_engine(settings.database_url)
+    with make_sessionmaker(engine).begin() as db:
+        seed_demo_archive(db, vault, now=utcnow(), export_to=bundle)
+    engine.dispose()
+    typer.echo(f"Archivo de testimonios: caso ficticio de facilitadora.ves (frase de paso "
+               f"{DEMO_PASSPHRASE}); verifique su paquete con: asamblea archive verify {bundle}")
 
 
 @db_app.command("upgrade")

@@ -5,6 +5,7 @@ import line here (keep the list sorted).
 """
 
 from asamblea.store import (
+    archive_models,
     budgeting_models,
     delegation_models,
     deliberation_models,
@@ -16,6 +17,7 @@ from asamblea.store.base import Base
 
 __all__ = [
     "Base",
+    "archive_models",
     "budgeting_models",
     "delegation_models",
     "deliberation_models",

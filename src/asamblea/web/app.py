@@ -22,6 +22,8 @@ from asamblea.web import errors
 from asamblea.web.body import BodyLimit
 from asamblea.web.context import ReleaseContext, WebState
 from asamblea.web.routes import site_pages
+from asamblea.web.routes.archive import api as api_archive
+from asamblea.web.routes.archive.pages import router as archive_router
 from asamblea.web.routes.budgeting import api as api_budgeting
 from asamblea.web.routes.budgeting.pages import router as budget_router
 from asamblea.web.routes.delegation.pages import router as delegate_router
@@ -97,11 +99,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     errors.install(app)
     # Routes are matched in order: the JSON API first (casting is the hottest path), pages after.
-    app.include_router(api_votes.router)
-    app.include_router(api_federation.router)
-    app.include_router(api_deliberation.router)
-    app.include_router(api_budgeting.router)
-    app.include_router(api_planning.router)
+    for api in (
+        api_votes.router,
+        api_federation.router,
+        api_deliberation.router,
+        api_budgeting.router,
+        api_planning.router,
+        api_archive.router,
+    ):
+        app.include_router(api)
     # Pages (HTML, /fuente.zip, carta.md, /salud) are not part of the JSON API's schema.
     for pages in (
         site_pages.router,
@@ -113,6 +119,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         deliberation_router,
         charter_router,
         delegate_router,
+        archive_router,
     ):
         app.include_router(pages, include_in_schema=False)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")

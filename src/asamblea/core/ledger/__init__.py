@@ -49,6 +49,7 @@ from asamblea.core.ledger.recount import RecountUnavailable, recount
 from asamblea.core.ledger.signature import (
     HeadStatement,
     SealStatement,
+    Statement,
     is_signed,
     new_signing_key,
     public_key_hex,
@@ -70,10 +71,10 @@ from asamblea.core.ledger.verify import (
 
 __all__ = [
     "Ballot", "BallotKind", "Board", "Finding", "HeadStatement", "InPersonCount", "JsonValue",
-    "RecountUnavailable", "SealStatement", "VoteHeader", "ballot_bytes", "canonical_json",
-    "chain_heads", "chain_order", "check_ballot", "close_board", "describe_selection",
-    "find_receipt", "format_utc", "genesis", "is_receipt", "is_signed", "new_receipt",
-    "new_signing_key", "next_head", "normalise_receipt", "parse_utc", "paused_gc",
+    "RecountUnavailable", "SealStatement", "Statement", "VoteHeader", "ballot_bytes",
+    "canonical_json", "chain_heads", "chain_order", "check_ballot", "close_board",
+    "describe_selection", "find_receipt", "format_utc", "genesis", "is_receipt", "is_signed",
+    "new_receipt", "new_signing_key", "next_head", "normalise_receipt", "parse_utc", "paused_gc",
     "public_key_hex", "quorum_reached", "receipt_from_bits", "recount", "sha256_hex", "sign",
     "signing_key_from_seed", "verify_ballots", "verify_board", "verify_chain", "verify_counts",
     "verify_result", "verify_signatures", "with_result",

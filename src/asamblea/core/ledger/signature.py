@@ -11,12 +11,16 @@ on one can never be passed off as the other):
   the closing time, the tie-break seed (drawn after closing), the published result and any
   in-person count (digests: SHA-256 of their canonical JSON, or null when absent).
 
+Other areas sign their own statements through the same two functions (`Statement`: anything
+whose canonical JSON carries a schema name of its own, e.g. the archive's custody heads).
+
 Hashes are lowercase hex; keys and signatures are lowercase hex too (32 and 64 bytes).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from nacl.exceptions import BadSignatureError, CryptoError
 from nacl.signing import SigningKey, VerifyKey
@@ -28,6 +32,14 @@ HEAD_SCHEMA = "asamblea-head/1"
 SEAL_SCHEMA = "asamblea-seal/1"
 SIGNATURE_SIZE = 64
 KEY_SIZE = 32
+
+
+class Statement(Protocol):
+    """Anything signed: its canonical JSON must carry a ``schema`` name of its own."""
+
+    def to_json(self) -> dict[str, JsonValue]:
+        """The statement as plain JSON (with its ``schema``)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -91,13 +103,13 @@ def public_key_hex(key: SigningKey) -> str:
     return bytes(key.verify_key).hex()
 
 
-def sign(key: SigningKey, statement: HeadStatement | SealStatement) -> str:
+def sign(key: SigningKey, statement: Statement) -> str:
     """The detached Ed25519 signature of the statement's canonical JSON, as hex."""
     signed = key.sign(canonical_json(statement.to_json()))
     return bytes(signed.signature).hex()
 
 
-def is_signed(public_key: str, statement: HeadStatement | SealStatement, signature: str) -> bool:
+def is_signed(public_key: str, statement: Statement, signature: str) -> bool:
     """Whether ``signature`` (hex) is a valid signature of ``statement`` under ``public_key``."""
     if not is_hex(public_key, KEY_SIZE) or not is_hex(signature, SIGNATURE_SIZE):
         return False  # only lowercase hex: one written form per value, so no silent edits

@@ -1,0 +1,196 @@
+"""The archive's JSON API: a case and its items as the person may see them, consent changes, and
+resumable uploads over tus 1.0 (`asamblea.core.archive.tus`). Reading a testimony's content needs
+a member's unlocked key, which only the pages hold: it is not in the API.
+
+``GET /api/v1/archive/cases/{case}`` and ``.../items`` answer only with what the person's circle
+may see (`asamblea.core.archive.consent`); an item beyond it is "not found", never "forbidden".
+``POST /api/v1/archive/items/{item}/consent`` changes consent (holder token, or a team member).
+
+``POST /api/v1/archive/cases/{case}/uploads`` starts an upload, by a team member (logged in) or
+by a witness through a one-time intake link (header ``Archive-Intake-Link: <token>``); the answer's
+``Location`` is ``/api/v1/archive/uploads/{id}/{secret}``: the secret is the one thing that
+unlocks the held file key, so only the sender can continue. ``HEAD`` tells the offset, ``PATCH``
+appends, ``DELETE`` abandons. The final ``PATCH`` answers with the item's id, the intake receipt
+(``SEQ:HEAD`` of its custody entry) and the holder token (for the witness's later consent
+changes) in ``Archive-*`` headers.
+
+A ``PATCH`` body is streamed into the service in a worker thread as it arrives (constant memory,
+no plaintext on disk): when the connection is cut, what arrived is kept, encrypted, and the client
+resumes from the offset ``HEAD`` reports.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Path, Request, Response
+from starlette.requests import ClientDisconnect
+
+from asamblea.clock import utcnow
+from asamblea.core.archive import Consent
+from asamblea.core.archive.case import Item
+from asamblea.core.archive.media import MAX_UPLOAD
+from asamblea.core.archive.tus import (
+    EXTENSIONS,
+    TUS_VERSION,
+    check_version,
+    parse_length,
+    parse_metadata,
+)
+from asamblea.core.errors import N_, Invalid
+from asamblea.services.archive import intake, items
+from asamblea.services.archive.custody import Vault, vault_for
+from asamblea.web.context import Ctx
+from asamblea.web.routes.archive.schemas import CaseOut, ConsentIn, ItemOut, VictimOut
+from asamblea.web.routes.federation.api import ERRORS, api_context
+
+router = APIRouter(prefix="/api/v1/archive", responses=ERRORS)
+ApiCtx = Depends(api_context)
+Hex32 = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+Secret = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{43}$")]
+TUS = {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store"}
+LINK_HEADER = "archive-intake-link"
+FEED_PAUSE = 0.005
+
+
+def _vault(ctx: Ctx) -> Vault:
+    settings = ctx.state.settings
+    return vault_for(settings.secret(), str(settings.instance_dir / "archive"))
+
+
+@router.options("/uploads")
+def describe() -> Response:
+    """What this tus server speaks (no version header needed on OPTIONS; tus allows 200)."""
+    return Response(status_code=200, headers=TUS | {
+        "Tus-Version": TUS_VERSION, "Tus-Extension": ",".join(EXTENSIONS),
+        "Tus-Max-Size": str(MAX_UPLOAD)})
+
+
+@router.post("/cases/{case_id}/uploads", status_code=201)
+def create(case_id: Hex32, request: Request, ctx: Ctx = ApiCtx) -> Response:
+    """Start an upload (tus creation); ``Location`` is where to send its bytes."""
+    headers = request.headers
+    check_version(headers.get("tus-resumable"))
+    length = parse_length(headers.get("upload-length"), MAX_UPLOAD)
+    metadata = parse_metadata(headers.get("upload-metadata"))
+    consent = Consent.parse(metadata.get("consent", "team"))
+    token = headers.get(LINK_HEADER)
+    if token is None and ctx.person is None:
+        raise Invalid(N_("Log in, or use the intake link you were given"))
+    with ctx.transaction() as db:
+        started = intake.start_upload(
+            db, case_id=case_id, length=length, file_name=metadata.get("filename"),
+            consent=consent, link_token=token, actor=None if token else ctx.person,
+            now=utcnow())
+    location = f"/api/v1/archive/uploads/{started.upload_id}/{started.secret}"
+    return Response(status_code=201, headers=TUS | {"Location": location})
+
+
+@router.head("/uploads/{upload_id}/{secret}")
+def offset(upload_id: Hex32, secret: Secret, request: Request, ctx: Ctx = ApiCtx) -> Response:
+    """Where the upload stands."""
+    check_version(request.headers.get("tus-resumable"))
+    with ctx.reading() as db:
+        state = intake.upload_state(db, upload_id, secret)
+    return Response(status_code=200, headers=TUS | {
+        "Upload-Offset": str(state.offset), "Upload-Length": str(state.length)})
+
+
+@router.patch("/uploads/{upload_id}/{secret}", status_code=204)
+async def append(upload_id: Hex32, secret: Secret, request: Request) -> Response:
+    """Append the body at ``Upload-Offset``, encrypted as it streams in."""
+    ctx = await api_context(request)
+    headers = request.headers
+    check_version(headers.get("tus-resumable"))
+    pieces: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+
+    def body() -> Iterator[bytes]:
+        while (piece := pieces.get()) is not None:
+            yield piece
+
+    def work() -> intake.Appended:
+        with ctx.transaction() as db:
+            return intake.append(db, _vault(ctx), upload_id, secret, body(),
+                                 content_type=headers.get("content-type"),
+                                 offset=headers.get("upload-offset"), now=utcnow())
+
+    task = asyncio.get_running_loop().run_in_executor(None, work)
+    try:
+        async for chunk in request.stream():
+            if chunk and not await _feed(pieces, chunk, task):
+                break
+    except ClientDisconnect:
+        pass  # a cut: what arrived is kept; the client resumes from HEAD's offset
+    finally:
+        await _feed(pieces, None, task)
+    done = await task
+    extra = {"Upload-Offset": str(done.state.offset)}
+    if done.received is not None:
+        extra |= {"Archive-Item": done.received.item.id,
+                  "Archive-Holder": done.received.holder_token,
+                  "Archive-Receipt": done.received.receipt}
+    return Response(status_code=204, headers=TUS | extra)
+
+
+async def _feed(pieces: queue.Queue[bytes | None], piece: bytes | None,
+                task: asyncio.Future[intake.Appended]) -> bool:
+    """Hand a piece to the worker; False when the worker has already finished (or failed)."""
+    while not task.done():
+        try:
+            pieces.put_nowait(piece)
+        except queue.Full:
+            await asyncio.sleep(FEED_PAUSE)
+        else:
+            return True
+    return False
+
+
+@router.delete("/uploads/{upload_id}/{secret}", status_code=204)
+def terminate(upload_id: Hex32, secret: Secret, request: Request, ctx: Ctx = ApiCtx) -> Response:
+    """Abandon the upload: its encrypted segments and held key are deleted."""
+    check_version(request.headers.get("tus-resumable"))
+    with ctx.transaction() as db:
+        intake.terminate(db, _vault(ctx), upload_id, secret)
+    return Response(status_code=204, headers=TUS)
+
+
+@router.get("/cases/{case_id}", response_model=CaseOut)
+def case(case_id: Hex32, ctx: Ctx = ApiCtx) -> CaseOut:
+    """The case's public facts and the victims this person may see."""
+    with ctx.reading() as db:
+        view = items.case_view(db, ctx.person, case_id)
+    return CaseOut(id=view.case.id, title=view.case.title, place=view.case.place,
+                   occurred_on=view.case.occurred_on,
+                   victims=[VictimOut(name=v.name) for v in view.victims],
+                   your_circle=view.clearance.code)
+
+
+@router.get("/cases/{case_id}/items", response_model=list[ItemOut])
+def case_items(case_id: Hex32, ctx: Ctx = ApiCtx) -> list[ItemOut]:
+    """The items this person may see (withdrawn ones never)."""
+    with ctx.reading() as db:
+        found = items.visible_items(db, ctx.person, case_id)
+    return [_item(i) for i in found]
+
+
+@router.post("/items/{item_id}/consent", response_model=ItemOut)
+def change_consent(item_id: Hex32, body: ConsentIn, ctx: Ctx = ApiCtx) -> ItemOut:
+    """Change an item's consent or withdraw it (recorded in the custody log)."""
+    new = None if body.consent == "withdrawn" else Consent.parse(body.consent)
+    if body.holder_token is None and ctx.person is None:
+        raise Invalid(N_("Log in, or send the holder token you were given"))
+    with ctx.transaction() as db:
+        item = items.change_consent(db, _vault(ctx), item_id, new,
+                                    holder_token=body.holder_token,
+                                    actor=None if body.holder_token else ctx.person,
+                                    now=utcnow())
+    return _item(item)
+
+
+def _item(item: Item) -> ItemOut:
+    return ItemOut(id=item.id, kind=item.kind.value, media_type=item.media_type, size=item.size,
+                   sha256=item.sha256, consent=item.consent.code, withdrawn=item.withdrawn,
+                   title=item.title, tags=item.tags, received_at=item.created_at)

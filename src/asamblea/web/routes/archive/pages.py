@@ -1,0 +1,155 @@
+"""The archive's pages: the public memorial of a case (built only from what is consented public),
+and the page where a witness without an account sends a written testimony through a one-time
+intake link. The link's token is in the path: it is the link; the server keeps only its digest.
+Files go through the resumable upload API (`asamblea.web.routes.archive.api`), never through a
+form (a form's file would be spooled to a temporary file in the clear)."""
+
+from __future__ import annotations
+
+import io
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+from fastapi.responses import Response, StreamingResponse
+from pydantic import Field
+
+from asamblea.clock import utcnow
+from asamblea.core.archive import Viewer
+from asamblea.core.errors import N_, Invalid
+from asamblea.formats.archive import safe_name
+from asamblea.services.archive import intake, items, keys
+from asamblea.services.archive.access import viewer_of
+from asamblea.services.archive.custody import vault_for
+from asamblea.services.archive.export import export_bundle
+from asamblea.services.federation import accounts
+from asamblea.web.context import CtxDep
+from asamblea.web.forms import Form, parse
+from asamblea.web.render import redirect, render
+from asamblea.web.routes.common import posted
+
+router = APIRouter()
+CaseId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
+Token = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{43}$")]
+
+
+class UnlockForm(Form):
+    """A member's passphrase, and the case to go back to."""
+
+    passphrase: str = Field(min_length=1, max_length=256)
+    case_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+
+class ExportForm(Form):
+    """Who receives the export (every item the legal team may export goes in)."""
+
+    recipient: str = Field(min_length=1, max_length=200)
+
+
+class TestimonyForm(Form):
+    """A witness's written testimony."""
+
+    testimony: str = Field(min_length=1, max_length=20_000)
+    title: str | None = Field(default=None, max_length=200)
+
+
+@router.get("/memoria/{case_id}")
+def memorial(case_id: CaseId, ctx: CtxDep) -> Response:
+    """A case's public memorial: its facts, the victims the families name publicly, and the items
+    consented as public — the same page for everyone, logged in or not."""
+    with ctx.state.readers.begin() as db:
+        view = items.case_view(db, None, case_id)
+        public = items.visible_items(db, None, case_id)
+    return render(ctx, "archive_memorial.html", view=view, items=public)
+
+
+@router.get("/entrega/{token}")
+def intake_page(token: Token, ctx: CtxDep) -> Response:
+    """The witness's page: what the link is for, and the form."""
+    with ctx.state.readers.begin() as db:
+        link, title = intake.open_link(db, token, utcnow())
+    return render(ctx, "archive_intake.html", title=title, consent=link.consent.code,
+                  token=token, receipt=None)
+
+
+@router.post("/entrega/{token}")
+async def intake_submit(token: Token, ctx: CtxDep) -> Response:
+    """Receive the testimony: encrypted at once; the page shows the signed receipt."""
+    form = parse(TestimonyForm, await posted(ctx))
+    settings = ctx.state.settings
+    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
+    with ctx.transaction() as db:
+        received = intake.submit_text(db, vault, token, form.testimony, title=form.title,
+                                      now=utcnow())
+    return render(ctx, "archive_intake.html", title=None, consent=received.item.consent.code,
+                  token=None, receipt=received, public_key=vault.key.verify_key.encode().hex())
+
+
+@router.get("/archivo/casos/{case_id}")
+def case_page(case_id: CaseId, ctx: CtxDep) -> Response:
+    """A case as the person's circle sees it; the team unlocks and opens items from here."""
+    person = accounts.require(ctx.person)
+    with ctx.state.readers.begin() as db:
+        view = items.case_view(db, person, case_id)
+        found = items.visible_items(db, person, case_id)
+        viewer: Viewer = viewer_of(db, person, view.case)
+        unlocked = viewer.case_team and keys.session_key(
+            db, person, ctx.session_token, now=utcnow()) is not None
+    return render(ctx, "archive_case.html", view=view, items=found, team=viewer.case_team,
+                  legal=viewer.legal_team, unlocked=unlocked)
+
+
+@router.post("/archivo/desbloquear")
+async def unlock(ctx: CtxDep) -> Response:
+    """Unlock the person's archive key for this session (never stored unsealed)."""
+    form = parse(UnlockForm, await posted(ctx))
+    person = accounts.require(ctx.person)
+    if ctx.session_token is None:
+        raise Invalid(N_("Unlocking needs a login session in this browser"))
+    with ctx.transaction() as db:
+        keys.unlock_session(db, person, form.passphrase, ctx.session_token, now=utcnow())
+    return redirect(ctx, f"/archivo/casos/{form.case_id}")
+
+
+@router.post("/archivo/elementos/{item_id}/abrir")
+async def open_item(item_id: CaseId, ctx: CtxDep) -> Response:
+    """Open an item with the session's unlocked key (recorded as viewed in the custody log)."""
+    await posted(ctx)
+    person = accounts.require(ctx.person)
+    settings = ctx.state.settings
+    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
+    with ctx.transaction() as db:
+        private = keys.session_key(db, person, ctx.session_token, now=utcnow())
+        if private is None:
+            raise Invalid(N_("Unlock your archive key first"))
+        opened = items.open_item(db, vault, person, item_id, private=private, now=utcnow())
+    if opened.item.media_type == "text/plain":
+        text = b"".join(opened.content).decode("utf-8", errors="replace")
+        return render(ctx, "archive_item.html", item=opened.item, text=text)
+    name = safe_name(opened.file_name or f"{opened.item.id}")
+    return StreamingResponse(opened.content, media_type=opened.item.media_type, headers={
+        "content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
+
+
+MAX_EXPORT = 256 * 1024 * 1024  # built in memory (never as plaintext on the server's disk)
+
+
+@router.post("/archivo/casos/{case_id}/exportar")
+async def export(case_id: CaseId, ctx: CtxDep) -> Response:
+    """The legal team downloads the case as a bundle for a prosecutor (verifiable offline)."""
+    form = parse(ExportForm, await posted(ctx))
+    person = accounts.require(ctx.person)
+    settings = ctx.state.settings
+    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
+    out = io.BytesIO()
+    with ctx.transaction() as db:
+        private = keys.session_key(db, person, ctx.session_token, now=utcnow())
+        if private is None:
+            raise Invalid(N_("Unlock your archive key first"))
+        chosen = items.visible_items(db, person, case_id)
+        if sum(i.size for i in chosen) > MAX_EXPORT:
+            raise Invalid(N_("This case is too large to download here; export it from the server"))
+        export_bundle(db, vault, person, case_id, out, item_ids=[i.id for i in chosen],
+                      recipient=form.recipient, private=private, now=utcnow())
+    return Response(out.getvalue(), media_type="application/zip", headers={
+        "content-disposition": f'attachment; filename="caso-{case_id[:8]}.zip"',
+        "cache-control": "no-store"})

@@ -1,0 +1,52 @@
+"""JSON shapes of the archive API: a case as a person may see it, its items, a consent change."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from asamblea.web.routes.api.schemas import In
+
+ConsentCode = Literal["public", "federation", "team", "legal"]
+
+
+class VictimOut(BaseModel):
+    """A victim as the family wishes: ``name`` null when they asked for no name."""
+
+    name: str | None
+
+
+class CaseOut(BaseModel):
+    """A case's public facts, the victims this person may see, and their circle."""
+
+    id: str
+    title: str
+    place: str
+    occurred_on: date
+    victims: list[VictimOut]
+    your_circle: ConsentCode
+
+
+class ItemOut(BaseModel):
+    """An item this person may see (its content only through the pages, unlocked)."""
+
+    id: str
+    kind: str
+    media_type: str
+    size: int
+    sha256: str
+    consent: ConsentCode
+    withdrawn: bool
+    title: str | None
+    tags: str | None
+    received_at: datetime
+
+
+class ConsentIn(In):
+    """A new consent level, or ``withdrawn``. The witness or family sends their holder token
+    (given at intake); a team member sends none and may only narrow or withdraw."""
+
+    consent: Literal["public", "federation", "team", "legal", "withdrawn"]
+    holder_token: str | None = Field(default=None, min_length=20, max_length=64)

@@ -1,0 +1,91 @@
+"""Acceptance (issue 15): on a phone-sized browser with JavaScript off, a witness without an account
+sends a testimony through a one-time intake link and keeps the receipt; a team member logs in,
+unlocks their key for the session, opens and reads the testimony, and downloads the case's bundle,
+which verifies offline and holds the witness's receipt.
+
+Ana (the account, her assembly, her key and the case) is set up through the services on the live
+server's own database; everything the people do goes through the pages. Elements are found by
+id, name and form action, never by a translated label.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from nacl import pwhash
+from playwright.sync_api import expect
+
+from asamblea.clock import utcnow
+from asamblea.core.archive import Consent, holds_receipt, verify_bundle
+from asamblea.core.federation import AssemblyKind
+from asamblea.formats.archive import read_bundle
+from asamblea.services.archive import intake, keys, team
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
+from asamblea.store.database import make_engine, make_sessionmaker
+from tests.browser.conftest import LiveServer, OpenVisitor
+from tests.browser.test_federation_journey import PASSWORD, log_in
+
+pytestmark = pytest.mark.browser
+PASSPHRASE = "frase de paso del equipo"
+TESTIMONY = "Vi pasar a los agentes por el puente a las 6 de la tarde (texto ficticio)."
+
+
+def set_up(server: LiveServer) -> tuple[str, str]:
+    """Ana, her assembly, her archive key and a case; an intake link for the witness."""
+    keys.use_kdf_limits(pwhash.argon2id.OPSLIMIT_MIN, pwhash.argon2id.MEMLIMIT_MIN)
+    engine = make_engine(f"sqlite:///{server.instance_dir / 'asamblea.sqlite3'}")
+    try:
+        with make_sessionmaker(engine).begin() as db:
+            ana = accounts.register(db, "ana.archivo", PASSWORD)
+            assembly = federation.create_assembly(db, ana, name="Familiares del Puente",
+                                                  kind=AssemblyKind.NEIGHBOURHOOD,
+                                                  parent_id=None)
+            keys.set_up_key(db, ana, PASSPHRASE)
+            case = team.open_case(db, ana, assembly.id, title="Caso ficticio del Puente",
+                                  place="Lugar ficticio", occurred_on=date(2026, 1, 9))
+            token = intake.create_link(db, ana, case.id, Consent.TEAM, now=utcnow())
+    finally:
+        engine.dispose()
+    return case.id, token
+
+
+def test_witness_submits_team_reads_and_exports(open_visitor: OpenVisitor,
+                                                live_server: LiveServer, tmp_path: Path) -> None:
+    case_id, token = set_up(live_server)
+
+    witness = open_visitor("testigo", javascript=False)
+    page = witness.go(f"/entrega/{token}")
+    form = page.locator(f'main form[action="/entrega/{token}"]')
+    form.locator("#title").fill("Lo que vi")
+    form.locator("#testimony").fill(TESTIMONY)
+    form.locator('button[type="submit"]').click()
+    receipt = page.locator("main dd code").first
+    expect(receipt).to_have_text(re.compile(r"^\d+:[0-9a-f]{64}$"))
+    seq, head = receipt.inner_text().split(":")
+    expect(page.locator("main")).not_to_contain_text(TESTIMONY)
+
+    ana = open_visitor("ana", javascript=False)
+    log_in(ana, "ana.archivo", f"/archivo/casos/{case_id}")
+    page = ana.page
+    unlock = page.locator('main form[action="/archivo/desbloquear"]')
+    unlock.locator("#passphrase").fill(PASSPHRASE)
+    unlock.locator('button[type="submit"]').click()
+    expect(page).to_have_url(re.compile(rf"/archivo/casos/{case_id}$"))
+    page.locator('main form[action$="/abrir"] button[type="submit"]').first.click()
+    expect(page.locator("main pre")).to_have_text(TESTIMONY)
+
+    ana.go(f"/archivo/casos/{case_id}")
+    export = page.locator(f'main form[action="/archivo/casos/{case_id}/exportar"]')
+    export.locator("#recipient").fill("Fiscalía ficticia")
+    with page.expect_download() as download:
+        export.locator('button[type="submit"]').click()
+    path = tmp_path / "caso.zip"
+    download.value.save_as(path)
+    bundle = read_bundle(path)
+    assert verify_bundle(bundle.manifest, bundle.signature, bundle.records, bundle.actual) == []
+    assert holds_receipt(bundle.records, int(seq), head)
+    assert TESTIMONY.encode() in path.read_bytes()  # the original, as the witness sent it
