@@ -106,17 +106,36 @@ class Campaign:
 
 def _struggle(row: StruggleRow) -> Struggle:
     return Struggle(
-        row.id, row.assembly_id, row.title, row.demands, row.against, row.region,
-        row.province, row.district, Sector(row.sector), row.since, StruggleState(row.state),
-    )  # fmt: skip
+        row.id,
+        row.assembly_id,
+        row.title,
+        row.demands,
+        row.against,
+        row.region,
+        row.province,
+        row.district,
+        Sector(row.sector),
+        row.since,
+        StruggleState(row.state),
+    )
 
 
 def _action(row: ActionRow) -> Action:
     return Action(
-        row.id, row.assembly_id, row.struggle_id, ActionKind(row.kind), row.title,
-        row.description, row.region, row.starts_at, tuple(row.places), row.reveal_at,
-        Visibility(row.visibility), ActionState(row.state), row.report,
-    )  # fmt: skip
+        row.id,
+        row.assembly_id,
+        row.struggle_id,
+        ActionKind(row.kind),
+        row.title,
+        row.description,
+        row.region,
+        row.starts_at,
+        tuple(row.places),
+        row.reveal_at,
+        Visibility(row.visibility),
+        ActionState(row.state),
+        row.report,
+    )
 
 
 def _campaign(row: PledgeCampaignRow) -> Campaign:
@@ -159,8 +178,11 @@ class MobilisationRepository:
         self, struggle_id: int, text: str, state: StruggleState | None, author: int, at: datetime
     ) -> None:
         value = None if state is None else state.value
-        self.db.add(StruggleUpdateRow(struggle_id=struggle_id, text=text, state=value,
-                                      author_id=author, at=at))  # fmt: skip
+        self.db.add(
+            StruggleUpdateRow(
+                struggle_id=struggle_id, text=text, state=value, author_id=author, at=at
+            )
+        )
 
     def struggle_updates(self, struggle_id: int) -> list[StruggleUpdate]:
         rows = self.db.scalars(
@@ -175,19 +197,34 @@ class MobilisationRepository:
 
     # Adhesions ---------------------------------------------------------------------------
     def add_adhesion(
-        self, target: str, target_id: int, *, assembly_id: int, kind: str, state: str,
-        vote_id: int | None, at: datetime,
-    ) -> Adhesion:  # fmt: skip
-        row = AdhesionRow(target=target, target_id=target_id, assembly_id=assembly_id,
-                          kind=kind, state=state, vote_id=vote_id, at=at)  # fmt: skip
+        self,
+        target: str,
+        target_id: int,
+        *,
+        assembly_id: int,
+        kind: str,
+        state: str,
+        vote_id: int | None,
+        at: datetime,
+    ) -> Adhesion:
+        row = AdhesionRow(
+            target=target,
+            target_id=target_id,
+            assembly_id=assembly_id,
+            kind=kind,
+            state=state,
+            vote_id=vote_id,
+            at=at,
+        )
         self.db.add(row)
         self.db.flush()
         return self._adhesion(row)
 
     @staticmethod
     def _adhesion(row: AdhesionRow) -> Adhesion:
-        return Adhesion(row.id, row.target, row.target_id, row.assembly_id, row.kind,
-                        row.state, row.vote_id)  # fmt: skip
+        return Adhesion(
+            row.id, row.target, row.target_id, row.assembly_id, row.kind, row.state, row.vote_id
+        )
 
     def adhesions(self, target: str, target_id: int) -> list[Adhesion]:
         rows = self.db.scalars(
@@ -341,8 +378,9 @@ class MobilisationRepository:
         return found is not None
 
     def add_pledge(self, campaign_id: int, person_id: int, assembly_id: int) -> None:
-        self.db.add(PledgeRow(campaign_id=campaign_id, person_id=person_id,
-                              assembly_id=assembly_id))  # fmt: skip
+        self.db.add(
+            PledgeRow(campaign_id=campaign_id, person_id=person_id, assembly_id=assembly_id)
+        )
         self.db.flush()
 
     def remove_pledge(self, campaign_id: int, person_id: int) -> int:

@@ -1,0 +1,146 @@
+"""Conditional pledges: pledge, withdraw, see the counts; the trigger fires exactly once.
+
+The problem: two members pledge at the same moment and each would cross the threshold; or the
+last pledge lands while another withdraws. The design: every pledge or withdrawal locks the
+campaign's row first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's writers already queue on
+``BEGIN IMMEDIATE``), then reads the counts per assembly, asks `core.mobilisation.pledges`
+whether this pledge crosses, and writes the pledge — and, when it crosses, the trigger time,
+the action's confirmation and the `mobilisation.pledge_triggered` audit event — in the same
+transaction. The next writer waits for the lock and reads a triggered campaign.
+
+The promise: pledges leave this module as counts only. Pledging and withdrawing record no
+audit event (it would pair the person with the pledge); the unique (campaign, person) key makes
+a second pledge by the same person fail even if two arrive together.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from asamblea.core.errors import N_, Conflict, Forbidden, NotFound
+from asamblea.core.mobilisation import actions as action_rules
+from asamblea.core.mobilisation.actions import ActionState, Viewer
+from asamblea.core.mobilisation.pledges import Standing, Thresholds, crosses, standing
+from asamblea.core.people import Person
+from asamblea.services.mobilisation.access import audit, regions_of, taking_part, visible_action
+from asamblea.store.mobilisation_repository import Action, Campaign, MobilisationRepository
+from asamblea.store.repositories import FederationRepository
+
+
+@dataclass(frozen=True)
+class PledgeView:
+    """What anyone allowed to see the action sees: counts, and whether *they* pledged."""
+
+    thresholds: Thresholds
+    standing: Standing
+    triggered_at: datetime | None
+    mine: bool
+    can_pledge: bool
+
+
+def _campaign(repo: MobilisationRepository, action_id: int, *, lock: bool) -> Campaign:
+    campaign = repo.campaign_of(action_id, lock=lock)
+    if campaign is None:
+        raise NotFound(N_("This action has no conditional pledge."))
+    return campaign
+
+
+def _standing(db: Session, campaign: Campaign) -> Standing:
+    counts = MobilisationRepository(db).pledge_counts(campaign.id)
+    region_of = regions_of(FederationRepository(db).assemblies())
+    now = standing(campaign.thresholds, counts, region_of)
+    if campaign.triggered_at is not None and not now.triggered:
+        # Triggered once: it stays so (pledges are commitments, nothing can be withdrawn).
+        now = Standing(
+            now.pledges, now.assemblies_met, now.regions_met, now.people_counted, True, 1.0
+        )
+    return now
+
+
+def pledge_view(db: Session, person: Person | None, action_id: int) -> PledgeView:
+    """The campaign's counts as `person` may see them."""
+    action, viewer = visible_action(db, person, action_id)
+    repo = MobilisationRepository(db)
+    campaign = _campaign(repo, action.id, lock=False)
+    mine = person is not None and repo.has_pledged(campaign.id, person.id)
+    can = viewer is not Viewer.ANYONE and not action_rules.is_over(action.state) and not mine
+    return PledgeView(
+        campaign.thresholds, _standing(db, campaign), campaign.triggered_at, mine, can
+    )
+
+
+def _pledging_assembly(db: Session, person: Person, action: Action, assembly_id: int) -> None:
+    membership = FederationRepository(db).membership_of(assembly_id, person.id)
+    if membership is None or not membership.is_active:
+        raise Forbidden(N_("You can pledge only as an active member of your assembly."))
+    if assembly_id not in taking_part(db, action)[1]:
+        raise Forbidden(N_("That assembly does not take part in this action."))
+
+
+def pledge(db: Session, person: Person, action_id: int, assembly_id: int, *, now: datetime) -> bool:
+    """Record `person`'s pledge from their base assembly; True when it fired the trigger."""
+    action, _viewer = visible_action(db, person, action_id)
+    repo = MobilisationRepository(db)
+    campaign = _campaign(repo, action.id, lock=True)
+    if action_rules.is_over(action.state):
+        raise Conflict(N_("This action is over."))
+    _pledging_assembly(db, person, action, assembly_id)
+    if repo.has_pledged(campaign.id, person.id):
+        raise Conflict(N_("You have already pledged to this."))
+    counts = repo.pledge_counts(campaign.id)
+    region_of = regions_of(FederationRepository(db).assemblies())
+    fired = crosses(
+        campaign.thresholds,
+        counts,
+        region_of,
+        assembly_id,
+        triggered=campaign.triggered_at is not None,
+    )
+    try:
+        with db.begin_nested():
+            repo.add_pledge(campaign.id, person.id, assembly_id)
+    except IntegrityError as error:
+        raise Conflict(N_("You have already pledged to this.")) from error
+    if fired:
+        _trigger(db, action, campaign, now)
+    return fired
+
+
+def _trigger(db: Session, action: Action, campaign: Campaign, now: datetime) -> None:
+    repo = MobilisationRepository(db)
+    repo.mark_triggered(campaign.id, now)
+    locked = repo.action(action.id, lock=True)
+    if locked is not None and ActionState.CONFIRMED in action_rules.TRANSITIONS[locked.state]:
+        repo.set_action(action.id, state=ActionState.CONFIRMED.value)
+    after = standing(
+        campaign.thresholds,
+        repo.pledge_counts(campaign.id),
+        regions_of(FederationRepository(db).assemblies()),
+    )
+    audit(
+        db,
+        None,
+        "mobilisation.pledge_triggered",
+        action.assembly_id,
+        f"pledge_campaign:{campaign.id}",
+        details={
+            "action_id": action.id,
+            "pledges": after.pledges,
+            "people_counted": after.people_counted,
+        },
+    )
+
+
+def withdraw(db: Session, person: Person, action_id: int) -> None:
+    """Take back one's pledge — only before the threshold is met."""
+    action, _viewer = visible_action(db, person, action_id)
+    repo = MobilisationRepository(db)
+    campaign = _campaign(repo, action.id, lock=True)
+    if campaign.triggered_at is not None:
+        raise Conflict(N_("The threshold was met: pledges are now commitments."))
+    if repo.remove_pledge(campaign.id, person.id) != 1:
+        raise Conflict(N_("You have no pledge here to withdraw."))
