@@ -735,6 +735,9 @@ def routes_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
         table[(method, template)] = lambda w, m=method, t=template: planning_cases(t, m, w)
     for method, template in BUDGET_ROUTES:
         table[(method, template)] = lambda w, m=method, t=template: budget_cases(t, m, w)
+    from tests.web.mobilisation_hostile import mobilisation_table  # noqa: PLC0415 - it imports this
+
+    table.update(mobilisation_table())
     return table
 
 

@@ -73,11 +73,11 @@ def test_places_nest(place: sg.Place, ok: bool) -> None:
 
 
 def test_texts_and_dates() -> None:
-    assert sg.check_text("  agua  ", most=10, name="title") == "agua"
+    assert sg.check_text("  agua  ", most=10) == "agua"
     with pytest.raises(Invalid):
-        sg.check_text("   ", most=10, name="title")
+        sg.check_text("   ", most=10)
     with pytest.raises(Invalid):
-        sg.check_text("x" * 11, most=10, name="title")
+        sg.check_text("x" * 11, most=10)
     with pytest.raises(Invalid):
         sg.check_since(date(2027, 1, 1), date(2026, 12, 6))
     with pytest.raises(Conflict):

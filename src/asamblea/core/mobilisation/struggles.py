@@ -88,13 +88,13 @@ def check_place(place: Place, known: Collection[str]) -> Place:
     return place
 
 
-def check_text(text: str, *, most: int, name: str) -> str:
+def check_text(text: str, *, most: int) -> str:
     """Strip; refuse empty or longer than `most` characters."""
     text = text.strip()
     if not text:
-        raise Invalid(N_("The {name} cannot be empty."), name=name)
+        raise Invalid(N_("Fill in every required text."))
     if len(text) > most:
-        raise Invalid(N_("The {name} is longer than {most} characters."), name=name, most=most)
+        raise Invalid(N_("A text is longer than {most} characters."), most=most)
     return text
 
 

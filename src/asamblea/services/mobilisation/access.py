@@ -131,3 +131,13 @@ def audit(
     AuditRepository(db).record(
         None if actor is None else actor.id, action, assembly_id, subject, dict(details or {})
     )
+
+
+def facilitated(db: Session, person: Person | None) -> list[Assembly]:
+    """The assemblies `person` facilitates (for the forms that act for one of them)."""
+    if person is None:
+        return []
+    federation = FederationRepository(db)
+    ids = [m.assembly_id for m in federation.memberships_of_person(person.id) if m.is_facilitator]
+    found = [federation.assembly(i) for i in ids]
+    return sorted((a for a in found if a is not None), key=lambda a: a.name.casefold())

@@ -58,7 +58,7 @@ def convene(
     given, a conditional pledge)."""
     check_facilitator_of(db, actor, assembly_id)
     repo = MobilisationRepository(db)
-    title = check_text(spec.title, most=160, name="title")
+    title = check_text(spec.title, most=160)
     description = spec.description.strip()[:4000]
     if region_name(spec.region) is None:
         raise Invalid(N_("Unknown place code: {code}."), code=spec.region[:8])
@@ -67,7 +67,7 @@ def convene(
     tasks = rules.check_tasks(spec.tasks)
     if len(spec.checklist) > MAX_CHECKLIST:
         raise Invalid(N_("A checklist has at most {most} lines."), most=MAX_CHECKLIST)
-    checklist = [check_text(line, most=200, name="checklist line") for line in spec.checklist]
+    checklist = [check_text(line, most=200) for line in spec.checklist]
     thresholds = None if spec.pledge is None else check_thresholds(spec.pledge)
     if spec.struggle_id is not None and repo.struggle(spec.struggle_id) is None:
         raise NotFound(N_("That struggle does not exist."))
@@ -138,7 +138,7 @@ def postpone(
         rules.check_reveal(action.reveal_at, starts_at)
     repo = MobilisationRepository(db)
     repo.set_action(action.id, state=ActionState.POSTPONED.value, starts_at=starts_at)
-    text = check_text(note, most=rules.MAX_LIVE_UPDATE, name="note")
+    text = check_text(note, most=rules.MAX_LIVE_UPDATE)
     repo.add_live_update(action.id, text, now)
     audit(
         db,
@@ -155,7 +155,7 @@ def cancel(db: Session, actor: Person, action_id: int, *, reason: str, now: date
     """Cancel the action; everyone taking part is to be told (audit event)."""
     action = _changeable(db, actor, action_id)
     rules.check_transition(action.state, ActionState.CANCELLED)
-    text = check_text(reason, most=rules.MAX_LIVE_UPDATE, name="reason")
+    text = check_text(reason, most=rules.MAX_LIVE_UPDATE)
     repo = MobilisationRepository(db)
     repo.set_action(action.id, state=ActionState.CANCELLED.value)
     repo.add_live_update(action.id, text, now)
@@ -175,7 +175,7 @@ def live_update(db: Session, actor: Person, action_id: int, *, text: str, now: d
     action = _changeable(db, actor, action_id)
     if rules.is_over(action.state) and action.state is not ActionState.HELD:
         raise Conflict(N_("This action is over."))
-    clean = check_text(text, most=rules.MAX_LIVE_UPDATE, name="update")
+    clean = check_text(text, most=rules.MAX_LIVE_UPDATE)
     MobilisationRepository(db).add_live_update(action.id, clean, now)
 
 

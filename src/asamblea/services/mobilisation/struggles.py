@@ -55,13 +55,13 @@ def register(
         raise Invalid(N_("Only a base assembly registers a struggle it is in."))
     place = rules.check_place(Place(form.place.region, form.place.province), known_codes())
     district = (
-        None if not form.district else rules.check_text(form.district, most=80, name="district")
+        None if not form.district else rules.check_text(form.district, most=80)
     )
     struggle = MobilisationRepository(db).add_struggle(
         assembly_id=assembly_id,
-        title=rules.check_text(form.title, most=rules.MAX_TITLE, name="title"),
-        demands=rules.check_text(form.demands, most=rules.MAX_TEXT, name="demands"),
-        against=rules.check_text(form.against, most=160, name="against whom"),
+        title=rules.check_text(form.title, most=rules.MAX_TITLE),
+        demands=rules.check_text(form.demands, most=rules.MAX_TEXT),
+        against=rules.check_text(form.against, most=160),
         region=place.region,
         province=place.province,
         district=district,
@@ -102,7 +102,7 @@ def post_update(
     """A dated update by a facilitator of the struggle's assembly; maybe a change of state."""
     struggle = get_struggle(db, struggle_id, lock=True)
     check_facilitator_of(db, actor, struggle.assembly_id)
-    clean = rules.check_text(text, most=rules.MAX_UPDATE, name="update")
+    clean = rules.check_text(text, most=rules.MAX_UPDATE)
     repo = MobilisationRepository(db)
     if state is not None:
         rules.check_transition(struggle.state, state)
