@@ -8,6 +8,7 @@ ids are malformed, out of range or unknown.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from tests.web.conftest import World
 from tests.web.test_hostile_input import (
@@ -21,6 +22,7 @@ from tests.web.test_hostile_input import (
     Case,
     form_cases,
     get_cases,
+    json_cases,
 )
 
 QUERIES = (
@@ -175,4 +177,119 @@ def mobilisation_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]
     ]
     for method, template in templates:
         table[(method, template)] = lambda w, m=method, t=template: [*_ids(t, m), *_fields(t)]
+    table.update(api_table())
+    return table
+
+
+API_STRUGGLE: dict[str, Any] = {
+    **STRUGGLE,
+    "assembly_id": UNKNOWN,
+    "province": None,
+    "district": None,
+}
+API_ACTION: dict[str, Any] = {
+    **ACTION,
+    "assembly_id": UNKNOWN,
+    "starts_at": "2030-01-01T10:00:00-05:00",
+    "places": ["Plaza"],
+}
+API_BODIES: dict[str, tuple[dict[str, Any], dict[str, list[Any]]]] = {
+    "/api/v1/struggles": (
+        API_STRUGGLE,
+        {
+            "title": TEXTS,
+            "region": ["9", "999", SCRIPT],
+            "province": ["0401x", SCRIPT],
+            "sector": ["army", ""],
+            "since": ["2026-13-01", SCRIPT],
+            "assembly_id": [0, -1],
+        },
+    ),
+    "/api/v1/actions": (
+        API_ACTION,
+        {
+            "title": TEXTS,
+            "kind": ["bomb", ""],
+            "starts_at": ["mañana", SCRIPT],
+            "places": [[], ["x"] * 11, "Plaza"],
+            "tasks": [[{"role": "army", "needed": 1}], [{"role": "press", "needed": 0}], "x"],
+            "pledge": [{"members": 0}, {"people": 3}],
+            "visibility": ["secret"],
+            "reveal_at": ["x"],
+        },
+    ),
+    "/api/v1/struggles/{struggle_id}/updates": (
+        {"text": "Hola"},
+        {"text": TEXTS, "state": ["x", SCRIPT]},
+    ),
+    "/api/v1/struggles/{struggle_id}/solidarity": ({"assembly_id": 1}, {"assembly_id": [0]}),
+    "/api/v1/struggles/{struggle_id}/adhesion": ({"assembly_id": 1}, {"days": [0, 31]}),
+    "/api/v1/actions/{action_id}/adhesion": ({"assembly_id": 1}, {"days": [0, 31]}),
+    "/api/v1/actions/{action_id}/pledge": ({"assembly_id": 1}, {"assembly_id": [0, -1]}),
+    "/api/v1/actions/{action_id}/postpone": (
+        {"starts_at": "2030-01-01T10:00:00Z", "note": "x"},
+        {"starts_at": ["x", SCRIPT], "note": TEXTS},
+    ),
+    "/api/v1/actions/{action_id}/cancel": ({"reason": "x"}, {"reason": TEXTS}),
+    "/api/v1/actions/{action_id}/updates": ({"text": "x"}, {"text": TEXTS}),
+}
+API_NO_BODY = (
+    "/api/v1/actions/{action_id}/pledge/withdraw",
+    "/api/v1/actions/{action_id}/tasks/{task_id}/signup",
+    "/api/v1/actions/{action_id}/tasks/{task_id}/leave",
+)
+
+
+def _api_path(template: str, raw: str) -> str:
+    for name in ("{struggle_id}", "{action_id}", "{task_id}"):
+        template = template.replace(name, raw)
+    return template
+
+
+def _api_cases(method: str, template: str) -> list[Case]:
+    body = API_BODIES.get(template)
+    cases = []
+    for raw in ["-1", "0", str(2**64), "abc", "1.5", "%00", str(UNKNOWN)]:
+        path = _api_path(template, raw)
+        cases.append(
+            Case(f"id={raw}", method, path, "member", body=None if body is None else body[0])
+        )
+    if method == "POST":
+        real = _api_path(template, str(UNKNOWN))
+        cases += [
+            Case("cookie without X-CSRF-Token", method, real, "member", csrf="none", expect=403),
+            Case("anonymous", method, real, None, body=None if body is None else body[0]),
+        ]
+        if body is not None:
+            cases += json_cases(real, "member", *body)
+    return cases
+
+
+def api_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
+    """Cases for every mobilisation API route."""
+    table: dict[tuple[str, str], Callable[[World], list[Case]]] = {
+        ("GET", "/api/v1/struggles"): lambda w: [
+            *get_cases("/api/v1/struggles"),
+            *(
+                Case(f"query {q[:12]!r}", "GET", f"/api/v1/struggles?{q}", None)
+                for q in QUERIES
+                if not q.startswith("kind")
+            ),
+        ],
+        ("GET", "/api/v1/actions"): lambda w: [
+            *get_cases("/api/v1/actions"),
+            *(
+                Case(f"query {q[:12]!r}", "GET", f"/api/v1/actions?{q}", None)
+                for q in QUERIES
+                if not q.startswith("sector")
+            ),
+        ],
+        ("POST", "/api/v1/struggles"): lambda w: _api_cases("POST", "/api/v1/struggles"),
+        ("POST", "/api/v1/actions"): lambda w: _api_cases("POST", "/api/v1/actions"),
+    }
+    for template in (*API_BODIES, *API_NO_BODY):
+        if "{" in template:
+            table[("POST", template)] = lambda w, t=template: _api_cases("POST", t)
+    for template in ("/api/v1/struggles/{struggle_id}", "/api/v1/actions/{action_id}"):
+        table[("GET", template)] = lambda w, t=template: _api_cases("GET", t)
     return table

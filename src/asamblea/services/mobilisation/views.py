@@ -30,6 +30,17 @@ from asamblea.store.mobilisation_repository import (
 )
 from asamblea.store.repositories import FederationRepository, PeopleRepository
 
+#: Action and Struggle are re-exported: the web layer names them without importing the store.
+__all__ = [
+    "Action",
+    "ActionView",
+    "Struggle",
+    "StruggleView",
+    "action_view",
+    "struggle_view",
+    "visible_actions",
+]
+
 
 @dataclass(frozen=True)
 class ActionView:
