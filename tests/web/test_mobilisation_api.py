@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from fastapi import FastAPI
 
-from asamblea.store.types import utcnow
+from asamblea.clock import utcnow
 from tests.web.conftest import Browser, World, assert_refused, make_world
 
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import pytest
 from fastapi import FastAPI
 
-from asamblea.store.types import utcnow
+from asamblea.clock import utcnow
 from tests.web.conftest import Browser, World, assert_refused, audit_actions, make_world
 
 pytestmark = pytest.mark.filterwarnings("error")

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from asamblea.clock import utcnow
 from asamblea.store.base import Base
-from asamblea.store.types import utcnow
 
 
 class StruggleRow(Base):

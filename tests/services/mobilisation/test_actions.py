@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from asamblea.core.errors import Conflict, Forbidden, Invalid, NotFound
 from asamblea.core.mobilisation.actions import ActionState, Viewer, Visibility
 from asamblea.services.mobilisation import access, actions
+from asamblea.store.federation_models import AuditRow
 from asamblea.store.mobilisation_repository import MobilisationRepository
-from asamblea.store.models import AuditRow
 from tests.services.mobilisation.world import T0, World, convene
 
 

@@ -22,12 +22,13 @@ from asamblea.core.federation import AssemblyKind, MembershipState, Role
 from asamblea.core.mobilisation.actions import ActionKind
 from asamblea.core.mobilisation.pledges import Thresholds
 from asamblea.core.people import Person
-from asamblea.services import accounts, federation
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
 from asamblea.services.mobilisation import actions, pledges
 from asamblea.store.database import make_sessionmaker
+from asamblea.store.federation_models import AuditRow
+from asamblea.store.federation_repository import FederationRepository
 from asamblea.store.mobilisation_models import PledgeCampaignRow, PledgeRow
-from asamblea.store.models import AuditRow
-from asamblea.store.repositories import FederationRepository
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
 from tests.services.mobilisation.world import PASSWORD, T0
 

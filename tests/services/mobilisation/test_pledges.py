@@ -13,8 +13,8 @@ from asamblea.core.errors import Conflict, Forbidden, NotFound
 from asamblea.core.mobilisation.actions import ActionState
 from asamblea.core.mobilisation.pledges import Thresholds
 from asamblea.services.mobilisation import pledges
+from asamblea.store.federation_models import AuditRow
 from asamblea.store.mobilisation_repository import MobilisationRepository
-from asamblea.store.models import AuditRow
 from tests.services.mobilisation.world import T0, World, convene
 
 

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 from asamblea.core.errors import Conflict, Forbidden, Invalid
 from asamblea.core.mobilisation.pledges import Thresholds
 from asamblea.core.mobilisation.struggles import Place, Sector, StruggleState
-from asamblea.services import closing, votes
 from asamblea.services.mobilisation import pledges, struggles
-from asamblea.store.models import AuditRow
+from asamblea.services.votes import closing, votes
+from asamblea.store.federation_models import AuditRow
 from tests.services.mobilisation.world import KEY, T0, World, convene
 
 YES, NO = 0, 1

@@ -16,9 +16,11 @@ from asamblea.core.federation import AssemblyKind, AssemblyRules, MembershipStat
 from asamblea.core.mobilisation.actions import ActionKind, Task, TaskRole, Visibility
 from asamblea.core.mobilisation.pledges import Thresholds
 from asamblea.core.people import Person
-from asamblea.services import accounts, federation, votes
+from asamblea.services.federation import accounts
+from asamblea.services.federation import assemblies as federation
 from asamblea.services.mobilisation import actions
-from asamblea.store.repositories import FederationRepository
+from asamblea.services.votes import votes
+from asamblea.store.federation_repository import FederationRepository
 
 PASSWORD = "una frase larga y secreta"
 T0 = datetime(2026, 12, 6, 15, 0, tzinfo=UTC)

@@ -18,8 +18,8 @@ from asamblea.core.errors import N_, Forbidden, NotFound
 from asamblea.core.federation import Assembly, AssemblyKind, is_base
 from asamblea.core.mobilisation.actions import Viewer, can_see_action
 from asamblea.core.people import Person
+from asamblea.store.federation_repository import AuditRepository, FederationRepository
 from asamblea.store.mobilisation_repository import Action, MobilisationRepository
-from asamblea.store.repositories import AuditRepository, FederationRepository
 
 
 def get_assembly(federation: FederationRepository, assembly_id: int) -> Assembly:

@@ -27,8 +27,8 @@ from asamblea.core.mobilisation.actions import ActionState, Viewer
 from asamblea.core.mobilisation.pledges import Standing, Thresholds, crosses, standing
 from asamblea.core.people import Person
 from asamblea.services.mobilisation.access import audit, regions_of, taking_part, visible_action
+from asamblea.store.federation_repository import FederationRepository
 from asamblea.store.mobilisation_repository import Action, Campaign, MobilisationRepository
-from asamblea.store.repositories import FederationRepository
 
 
 @dataclass(frozen=True)

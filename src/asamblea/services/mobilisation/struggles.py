@@ -22,11 +22,11 @@ from asamblea.core.mobilisation.struggles import Place, Sector, StruggleState
 from asamblea.core.people import Person
 from asamblea.core.votes import VoteState, members_motion
 from asamblea.formats.places import known_codes
-from asamblea.services import votes
 from asamblea.services.deliberation import motion_passed
 from asamblea.services.mobilisation.access import audit, check_facilitator_of
+from asamblea.services.votes import votes
 from asamblea.store.mobilisation_repository import Adhesion, MobilisationRepository, Struggle
-from asamblea.store.vote_repository import VoteRepository
+from asamblea.store.votes_repository import VoteRepository
 
 VOTE_DAYS = 3
 MAX_VOTE_DAYS = 30

@@ -19,6 +19,7 @@ from asamblea.core.people import Person
 from asamblea.services.mobilisation import pledges
 from asamblea.services.mobilisation.access import joined, taking_part, visible_action
 from asamblea.services.mobilisation.struggles import get_struggle
+from asamblea.store.federation_repository import FederationRepository, PeopleRepository
 from asamblea.store.mobilisation_repository import (
     Action,
     Adhesion,
@@ -28,7 +29,6 @@ from asamblea.store.mobilisation_repository import (
     StruggleUpdate,
     Task,
 )
-from asamblea.store.repositories import FederationRepository, PeopleRepository
 
 #: Action and Struggle are re-exported: the web layer names them without importing the store.
 __all__ = [

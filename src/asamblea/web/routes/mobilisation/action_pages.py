@@ -7,12 +7,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from asamblea.clock import utcnow
 from asamblea.core.errors import N_, Invalid
 from asamblea.core.mobilisation.actions import ActionKind
 from asamblea.formats import places
-from asamblea.services import accounts
+from asamblea.services.federation import accounts
 from asamblea.services.mobilisation import access, actions, pledges, struggles, views
-from asamblea.store.types import utcnow
 from asamblea.web.context import CtxDep
 from asamblea.web.forms import parse
 from asamblea.web.render import redirect, render

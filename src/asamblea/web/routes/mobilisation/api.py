@@ -10,16 +10,16 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
+from asamblea.clock import utcnow
 from asamblea.core.errors import N_, Invalid
 from asamblea.core.mobilisation.actions import ActionKind, Task
 from asamblea.core.mobilisation.pledges import Thresholds
 from asamblea.core.mobilisation.struggles import Place
-from asamblea.services import accounts
+from asamblea.services.federation import accounts
 from asamblea.services.mobilisation import actions, pledges, struggles, views
-from asamblea.store.types import utcnow
 from asamblea.web.context import Ctx
-from asamblea.web.routes.api.federation import ERRORS, api_context
 from asamblea.web.routes.common import Id
+from asamblea.web.routes.federation.api import ERRORS, api_context
 from asamblea.web.routes.mobilisation.schemas import (
     ActionDetailOut,
     ActionIn,

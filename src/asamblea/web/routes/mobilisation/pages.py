@@ -15,10 +15,10 @@ from importlib.resources import files
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from asamblea.clock import utcnow
 from asamblea.core.mobilisation.struggles import Place, Sector, StruggleState
 from asamblea.formats import places
 from asamblea.services.mobilisation import access, struggles, views
-from asamblea.store.types import utcnow
 from asamblea.web.context import CtxDep
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.common import Id, posted_form
