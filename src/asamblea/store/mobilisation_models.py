@@ -163,6 +163,18 @@ class PledgeCampaignRow(Base):
     triggered_at: Mapped[datetime | None]
 
 
+class PledgeTallyRow(Base):
+    """Pledges per (campaign, assembly), kept in step with the pledge rows in the same
+    transaction (under the campaign's lock): the trigger reads a few counters, not every pledge.
+    """
+
+    __tablename__ = "pledge_tally"
+
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("pledge_campaign.id"), primary_key=True)
+    assembly_id: Mapped[int] = mapped_column(ForeignKey("assembly.id"), primary_key=True)
+    pledges: Mapped[int]
+
+
 class PledgeRow(Base):
     """One person's pledge: never shown, no timestamp; unique per campaign and person."""
 

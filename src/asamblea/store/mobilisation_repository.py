@@ -25,6 +25,7 @@ from asamblea.store.mobilisation_models import (
     ChecklistItemRow,
     PledgeCampaignRow,
     PledgeRow,
+    PledgeTallyRow,
     StruggleRow,
     StruggleUpdateRow,
     TaskSignupRow,
@@ -361,13 +362,28 @@ class MobilisationRepository:
         return None if row is None else _campaign(row)
 
     def pledge_counts(self, campaign_id: int) -> dict[int, int]:
-        """Pledges per assembly: counts only."""
+        """Pledges per assembly (the tally kept beside the pledges): counts only."""
         rows = self.db.execute(
-            select(PledgeRow.assembly_id, func.count())
-            .where(PledgeRow.campaign_id == campaign_id)
-            .group_by(PledgeRow.assembly_id)
+            select(PledgeTallyRow.assembly_id, PledgeTallyRow.pledges).where(
+                PledgeTallyRow.campaign_id == campaign_id, PledgeTallyRow.pledges > 0
+            )
         )
         return {assembly: int(n) for assembly, n in rows}
+
+    def _count(self, campaign_id: int, assembly_id: int, step: int) -> None:
+        """Move the tally by `step`; callers hold the campaign's row lock."""
+        where = (
+            PledgeTallyRow.campaign_id == campaign_id,
+            PledgeTallyRow.assembly_id == assembly_id,
+        )
+        changed = self.db.execute(
+            update(PledgeTallyRow).where(*where).values(pledges=PledgeTallyRow.pledges + step)
+        )
+        if not changed.rowcount:  # type: ignore[attr-defined]
+            self.db.add(
+                PledgeTallyRow(campaign_id=campaign_id, assembly_id=assembly_id, pledges=step)
+            )
+            self.db.flush()
 
     def has_pledged(self, campaign_id: int, person_id: int) -> bool:
         found = self.db.scalar(
@@ -382,14 +398,19 @@ class MobilisationRepository:
             PledgeRow(campaign_id=campaign_id, person_id=person_id, assembly_id=assembly_id)
         )
         self.db.flush()
+        self._count(campaign_id, assembly_id, 1)
 
     def remove_pledge(self, campaign_id: int, person_id: int) -> int:
-        result = self.db.execute(
-            delete(PledgeRow).where(
-                PledgeRow.campaign_id == campaign_id, PledgeRow.person_id == person_id
-            )
+        """Delete the person's pledge (and count it out); how many rows went (0 or 1)."""
+        assembly = self.db.scalar(
+            delete(PledgeRow)
+            .where(PledgeRow.campaign_id == campaign_id, PledgeRow.person_id == person_id)
+            .returning(PledgeRow.assembly_id)
         )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+        if assembly is None:
+            return 0
+        self._count(campaign_id, assembly, -1)
+        return 1
 
     def mark_triggered(self, campaign_id: int, at: datetime) -> None:
         self.db.execute(

@@ -29,6 +29,7 @@ from asamblea.store.database import make_sessionmaker
 from asamblea.store.federation_models import AuditRow
 from asamblea.store.federation_repository import FederationRepository
 from asamblea.store.mobilisation_models import PledgeCampaignRow, PledgeRow
+from asamblea.store.mobilisation_repository import MobilisationRepository
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
 from tests.services.mobilisation.world import PASSWORD, T0
 
@@ -124,4 +125,10 @@ def test_withdrawals_racing_the_trigger(strike: Strike) -> None:
     )
     pledged, events, triggered = _totals(strike)
     assert pledged == MEMBERS - withdrawn
+    with strike.sessions.begin() as db:  # the tally the trigger reads equals a recount
+        repo = MobilisationRepository(db)
+        recount = {a: n for _c, a, n in repo.all_pledge_pairs()}
+        campaign = repo.campaign_of(strike.action_id)
+        assert campaign is not None
+        assert repo.pledge_counts(campaign.id) == recount == {strike.union: pledged}
     assert (len(fired), events, triggered) == (1, 1, True)  # 30 late pledges always reach 25

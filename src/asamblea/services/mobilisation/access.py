@@ -11,11 +11,12 @@ assembly.
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
 from asamblea.core.errors import N_, Forbidden, NotFound
-from asamblea.core.federation import Assembly, AssemblyKind, is_base
+from asamblea.core.federation import Assembly, AssemblyKind, Membership, is_base
 from asamblea.core.mobilisation.actions import Viewer, can_see_action
 from asamblea.core.people import Person
 from asamblea.store.federation_repository import AuditRepository, FederationRepository
@@ -67,26 +68,49 @@ def joined(repo: MobilisationRepository, target: str, target_id: int) -> list[in
     ]
 
 
-def taking_part(db: Session, action: Action) -> tuple[set[int], set[int]]:
-    """(the convening and joined assemblies, the base assemblies taking part)."""
-    federation = FederationRepository(db)
-    everyone = federation.assemblies()
+@dataclass(frozen=True)
+class Participation:
+    """Who takes part in an action: every assembly (read once), the convening and joined ones
+    (`roots`), and the base assemblies under them (`bases`)."""
+
+    everyone: list[Assembly]
+    roots: set[int]
+    bases: set[int]
+
+
+def participation(db: Session, action: Action) -> Participation:
+    """The assemblies taking part in `action`."""
+    everyone = FederationRepository(db).assemblies()
     roots = {action.assembly_id, *joined(MobilisationRepository(db), "action", action.id)}
     kinds = {a.id: a.kind for a in everyone}
-    return roots, {a for a in under(everyone, roots) if is_base(kinds[a])}
+    bases = {a for a in under(everyone, roots) if is_base(kinds[a])}
+    return Participation(everyone, roots, bases)
 
 
-def viewer_of(db: Session, person: Person | None, action: Action) -> Viewer:
+def taking_part(db: Session, action: Action) -> tuple[set[int], set[int]]:
+    """(the convening and joined assemblies, the base assemblies taking part)."""
+    found = participation(db, action)
+    return found.roots, found.bases
+
+
+def active_memberships(db: Session, person: Person) -> dict[int, Membership]:
+    """The person's active memberships by assembly."""
+    found = FederationRepository(db).memberships_of_person(person.id)
+    return {m.assembly_id: m for m in found if m.is_active}
+
+
+def viewer_of(
+    db: Session, person: Person | None, action: Action, found: Participation | None = None
+) -> Viewer:
     """How the action sees `person`."""
     if person is None:
         return Viewer.ANYONE
-    federation = FederationRepository(db)
-    mine = {m.assembly_id: m for m in federation.memberships_of_person(person.id) if m.is_active}
+    mine = active_memberships(db, person)
     convening = mine.get(action.assembly_id)
     if convening is not None and convening.is_facilitator:
         return Viewer.COORDINATOR
-    roots, bases = taking_part(db, action)
-    return Viewer.MEMBER if mine.keys() & (roots | bases) else Viewer.ANYONE
+    found = found or participation(db, action)
+    return Viewer.MEMBER if mine.keys() & (found.roots | found.bases) else Viewer.ANYONE
 
 
 def visible_action(

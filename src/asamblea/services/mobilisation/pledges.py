@@ -23,10 +23,17 @@ from sqlalchemy.orm import Session
 
 from asamblea.core.errors import N_, Conflict, Forbidden, NotFound
 from asamblea.core.mobilisation import actions as action_rules
-from asamblea.core.mobilisation.actions import ActionState, Viewer
+from asamblea.core.mobilisation.actions import ActionState, Viewer, can_see_action
 from asamblea.core.mobilisation.pledges import Standing, Thresholds, crosses, standing
 from asamblea.core.people import Person
-from asamblea.services.mobilisation.access import audit, regions_of, taking_part, visible_action
+from asamblea.services.mobilisation.access import (
+    active_memberships,
+    audit,
+    participation,
+    regions_of,
+    viewer_of,
+    visible_action,
+)
 from asamblea.store.federation_repository import FederationRepository
 from asamblea.store.mobilisation_repository import Action, Campaign, MobilisationRepository
 
@@ -73,26 +80,32 @@ def pledge_view(db: Session, person: Person | None, action_id: int) -> PledgeVie
     )
 
 
-def _pledging_assembly(db: Session, person: Person, action: Action, assembly_id: int) -> None:
-    membership = FederationRepository(db).membership_of(assembly_id, person.id)
-    if membership is None or not membership.is_active:
-        raise Forbidden(N_("You can pledge only as an active member of your assembly."))
-    if assembly_id not in taking_part(db, action)[1]:
-        raise Forbidden(N_("That assembly does not take part in this action."))
-
-
 def pledge(db: Session, person: Person, action_id: int, assembly_id: int, *, now: datetime) -> bool:
-    """Record `person`'s pledge from their base assembly; True when it fired the trigger."""
-    action, _viewer = visible_action(db, person, action_id)
+    """Record `person`'s pledge from their base assembly; True when it fired the trigger.
+
+    Every assembly is read once per pledge (taking part, regions); the counts come from the
+    tally kept beside the pledges, so a pledge costs the same whether it is the first or the
+    millionth.
+    """
     repo = MobilisationRepository(db)
+    action = repo.action(action_id)
+    if action is None:
+        raise NotFound(N_("That action does not exist."))
     campaign = _campaign(repo, action.id, lock=True)
+    found = participation(db, action)
+    mine = active_memberships(db, person)
+    if not can_see_action(action.visibility, viewer_of(db, person, action, found)):
+        raise NotFound(N_("That action does not exist."))
     if action_rules.is_over(action.state):
         raise Conflict(N_("This action is over."))
-    _pledging_assembly(db, person, action, assembly_id)
+    if assembly_id not in mine:
+        raise Forbidden(N_("You can pledge only as an active member of your assembly."))
+    if assembly_id not in found.bases:
+        raise Forbidden(N_("That assembly does not take part in this action."))
     if repo.has_pledged(campaign.id, person.id):
         raise Conflict(N_("You have already pledged to this."))
     counts = repo.pledge_counts(campaign.id)
-    region_of = regions_of(FederationRepository(db).assemblies())
+    region_of = regions_of(found.everyone)
     fired = crosses(
         campaign.thresholds,
         counts,
@@ -106,21 +119,19 @@ def pledge(db: Session, person: Person, action_id: int, assembly_id: int, *, now
     except IntegrityError as error:
         raise Conflict(N_("You have already pledged to this.")) from error
     if fired:
-        _trigger(db, action, campaign, now)
+        counts[assembly_id] = counts.get(assembly_id, 0) + 1
+        _trigger(db, action, campaign, standing(campaign.thresholds, counts, region_of), now)
     return fired
 
 
-def _trigger(db: Session, action: Action, campaign: Campaign, now: datetime) -> None:
+def _trigger(
+    db: Session, action: Action, campaign: Campaign, after: Standing, now: datetime
+) -> None:
     repo = MobilisationRepository(db)
     repo.mark_triggered(campaign.id, now)
     locked = repo.action(action.id, lock=True)
     if locked is not None and ActionState.CONFIRMED in action_rules.TRANSITIONS[locked.state]:
         repo.set_action(action.id, state=ActionState.CONFIRMED.value)
-    after = standing(
-        campaign.thresholds,
-        repo.pledge_counts(campaign.id),
-        regions_of(FederationRepository(db).assemblies()),
-    )
     audit(
         db,
         None,

@@ -54,9 +54,7 @@ def register(
     if not is_base(assembly.kind):
         raise Invalid(N_("Only a base assembly registers a struggle it is in."))
     place = rules.check_place(Place(form.place.region, form.place.province), known_codes())
-    district = (
-        None if not form.district else rules.check_text(form.district, most=80)
-    )
+    district = None if not form.district else rules.check_text(form.district, most=80)
     struggle = MobilisationRepository(db).add_struggle(
         assembly_id=assembly_id,
         title=rules.check_text(form.title, most=rules.MAX_TITLE),

@@ -257,6 +257,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_pledge_person_id"), ["person_id"], unique=False)
 
     op.create_table(
+        "pledge_tally",
+        sa.Column("campaign_id", sa.Integer(), nullable=False),
+        sa.Column("assembly_id", sa.Integer(), nullable=False),
+        sa.Column("pledges", sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["assembly_id"], ["assembly.id"], name=op.f("fk_pledge_tally_assembly_id_assembly")
+        ),
+        sa.ForeignKeyConstraint(
+            ["campaign_id"],
+            ["pledge_campaign.id"],
+            name=op.f("fk_pledge_tally_campaign_id_pledge_campaign"),
+        ),
+        sa.PrimaryKeyConstraint("campaign_id", "assembly_id", name=op.f("pk_pledge_tally")),
+    )
+    op.create_table(
         "task_signup",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("task_id", sa.Integer(), nullable=False),
@@ -284,6 +299,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_pledge_person_id"))
         batch_op.drop_index("ix_pledge_campaign_assembly")
 
+    op.drop_table("pledge_tally")
     op.drop_table("pledge")
     op.drop_table("pledge_campaign")
     with op.batch_alter_table("action_update", schema=None) as batch_op:
