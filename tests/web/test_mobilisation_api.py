@@ -42,7 +42,7 @@ def test_actions_and_pledges_through_the_api(app: FastAPI, browser: Callable[...
     first = member.api(
         "POST", f"/api/v1/actions/{action['id']}/pledge", json={"assembly_id": w.union}
     )
-    assert first.status_code == 200, first.text
+    assert first.status_code == 201, first.text
     assert first.json()["triggered_now"] is False
     second = browser().logged_in_as(w.names["target_active"])
     crossing = second.api(

@@ -31,7 +31,6 @@ from asamblea.services.mobilisation.access import (
     audit,
     participation,
     regions_of,
-    viewer_of,
     visible_action,
 )
 from asamblea.store.federation_repository import FederationRepository
@@ -81,7 +80,14 @@ def pledge_view(db: Session, person: Person | None, action_id: int) -> PledgeVie
 
 
 def pledge(db: Session, person: Person, action_id: int, assembly_id: int, *, now: datetime) -> bool:
-    """Record `person`'s pledge from their base assembly; True when it fired the trigger.
+    """Record `person`'s pledge from their base assembly; True when it fired the trigger."""
+    return record_pledge(db, person, action_id, assembly_id, now=now)[0]
+
+
+def record_pledge(
+    db: Session, person: Person, action_id: int, assembly_id: int, *, now: datetime
+) -> tuple[bool, PledgeView]:
+    """`pledge`, and the counts after it as the pledger now sees them (no second read).
 
     Every assembly is read once per pledge (taking part, regions); the counts come from the
     tally kept beside the pledges, so a pledge costs the same whether it is the first or the
@@ -94,7 +100,8 @@ def pledge(db: Session, person: Person, action_id: int, assembly_id: int, *, now
     campaign = _campaign(repo, action.id, lock=True)
     found = participation(db, action)
     mine = active_memberships(db, person)
-    if not can_see_action(action.visibility, viewer_of(db, person, action, found)):
+    seen = Viewer.MEMBER if mine.keys() & (found.roots | found.bases) else Viewer.ANYONE
+    if not can_see_action(action.visibility, seen):
         raise NotFound(N_("That action does not exist."))
     if action_rules.is_over(action.state):
         raise Conflict(N_("This action is over."))
@@ -106,22 +113,23 @@ def pledge(db: Session, person: Person, action_id: int, assembly_id: int, *, now
         raise Conflict(N_("You have already pledged to this."))
     counts = repo.pledge_counts(campaign.id)
     region_of = regions_of(found.everyone)
-    fired = crosses(
-        campaign.thresholds,
-        counts,
-        region_of,
-        assembly_id,
-        triggered=campaign.triggered_at is not None,
-    )
+    was_triggered = campaign.triggered_at is not None
+    fired = crosses(campaign.thresholds, counts, region_of, assembly_id, triggered=was_triggered)
     try:
         with db.begin_nested():
             repo.add_pledge(campaign.id, person.id, assembly_id)
     except IntegrityError as error:
         raise Conflict(N_("You have already pledged to this.")) from error
+    counts[assembly_id] = counts.get(assembly_id, 0) + 1
+    after = standing(campaign.thresholds, counts, region_of)
     if fired:
-        counts[assembly_id] = counts.get(assembly_id, 0) + 1
-        _trigger(db, action, campaign, standing(campaign.thresholds, counts, region_of), now)
-    return fired
+        _trigger(db, action, campaign, after, now)
+    if was_triggered or fired:
+        after = Standing(
+            after.pledges, after.assemblies_met, after.regions_met, after.people_counted, True, 1.0
+        )
+    when = campaign.triggered_at or (now if fired else None)
+    return fired, PledgeView(campaign.thresholds, after, when, mine=True, can_pledge=False)
 
 
 def _trigger(

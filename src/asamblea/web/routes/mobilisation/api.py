@@ -233,13 +233,12 @@ def convene(body: ActionIn, ctx: Ctx = ApiCtx) -> ActionDetailOut:
         return _detail(views.action_view(db, person, created.id, now))
 
 
-@router.post("/actions/{action_id}/pledge", response_model=PledgedOut)
+@router.post("/actions/{action_id}/pledge", status_code=201, response_model=PledgedOut)
 def pledge(action_id: Id, body: AssemblyIn, ctx: Ctx = ApiCtx) -> PledgedOut:
     """Pledge to join if the threshold is met (counted, never listed)."""
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
-        fired = pledges.pledge(db, person, action_id, body.assembly_id, now=utcnow())
-        view = pledges.pledge_view(db, person, action_id)
+        fired, view = pledges.record_pledge(db, person, action_id, body.assembly_id, now=utcnow())
     return PledgedOut(triggered_now=fired, pledge=_pledge(view))
 
 
