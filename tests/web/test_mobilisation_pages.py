@@ -70,6 +70,20 @@ def test_sit_in_with_tasks_and_a_pledge(
     assert w.names["member"] in seen["coordinator"]  # signed up for the kitchen
     for who in ("outsider", "visitor"):
         assert w.names["member"] not in seen[who]
+    # No page or API answer of mobilisation, to anyone, names the pledger.
+    for b in (fac, member, outsider, other, browser()):
+        for path in (
+            "/acciones",
+            "/luchas",
+            "/movilizacion",
+            f"/acciones/{action_id}",
+            "/api/v1/actions",
+            f"/api/v1/actions/{action_id}",
+            "/api/v1/struggles",
+        ):
+            assert w.names["target_active"] not in b.get(path).text.replace(
+                f'<a href="/cuenta">{w.names["target_active"]}</a>', ""
+            ), path
     refused = member.post_form(f"/acciones/{action_id}/compromiso/retirar")
     assert_refused(refused, "es", 409)
 
