@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install install-test i18n bench-tally bench-pb bench-plan bench-votes bench-diff bench-archive clean
+.PHONY: demo test lint install install-test i18n bench-tally bench-pb bench-plan bench-votes bench-diff bench-archive bench-mobilise clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,8 @@ bench-diff: install-test
 bench-archive: install-test
 	$(BIN)/python benchmarks/bench_archive.py
 	$(BIN)/python benchmarks/bench_archive_upload.py
+bench-mobilise: install-test
+	$(BIN)/python benchmarks/bench_mobilise.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -736,6 +736,9 @@ def routes_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
     for method, template in BUDGET_ROUTES:
         table[(method, template)] = lambda w, m=method, t=template: budget_cases(t, m, w)
     table.update(archive_upload_table())
+    from tests.web.mobilisation_hostile import mobilisation_table  # noqa: PLC0415 - it imports this
+
+    table.update(mobilisation_table())
     return table
 
 

@@ -10,6 +10,7 @@ from asamblea.store import (
     delegation_models,
     deliberation_models,
     federation_models,
+    mobilisation_models,
     planning_models,
     votes_models,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "delegation_models",
     "deliberation_models",
     "federation_models",
+    "mobilisation_models",
     "planning_models",
     "votes_models",
 ]

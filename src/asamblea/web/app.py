@@ -33,6 +33,9 @@ from asamblea.web.routes.deliberation.pages import router as deliberation_router
 from asamblea.web.routes.federation import account_pages
 from asamblea.web.routes.federation import api as api_federation
 from asamblea.web.routes.federation import pages as federation_pages
+from asamblea.web.routes.mobilisation import action_pages as mobilisation_actions
+from asamblea.web.routes.mobilisation import api as api_mobilisation
+from asamblea.web.routes.mobilisation import pages as mobilisation_pages
 from asamblea.web.routes.planning import api as api_planning
 from asamblea.web.routes.planning.pages import router as planning_router
 from asamblea.web.routes.votes import api as api_votes
@@ -106,6 +109,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_budgeting.router,
         api_planning.router,
         api_archive.router,
+        api_mobilisation.router,
     ):
         app.include_router(api)
     # Pages (HTML, /fuente.zip, carta.md, /salud) are not part of the JSON API's schema.
@@ -118,6 +122,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         budget_router,
         deliberation_router,
         charter_router,
+        mobilisation_pages.router,
+        mobilisation_actions.router,
         delegate_router,
         archive_router,
     ):

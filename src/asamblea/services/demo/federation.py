@@ -18,6 +18,7 @@ from asamblea.core.people import Person, username_key
 from asamblea.core.username import skeleton_of
 from asamblea.services.demo.budget import seed_budget
 from asamblea.services.demo.from_below import seed_from_below
+from asamblea.services.demo.mobilisation import seed_mobilisation
 from asamblea.services.demo.planning import seed_planning
 from asamblea.services.demo.votes import seed_votes
 from asamblea.services.federation.accounts import hash_password
@@ -255,6 +256,7 @@ def seed_demo(db: Session, key: SigningKey | None = None) -> tuple[list[tuple[st
         seed_from_below(db, ids, key, rng, skip=skip)
         seed_planning(db, ids, key, skip=skip)
         seed_budget(db, ids["vecinal_ves"], key, rng, skip=skip)
+        seed_mobilisation(db, ids, key, skip=skip)
     AuditRepository(db).record(
         named["coordinadora"], "demo.seeded", details={"assemblies": len(ids)}
     )

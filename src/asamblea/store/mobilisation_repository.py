@@ -1,0 +1,429 @@
+"""Every mobilisation query: struggles, adhesions, actions, tasks, checklists, pledges.
+
+Rows are mapped to frozen dataclasses here. Pledges leave this module as counts, or as the
+yes/no answer to "has this person pledged" — never as a list of people.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from asamblea.core.mobilisation.actions import ActionKind, ActionState, TaskRole, Visibility
+from asamblea.core.mobilisation.pledges import Thresholds
+from asamblea.core.mobilisation.struggles import Sector, StruggleState
+from asamblea.store.locking import for_update
+from asamblea.store.mobilisation_models import (
+    ActionRow,
+    ActionTaskRow,
+    ActionUpdateRow,
+    AdhesionRow,
+    ChecklistItemRow,
+    PledgeCampaignRow,
+    PledgeRow,
+    PledgeTallyRow,
+    StruggleRow,
+    StruggleUpdateRow,
+    TaskSignupRow,
+)
+
+
+@dataclass(frozen=True)
+class Struggle:
+    id: int
+    assembly_id: int
+    title: str
+    demands: str
+    against: str
+    region: str
+    province: str | None
+    district: str | None
+    sector: Sector
+    since: date
+    state: StruggleState
+
+
+@dataclass(frozen=True)
+class StruggleUpdate:
+    at: datetime
+    text: str
+    state: StruggleState | None
+
+
+@dataclass(frozen=True)
+class Adhesion:
+    id: int
+    target: str
+    target_id: int
+    assembly_id: int
+    kind: str
+    state: str
+    vote_id: int | None
+
+
+@dataclass(frozen=True)
+class Action:
+    id: int
+    assembly_id: int
+    struggle_id: int | None
+    kind: ActionKind
+    title: str
+    description: str
+    region: str
+    starts_at: datetime
+    places: tuple[str, ...]
+    reveal_at: datetime | None
+    visibility: Visibility
+    state: ActionState
+    report: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class Task:
+    id: int
+    role: TaskRole
+    needed: int
+    signed: int
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    id: int
+    text: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class Campaign:
+    id: int
+    action_id: int
+    thresholds: Thresholds
+    triggered_at: datetime | None
+
+
+def _struggle(row: StruggleRow) -> Struggle:
+    return Struggle(
+        row.id,
+        row.assembly_id,
+        row.title,
+        row.demands,
+        row.against,
+        row.region,
+        row.province,
+        row.district,
+        Sector(row.sector),
+        row.since,
+        StruggleState(row.state),
+    )
+
+
+def _action(row: ActionRow) -> Action:
+    return Action(
+        row.id,
+        row.assembly_id,
+        row.struggle_id,
+        ActionKind(row.kind),
+        row.title,
+        row.description,
+        row.region,
+        row.starts_at,
+        tuple(row.places),
+        row.reveal_at,
+        Visibility(row.visibility),
+        ActionState(row.state),
+        row.report,
+    )
+
+
+def _campaign(row: PledgeCampaignRow) -> Campaign:
+    thresholds = Thresholds(row.members, row.assemblies, row.people)
+    return Campaign(row.id, row.action_id, thresholds, row.triggered_at)
+
+
+class MobilisationRepository:
+    """Queries for struggles, actions and pledges."""
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    # Struggles ---------------------------------------------------------------------------
+    def add_struggle(self, **fields: Any) -> Struggle:
+        row = StruggleRow(**fields)
+        self.db.add(row)
+        self.db.flush()
+        return _struggle(row)
+
+    def struggle(self, struggle_id: int, *, lock: bool = False) -> Struggle | None:
+        stmt = select(StruggleRow).where(StruggleRow.id == struggle_id)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
+        return None if row is None else _struggle(row)
+
+    def struggles(self, region: str | None = None, sector: str | None = None) -> list[Struggle]:
+        stmt = select(StruggleRow).order_by(StruggleRow.id.desc())
+        if region is not None:
+            stmt = stmt.where(StruggleRow.region == region)
+        if sector is not None:
+            stmt = stmt.where(StruggleRow.sector == sector)
+        return [_struggle(row) for row in self.db.scalars(stmt)]
+
+    def set_struggle_state(self, struggle_id: int, state: StruggleState) -> None:
+        self.db.execute(
+            update(StruggleRow).where(StruggleRow.id == struggle_id).values(state=state.value)
+        )
+
+    def add_struggle_update(
+        self, struggle_id: int, text: str, state: StruggleState | None, author: int, at: datetime
+    ) -> None:
+        value = None if state is None else state.value
+        self.db.add(
+            StruggleUpdateRow(
+                struggle_id=struggle_id, text=text, state=value, author_id=author, at=at
+            )
+        )
+
+    def struggle_updates(self, struggle_id: int) -> list[StruggleUpdate]:
+        rows = self.db.scalars(
+            select(StruggleUpdateRow)
+            .where(StruggleUpdateRow.struggle_id == struggle_id)
+            .order_by(StruggleUpdateRow.id.desc())
+        )
+        return [
+            StruggleUpdate(r.at, r.text, None if r.state is None else StruggleState(r.state))
+            for r in rows
+        ]
+
+    # Adhesions ---------------------------------------------------------------------------
+    def add_adhesion(
+        self,
+        target: str,
+        target_id: int,
+        *,
+        assembly_id: int,
+        kind: str,
+        state: str,
+        vote_id: int | None,
+        at: datetime,
+    ) -> Adhesion:
+        row = AdhesionRow(
+            target=target,
+            target_id=target_id,
+            assembly_id=assembly_id,
+            kind=kind,
+            state=state,
+            vote_id=vote_id,
+            at=at,
+        )
+        self.db.add(row)
+        self.db.flush()
+        return self._adhesion(row)
+
+    @staticmethod
+    def _adhesion(row: AdhesionRow) -> Adhesion:
+        return Adhesion(
+            row.id, row.target, row.target_id, row.assembly_id, row.kind, row.state, row.vote_id
+        )
+
+    def adhesions(self, target: str, target_id: int) -> list[Adhesion]:
+        rows = self.db.scalars(
+            select(AdhesionRow)
+            .where(AdhesionRow.target == target, AdhesionRow.target_id == target_id)
+            .order_by(AdhesionRow.id)
+        )
+        return [self._adhesion(r) for r in rows]
+
+    def adhesion_for_vote(self, vote_id: int) -> Adhesion | None:
+        stmt = select(AdhesionRow).where(AdhesionRow.vote_id == vote_id)
+        row = self.db.scalar(for_update(stmt))
+        return None if row is None else self._adhesion(row)
+
+    def set_adhesion_state(self, adhesion_id: int, state: str) -> None:
+        self.db.execute(
+            update(AdhesionRow).where(AdhesionRow.id == adhesion_id).values(state=state)
+        )
+
+    # Actions -----------------------------------------------------------------------------
+    def add_action(self, **fields: Any) -> Action:
+        row = ActionRow(**fields)
+        self.db.add(row)
+        self.db.flush()
+        return _action(row)
+
+    def action(self, action_id: int, *, lock: bool = False) -> Action | None:
+        stmt = select(ActionRow).where(ActionRow.id == action_id)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
+        return None if row is None else _action(row)
+
+    def actions(self, region: str | None = None, kind: str | None = None) -> list[Action]:
+        stmt = select(ActionRow).order_by(ActionRow.starts_at)
+        if region is not None:
+            stmt = stmt.where(ActionRow.region == region)
+        if kind is not None:
+            stmt = stmt.where(ActionRow.kind == kind)
+        return [_action(row) for row in self.db.scalars(stmt)]
+
+    def set_action(self, action_id: int, **values: Any) -> None:
+        self.db.execute(update(ActionRow).where(ActionRow.id == action_id).values(**values))
+
+    def add_task(self, action_id: int, role: TaskRole, needed: int) -> None:
+        self.db.add(ActionTaskRow(action_id=action_id, role=role.value, needed=needed))
+
+    def tasks(self, action_id: int) -> list[Task]:
+        signed = (
+            select(TaskSignupRow.task_id, func.count().label("n"))
+            .group_by(TaskSignupRow.task_id)
+            .subquery()
+        )
+        rows = self.db.execute(
+            select(ActionTaskRow.id, ActionTaskRow.role, ActionTaskRow.needed, signed.c.n)
+            .outerjoin(signed, signed.c.task_id == ActionTaskRow.id)
+            .where(ActionTaskRow.action_id == action_id)
+            .order_by(ActionTaskRow.id)
+        )
+        return [Task(i, TaskRole(role), needed, n or 0) for i, role, needed, n in rows]
+
+    def task_action(self, task_id: int) -> int | None:
+        return self.db.scalar(select(ActionTaskRow.action_id).where(ActionTaskRow.id == task_id))
+
+    def signed_up(self, task_id: int) -> list[int]:
+        """Who signed up for a task: for its coordinators' page only."""
+        return list(
+            self.db.scalars(select(TaskSignupRow.person_id).where(TaskSignupRow.task_id == task_id))
+        )
+
+    def my_tasks(self, action_id: int, person_id: int) -> set[int]:
+        rows = self.db.scalars(
+            select(TaskSignupRow.task_id)
+            .join(ActionTaskRow, ActionTaskRow.id == TaskSignupRow.task_id)
+            .where(ActionTaskRow.action_id == action_id, TaskSignupRow.person_id == person_id)
+        )
+        return set(rows)
+
+    def add_signup(self, task_id: int, person_id: int) -> None:
+        self.db.add(TaskSignupRow(task_id=task_id, person_id=person_id))
+        self.db.flush()
+
+    def remove_signup(self, task_id: int, person_id: int) -> int:
+        result = self.db.execute(
+            delete(TaskSignupRow).where(
+                TaskSignupRow.task_id == task_id, TaskSignupRow.person_id == person_id
+            )
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def add_checklist_item(self, action_id: int, text: str) -> None:
+        self.db.add(ChecklistItemRow(action_id=action_id, text=text, done=False))
+
+    def checklist(self, action_id: int) -> list[ChecklistItem]:
+        rows = self.db.scalars(
+            select(ChecklistItemRow)
+            .where(ChecklistItemRow.action_id == action_id)
+            .order_by(ChecklistItemRow.id)
+        )
+        return [ChecklistItem(r.id, r.text, r.done) for r in rows]
+
+    def set_checklist_item(self, action_id: int, item_id: int, done: bool) -> int:
+        result = self.db.execute(
+            update(ChecklistItemRow)
+            .where(ChecklistItemRow.id == item_id, ChecklistItemRow.action_id == action_id)
+            .values(done=done)
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]
+
+    def add_live_update(self, action_id: int, text: str, at: datetime) -> None:
+        self.db.add(ActionUpdateRow(action_id=action_id, text=text, at=at))
+
+    def live_updates(self, action_id: int) -> list[tuple[datetime, str]]:
+        rows = self.db.execute(
+            select(ActionUpdateRow.at, ActionUpdateRow.text)
+            .where(ActionUpdateRow.action_id == action_id)
+            .order_by(ActionUpdateRow.id.desc())
+        )
+        return [(at, text) for at, text in rows]
+
+    # Pledges -----------------------------------------------------------------------------
+    def add_campaign(self, action_id: int, thresholds: Thresholds) -> Campaign:
+        row = PledgeCampaignRow(
+            action_id=action_id,
+            members=thresholds.members,
+            assemblies=thresholds.assemblies,
+            people=thresholds.people,
+        )
+        self.db.add(row)
+        self.db.flush()
+        return _campaign(row)
+
+    def campaign_of(self, action_id: int, *, lock: bool = False) -> Campaign | None:
+        stmt = select(PledgeCampaignRow).where(PledgeCampaignRow.action_id == action_id)
+        row = self.db.scalar(for_update(stmt) if lock else stmt)
+        return None if row is None else _campaign(row)
+
+    def pledge_counts(self, campaign_id: int) -> dict[int, int]:
+        """Pledges per assembly (the tally kept beside the pledges): counts only."""
+        rows = self.db.execute(
+            select(PledgeTallyRow.assembly_id, PledgeTallyRow.pledges).where(
+                PledgeTallyRow.campaign_id == campaign_id, PledgeTallyRow.pledges > 0
+            )
+        )
+        return {assembly: int(n) for assembly, n in rows}
+
+    def _count(self, campaign_id: int, assembly_id: int, step: int) -> None:
+        """Move the tally by `step`; callers hold the campaign's row lock."""
+        where = (
+            PledgeTallyRow.campaign_id == campaign_id,
+            PledgeTallyRow.assembly_id == assembly_id,
+        )
+        changed = self.db.execute(
+            update(PledgeTallyRow).where(*where).values(pledges=PledgeTallyRow.pledges + step)
+        )
+        if not changed.rowcount:  # type: ignore[attr-defined]
+            self.db.add(
+                PledgeTallyRow(campaign_id=campaign_id, assembly_id=assembly_id, pledges=step)
+            )
+            self.db.flush()
+
+    def has_pledged(self, campaign_id: int, person_id: int) -> bool:
+        found = self.db.scalar(
+            select(PledgeRow.id).where(
+                PledgeRow.campaign_id == campaign_id, PledgeRow.person_id == person_id
+            )
+        )
+        return found is not None
+
+    def add_pledge(self, campaign_id: int, person_id: int, assembly_id: int) -> None:
+        self.db.add(
+            PledgeRow(campaign_id=campaign_id, person_id=person_id, assembly_id=assembly_id)
+        )
+        self.db.flush()
+        self._count(campaign_id, assembly_id, 1)
+
+    def remove_pledge(self, campaign_id: int, person_id: int) -> int:
+        """Delete the person's pledge (and count it out); how many rows went (0 or 1)."""
+        assembly = self.db.scalar(
+            delete(PledgeRow)
+            .where(PledgeRow.campaign_id == campaign_id, PledgeRow.person_id == person_id)
+            .returning(PledgeRow.assembly_id)
+        )
+        if assembly is None:
+            return 0
+        self._count(campaign_id, assembly, -1)
+        return 1
+
+    def mark_triggered(self, campaign_id: int, at: datetime) -> None:
+        self.db.execute(
+            update(PledgeCampaignRow)
+            .where(PledgeCampaignRow.id == campaign_id)
+            .values(triggered_at=at)
+        )
+
+    def all_pledge_pairs(self) -> list[tuple[int, int, int]]:
+        """(campaign, assembly, count) for every campaign: for re-evaluating them all at once."""
+        rows = self.db.execute(
+            select(PledgeRow.campaign_id, PledgeRow.assembly_id, func.count()).group_by(
+                PledgeRow.campaign_id, PledgeRow.assembly_id
+            )
+        )
+        return [(c, a, int(n)) for c, a, n in rows]
