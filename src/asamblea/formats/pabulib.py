@@ -19,7 +19,9 @@ Every problem raises `asamblea.formats.errors.FormatError` with the 1-based line
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -96,11 +98,16 @@ class PabulibFile:
 
 
 def read_pabulib(path: str | Path) -> PabulibFile:
-    """Read a `.pb` file (UTF-8)."""
+    """Read a `.pb` file (UTF-8), or a gzip-compressed one (`.pb.gz`)."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
+        if str(path).endswith(".gz"):
+            raw = gzip.decompress(raw)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FormatError("el archivo no está en UTF-8", path=path) from error
+    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+        raise FormatError("el archivo .gz está dañado", path=path) from error
     except OSError as error:
         raise FormatError(f"no se puede leer el archivo ({error.strerror})", path=path) from error
     try:

@@ -39,7 +39,9 @@ class Scoring:
             raise Invalid("The scoring vector is too long.")
         if any(not 0 <= p <= MAX_POINTS for p in self.vector):
             raise Invalid("Points per rank must be whole numbers from 0 to {top}.", top=MAX_POINTS)
-        if list(self.vector) != sorted(self.vector, reverse=True) or not any(self.vector):
+        if not self.borda and (
+            list(self.vector) != sorted(self.vector, reverse=True) or not any(self.vector)
+        ):
             raise Invalid("Points per rank must not grow down the ranking, and some must count.")
 
     @classmethod
