@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from asamblea.core.budgeting.explanation import Reading
 from asamblea.core.budgeting.instance import BallotKind, Ballots
-from asamblea.core.errors import Invalid
+from asamblea.core.errors import N_, Invalid
 
 MAX_VECTOR = 1_000
 """Longest scoring vector accepted (no real ballot ranks more projects)."""
@@ -34,15 +34,19 @@ class Scoring:
 
     def __post_init__(self) -> None:
         if self.borda == bool(self.vector):
-            raise Invalid("A scoring is either a list of points per rank or Borda.")
+            raise Invalid(N_("A scoring is either a list of points per rank or Borda."))
         if len(self.vector) > MAX_VECTOR:
-            raise Invalid("The scoring vector is too long.")
+            raise Invalid(N_("The scoring vector is too long."))
         if any(not 0 <= p <= MAX_POINTS for p in self.vector):
-            raise Invalid("Points per rank must be whole numbers from 0 to {top}.", top=MAX_POINTS)
+            raise Invalid(
+                N_("Points per rank must be whole numbers from 0 to {top}."), top=MAX_POINTS
+            )
         if not self.borda and (
             list(self.vector) != sorted(self.vector, reverse=True) or not any(self.vector)
         ):
-            raise Invalid("Points per rank must not grow down the ranking, and some must count.")
+            raise Invalid(
+                N_("Points per rank must not grow down the ranking, and some must count.")
+            )
 
     @classmethod
     def parse(cls, text: str) -> Scoring:
@@ -52,7 +56,7 @@ class Scoring:
             return cls(borda=True)
         parts = [p.strip() for p in cleaned.replace("-", ",").split(",")]
         if not parts or any(not (p.isascii() and p.isdecimal()) or len(p) > 7 for p in parts):
-            raise Invalid("The scoring must be 'borda' or points per rank such as 3,2,1.")
+            raise Invalid(N_("The scoring must be 'borda' or points per rank such as 3,2,1."))
         return cls(vector=tuple(int(p) for p in parts))
 
     def points(self, rank: int, length: int) -> int:
@@ -70,7 +74,7 @@ class Scoring:
 def score(ballots: Ballots, scoring: Scoring) -> Ballots:
     """Ranked ballots as points ballots (projects earning 0 points are left out)."""
     if ballots.kind is not BallotKind.ORDINAL:
-        raise Invalid("Points per rank apply to ranked ballots only.")
+        raise Invalid(N_("Points per rank apply to ranked ballots only."))
     scored = []
     for group in range(ballots.num_groups):
         ranks = ballots.ballot(group)
@@ -98,5 +102,5 @@ def counted(ballots: Ballots, scoring: Scoring | None) -> tuple[Ballots, Reading
             return as_approvals(ballots), Reading.RANKS_AS_APPROVALS
         return score(ballots, scoring), Reading.POSITIONAL
     if scoring is not None:
-        raise Invalid("Points per rank apply to ranked ballots only.")
+        raise Invalid(N_("Points per rank apply to ranked ballots only."))
     return ballots, Reading.AS_CAST
