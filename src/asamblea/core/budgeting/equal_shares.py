@@ -31,7 +31,8 @@ from asamblea.core.budgeting.bounds import (
 )
 from asamblea.core.budgeting.exact import ExactReplay, Hint
 from asamblea.core.budgeting.explanation import PaymentGroup
-from asamblea.core.budgeting.table import BoolArray, FloatArray, IntArray, Table
+from asamblea.core.budgeting.payment import payment_groups, poor_rich
+from asamblea.core.budgeting.table import FloatArray, IntArray, Table
 
 SWEEP_EVERY = 4
 """In add1 runs, find every project out of reach once per this many rounds (for the early stop)."""
@@ -277,10 +278,10 @@ class _Run:
         if self.table.approval:
             if budgets.min() >= price:
                 return price
-            return _poor_rich(budgets, weights, weights, cost, price)
+            return poor_rich(budgets, weights, weights, cost, price)
         if (budgets >= price * points).all():
             return price
-        return _poor_rich(budgets, weights, weights * points, cost, price, points=points)
+        return poor_rich(budgets, weights, weights * points, cost, price, points=points)
 
     def _choose(self) -> tuple[int, float, float, Fraction | None] | None:
         """The project to buy, the float price per point paid, its error and exact price."""
@@ -375,55 +376,9 @@ class _Run:
         self.dirty |= table.overlap[project]
         self.alive[project] = False
         if self.record:
-            self.result.payments[project] = _payment_groups(
+            self.result.payments[project] = payment_groups(
                 table.counts[groups], points, paid, before <= due
             )
-
-
-def _poor_rich(
-    budgets: FloatArray,
-    weights: FloatArray,
-    weighted_points: FloatArray,
-    cost: float,
-    price: float,
-    *,
-    points: FloatArray | None = None,
-) -> float:
-    """Fixed point of: voters who cannot pay ``price × points`` pay all they have, the rest share.
-
-    Starting from the all-rich price, each pass moves the voters who cannot pay to "poor"; the
-    price only grows, so the poor set only grows: each pass adds the newly poor to two running
-    sums. It ends in a handful of passes in practice and needs no sort.
-    """
-    ratios = budgets if points is None else budgets / points
-    paid_by_poor = 0.0
-    rich_points = float(weighted_points.sum())
-    poor = np.zeros(len(budgets), dtype=bool)
-    while True:
-        newly = (ratios < price) & ~poor
-        if not newly.any():
-            return price
-        poor |= newly
-        paid_by_poor += float(np.dot(weights[newly], budgets[newly]))
-        rich_points -= float(weighted_points[newly].sum())
-        if rich_points < 0.5:  # integer counts: nobody left to share
-            return float(ratios.max())
-        price = (cost - paid_by_poor) / rich_points
-
-
-def _payment_groups(
-    counts: IntArray, points: IntArray, paid: FloatArray, everything: BoolArray
-) -> tuple[PaymentGroup, ...]:
-    """Summarise who paid: one group per (points given, paid all they had left)."""
-    groups = []
-    for pts in sorted(set(points.tolist())):
-        for flag in (False, True):
-            mask = (points == pts) & (everything == flag)
-            voters = int(counts[mask].sum())
-            if voters:
-                total = float(np.dot(counts[mask], paid[mask]))
-                groups.append(PaymentGroup(voters, int(pts), total / voters, flag))
-    return tuple(groups)
 
 
 def equal_shares_run(
