@@ -10,6 +10,10 @@
    Wrocław's ballots approve one project each, which makes Equal Shares easy for us; so plain
    Equal Shares (one run, no completion) is also compared on Warszawa 2026, where pabutools' add1
    would take hours (about 180 runs of ~1 minute).
+4. A generated tie-heavy instance (`core.budgeting.synthetic.tie_heavy`: 200 projects, 10,000
+   voters, supports and costs from a few levels, so projects tie exactly round after round): ours
+   MES + add1 against pabutools on the same instance (written to a temporary .pb), in floats and
+   exact, each within the time limit (`--tie-only` runs this part alone).
 Outcomes are compared (identical selections are required for a ratio to count).
 Writes benchmarks/results/pb.json. Figures on a shared machine are noisy: compare ratios.
 """
@@ -19,7 +23,9 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing as mp
+import os
 import platform
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -36,11 +42,13 @@ from asamblea.core.budgeting import (
     Rule,
     select,
 )
-from asamblea.formats.pabulib import read_pabulib
+from asamblea.core.budgeting.synthetic import tie_heavy
+from asamblea.formats.pabulib import read_pabulib, save_pabulib, to_pabulib
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "data" / "pabulib"
 RESULTS = ROOT / "benchmarks" / "results" / "pb.json"
+TIE_RESULTS = ROOT / "benchmarks" / "results" / "pb_tie_heavy.json"
 LARGEST = "Poland_Wroclaw_2015_150_-_500.pb"
 MULTI = "Poland_Warszawa_2026.pb"
 SMALLER = "Poland_Swiecie_2023.pb"
@@ -139,11 +147,12 @@ def _pabutools_worker(path: str, floats: bool, add1: bool, queue: Any) -> None:
 
         fractions.FRACTION = fractions.FLOAT_FRAC if floats else fractions.GMPY_FRAC
         instance, profile = parse_pabulib(path)
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         outcome = method_of_equal_shares(
             instance, profile, sat_class=Cost_Sat, voter_budget_increment=1 if add1 else None
         )
-        queue.put((time.perf_counter() - start, sorted(p.name for p in outcome)))
+        wall = time.perf_counter() - start
+        queue.put((wall, sorted(p.name for p in outcome), time.process_time() - cpu))
 
 
 def pabutools_timed(
@@ -158,8 +167,13 @@ def pabutools_timed(
         process.terminate()
         process.join()
         return {"seconds": None, "timed_out_after": timeout, "selected": None}
-    seconds, selected = queue.get()
-    return {"seconds": round(seconds, 3), "timed_out_after": None, "selected": selected}
+    seconds, selected, cpu = queue.get()
+    return {
+        "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu, 3),
+        "timed_out_after": None,
+        "selected": selected,
+    }
 
 
 def compare(
@@ -188,6 +202,32 @@ def compare(
     return out
 
 
+def tie_heavy_section(timeout: float, runs: int, folder: Path) -> dict[str, Any]:
+    """Ours and pabutools on the generated tie-heavy instance (200 × 10,000)."""
+    instance, ballots = tie_heavy(200, 10_000)
+    path = folder / "tie_heavy_200x10000.pb"
+    save_pabulib(to_pabulib(instance, ballots), path)
+    cpu = time.process_time()
+    seconds, outcome = _best_of(
+        runs,
+        lambda: select(instance, ballots, rule=Rule.EQUAL_SHARES, completion=Completion.ADD1),
+    )
+    cpu = (time.process_time() - cpu) / runs
+    ours = {
+        "instance": "tie_heavy(200, 10000, seed=2026)",
+        "mes_add1_cpu_seconds_mean": round(cpu, 3),
+        "voters": ballots.num_voters,
+        "distinct_ballots": ballots.num_groups,
+        "projects": len(instance.projects),
+        "distinct_supports": len(set(ballots.supporters().tolist())),
+        "mes_add1_seconds": round(seconds, 4),
+        "add1_steps": outcome.budget_steps,
+        "selected": sorted(outcome.selected),
+    }
+    print(f"ours tie-heavy: MES+add1 {ours['mes_add1_seconds']} s ({ours['add1_steps']} steps)")
+    return {"ours": ours, "pabutools": compare(path, ours, timeout)}
+
+
 def main() -> None:
     """Run everything and write the JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -195,11 +235,18 @@ def main() -> None:
     parser.add_argument("--voters", type=int, default=500_000)
     parser.add_argument("--projects", type=int, default=300)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--tie-only", action="store_true", help="only the tie-heavy instance")
     args = parser.parse_args()
     report: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": mp.cpu_count()},
+        "load_average": list(os.getloadavg()),
         "note": "shared machine: compare ratios measured in this run, not absolute times",
     }
+    with tempfile.TemporaryDirectory() as folder:
+        report["tie_heavy"] = tie_heavy_section(args.timeout, max(1, args.runs - 1), Path(folder))
+    if args.tie_only:
+        _write(report, TIE_RESULTS)
+        return
     real = []
     for name in (LARGEST, MULTI):
         figures = ours_on_file(SHARED / name, args.runs)
@@ -225,9 +272,13 @@ def main() -> None:
         smaller = ours_on_file(SHARED / SMALLER, args.runs)
         print(f"ours {SMALLER}: {smaller['mes_add1_seconds']} s; pabutools:")
         report["pabutools_smaller"] = compare(SHARED / SMALLER, smaller, args.timeout)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"written {RESULTS.relative_to(ROOT)}")
+    _write(report, RESULTS)
+
+
+def _write(report: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"written {path.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -90,3 +90,28 @@ def test_help_and_docs_name_the_same_options() -> None:
     for option in ("--targets", "--floors", "--what-if", "--json", "--method", "--time-limit"):
         assert option in result.stdout
         assert option in docs
+
+
+def test_leontief_says_why_it_cannot_solve_in_text_and_json() -> None:
+    code, out, _ = run(MODEL, "--targets", TARGETS, "--method", "leontief")
+    assert code == 1
+    said = " ".join(out.split())  # the console wraps long lines
+    assert "no se pudo resolver el plan con este método: el método leontief sólo resuelve" in said
+    code, out, _ = run(MODEL, "--targets", TARGETS, "--method", "leontief", "--json")
+    plan = json.loads(out)["plan"]
+    assert plan["status"] == "error"
+    assert plan["message_es"].startswith("el método leontief sólo resuelve")
+    assert plan["message"].startswith("the fast path does not apply")
+
+
+def test_a_non_productive_economy_is_named_in_spanish(tmp_path: Path) -> None:
+    model = tmp_path / "improductiva.csv"
+    model.write_text(
+        "fila,maiz,pan,limite\nmaiz,1.5,0.5,\npan,0,0,\ntrabajo,1,1,100\n", encoding="utf-8"
+    )
+    targets = tmp_path / "metas.csv"
+    targets.write_text("producto,meta\nmaiz,10\npan,5\n", encoding="utf-8")
+    code, out, err = run(str(model), "--targets", str(targets), "--method", "leontief")
+    assert code == 2, out
+    assert f"{model}: la economía no es productiva" in " ".join(err.split())
+    assert "Traceback" not in err + out

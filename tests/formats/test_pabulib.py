@@ -125,6 +125,9 @@ def _broken(old: str, new: str) -> str:
         (_broken("b;50.25;2;Biblioteca;1", "a;50.25;2;Biblioteca;1"), 12, "repetido"),
         (_broken("c;10;0;Cancha;0", "c;10;0;Cancha"), 13, "campos"),
         (_broken("voter_id;vote", "voter_id;voto"), 15, "'vote'"),
+        (_broken("budget;100.50", "budget;cien"), 6, "budget no es un número"),
+        (_broken("budget;100.50", "budget;-3"), 6, "no negativo"),
+        (_broken("vote_type;approval", "vote_type;scoring"), 7, "no soportado"),
     ],
 )
 def test_errors_name_the_line(text: str, line: int, words: str) -> None:

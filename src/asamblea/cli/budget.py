@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated
@@ -12,22 +13,25 @@ from rich.console import Console
 from rich.table import Table
 
 from asamblea.core.budgeting import (
+    BallotKind,
     Completion,
     Outcome,
     PaymentGroup,
     ProjectExplanation,
     Reason,
     Rule,
+    Scoring,
     Utility,
     select,
 )
 from asamblea.core.errors import DomainError
 from asamblea.formats.errors import FormatError
 from asamblea.formats.pabulib import PabulibFile, read_pabulib
+from asamblea.i18n import translate_error
 
 RULE_NAMES = {
-    Rule.GREEDY: "voraz por votos",
-    Rule.GREEDY_PER_COST: "voraz por votos por sol",
+    Rule.GREEDY: "voraz por votos (o puntos)",
+    Rule.GREEDY_PER_COST: "voraz por votos (o puntos) por sol",
     Rule.EQUAL_SHARES: "Método de Partes Iguales (MES)",
 }
 
@@ -42,8 +46,21 @@ def register(app: typer.Typer) -> None:
 def pb_command(  # noqa: PLR0917 - Typer maps each CLI option to a parameter
     file: Annotated[Path, typer.Argument(help="Archivo Pabulib (.pb).")],
     rule: Annotated[
-        Rule, typer.Option("--rule", help="Regla: greedy (por votos), greedy-per-cost o mes.")
-    ] = Rule.EQUAL_SHARES,
+        Rule | None,
+        typer.Option(
+            "--rule",
+            help="Regla: greedy (por votos o puntos), greedy-per-cost o mes. Por defecto, la que"
+            " nombra el archivo (META rule) si está implementada; si no, mes.",
+        ),
+    ] = None,
+    scoring: Annotated[
+        str | None,
+        typer.Option(
+            "--scoring",
+            help="Puntos por puesto para papeletas ordenadas: 3,2,1 o borda. Por defecto, los del"
+            " archivo (columna points); sin ellos, el orden se ignora (con aviso).",
+        ),
+    ] = None,
     completion: Annotated[
         Completion,
         typer.Option(
@@ -71,22 +88,97 @@ def pb_command(  # noqa: PLR0917 - Typer maps each CLI option to a parameter
     try:
         data = read_pabulib(file)
         step = _cents(increment)
+        chosen = _choose_rule(data, rule, completion)
+        counting = _choose_scoring(data, scoring)
         outcome = select(
             data.instance,
             data.ballots,
-            rule=rule,
-            completion=completion,
+            rule=chosen.rule,
+            completion=chosen.completion,
             exhaustive=exhaustive,
             increment=step,
             utility=utility,
+            scoring=counting,
         )
-    except (FormatError, DomainError) as error:
+    except FormatError as error:
         err.print(f"[bold red]Error:[/] {error}", highlight=False)
         raise typer.Exit(code=2) from None
+    except DomainError as error:
+        message = translate_error(error.message, dict(error.params))
+        err.print(f"[bold red]Error:[/] {file}: {message}", highlight=False)
+        raise typer.Exit(code=2) from None
+    notes = [chosen.note, *_scoring_notes(data, scoring, outcome)]
+    warnings = _warnings(outcome)
+    for warning in warnings:
+        err.print(f"[bold yellow]Aviso:[/] {warning}", highlight=False)
     if as_json:
-        typer.echo(json.dumps(outcome.as_dict(), ensure_ascii=False, indent=2))
+        report = {**outcome.as_dict(), "rule_source": chosen.source, "warnings": warnings}
+        typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    _render(Console(), data, outcome)
+    _render(Console(), data, outcome, notes)
+
+
+@dataclass(frozen=True)
+class ChosenRule:
+    """The rule to run, where it came from (option, file, default) and a sentence saying so."""
+
+    rule: Rule
+    completion: Completion
+    source: str
+    note: str
+
+
+def _choose_rule(data: PabulibFile, rule: Rule | None, completion: Completion) -> ChosenRule:
+    """The option's rule; else the one META names when implemented; else Equal Shares."""
+    named = (data.meta_value("rule") or "").strip()
+    if rule is not None:
+        return ChosenRule(rule, completion, "option", f"Regla elegida: {RULE_NAMES[rule]}.")
+    found = data.file_rule()
+    if found is not None:
+        file_rule, file_completion = found
+        if completion is not Completion.NONE:
+            file_completion = completion
+        return ChosenRule(
+            file_rule,
+            file_completion,
+            "file",
+            f"Regla del archivo (META rule={named}): {RULE_NAMES[file_rule]}.",
+        )
+    why = (
+        f"la regla del archivo, {named}, no está implementada"
+        if named
+        else "el archivo no nombra regla"
+    )
+    return ChosenRule(
+        Rule.EQUAL_SHARES,
+        completion,
+        "default",
+        f"Regla por defecto: {RULE_NAMES[Rule.EQUAL_SHARES]} ({why}; elija otra con --rule).",
+    )
+
+
+def _choose_scoring(data: PabulibFile, text: str | None) -> Scoring | None:
+    if text is not None:
+        return Scoring.parse(text)
+    return data.scoring if data.kind is BallotKind.ORDINAL else None
+
+
+def _scoring_notes(data: PabulibFile, text: str | None, outcome: Outcome) -> list[str]:
+    if outcome.scoring is None:
+        return []
+    source = "dados con --scoring" if text is not None else "los de la columna points del archivo"
+    return [f"Papeletas ordenadas contadas por puntos por puesto {outcome.scoring} ({source})."]
+
+
+def _warnings(outcome: Outcome) -> list[str]:
+    """What the rule left out of the ballots, in plain words."""
+    if not outcome.ignores_ranks:
+        return []
+    return [
+        "las papeletas ordenan los proyectos y esta cuenta las lee como aprobaciones: se ignora"
+        " el orden. Para contarlas como se emitieron, use --scoring 3,2,1 (o los puntos que usó"
+        " la ciudad) o --scoring borda."
+    ]
 
 
 def _cents(text: str) -> int:
@@ -105,10 +197,12 @@ def money(cents: int | float, currency: str = "") -> str:
     return f"{text} {currency}".strip()
 
 
-def _render(console: Console, data: PabulibFile, outcome: Outcome) -> None:
+def _render(console: Console, data: PabulibFile, outcome: Outcome, notes: list[str]) -> None:
     currency = data.meta_value("currency", "") or ""
     names = {p.id: p.name for p in data.instance.projects}
     console.print(f"[bold]{data.meta_value('description', file_label(data))}[/]")
+    for note in notes:
+        console.print(note, highlight=False)
     console.print(
         f"Regla: {RULE_NAMES[outcome.rule]} · completación: {outcome.completion}"
         f"{' · exhaustiva' if outcome.exhaustive else ''}"
@@ -123,7 +217,10 @@ def _render(console: Console, data: PabulibFile, outcome: Outcome) -> None:
             f" (aumentos add1: {outcome.budget_steps})"
         )
     table = Table(title="Proyectos")
-    for column in ("Proyecto", "Nombre", "Costo", "Votos", "Estado", "Explicación"):
+    votes = (
+        "Puntos" if outcome.scoring is not None or data.kind is BallotKind.CUMULATIVE else "Votos"
+    )
+    for column in ("Proyecto", "Nombre", "Costo", votes, "Estado", "Explicación"):
         table.add_column(column, overflow="fold")
     order = {pid: k for k, pid in enumerate(outcome.selected)}
     items = sorted(outcome.explanations, key=lambda e: (not e.funded, order.get(e.project, 0)))

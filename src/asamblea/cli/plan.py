@@ -21,6 +21,7 @@ from rich.table import Table
 
 from asamblea.core.planning import (
     Comparison,
+    ConvergenceError,
     Economy,
     ModelError,
     Plan,
@@ -30,6 +31,7 @@ from asamblea.core.planning import (
     solve_plan,
     trade_offs,
 )
+from asamblea.core.planning.plan import HANDED_OVER, PROVEN_BY_LP
 from asamblea.core.planning.whatif import apply_changes
 from asamblea.formats.errors import FormatError
 from asamblea.formats.planning import load_model, read_changes_csv, read_targets_csv
@@ -47,6 +49,29 @@ NOTE_ES = {
     "unknown": "el método iterativo no encontró un plan factible; pruebe --method lp.",
     "error": "no se pudo resolver el plan con este método.",
 }
+MESSAGES_ES = {
+    "the fast path does not apply here (several techniques, a binding capacity or floor, or a "
+    "target free to rise)": "el método leontief sólo resuelve economías con una técnica por"
+    " producto, sin capacidad ni piso que limite y con metas que crecen juntas; este modelo no"
+    " lo cumple: use --method auto o lp.",
+    "no labour or resource limit: set one for the iterative method": "ningún límite de trabajo"
+    " o de recursos: fije uno para el método iterativo.",
+    "the iterative method could not meet the floors within capacities; try the LP": "el método"
+    " iterativo no pudo cumplir los pisos dentro de las capacidades; pruebe --method lp.",
+    "the floors alone need more than the limits allow": "sólo los pisos ya piden más de lo que"
+    " permiten los límites.",
+    "lexicographic refinement stopped at the time limit": "el refinamiento lexicográfico se"
+    " detuvo al agotarse el tiempo.",
+    HANDED_OVER: "la cota del método iterativo no cerraba la brecha (hay capacidades o pisos);"
+    " el programa lineal exacto resolvió el plan y probó su optimalidad.",
+    PROVEN_BY_LP: "el programa lineal exacto confirmó que la respuesta del método iterativo es"
+    " óptima (brecha cerrada).",
+}
+"""Spanish for the reasons the planning core gives (English in the code, as every message id)."""
+UNPRODUCTIVE_ES = (
+    "la economía no es productiva: consume más de lo que produce (radio espectral ≥ 1);"
+    " revise los coeficientes técnicos"
+)
 KIND_ES = {"labour": "trabajo", "resource": "recurso", "capacity": "capacidad"}
 METHODS = ("auto", "leontief", "lp", "iterative")
 
@@ -126,8 +151,12 @@ def plan(  # noqa: PLR0917 (Typer maps each parameter to an option)
                 after = solve_plan(new_economy, new_goal, method=method,  # type: ignore[arg-type]
                                    time_limit=time_limit, warm_start=result)
                 comparison = compare_plans(economy, result, new_economy, after)
-    except (FormatError, ModelError, OSError) as error:
+    except FormatError as error:
         raise _fail(str(error)) from None
+    except ConvergenceError:
+        raise _fail(f"{model}: {UNPRODUCTIVE_ES}") from None
+    except (ModelError, OSError) as error:
+        raise _fail(f"{model}: {error}") from None
     if as_json:
         doc = _as_json(economy, goal, result, offs=offs, comparison=comparison, source=source)
         typer.echo(json.dumps(doc, indent=2))
@@ -135,6 +164,11 @@ def plan(  # noqa: PLR0917 (Typer maps each parameter to an option)
         _report(Console(), economy, goal, result, offs=offs, comparison=comparison, source=source)
     if not result.has_plan:
         raise typer.Exit(1)
+
+
+def reason_es(message: str) -> str:
+    """A planning core's reason in Spanish (as given when it is not a known one)."""
+    return MESSAGES_ES.get(message, message)
 
 
 def _pct(value: float) -> str:
@@ -147,9 +181,17 @@ def _report(console: Console, economy: Economy, goal: Targets, result: Plan, *,
                   f"{economy.n_techniques} técnicas")
     console.print(f"Estado: [bold]{STATUS_ES[result.status.value]}[/bold] · método {result.method}"
                   f" · {result.seconds:.3f} s")
+    reason = reason_es(result.message)
     if not result.has_plan:
-        console.print(f"Nota: {NOTE_ES.get(result.status.value, result.message)}")
+        note = NOTE_ES.get(result.status.value, "")
+        if result.status.value == "error" and reason:
+            note = f"no se pudo resolver el plan con este método: {reason}"
+        elif reason:
+            note = f"{note} {reason}".strip()
+        console.print(f"Nota: {note}")
         return
+    if result.message in (HANDED_OVER, PROVEN_BY_LP):
+        console.print(f"Nota: {reason}")
     if not result.lexicographic_complete:
         console.print("Nota: sólo se maximizó el cumplimiento mínimo; el refinamiento "
                       "lexicográfico (subir las demás metas) no se completó.")
@@ -215,6 +257,7 @@ def _es(names: tuple[str, ...]) -> list[str]:
 def _plan_json(economy: Economy, goal: Targets, result: Plan) -> dict[str, Any]:
     return {
         "status": result.status.value, "method": result.method, "message": result.message,
+        "message_es": reason_es(result.message),
         "fulfilment": _num(result.fulfilment), "bound": _num(result.bound),
         "gap": _num(result.gap), "seconds": result.seconds, "rounds": result.rounds,
         "lexicographic_complete": result.lexicographic_complete,

@@ -7,8 +7,10 @@ A file has three sections, each a heading line then a `;`-separated header and r
     budget;100000       1;25000;...              v1;1,3[;2,1]
 
 Vote types: ``approval`` and ``choose-1`` (a list of project ids), ``cumulative`` (ids with a
-parallel ``points`` list) and ``ordinal`` (ids from most to least preferred; the rules count it as
-approval of the listed projects, the order is kept in `PabulibFile.votes`). Money in the file is in
+parallel ``points`` list) and ``ordinal`` (ids from most to least preferred, read as ranks 1, 2, …).
+An ordinal file may carry a ``points`` column with the points per rank the city used (Kraków:
+``3,2,1`` on every vote): `PabulibFile.scoring` returns it when every vote agrees with one vector.
+META's ``rule`` is mapped to ours by `file_rule` where we implement it. Money in the file is in
 currency units with at most two decimals; the model keeps integer céntimos (× 100).
 
 Every problem raises `asamblea.formats.errors.FormatError` with the 1-based line number.
@@ -17,13 +19,23 @@ Every problem raises `asamblea.formats.errors.FormatError` with the 1-based line
 from __future__ import annotations
 
 import csv
+import gzip
 import io
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from asamblea.core.budgeting import BallotKind, Ballots, Instance, Project
+from asamblea.core.budgeting import (
+    BallotKind,
+    Ballots,
+    Completion,
+    Instance,
+    Project,
+    Rule,
+    Scoring,
+)
 from asamblea.core.errors import DomainError
 from asamblea.formats.errors import FormatError
 
@@ -34,6 +46,14 @@ VOTE_TYPES = {
     "cumulative": BallotKind.CUMULATIVE,
     "ordinal": BallotKind.ORDINAL,
 }
+
+FILE_RULES = {
+    "greedy": (Rule.GREEDY, Completion.NONE),
+    "equalshares": (Rule.EQUAL_SHARES, Completion.NONE),
+    "equalshares/add1": (Rule.EQUAL_SHARES, Completion.ADD1),
+}
+"""META ``rule`` values we implement, as (rule, completion). Others (``greedy-threshold``,
+``greedy-no-skip``, ``equalshares/add1-comparison``, ``unknown``) are not mapped."""
 
 Row = tuple[str, ...]
 MAX_CENTS = 10**15
@@ -52,6 +72,8 @@ class PabulibFile:
     votes: tuple[Row, ...]
     instance: Instance
     ballots: Ballots
+    scoring: Scoring | None = None
+    """Points per rank from an ordinal file's ``points`` column, when all votes agree."""
 
     def meta_value(self, key: str, default: str | None = None) -> str | None:
         """A META value by key."""
@@ -62,6 +84,11 @@ class PabulibFile:
         """The kind of ballots in the file."""
         return self.ballots.kind
 
+    def file_rule(self) -> tuple[Rule, Completion] | None:
+        """The rule META names, when we implement it (see `FILE_RULES`)."""
+        name = (self.meta_value("rule") or "").strip().lower()
+        return FILE_RULES.get(name)
+
     def selected(self) -> frozenset[str] | None:
         """Projects marked ``selected`` = 1 (the official winners), if the column exists."""
         if "selected" not in self.project_columns:
@@ -71,11 +98,16 @@ class PabulibFile:
 
 
 def read_pabulib(path: str | Path) -> PabulibFile:
-    """Read a `.pb` file (UTF-8)."""
+    """Read a `.pb` file (UTF-8), or a gzip-compressed one (`.pb.gz`)."""
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        raw = Path(path).read_bytes()
+        if str(path).endswith(".gz"):
+            raw = gzip.decompress(raw)
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FormatError("el archivo no está en UTF-8", path=path) from error
+    except (gzip.BadGzipFile, EOFError, zlib.error) as error:
+        raise FormatError("el archivo .gz está dañado", path=path) from error
     except OSError as error:
         raise FormatError(f"no se puede leer el archivo ({error.strerror})", path=path) from error
     try:
@@ -89,12 +121,13 @@ def parse_pabulib(text: str) -> PabulibFile:
     sections = _split_sections(text)
     meta = _read_meta(sections["meta"])
     meta_map = dict(meta)
-    budget = _money(_required(meta_map, "budget"), "budget", sections["meta"][0][0])
+    lines = _meta_lines(sections["meta"])
+    budget = _money(_required(meta_map, "budget"), "budget", lines["budget"])
     vote_type = _required(meta_map, "vote_type").strip().lower()
     if vote_type not in VOTE_TYPES:
         raise FormatError(
             f"tipo de voto no soportado: {vote_type!r} (se admiten {', '.join(VOTE_TYPES)})",
-            line=sections["meta"][0][0],
+            line=lines["vote_type"],
         )
     kind = VOTE_TYPES[vote_type]
     project_columns, project_rows = _table(sections["projects"], ("project_id", "cost"))
@@ -102,7 +135,7 @@ def parse_pabulib(text: str) -> PabulibFile:
     vote_columns, vote_rows = _table(sections["votes"], ("voter_id", "vote"))
     if kind is BallotKind.CUMULATIVE and "points" not in vote_columns:
         raise FormatError("votos acumulativos sin columna 'points'", line=sections["votes"][0][0])
-    ballots = _ballots(kind, instance, vote_columns, vote_rows)
+    ballots, scoring = _ballots(kind, instance, vote_columns, vote_rows)
     return PabulibFile(
         meta=meta,
         project_columns=project_columns,
@@ -111,6 +144,7 @@ def parse_pabulib(text: str) -> PabulibFile:
         votes=tuple(row for _, row in vote_rows),
         instance=instance,
         ballots=ballots,
+        scoring=scoring,
     )
 
 
@@ -153,6 +187,11 @@ def _read_meta(rows: Numbered) -> tuple[tuple[str, str], ...]:
             raise FormatError("META espera 'clave;valor'", line=line)
         pairs.append((row[0].strip(), row[1].strip()))
     return tuple(pairs)
+
+
+def _meta_lines(rows: Numbered) -> dict[str, int]:
+    """The line of each META key (the last one when a key repeats, as ``dict(meta)`` keeps)."""
+    return {row[0].strip(): line for line, row in rows[1:]}
 
 
 def _required(meta: dict[str, str], key: str) -> str:
@@ -213,10 +252,10 @@ def _instance(budget: int, columns: Row, rows: list[tuple[int, Row]]) -> Instanc
 
 def _ballots(
     kind: BallotKind, instance: Instance, columns: Row, rows: list[tuple[int, Row]]
-) -> Ballots:
+) -> tuple[Ballots, Scoring | None]:
     """Merge identical vote fields first (fast), then parse each distinct one once."""
     vote_at = columns.index("vote")
-    points_at = columns.index("points") if kind is BallotKind.CUMULATIVE else None
+    points_at = columns.index("points") if "points" in columns else None
     raw: dict[tuple[str, str], int] = {}
     first_line: dict[tuple[str, str], int] = {}
     for line, row in rows:
@@ -227,11 +266,42 @@ def _ballots(
             raw[key] = 1
             first_line[key] = line
     index = instance.index()
-    parsed = (_parse_vote(kind, key, index, first_line[key]) for key in raw)
+    parsed = [_parse_vote(kind, key, index, first_line[key]) for key in raw]
+    scoring = _file_scoring(raw, first_line) if kind is BallotKind.ORDINAL else None
     try:
-        return Ballots.merge(kind, len(instance.projects), parsed, raw.values())
+        return Ballots.merge(kind, len(instance.projects), parsed, raw.values()), scoring
     except DomainError as error:  # pragma: no cover - _parse_vote already checks
         raise FormatError(str(error)) from error
+
+
+def _file_scoring(
+    raw: dict[tuple[str, str], int], lines: dict[tuple[str, str], int]
+) -> Scoring | None:
+    """The one points-per-rank vector every ranked vote's ``points`` field follows, if any.
+
+    A vote ranking ``k`` projects must carry the first ``k`` entries of the vector; None when the
+    file has no such column or votes disagree (the rules then need a scoring given).
+    """
+    vector: list[int] = []
+    for (vote, points), _count in raw.items():
+        ranked = [n for n in vote.split(",") if n.strip()]
+        values = [v.strip() for v in points.split(",") if v.strip()]
+        if not ranked:
+            continue
+        if len(values) != len(ranked):
+            return None
+        if any(not (v.isascii() and v.isdecimal()) or len(v) > 7 for v in values):
+            raise FormatError(f"puntos inválidos: {points!r}", line=lines[(vote, points)])
+        numbers = [int(v) for v in values]
+        common = min(len(vector), len(numbers))
+        if numbers[:common] != vector[:common]:
+            return None
+        if len(numbers) > len(vector):
+            vector = numbers
+    try:
+        return Scoring(vector=tuple(vector)) if vector else None
+    except DomainError:
+        return None
 
 
 def _parse_vote(
@@ -242,6 +312,8 @@ def _parse_vote(
         values = [v.strip() for v in key[1].split(",") if v.strip()]
         if len(values) != len(names):
             raise FormatError("'vote' y 'points' tienen distinto número de elementos", line=line)
+    elif kind is BallotKind.ORDINAL:
+        values = [str(rank) for rank in range(1, len(names) + 1)]
     else:
         values = ["1"] * len(names)
     ballot: dict[int, int] = {}
@@ -250,7 +322,7 @@ def _parse_vote(
             raise FormatError(f"el voto menciona un proyecto desconocido: {name!r}", line=line)
         if index[name] in ballot:
             raise FormatError(f"el voto menciona dos veces el proyecto {name!r}", line=line)
-        if not value.isdigit() or int(value) > MAX_POINTS:
+        if not (value.isascii() and value.isdecimal()) or len(value) > 7 or int(value) > MAX_POINTS:
             raise FormatError(f"puntos inválidos: {value!r}", line=line)
         if int(value) > 0:
             ballot[index[name]] = int(value)
@@ -327,9 +399,11 @@ def to_pabulib(
 def _expand(instance: Instance, ballots: Ballots, *, cumulative: bool) -> Iterator[Row]:
     voter = 0
     ids = instance.ids
+    ordinal = ballots.kind is BallotKind.ORDINAL
     for group in range(ballots.num_groups):
         ballot = ballots.ballot(group)
-        vote = ",".join(ids[p] for p in ballot)
+        order = sorted(ballot, key=ballot.__getitem__) if ordinal else list(ballot)
+        vote = ",".join(ids[p] for p in order)
         points = ",".join(str(v) for v in ballot.values())
         for _ in range(int(ballots.counts[group])):
             voter += 1

@@ -40,5 +40,7 @@ def elections(draw: st.DrawFn, *, kinds: tuple[BallotKind, ...] = tuple(BallotKi
         st.integers(0, num_projects - 1), st.integers(1, high), max_size=num_projects
     )
     voters = draw(st.lists(ballot, min_size=0, max_size=12))
+    if kind is BallotKind.ORDINAL:  # a ranking: ranks 1..k in the order drawn
+        voters = [{p: r for r, p in enumerate(voter, start=1)} for voter in voters]
     projects = tuple(Project(f"p{k}", cost) for k, cost in enumerate(costs))
     return Election(Instance(budget, projects), kind, tuple(voters))

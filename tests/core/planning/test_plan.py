@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
+
 import numpy as np
 import pytest
 from scipy import sparse
@@ -14,7 +17,10 @@ from asamblea.core.planning import (
     solve_plan,
 )
 from asamblea.core.planning.lp import LpSession
+from asamblea.core.planning.plan import HANDED_OVER, PROVEN_BY_LP, _proven
 from tests.core.planning.economies import corn_iron, targets, village
+from tests.core.planning.oracle import linprog_fulfilment
+from tests.core.planning.test_oracle import generated
 
 EXACT = 1e-9
 
@@ -158,3 +164,30 @@ def test_leontief_method_refuses_when_it_does_not_apply() -> None:
     assert "fast path" in plan.message
     capped = solve_plan(capacity_economy(), targets(1.0, 1.0), method="leontief")
     assert capped.status == PlanStatus.ERROR
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_iterative_gap_on_capacities_is_closed_by_the_lp(seed: int) -> None:
+    economy, goal = generated(60, seed, 0.5, capacities=True, floors=True)
+    expected = linprog_fulfilment(economy, goal)
+    assert expected is not None
+    plan = solve_plan(economy, goal, method="iterative")
+    assert plan.status is PlanStatus.OPTIMAL
+    assert plan.gap <= 1e-6
+    assert plan.fulfilment == pytest.approx(expected, rel=1e-7)
+    assert plan.method == "iterative+lp"
+    assert plan.message == HANDED_OVER
+
+
+def test_an_optimal_iterative_answer_with_an_open_gap_is_proven_optimal() -> None:
+    economy, goal = generated(60, 1, 0.5, capacities=True, floors=True)
+    exact = solve_plan(economy, goal, method="lp")
+    loose = replace(
+        exact, status=PlanStatus.FEASIBLE, method="iterative", bound=exact.fulfilment * 1.155
+    )
+    assert loose.gap > 0.1  # what the iterative bound alone reported
+    proven = _proven(economy, goal, loose, start=time.perf_counter(), time_limit=30.0)
+    assert proven.status is PlanStatus.OPTIMAL
+    assert proven.method == "iterative"
+    assert proven.gap == 0.0
+    assert proven.message == PROVEN_BY_LP

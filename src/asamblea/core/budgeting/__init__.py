@@ -1,4 +1,4 @@
-"""Participatory budgeting rules: greedy by votes, greedy by votes per sol, Equal Shares.
+"""Participatory budgeting rules: greedy by votes or points, greedy per sol, Equal Shares.
 
 Pure functions from an `Instance` (projects, costs and budget in integer céntimos) and merged
 `Ballots` to an `Outcome` that explains every project. See docs/budgeting.md.
@@ -9,11 +9,13 @@ from asamblea.core.budgeting.explanation import (
     Outcome,
     PaymentGroup,
     ProjectExplanation,
+    Reading,
     Reason,
     Rule,
     Utility,
 )
 from asamblea.core.budgeting.instance import BallotKind, Ballots, Instance, Project
+from asamblea.core.budgeting.positional import Scoring
 from asamblea.core.budgeting.selection import SOL, equal_shares, greedy, select
 
 __all__ = [
@@ -26,8 +28,10 @@ __all__ = [
     "PaymentGroup",
     "Project",
     "ProjectExplanation",
+    "Reading",
     "Reason",
     "Rule",
+    "Scoring",
     "Utility",
     "equal_shares",
     "greedy",

@@ -32,8 +32,10 @@ MAX_STEPS = 100_000
 """Refuse an add1 search longer than this (a far too small increment for the costs)."""
 
 
-def add1_search(table: Table, increment: int, *, cost_utility: bool = False) -> Add1Result:
-    """Find the per-voter share whose Equal Shares outcome add1 keeps."""
+def add1_search(
+    table: Table, increment: int, *, cost_utility: bool = False, exact: bool = False
+) -> Add1Result:
+    """Find the per-voter share whose Equal Shares outcome add1 keeps (``exact``: reference)."""
     if increment <= 0:
         raise Invalid("The add1 increment must be positive.")
     share = Fraction(table.budget, table.num_voters)
@@ -41,7 +43,9 @@ def add1_search(table: Table, increment: int, *, cost_utility: bool = False) -> 
     steps = 0
     previous: Fraction | None = None
     while True:
-        run = equal_shares_run(table, share, limit=table.budget, cost_utility=cost_utility)
+        run = equal_shares_run(
+            table, share, limit=table.budget, cost_utility=cost_utility, exact=exact
+        )
         if run.infeasible:
             if previous is None:  # cannot happen: equal shares never overspends its own budget
                 return Add1Result(share, steps)

@@ -8,9 +8,11 @@ paid for. This is the definition used by equalshares.net and pabutools.
 
 Speed: ballots are merged into groups; budgets are a float64 array per group; a project's last
 price is a lower bound of its next one (budgets only shrink), so each round evaluates projects in
-order of that bound and only recomputes those whose supporters paid since. Precision: decisions
-within a relative 1e-9 of a tie (two prices, or what supporters have against a cost) are taken
-again in exact rationals by `ExactReplay`, so no float error can flip them.
+order of that bound and only recomputes those whose supporters paid since. Precision: every
+budget carries a proven error bound and every price a proven interval (`bounds.py`); a decision
+is taken in floats when the intervals separate, by a few integer products when tied projects'
+supporters all pay their full share (price = cost / support), and otherwise in exact rationals
+by `ExactReplay` — so no float error can flip a decision (docs/budgeting.md).
 """
 
 from __future__ import annotations
@@ -20,15 +22,20 @@ from fractions import Fraction
 
 import numpy as np
 
-from asamblea.core.budgeting.exact import ExactReplay
+from asamblea.core.budgeting.bounds import (
+    SAFETY,
+    UNIT,
+    after_payment,
+    certify,
+    sum_error,
+)
+from asamblea.core.budgeting.exact import ExactReplay, Hint
 from asamblea.core.budgeting.explanation import PaymentGroup
-from asamblea.core.budgeting.table import BoolArray, FloatArray, IntArray, Table
+from asamblea.core.budgeting.payment import payment_groups, poor_rich
+from asamblea.core.budgeting.table import FloatArray, IntArray, Table
 
 SWEEP_EVERY = 4
 """In add1 runs, find every project out of reach once per this many rounds (for the early stop)."""
-
-TOLERANCE = 1e-9
-"""Relative gap under which two floats are treated as a possible tie and compared exactly."""
 
 
 @dataclass
@@ -63,14 +70,27 @@ def candidates(table: Table, *, cost_utility: bool = False) -> tuple[IntArray, I
 
 
 class _Run:
-    """State of one run (float budgets, price lower bounds, exact replay for near-ties)."""
+    """State of one run: float budgets with proven error bounds, certified price intervals.
+
+    ``lower[p]`` is a proven lower bound of project ``p``'s exact price per unit of utility (its
+    exact price only grows, so an old bound stays valid); ``upper[p]`` a proven upper bound, valid
+    while ``p`` is not dirty. ``lo_pt``/``hi_pt``/``price_pt`` are per point.
+    """
 
     def __init__(
-        self, table: Table, initial: Fraction, *, record: bool, cost_utility: bool
+        self,
+        table: Table,
+        initial: Fraction,
+        *,
+        record: bool,
+        cost_utility: bool,
+        exact: bool = False,
     ) -> None:
         self.table = table
         self.record = record
+        self.exact_always = exact
         self.budgets: FloatArray = np.full(len(table.counts), float(initial))
+        self.errors: FloatArray = np.full(len(table.counts), float(initial) * UNIT * SAFETY)
         pool, free = candidates(table, cost_utility=cost_utility)
         self.alive = np.zeros(table.num_projects, dtype=bool)
         self.alive[pool] = True
@@ -80,7 +100,14 @@ class _Run:
         self.scale: FloatArray = costs if cost_utility else np.ones(table.num_projects)
         self.int_scale = table.costs if cost_utility else np.ones(table.num_projects, np.int64)
         with np.errstate(divide="ignore", invalid="ignore"):
-            self.bound: FloatArray = costs / np.maximum(table.support, 1) / self.scale
+            opening = costs / np.maximum(table.support, 1) / self.scale
+        self.lower: FloatArray = opening * (1.0 - 4.0 * UNIT)
+        self.upper: FloatArray = np.full(table.num_projects, np.inf)
+        self.price_pt: FloatArray = np.zeros(table.num_projects)
+        self.lo_pt: FloatArray = np.zeros(table.num_projects)
+        self.hi_pt: FloatArray = np.zeros(table.num_projects)
+        self.paying = np.zeros(table.num_projects, dtype=np.int64)
+        self.exact_price: dict[int, Fraction] = {}
         self.dirty = np.ones(table.num_projects, dtype=bool)
         self.exact = ExactReplay(table, initial)
         self.result = RunResult(initial=initial, free=sorted(free.tolist(), key=self._rank))
@@ -97,8 +124,8 @@ class _Run:
             choice = self._choose()
             if choice is None:
                 break
-            project, price = choice
-            self._pay(project, price)
+            project, price, error, exact = choice
+            self._pay(project, price, error, exact)
             result.bought.append(project)
             result.cost += int(self.table.costs[project])
             if limit is not None and result.cost > limit:
@@ -125,12 +152,16 @@ class _Run:
     def _round(self) -> int:
         return len(self.result.bought)
 
-    def _is_short(self, project: int, available: float) -> bool:
-        """Supporters have less than the cost (exact check when within the tolerance)."""
+    def _is_short(self, project: int, available: float, error: float, terms: int) -> bool:
+        """Supporters have less than the cost: decided in floats when the bound separates."""
+        if self.exact_always:
+            exact = self.exact.available(project, self._round())
+            return exact < int(self.table.costs[project])
         cost = self.costs[project]
-        if available >= cost * (1 + TOLERANCE):
+        margin = error + sum_error(available, terms)
+        if available - margin >= cost:
             return False
-        if available < cost * (1 - TOLERANCE):
+        if available + margin < cost:
             return True
         exact = self.exact.available(project, self._round())
         return exact < int(self.table.costs[project])
@@ -143,133 +174,211 @@ class _Run:
     def _drop_short_all(self) -> None:
         table = self.table
         available = table.support_matrix @ self.budgets
-        for project in np.flatnonzero(self.alive & (available < self.costs * (1 + TOLERANCE))):
-            if self._is_short(int(project), float(available[project])):
-                self._mark_short(int(project), float(available[project]))
+        errors = (table.support_matrix @ self.errors) * SAFETY
+        terms = np.diff(table.p_indptr)
+        near = available - errors - 1.01 * (terms + 3) * UNIT * available < self.costs
+        for project in np.flatnonzero(self.alive & near).tolist():
+            got = float(available[project])
+            if self._is_short(project, got, float(errors[project]), int(terms[project])):
+                self._mark_short(project, got)
 
-    def _price(self, project: int) -> float | None:
-        """Float price per point for ``project`` now, or None when its supporters fall short."""
+    def _evaluate(self, project: int) -> bool:
+        """Price ``project`` now with a proven interval; False when its supporters fall short.
+
+        Supporters left with exactly nothing (float 0 with error bound 0) pay nothing; when every
+        other supporter surely holds its full share, the exact price is ``cost / their points``
+        (`paying`) and no sum of budgets is needed; otherwise the float price is certified.
+        """
         table = self.table
         lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
-        budgets = self.budgets[table.p_groups[lo:hi]]
+        groups = table.p_groups[lo:hi]
+        budgets = self.budgets[groups]
+        errors = self.errors[groups]
+        points = table.p_points_f[lo:hi]
+        self.paying[project] = 0 if self.exact_always else self._paying(project, budgets, errors)
+        if self.exact_always:
+            found = self._exact_price(project)
+            if found is None:
+                return False
+            price, interval = found
+        elif self.paying[project]:
+            price = float(self.costs[project] / float(self.paying[project]))
+            interval = (price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT))
+        else:
+            found = self._certified(project, budgets, errors, points)
+            if found is None:
+                return False
+            price, interval = found
+        self.price_pt[project] = price
+        self.lo_pt[project], self.hi_pt[project] = interval
+        scale = self.scale[project]
+        self.lower[project] = interval[0] / scale * (1.0 - 2.0 * UNIT)
+        self.upper[project] = interval[1] / scale * (1.0 + 2.0 * UNIT)
+        self.dirty[project] = False
+        return True
+
+    def _exact_price(self, project: int) -> tuple[float, tuple[float, float]] | None:
+        """Reference mode: every price computed in exact rationals (no float decision)."""
+        value = self.exact.affordability(project, self._round())
+        if value is None:
+            self._mark_short(project, float(self.exact.available(project, self._round())))
+            return None
+        price = float(value)
+        self.exact_price[project] = value
+        return price, (price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT))
+
+    def _paying(self, project: int, budgets: FloatArray, errors: FloatArray) -> int:
+        """Points of supporters with money left, if all of them surely pay their share; else 0."""
+        table = self.table
+        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
+        total = int(table.support[project])
+        sure = budgets - errors
+        if not table.approval:
+            sure = sure / table.p_points_f[lo:hi]
+        empty = budgets == 0.0
+        if empty.any():
+            empty &= errors == 0.0
+            weights = table.p_weights[lo:hi][empty] * table.p_points_f[lo:hi][empty]
+            total -= round(float(weights.sum()))
+            if total == 0:
+                return 0
+            sure = sure[~empty]
+        price = float(self.costs[project] / float(total))
+        return total if float(sure.min()) >= price * (1.0 + 8.0 * UNIT) else 0
+
+    def _certified(
+        self, project: int, budgets: FloatArray, errors: FloatArray, points: FloatArray
+    ) -> tuple[float, tuple[float, float]] | None:
+        """Float price and its proven interval, exact when no interval is proven; None if short."""
+        table = self.table
+        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
         weights = table.p_weights[lo:hi]
         available = float(np.dot(weights, budgets))
-        if self._is_short(project, available):
+        error = float(np.dot(weights, errors)) * SAFETY
+        if self._is_short(project, available, error, hi - lo):
             self._mark_short(project, available)
             return None
-        cost = self.costs[project]
-        total = float(table.support[project])
-        price = cost / total
-        if table.approval:
-            if budgets.min() >= price:
-                return float(price)
-            return _poor_rich(budgets, weights, weights, cost, price)
-        points = table.p_points_f[lo:hi]
-        if (budgets >= price * points).all():
-            return float(price)
-        return _poor_rich(budgets, weights, weights * points, cost, price, points=points)
+        price = self._float_price(budgets, weights, points, project)
+        cost = float(self.costs[project])
+        interval = certify(weights, budgets, errors, points, cost=cost, price=price)
+        if interval is None:
+            exact = self.exact.price_now(project, self.budgets, self.errors, price)
+            if exact is None:
+                self._mark_short(project, available)
+                return None
+            price = float(exact)
+            interval = (price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT))
+        return price, interval
 
-    def _choose(self) -> tuple[int, float] | None:
+    def _float_price(
+        self, budgets: FloatArray, weights: FloatArray, points: FloatArray, project: int
+    ) -> float:
+        cost = self.costs[project]
+        price = float(cost / float(self.table.support[project]))
+        if self.table.approval:
+            if budgets.min() >= price:
+                return price
+            return poor_rich(budgets, weights, weights, cost, price)
+        if (budgets >= price * points).all():
+            return price
+        return poor_rich(budgets, weights, weights * points, cost, price, points=points)
+
+    def _choose(self) -> tuple[int, float, float, Fraction | None] | None:
+        """The project to buy, the float price per point paid, its error and exact price."""
         alive = np.flatnonzero(self.alive)
-        order = alive[np.argsort(self.bound[alive], kind="stable")]
+        order = alive[np.argsort(self.lower[alive], kind="stable")]
         best = np.inf
         seen: list[int] = []
         for project in order.tolist():
-            if self.bound[project] > best * (1 + TOLERANCE):
+            if self.lower[project] > best:
                 break
-            if self.dirty[project]:
-                price = self._price(project)
-                if price is None:
-                    continue
-                self.bound[project] = price / self.scale[project]
-                self.dirty[project] = False
+            if self.dirty[project] and not self._evaluate(project):
+                continue
             seen.append(project)
-            best = min(best, float(self.bound[project]))
-        tied = [p for p in seen if self.bound[p] <= best * (1 + TOLERANCE)]
+            best = min(best, float(self.upper[project]))
+        tied = [p for p in seen if self.lower[p] <= best]
         if not tied:
             return None
         if len(tied) == 1:
-            self.exact.push(tied[0], None)
-            return tied[0], float(self.bound[tied[0]] * self.scale[tied[0]])
+            project = tied[0]
+            table = self.table
+            paying = int(self.paying[project])
+            share = Fraction(int(table.costs[project]), paying) if paying else None
+            share = self.exact_price.get(project, share)
+            price = float(self.price_pt[project])
+            error = max(price - self.lo_pt[project], self.hi_pt[project] - price)
+            return project, price, float(error) * SAFETY, share
         return self._break_tie(tied)
 
-    def _break_tie(self, tied: list[int]) -> tuple[int, float] | None:
-        """Near-tie: compare exact prices, then the tie-break order."""
-        now = self._round()
+    def _break_tie(self, tied: list[int]) -> tuple[int, float, float, Fraction | None] | None:
+        """Possible tie: compare exact prices, then the tie-break order.
+
+        When every supporter of every tied project with money left surely pays its full share,
+        each exact price is cost / (their points): a few integer products decide. Otherwise exact
+        prices are rebuilt.
+        """
+        table = self.table
         exact: list[tuple[Fraction, int, int, Fraction]] = []
-        for project in tied:
-            float_price = float(self.bound[project] * self.scale[project])
-            price = self.exact.price_now(project, self.budgets, float_price)
-            if price is None:
-                self._mark_short(project, float(self.exact.available(project, now)))
-                continue
-            scale = int(self.int_scale[project])
-            exact.append((price / scale, self._rank(project), project, price))
+        if self.exact_always:
+            for project in tied:
+                known = self.exact_price[project]
+                scale = int(self.int_scale[project])
+                exact.append((known / scale, self._rank(project), project, known))
+        elif bool(self.paying[tied].all()):
+            for project in tied:
+                price = Fraction(int(table.costs[project]), int(self.paying[project]))
+                scale = int(self.int_scale[project])
+                exact.append((price / scale, self._rank(project), project, price))
+        else:
+            now = self._round()
+            for project in tied:
+                found = self.exact.price_now(
+                    project, self.budgets, self.errors, float(self.price_pt[project])
+                )
+                if found is None:
+                    self._mark_short(project, float(self.exact.available(project, now)))
+                    continue
+                scale = int(self.int_scale[project])
+                exact.append((found / scale, self._rank(project), project, found))
         if not exact:
             return None
         _, _, project, price = min(exact)
-        self.exact.push(project, price)
-        return project, float(price)
+        value = float(price)
+        return project, value, value * UNIT * SAFETY, price
 
-    def _pay(self, project: int, price: float) -> None:
+    def _hint(
+        self, project: int, groups: IntArray, points: IntArray, before: FloatArray
+    ) -> Hint | None:
+        """The float split of supporters, when its rich side is proven against the upper bound."""
+        hi_due = float(self.hi_pt[project]) * points.astype(np.float64) * (1.0 + 8.0 * UNIT)
+        poor = before < hi_due
+        rich = ~poor
+        if not bool(np.all(before[rich] - self.errors[groups[rich]] >= hi_due[rich])):
+            return None
+        counts = self.table.counts[groups]
+        rich_points = int(np.dot(counts[rich], points[rich]))
+        return Hint(groups[poor], points[poor], rich_points)
+
+    def _pay(self, project: int, price: float, error: float, exact: Fraction | None) -> None:
         table = self.table
         groups, points = table.groups_of(project)
+        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
+        points_f = table.p_points_f[lo:hi]
         before = self.budgets[groups]
-        due = price * points
+        due = price * points_f
+        hint = None if exact is not None else self._hint(project, groups, points, before)
+        self.exact.push(project, exact, hint)
         paid = np.minimum(before, due)
-        self.budgets[groups] = before - paid
+        after = before - paid
+        self.budgets[groups] = after
+        due_error = (points_f * error + UNIT * due) * SAFETY
+        self.errors[groups] = after_payment(before, after, self.errors[groups], due, due_error)
         self.dirty |= table.overlap[project]
         self.alive[project] = False
         if self.record:
-            self.result.payments[project] = _payment_groups(
+            self.result.payments[project] = payment_groups(
                 table.counts[groups], points, paid, before <= due
             )
-
-
-def _poor_rich(
-    budgets: FloatArray,
-    weights: FloatArray,
-    weighted_points: FloatArray,
-    cost: float,
-    price: float,
-    *,
-    points: FloatArray | None = None,
-) -> float:
-    """Fixed point of: voters who cannot pay ``price × points`` pay all they have, the rest share.
-
-    Starting from the all-rich price, each pass moves the voters who cannot pay to "poor"; the
-    price only grows, so the poor set only grows: each pass adds the newly poor to two running
-    sums. It ends in a handful of passes in practice and needs no sort.
-    """
-    ratios = budgets if points is None else budgets / points
-    paid_by_poor = 0.0
-    rich_points = float(weighted_points.sum())
-    poor = np.zeros(len(budgets), dtype=bool)
-    while True:
-        newly = (ratios < price) & ~poor
-        if not newly.any():
-            return price
-        poor |= newly
-        paid_by_poor += float(np.dot(weights[newly], budgets[newly]))
-        rich_points -= float(weighted_points[newly].sum())
-        if rich_points < 0.5:  # integer counts: nobody left to share
-            return float(ratios.max())
-        price = (cost - paid_by_poor) / rich_points
-
-
-def _payment_groups(
-    counts: IntArray, points: IntArray, paid: FloatArray, everything: BoolArray
-) -> tuple[PaymentGroup, ...]:
-    """Summarise who paid: one group per (points given, paid all they had left)."""
-    groups = []
-    for pts in sorted(set(points.tolist())):
-        for flag in (False, True):
-            mask = (points == pts) & (everything == flag)
-            voters = int(counts[mask].sum())
-            if voters:
-                total = float(np.dot(counts[mask], paid[mask]))
-                groups.append(PaymentGroup(voters, int(pts), total / voters, flag))
-    return tuple(groups)
 
 
 def equal_shares_run(
@@ -279,6 +388,7 @@ def equal_shares_run(
     limit: int | None = None,
     record: bool = False,
     cost_utility: bool = False,
+    exact: bool = False,
 ) -> RunResult:
     """Run Equal Shares with ``initial`` céntimos per voter.
 
@@ -286,5 +396,7 @@ def equal_shares_run(
     compare the price per sol of utility instead of the price per supporter.
     ``limit`` stops the run as soon as the cost bought exceeds it (the add1 completion only needs
     to know the run went over budget). ``record`` keeps payments and shortfalls for explanations.
+    ``exact`` is the reference mode the tests compare with: every price and every check in exact
+    rationals, no decision taken in floats.
     """
-    return _Run(table, initial, record=record, cost_utility=cost_utility).run(limit)
+    return _Run(table, initial, record=record, cost_utility=cost_utility, exact=exact).run(limit)

@@ -9,14 +9,27 @@ rounds a near-tie depends on, with `fractions.Fraction`.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
 
-from asamblea.core.budgeting.table import FloatArray, Table
+from asamblea.core.budgeting.table import FloatArray, IntArray, Table
 
-MARGIN = 1e-7
-"""Relative distance from a threshold under which a float classification is not trusted."""
+
+@dataclass(frozen=True)
+class Hint:
+    """How the float run split a bought project's supporters, proven for the rich side.
+
+    ``poor`` (with the points each gave) paid all they had; everyone else surely had at least the
+    exact price's due (checked against the price's proven upper bound when it was bought). The
+    exact price is then ``(cost − what the poor had) / rich_points`` once the poor side is checked
+    exactly — only the poor groups' exact budgets are needed.
+    """
+
+    poor: IntArray
+    poor_points: IntArray
+    rich_points: int
 
 
 class ExactReplay:
@@ -28,13 +41,15 @@ class ExactReplay:
         self.order: list[int] = []
         self.round_of: dict[int, int] = {}
         self.prices: list[Fraction | None] = []
+        self.hints: list[Hint | None] = []
         self._budgets: dict[tuple[int, int], Fraction] = {}
 
-    def push(self, project: int, price: Fraction | None) -> None:
+    def push(self, project: int, price: Fraction | None, hint: Hint | None = None) -> None:
         """Record that ``project`` was bought in the next round (its exact price if known)."""
         self.round_of[project] = len(self.order)
         self.order.append(project)
         self.prices.append(price)
+        self.hints.append(hint)
 
     def price(self, round_index: int) -> Fraction:
         """The exact price per point of the project bought in round ``round_index`` (0-based)."""
@@ -44,11 +59,17 @@ class ExactReplay:
             if self.prices[current] is not None:
                 pending.pop()
                 continue
-            missing = self._missing(self.order[current], current)
+            project, hint = self.order[current], self.hints[current]
+            missing = self._missing(project, current, None if hint is None else hint.poor)
             if missing:
                 pending.extend(missing)
                 continue
-            value = self.affordability(self.order[current], current)
+            value = None if hint is None else self._hinted(project, current, hint)
+            if value is None and hint is not None:
+                self.hints[current] = None  # the split did not hold: compute in full
+                continue
+            if value is None:
+                value = self.affordability(project, current)
             if value is None:
                 raise ArithmeticError("float run bought a project its supporters cannot pay for")
             self.prices[current] = value
@@ -70,8 +91,23 @@ class ExactReplay:
         paid.sort()
         return paid
 
-    def _missing(self, project: int, before: int) -> list[int]:
-        groups, _ = self.table.groups_of(project)
+    def _hinted(self, project: int, before: int, hint: Hint) -> Fraction | None:
+        """The exact price from the float split, or None when the poor side does not hold."""
+        counts = self.table.counts
+        rows = [(self.budget(g, before), int(counts[g])) for g in hint.poor.tolist()]
+        cost = int(self.table.costs[project])
+        paid = sum((c * left for left, c in rows), start=Fraction(0))
+        if hint.rich_points <= 0 or paid >= cost:
+            return None
+        price = (cost - paid) / hint.rich_points
+        points = hint.poor_points.tolist()
+        if all(left <= price * p for (left, _), p in zip(rows, points, strict=True)):
+            return price
+        return None
+
+    def _missing(self, project: int, before: int, groups: IntArray | None = None) -> list[int]:
+        if groups is None:
+            groups, _ = self.table.groups_of(project)
         missing: set[int] = set()
         for group in groups.tolist():
             for r, _points in self._paid_rounds(group, before):
@@ -92,31 +128,42 @@ class ExactReplay:
         return left
 
     def price_now(
-        self, project: int, float_budgets: FloatArray, float_price: float
+        self, project: int, float_budgets: FloatArray, float_errors: FloatArray, float_price: float
     ) -> Fraction | None:
         """Exact price at the current round, helped by the float state.
 
-        When no supporter's float budget is within ``MARGIN`` of what it would pay, the split into
-        voters who pay their share and voters who pay all they have is certain, and the exact
-        price needs the exact budgets of the latter only (none at all when everyone can pay).
-        Otherwise the full exact computation runs.
+        The float price splits supporters into those who pay their share and those who pay all
+        they have; the exact price then needs the exact budgets of the latter only (none when
+        everyone pays the share). The split is checked afterwards — every "poor" exact budget at
+        most the exact price's due, every "rich" float budget surely (by its error bound) at least
+        it — and when the check fails the full exact computation runs.
         """
         before = len(self.order)
         groups, points = self.table.groups_of(project)
         budgets = float_budgets[groups]
-        due = float_price * points
-        if np.any(np.abs(budgets - due) <= MARGIN * np.maximum(due, 1.0)):
-            return self.affordability(project, before)
-        poor = budgets < due
+        poor = budgets < float_price * points
         counts = self.table.counts[groups]
         rich_points = int(np.dot(counts[~poor], points[~poor]))
         if rich_points == 0:
             return self.affordability(project, before)
-        pairs = zip(groups[poor].tolist(), counts[poor].tolist(), strict=True)
-        paid = sum((c * self.budget(g, before) for g, c in pairs), start=Fraction(0))
-        if paid >= int(self.table.costs[project]):
-            return None
-        return (int(self.table.costs[project]) - paid) / rich_points
+        poor_rows = [
+            (self.budget(g, before), c, p)
+            for g, c, p in zip(
+                groups[poor].tolist(), counts[poor].tolist(), points[poor].tolist(), strict=True
+            )
+        ]
+        paid = sum((c * left for left, c, _ in poor_rows), start=Fraction(0))
+        cost = int(self.table.costs[project])
+        if paid >= cost:
+            return self.affordability(project, before)
+        price = (cost - paid) / rich_points
+        rich = ~poor
+        sure_rich = float_budgets[groups[rich]] - float_errors[groups[rich]] >= (
+            float(price) * points[rich] * (1.0 + 4.0 * 2.0**-53)
+        )
+        if sure_rich.all() and all(left <= price * p for left, _, p in poor_rows):
+            return price
+        return self.affordability(project, before)
 
     def available(self, project: int, before: int) -> Fraction:
         """Exact total that a project's supporters have left at the start of round ``before``."""

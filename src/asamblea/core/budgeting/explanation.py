@@ -38,6 +38,17 @@ class Utility(StrEnum):
     """One per approved project (points for cumulative ballots)."""
 
 
+class Reading(StrEnum):
+    """How the rule read the ballots."""
+
+    AS_CAST = "as_cast"
+    """Approvals and points as cast."""
+    POSITIONAL = "positional"
+    """Rankings turned into points per rank (the scoring in `Outcome.scoring`)."""
+    RANKS_AS_APPROVALS = "ranks_as_approvals"
+    """Rankings read as approval of every ranked project: the order was ignored."""
+
+
 class Reason(StrEnum):
     """Why a project was funded or not."""
 
@@ -110,7 +121,9 @@ class Outcome:
     """The funded projects, in the order they were chosen, and an explanation per project.
 
     ``voter_budget`` is each voter's share of the budget (céntimos, exact) in the Equal Shares run
-    that was kept; ``budget_steps`` is how many times the add1 completion raised it.
+    that was kept; ``budget_steps`` is how many times the add1 completion raised it. ``reading``
+    says how the ballots were counted; ``scoring`` names the points per rank when rankings were
+    scored (``"3-2-1"``, ``"borda"``).
     """
 
     rule: Rule
@@ -123,6 +136,13 @@ class Outcome:
     voter_budget: Fraction | None = None
     budget_steps: int = 0
     utility: Utility | None = None
+    reading: Reading = Reading.AS_CAST
+    scoring: str | None = None
+
+    @property
+    def ignores_ranks(self) -> bool:
+        """The ballots were rankings and the rule counted them as approvals."""
+        return self.reading is Reading.RANKS_AS_APPROVALS
 
     @property
     def selected_set(self) -> frozenset[str]:

@@ -22,8 +22,9 @@ IntArray = npt.NDArray[np.int64]
 class BallotKind(StrEnum):
     """How members expressed their preferences.
 
-    Ordinal ballots (rankings) are counted as approval of every ranked project by all the rules
-    here; the order is kept by the file formats, not by the rules.
+    Ordinal ballots (rankings) keep each project's rank; the rules count them through a scoring
+    vector (`positional.py`) or, when none is given, as approvals of every ranked project — and
+    the outcome says so.
     """
 
     APPROVAL = "approval"
@@ -86,7 +87,8 @@ class Ballots:
 
     Ballot ``g`` gives ``points[indptr[g]:indptr[g+1]]`` to the projects at positions
     ``projects[indptr[g]:indptr[g+1]]`` (sorted, no repeats) and was cast by ``counts[g]`` voters.
-    Approval and ordinal ballots give 1 point to each listed project. Empty ballots are kept:
+    Approval ballots give 1 point to each listed project; ordinal ballots store each ranked
+    project's rank instead (1 = most preferred, ranks 1..k with no gaps). Empty ballots are kept:
     they count as voters (they receive a share of the budget under Equal Shares).
     """
 
@@ -113,7 +115,7 @@ class Ballots:
         return dict(zip(self.projects[lo:hi].tolist(), self.points[lo:hi].tolist(), strict=True))
 
     def support(self) -> IntArray:
-        """Per project: its points summed over voters (approvals for approval ballots)."""
+        """Per project: its points summed over voters (approvals; rank sums for ordinal ballots)."""
         weights = np.repeat(self.counts, np.diff(self.indptr)) * self.points
         return np.bincount(self.projects, weights=weights, minlength=self.num_projects).astype(
             np.int64
@@ -185,5 +187,7 @@ def _check_ballot(key: tuple[tuple[int, int], ...], num_projects: int, kind: Bal
     for project, value in key:
         if not 0 <= project < num_projects:
             raise Invalid("A ballot names an unknown project.")
-        if value <= 0 or (kind is not BallotKind.CUMULATIVE and value != 1):
+        if value <= 0 or (kind is BallotKind.APPROVAL and value != 1):
             raise Invalid("A ballot gives a project an invalid number of points.")
+    if kind is BallotKind.ORDINAL and sorted(v for _, v in key) != list(range(1, len(key) + 1)):
+        raise Invalid("A ranking must number its projects 1, 2, 3… without gaps or repeats.")

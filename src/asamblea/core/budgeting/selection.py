@@ -12,12 +12,14 @@ from asamblea.core.budgeting.explanation import (
     Completion,
     Outcome,
     ProjectExplanation,
+    Reading,
     Reason,
     Rule,
     Utility,
 )
 from asamblea.core.budgeting.greedy import GreedyPass, greedy_fill, greedy_order
 from asamblea.core.budgeting.instance import BallotKind, Ballots, Instance
+from asamblea.core.budgeting.positional import Scoring, counted
 from asamblea.core.budgeting.table import Table, build_table
 from asamblea.core.errors import Invalid
 
@@ -31,8 +33,14 @@ def greedy(
     *,
     per_cost: bool = False,
     tie_order: Sequence[str] | None = None,
+    scoring: Scoring | None = None,
 ) -> Outcome:
-    """Greedy by votes (or by votes per sol when ``per_cost``), skipping what does not fit."""
+    """Greedy by votes (or by votes per sol when ``per_cost``), skipping what does not fit.
+
+    Ranked ballots are counted by ``scoring`` (greedy by points, e.g. 3-2-1), or as approvals
+    when it is None (the outcome's ``reading`` says so).
+    """
+    ballots, reading = counted(ballots, scoring)
     table = build_table(instance, ballots, tie_order)
     done = greedy_fill(table, greedy_order(table, per_cost=per_cost), [])
     explanations = tuple(
@@ -45,6 +53,7 @@ def greedy(
         exhaustive=True,
         chosen=done.added,
         explanations=explanations,
+        reading=(reading, scoring),
     )
 
 
@@ -57,6 +66,7 @@ def equal_shares(
     increment: int = SOL,
     utility: Utility = Utility.COST,
     tie_order: Sequence[str] | None = None,
+    scoring: Scoring | None = None,
 ) -> Outcome:
     """The Method of Equal Shares, with optional add1 and greedy completion.
 
@@ -67,8 +77,10 @@ def equal_shares(
     ``completion=ADD1`` raises every voter's share by ``increment`` céntimos until the outcome is
     exhaustive (or would overspend); ``ADD1_GREEDY`` then fills what is left greedily by votes.
     ``exhaustive=True`` adds that greedy fill after any completion, so that no further project
-    fits in the budget left.
+    fits in the budget left. Ranked ballots are scored by ``scoring`` (points per rank as the
+    utilities, pabutools' positional satisfaction) or read as approvals when it is None.
     """
+    ballots, reading = counted(ballots, scoring)
     if ballots.kind is BallotKind.CUMULATIVE and utility is Utility.COST:
         utility = Utility.CARDINALITY
     by_cost = utility is Utility.COST
@@ -103,6 +115,7 @@ def equal_shares(
         share=share if table.num_voters else None,
         steps=steps,
         utility=utility,
+        reading=(reading, scoring),
     )
 
 
@@ -116,6 +129,7 @@ def select(
     increment: int = SOL,
     utility: Utility = Utility.COST,
     tie_order: Sequence[str] | None = None,
+    scoring: Scoring | None = None,
 ) -> Outcome:
     """Run the named rule (completion and exhaustiveness apply to Equal Shares only)."""
     if rule is Rule.EQUAL_SHARES:
@@ -127,8 +141,15 @@ def select(
             increment=increment,
             utility=utility,
             tie_order=tie_order,
+            scoring=scoring,
         )
-    return greedy(instance, ballots, per_cost=rule is Rule.GREEDY_PER_COST, tie_order=tie_order)
+    return greedy(
+        instance,
+        ballots,
+        per_cost=rule is Rule.GREEDY_PER_COST,
+        tie_order=tie_order,
+        scoring=scoring,
+    )
 
 
 def _outcome(
@@ -142,7 +163,9 @@ def _outcome(
     share: Fraction | None = None,
     steps: int = 0,
     utility: Utility | None = None,
+    reading: tuple[Reading, Scoring | None] = (Reading.AS_CAST, None),
 ) -> Outcome:
+    how, scoring = reading
     return Outcome(
         rule=rule,
         completion=completion,
@@ -154,6 +177,8 @@ def _outcome(
         voter_budget=share,
         budget_steps=steps,
         utility=utility,
+        reading=how,
+        scoring=None if scoring is None else scoring.label,
     )
 
 

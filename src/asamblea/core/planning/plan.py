@@ -3,13 +3,16 @@
 ``solve_plan`` picks the method: a Leontief solve plus one scaling when every product has one
 technique (and nothing else can use spare capacity), the exact LP with HiGHS for interactive
 sizes, and the iterative method of ``large`` above that. Every answer states how it was found,
-whether it is optimal, and (for the iterative method) its gap to the best bound. What an answer
+whether it is optimal, and (for the iterative method) its gap to the best bound; when that gap
+stays open on an economy the LP can take (capacities and floors loosen the iterative bound), the
+LP closes it: it proves the iterative answer optimal or replaces it (``_proven``). What an answer
 holds is defined in ``solution``, which the solvers share; this module sits above them.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import Literal
 
 import numpy as np
@@ -66,7 +69,45 @@ def solve_plan(
         if exact.status != PlanStatus.TIME_LIMIT or method == "lp":
             return exact
     remaining = max(1.0, time_limit - (time.perf_counter() - start))
-    return large.solve_iterative(economy, targets, time_limit=remaining)
+    iterative = large.solve_iterative(economy, targets, time_limit=remaining)
+    if method == "iterative" or small:
+        return _proven(economy, targets, iterative, start=start, time_limit=time_limit)
+    return iterative
+
+
+GAP_TOLERANCE = 1e-6
+"""A relative gap below this counts as closed (the iterative method's own stopping rule)."""
+HANDED_OVER = "the iterative method's bound could not close the gap; the exact LP solved it"
+PROVEN_BY_LP = "the iterative answer is optimal: the exact LP's optimum equals it"
+
+
+def _proven(
+    economy: Economy, targets: Targets, plan: Plan, *, start: float, time_limit: float
+) -> Plan:
+    """Close the iterative method's gap with the exact LP when the economy is small enough.
+
+    With capacities or floors the iterative method's dual bound can stay loose even when its plan
+    is optimal; the LP's optimum is the exact bound. If the LP finds the same least fulfilment,
+    the iterative plan is reported optimal (bound = the LP's optimum); if it finds more, its plan
+    is returned instead. A gap already closed, or an economy too large for the LP, is left alone.
+    """
+    if plan.has_plan and plan.gap <= GAP_TOLERANCE:
+        return plan
+    if economy.n_techniques > LP_MAX_TECHNIQUES:
+        return plan
+    remaining = time_limit - (time.perf_counter() - start)
+    if remaining <= 0.5:
+        return plan
+    exact = lp.LpSession(economy).solve(targets, time_limit=remaining, lexicographic=True)
+    if exact.status != PlanStatus.OPTIMAL:
+        return plan if plan.has_plan else replace(exact, method="iterative+lp")
+    seconds = time.perf_counter() - start
+    if plan.has_plan and plan.fulfilment >= exact.fulfilment * (1 - GAP_TOLERANCE):
+        return replace(
+            plan, status=PlanStatus.OPTIMAL, bound=exact.fulfilment, seconds=seconds,
+            message=PROVEN_BY_LP,
+        )
+    return replace(exact, method="iterative+lp", seconds=seconds, message=HANDED_OVER)
 
 
 def leontief_plan(economy: Economy, targets: Targets, *, start: float) -> Plan | None:

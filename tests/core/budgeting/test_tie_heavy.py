@@ -1,0 +1,63 @@
+"""Fast tie-breaks decide exactly as exact-always arithmetic, on tie-heavy instances.
+
+The fast run takes a decision in floats only when proven error bounds separate it, decides ties
+among projects whose supporters all pay their share with integer products, and rebuilds exact
+prices otherwise (docs/budgeting.md). The reference mode (`exact=True`) computes every price and
+every shortfall in exact rationals. Both must buy the same projects in the same order, and add1
+must stop at the same share, on a seeded family with hundreds of equal supports and on random
+small elections (hypothesis).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import pytest
+from hypothesis import given, settings
+
+from asamblea.core.budgeting.completion import add1_search
+from asamblea.core.budgeting.equal_shares import equal_shares_run
+from asamblea.core.budgeting.synthetic import tie_heavy
+from asamblea.core.budgeting.table import build_table
+from tests.core.budgeting.strategies import Election, elections
+
+
+def _runs(table_args: tuple[object, ...], share: Fraction, cost_utility: bool) -> None:
+    table = build_table(*table_args)  # type: ignore[arg-type]
+    fast = equal_shares_run(table, share, cost_utility=cost_utility)
+    exact = equal_shares_run(table, share, cost_utility=cost_utility, exact=True)
+    assert fast.selected == exact.selected
+    assert fast.short.keys() == exact.short.keys()
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_family_fast_equals_exact_with_add1(seed: int) -> None:
+    instance, ballots = tie_heavy(100, 250, seed=seed)
+    table = build_table(instance, ballots)
+    step = table.budget // table.num_voters // 3  # a few add1 steps: exact mode is slow
+    fast = add1_search(table, step, cost_utility=True)
+    exact = add1_search(table, step, cost_utility=True, exact=True)
+    assert (fast.initial, fast.steps) == (exact.initial, exact.steps)
+    for share in (Fraction(table.budget, table.num_voters), fast.initial):
+        _runs((instance, ballots), share, cost_utility=True)
+        _runs((instance, ballots), share, cost_utility=False)
+
+
+def test_family_is_tie_heavy() -> None:
+    _instance, ballots = tie_heavy(200, 10_000)
+    supports = ballots.supporters().tolist()
+    assert len(set(supports)) <= 5
+
+
+@settings(max_examples=60, deadline=None)
+@given(elections())
+def test_random_fast_equals_exact(election: Election) -> None:
+    ballots = election.ballots()
+    if ballots.num_voters == 0:
+        return
+    table = build_table(election.instance, ballots)
+    share = Fraction(table.budget, table.num_voters)
+    for cost_utility in (True, False):
+        fast = equal_shares_run(table, share, cost_utility=cost_utility)
+        exact = equal_shares_run(table, share, cost_utility=cost_utility, exact=True)
+        assert fast.selected == exact.selected
