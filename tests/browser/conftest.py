@@ -30,6 +30,7 @@ from playwright.sync_api import (
     Request,
     Response,
     ViewportSize,
+    expect,
     sync_playwright,
 )
 
@@ -132,6 +133,22 @@ class Visitor:
 
 
 OpenVisitor = Callable[..., Visitor]
+
+
+def confirm_irreversible(page: Page, form_id: str) -> None:
+    """An irreversible action (templates/_confirm.html) takes two taps, without JavaScript too:
+    its button is hidden until the person opens the confirmation, which comes after everything
+    else in the page's main part; then it is pressed."""
+    confirmation = page.locator(f"main details#{form_id}-confirmar")
+    button = confirmation.locator(f'form#{form_id} button[type="submit"]')
+    expect(button).to_be_hidden()
+    following = confirmation.evaluate(
+        "d => [...d.parentElement.children].slice([...d.parentElement.children].indexOf(d) + 1)"
+        ".filter(e => e.querySelector('button[type=submit]:not(.link)')).length"
+    )
+    assert following == 0, f"a primary action follows the confirmation of {form_id}"
+    confirmation.locator("summary").click()
+    button.click()
 
 
 @pytest.fixture(scope="session")

@@ -20,7 +20,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.audit import journey_clock
-from tests.browser.conftest import OpenVisitor, Visitor
+from tests.browser.conftest import OpenVisitor, Visitor, confirm_irreversible
 from tests.browser.test_federation_journey import ask_to_join, found, register, vouch
 from tests.browser.test_votes_journey import cast_ranking, close_and_publish, no_sideways_scroll
 
@@ -75,7 +75,7 @@ def submit(page: Page, selector: str, visitor: Visitor, process_id: int) -> None
 
 def advance(visitor: Visitor, process_id: int, to: str) -> None:
     page = at(visitor, process_id)
-    page.locator("#avanzar button").click()
+    confirm_irreversible(page, "avanzar")
     expect(page).to_have_url(re.compile(rf"/presupuestos/{process_id}(/resultados)?$"))
     expect(at(visitor, process_id).locator("#fase")).to_have_attribute("data-phase", to)
 
@@ -171,7 +171,7 @@ def test_a_process_from_registration_to_the_acta(open_visitor: OpenVisitor) -> N
 
     # 5. formalisation: results with the chart and the explanations
     page = at(ana, process_id)
-    page.locator("#avanzar button").click()
+    confirm_irreversible(page, "avanzar")
     expect(page).to_have_url(f"{ana.base_url}/presupuestos/{process_id}/resultados")
     chart = page.locator("svg#grafico-presupuesto")
     expect(chart.locator("rect.funded")).to_have_count(2)

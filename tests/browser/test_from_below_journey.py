@@ -22,7 +22,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.audit import journey_clock
-from tests.browser.conftest import OpenVisitor, Visitor
+from tests.browser.conftest import OpenVisitor, Visitor, confirm_irreversible
 from tests.browser.test_federation_journey import ask_to_join, found, register, vouch
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def open_vote(visitor: Visitor, vote_id: int) -> None:
 
 def close_vote(visitor: Visitor, vote_id: int) -> None:
     page = visitor.go(f"/votaciones/{vote_id}")
-    submit(page, f"/votaciones/{vote_id}/cerrar")
+    confirm_irreversible(page, "cerrar")
     expect(page.locator(f'main form[action="/votaciones/{vote_id}/cerrar"]')).to_have_count(0)
 
 

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import PHONE, OpenVisitor, Visitor
+from tests.browser.conftest import PHONE, OpenVisitor, Visitor, confirm_irreversible
 from tests.browser.test_federation_journey import (
     ask_to_join,
     found,
@@ -133,9 +133,8 @@ def keep_receipt(visitor: Visitor, vote_id: int, screenshot: Path | None = None)
 def close_and_publish(visitor: Visitor, vote_id: int) -> Page:
     """The facilitator closes early (everyone on the roll voted); the results appear."""
     page = visitor.go(f"/votaciones/{vote_id}")
-    button = page.locator(f'main form[action="/votaciones/{vote_id}/cerrar"] button')
-    button.click()
-    expect(button).to_have_count(0)
+    confirm_irreversible(page, "cerrar")
+    expect(page.locator(f'main form[action="/votaciones/{vote_id}/cerrar"]')).to_have_count(0)
     expect(page).to_have_url(f"{visitor.base_url}/votaciones/{vote_id}")
     expect_results(page, vote_id)
     return page
