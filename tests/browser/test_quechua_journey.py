@@ -107,6 +107,11 @@ def test_a_quechua_speaker_votes_in_runasimi(open_visitor: OpenVisitor) -> None:
     )
     page = close_and_publish(rosa, vote)
     expect(page.locator("main")).to_contain_text(quechua("Results"))
+    # Finding 9: the chart's full names and figures, as a table assistive technology reads.
+    data = page.locator("main table.chart-data")
+    expect(data.locator("caption")).to_have_text(quechua("Votes per option"))
+    expect(data.locator("tbody th")).to_have_text(list(OPTIONS))
+    expect(data.locator("tbody td")).to_have_text(["0", "1"])
     look_up(rosa, vote, receipt, OPTIONS[1])
 
     about = rosa.go("/acerca")

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from asamblea import i18n
 from tests.browser.conftest import PHONE, OpenVisitor, Visitor, confirm_irreversible
 from tests.browser.test_federation_journey import (
     ask_to_join,
@@ -188,6 +189,11 @@ def ballot_of(parsed: dict[str, object], receipt: str) -> list[int]:
     return selection
 
 
+def spanish(message: str) -> str:
+    i18n.activate("es")
+    return i18n.gettext(message)
+
+
 def no_sideways_scroll(page: Page, what: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the {what} scrolls sideways on a phone ({width}px)"
@@ -227,7 +233,7 @@ def test_vote_keep_receipt_find_it_on_the_board_and_confirm_an_in_person_count(
 
     # Everyone voted, so Ana may close before the closing time: counted and published.
     page = close_and_publish(ana, irv)
-    rounds = page.locator("main table thead th")
+    rounds = page.locator("main .scroll-x table thead th")  # the rounds, not the chart data
     expect(rounds).to_have_count(3)  # the option column and two rounds (a three-way tie first)
     page.screenshot(path=RESULTS_SCREENSHOT, full_page=True)
     no_sideways_scroll(page, "results page")
@@ -279,6 +285,9 @@ def test_vote_keep_receipt_find_it_on_the_board_and_confirm_an_in_person_count(
     # Two-person rule: whoever recorded the count has nothing to confirm.
     confirm = f'main form[action="/votaciones/{motion}/conteo/confirmar"]'
     expect(page.locator(confirm)).to_have_count(0)
+    # Issue 13 (finding 7): awaiting confirmation, not "draft"; no online "Voted: 0" beside it.
+    expect(page.locator("#estado-votacion")).to_have_text(spanish("count awaiting confirmation"))
+    expect(page.locator("main")).not_to_contain_text(f"{spanish('Voted')}:")
 
     # Carla, a second active member, confirms it: the vote is published with its results.
     page = carla.go(f"/votaciones/{motion}")
@@ -288,6 +297,7 @@ def test_vote_keep_receipt_find_it_on_the_board_and_confirm_an_in_person_count(
     expect(page.locator(confirm)).to_have_count(0)
     expect(page.locator(f'main form[action="/votaciones/{motion}/conteo"]')).to_have_count(0)
     expect_results(page, motion, receipts=False)
+    expect(page.locator("main")).not_to_contain_text(f"{spanish('Voted')}:")
     parsed = board(carla, motion)
     assert parsed["ballots"] == []
     assert parsed["in_person"] == {
