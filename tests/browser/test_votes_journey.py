@@ -227,6 +227,18 @@ def test_vote_keep_receipt_find_it_on_the_board_and_confirm_an_in_person_count(
     beto_ranking = [1, 0]
     beto_receipt = cast_ranking(beto, irv, beto_ranking, RECEIPT_SCREENSHOT)
     cast_ranking(ana, irv, [0, 2])
+    # Issue 13 (finding 4): two equal ranks bring Carla's ballot back (no JavaScript) with her
+    # choices kept and the error beside it; nothing was recorded, so she fixes it and casts.
+    page = carla.go(f"/votaciones/{irv}")
+    form = ballot_form(page, irv)
+    form.locator("select#rank_0").select_option("1")
+    form.locator("select#rank_1").select_option("1")
+    form.locator('button[type="submit"]').click()
+    error = spanish("Two options have the same rank.")
+    expect(ballot_form(page, irv).locator("#error-papeleta")).to_have_text(error)
+    expect(ballot_form(page, irv).locator("select#rank_0")).to_have_value("1")
+    expect(ballot_form(page, irv).locator("select#rank_1")).to_have_value("1")
+    assert carla.failed_responses.pop().startswith("422 ")  # the answer to a ballot to fix
     cast_ranking(carla, irv, [2, 1, 0])
     # Beto has voted: the vote page offers him no second ballot.
     expect(ballot_form(beto.go(f"/votaciones/{irv}"), irv)).to_have_count(0)
