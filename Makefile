@@ -38,7 +38,8 @@ lint: install-test
 test: lint
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
-## i18n: extract messages from the code and templates and update the catalogs (then translate es)
+## i18n: extract messages from the code and templates and update the catalogs (then translate es;
+## qu and ay are first drafts: what they lack is shown in Spanish and listed in <lang>/untranslated.txt)
 i18n: install-test
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output \
 	  --project=asamblea -o src/asamblea/i18n/messages.pot src/asamblea
@@ -50,6 +51,7 @@ i18n: install-test
 	    $(BIN)/pybabel init -i src/asamblea/i18n/messages.pot -d src/asamblea/i18n -l $$lang; \
 	  fi; \
 	done
+	$(BIN)/python -m asamblea.i18n.drafts
 
 bench-tally: install-test
 	$(BIN)/python benchmarks/bench_tally.py

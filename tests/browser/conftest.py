@@ -25,12 +25,16 @@ from playwright.sync_api import (
     Browser,
     BrowserContext,
     ConsoleMessage,
+    Frame,
     Page,
     Request,
     Response,
     ViewportSize,
+    expect,
     sync_playwright,
 )
+
+from tests.browser.audit import Auditor
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -81,12 +85,18 @@ class Visitor:
     offsite: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     failed_responses: list[str] = field(default_factory=list)
+    #: Paths the page showed, however it got there (checked by the auditor at the end).
+    visited: list[str] = field(default_factory=list)
+    auditor: Auditor | None = None
 
     def go(self, path: str) -> Page:
-        """Open a path of the live server and wait until it has loaded."""
+        """Open a path of the live server, wait until it has loaded, and check the page (axe,
+        width, weight: see audit.py)."""
         response = self.page.goto(self.base_url + path)
         assert response is not None, f"{self.name}: no response for {path}"
         assert response.ok, f"{self.name}: {path} answered {response.status}"
+        if self.auditor is not None:
+            self.auditor.audit(self)
         return self.page
 
     def path(self) -> str:
@@ -100,6 +110,11 @@ class Visitor:
         self.context.on("response", self._on_response)
         self.page.on("console", self._on_console)
         self.page.on("pageerror", lambda error: self.console_errors.append(str(error)))
+        self.page.on("framenavigated", self._on_navigated)
+
+    def _on_navigated(self, frame: Frame) -> None:
+        if frame == self.page.main_frame and urlsplit(frame.url).hostname == HOST:
+            self.visited.append(self.path())
 
     def _on_request(self, request: Request) -> None:
         self.requests.append(request)
@@ -118,6 +133,22 @@ class Visitor:
 
 
 OpenVisitor = Callable[..., Visitor]
+
+
+def confirm_irreversible(page: Page, form_id: str) -> None:
+    """An irreversible action (templates/_confirm.html) takes two taps, without JavaScript too:
+    its button is hidden until the person opens the confirmation, which comes after everything
+    else in the page's main part; then it is pressed."""
+    confirmation = page.locator(f"main details#{form_id}-confirmar")
+    button = confirmation.locator(f'form#{form_id} button[type="submit"]')
+    expect(button).to_be_hidden()
+    following = confirmation.evaluate(
+        "d => [...d.parentElement.children].slice([...d.parentElement.children].indexOf(d) + 1)"
+        ".filter(e => e.querySelector('button[type=submit]:not(.link)')).length"
+    )
+    assert following == 0, f"a primary action follows the confirmation of {form_id}"
+    confirmation.locator("summary").click()
+    button.click()
 
 
 @pytest.fixture(scope="session")
@@ -176,8 +207,18 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             _stop(server)
 
 
+@pytest.fixture(scope="session")
+def auditor() -> Iterator[Auditor]:
+    """Checks every page of every journey once (axe, width, weight): see audit.py."""
+    checks = Auditor()
+    yield checks
+    print(f"\naudit: {len(checks.checked)} page shapes in {checks.seconds:.1f} s")  # noqa: T201
+
+
 @pytest.fixture
-def open_visitor(browser: Browser, live_server: LiveServer) -> Iterator[OpenVisitor]:
+def open_visitor(
+    browser: Browser, live_server: LiveServer, auditor: Auditor
+) -> Iterator[OpenVisitor]:
     """`open_visitor("ana")` gives a person their own context (phone-sized, Spanish, Lima time);
     `open_visitor("beto", javascript=False)` the same with JavaScript off. Closed after the test."""
     opened: list[Visitor] = []
@@ -193,14 +234,18 @@ def open_visitor(browser: Browser, live_server: LiveServer) -> Iterator[OpenVisi
         )
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
-        visitor = Visitor(name, javascript, context, page, live_server.url)
+        visitor = Visitor(name, javascript, context, page, live_server.url, auditor=auditor)
         visitor.watch()
         opened.append(visitor)
         return visitor
 
     yield open_one
-    for visitor in opened:
-        visitor.context.close()
+    try:
+        for visitor in opened:
+            auditor.revisit(visitor)
+    finally:
+        for visitor in opened:
+            visitor.context.close()
 
 
 @pytest.hookimpl(wrapper=True)

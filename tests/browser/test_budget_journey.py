@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import OpenVisitor, Visitor
+from tests.browser.audit import journey_clock
+from tests.browser.conftest import OpenVisitor, Visitor, confirm_irreversible
 from tests.browser.test_federation_journey import ask_to_join, found, register, vouch
 from tests.browser.test_votes_journey import cast_ranking, close_and_publish, no_sideways_scroll
 
@@ -74,7 +75,7 @@ def submit(page: Page, selector: str, visitor: Visitor, process_id: int) -> None
 
 def advance(visitor: Visitor, process_id: int, to: str) -> None:
     page = at(visitor, process_id)
-    page.locator("#avanzar button").click()
+    confirm_irreversible(page, "avanzar")
     expect(page).to_have_url(re.compile(rf"/presupuestos/{process_id}(/resultados)?$"))
     expect(at(visitor, process_id).locator("#fase")).to_have_attribute("data-phase", to)
 
@@ -114,7 +115,7 @@ def vote(visitor: Visitor, process_id: int, chosen: list[int]) -> None:
 
 
 def test_a_process_from_registration_to_the_acta(open_visitor: OpenVisitor) -> None:
-    start = time.monotonic()
+    start = journey_clock()
     ana, beto = open_visitor("ana"), open_visitor("beto")
     carla = open_visitor("carla", javascript=False)
     suffix = str(int(time.time() * 1000))[-6:]
@@ -170,7 +171,7 @@ def test_a_process_from_registration_to_the_acta(open_visitor: OpenVisitor) -> N
 
     # 5. formalisation: results with the chart and the explanations
     page = at(ana, process_id)
-    page.locator("#avanzar button").click()
+    confirm_irreversible(page, "avanzar")
     expect(page).to_have_url(f"{ana.base_url}/presupuestos/{process_id}/resultados")
     chart = page.locator("svg#grafico-presupuesto")
     expect(chart.locator("rect.funded")).to_have_count(2)
@@ -244,4 +245,4 @@ def test_a_process_from_registration_to_the_acta(open_visitor: OpenVisitor) -> N
         assert visitor.offsite == [], f"{visitor.name} asked other hosts: {visitor.offsite}"
         assert visitor.failed_responses == [], f"{visitor.name}: {visitor.failed_responses}"
         assert visitor.console_errors == [], f"{visitor.name}: {visitor.console_errors}"
-    assert time.monotonic() - start < SECONDS
+    assert journey_clock() - start < SECONDS

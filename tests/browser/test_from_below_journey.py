@@ -17,12 +17,12 @@ Elements are found by id, name, form action and URL, never by translated text.
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import OpenVisitor, Visitor
+from tests.browser.audit import journey_clock
+from tests.browser.conftest import OpenVisitor, Visitor, confirm_irreversible
 from tests.browser.test_federation_journey import ask_to_join, found, register, vouch
 
 pytestmark = pytest.mark.browser
@@ -61,7 +61,7 @@ def open_vote(visitor: Visitor, vote_id: int) -> None:
 
 def close_vote(visitor: Visitor, vote_id: int) -> None:
     page = visitor.go(f"/votaciones/{vote_id}")
-    submit(page, f"/votaciones/{vote_id}/cerrar")
+    confirm_irreversible(page, "cerrar")
     expect(page.locator(f'main form[action="/votaciones/{vote_id}/cerrar"]')).to_have_count(0)
 
 
@@ -73,7 +73,7 @@ def vote_id_of(visitor: Visitor) -> int:
 def test_a_proposal_rises_from_below_and_the_charter_shows_its_diff(
     open_visitor: OpenVisitor,
 ) -> None:
-    started = time.monotonic()
+    started = journey_clock()
     ana = open_visitor("ana")
     register(ana, "ana.desdeabajo")
     region = found(ana, "Región de prueba desde abajo", "region")
@@ -228,4 +228,4 @@ def test_a_proposal_rises_from_below_and_the_charter_shows_its_diff(
             assert boosted, f"{visitor.name}: htmx never boosted a request"
         else:
             assert boosted == [], f"{visitor.name}: htmx ran with JavaScript off"
-    assert time.monotonic() - started < 60
+    assert journey_clock() - started < 60

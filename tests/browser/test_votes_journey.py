@@ -27,7 +27,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import PHONE, OpenVisitor, Visitor
+from asamblea import i18n
+from tests.browser.conftest import PHONE, OpenVisitor, Visitor, confirm_irreversible
 from tests.browser.test_federation_journey import (
     ask_to_join,
     found,
@@ -133,9 +134,8 @@ def keep_receipt(visitor: Visitor, vote_id: int, screenshot: Path | None = None)
 def close_and_publish(visitor: Visitor, vote_id: int) -> Page:
     """The facilitator closes early (everyone on the roll voted); the results appear."""
     page = visitor.go(f"/votaciones/{vote_id}")
-    button = page.locator(f'main form[action="/votaciones/{vote_id}/cerrar"] button')
-    button.click()
-    expect(button).to_have_count(0)
+    confirm_irreversible(page, "cerrar")
+    expect(page.locator(f'main form[action="/votaciones/{vote_id}/cerrar"]')).to_have_count(0)
     expect(page).to_have_url(f"{visitor.base_url}/votaciones/{vote_id}")
     expect_results(page, vote_id)
     return page
@@ -189,6 +189,11 @@ def ballot_of(parsed: dict[str, object], receipt: str) -> list[int]:
     return selection
 
 
+def spanish(message: str) -> str:
+    i18n.activate("es")
+    return i18n.gettext(message)
+
+
 def no_sideways_scroll(page: Page, what: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"the {what} scrolls sideways on a phone ({width}px)"
@@ -222,13 +227,25 @@ def test_vote_keep_receipt_find_it_on_the_board_and_confirm_an_in_person_count(
     beto_ranking = [1, 0]
     beto_receipt = cast_ranking(beto, irv, beto_ranking, RECEIPT_SCREENSHOT)
     cast_ranking(ana, irv, [0, 2])
+    # Issue 13 (finding 4): two equal ranks bring Carla's ballot back (no JavaScript) with her
+    # choices kept and the error beside it; nothing was recorded, so she fixes it and casts.
+    page = carla.go(f"/votaciones/{irv}")
+    form = ballot_form(page, irv)
+    form.locator("select#rank_0").select_option("1")
+    form.locator("select#rank_1").select_option("1")
+    form.locator('button[type="submit"]').click()
+    error = spanish("Two options have the same rank.")
+    expect(ballot_form(page, irv).locator("#error-papeleta")).to_have_text(error)
+    expect(ballot_form(page, irv).locator("select#rank_0")).to_have_value("1")
+    expect(ballot_form(page, irv).locator("select#rank_1")).to_have_value("1")
+    assert carla.failed_responses.pop().startswith("422 ")  # the answer to a ballot to fix
     cast_ranking(carla, irv, [2, 1, 0])
     # Beto has voted: the vote page offers him no second ballot.
     expect(ballot_form(beto.go(f"/votaciones/{irv}"), irv)).to_have_count(0)
 
     # Everyone voted, so Ana may close before the closing time: counted and published.
     page = close_and_publish(ana, irv)
-    rounds = page.locator("main table thead th")
+    rounds = page.locator("main .scroll-x table thead th")  # the rounds, not the chart data
     expect(rounds).to_have_count(3)  # the option column and two rounds (a three-way tie first)
     page.screenshot(path=RESULTS_SCREENSHOT, full_page=True)
     no_sideways_scroll(page, "results page")
@@ -280,6 +297,9 @@ def test_vote_keep_receipt_find_it_on_the_board_and_confirm_an_in_person_count(
     # Two-person rule: whoever recorded the count has nothing to confirm.
     confirm = f'main form[action="/votaciones/{motion}/conteo/confirmar"]'
     expect(page.locator(confirm)).to_have_count(0)
+    # Issue 13 (finding 7): awaiting confirmation, not "draft"; no online "Voted: 0" beside it.
+    expect(page.locator("#estado-votacion")).to_have_text(spanish("count awaiting confirmation"))
+    expect(page.locator("main")).not_to_contain_text(f"{spanish('Voted')}:")
 
     # Carla, a second active member, confirms it: the vote is published with its results.
     page = carla.go(f"/votaciones/{motion}")
@@ -289,6 +309,7 @@ def test_vote_keep_receipt_find_it_on_the_board_and_confirm_an_in_person_count(
     expect(page.locator(confirm)).to_have_count(0)
     expect(page.locator(f'main form[action="/votaciones/{motion}/conteo"]')).to_have_count(0)
     expect_results(page, motion, receipts=False)
+    expect(page.locator("main")).not_to_contain_text(f"{spanish('Voted')}:")
     parsed = board(carla, motion)
     assert parsed["ballots"] == []
     assert parsed["in_person"] == {

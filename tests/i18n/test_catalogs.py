@@ -66,7 +66,9 @@ def test_placeholders_survive_translation(locale: str) -> None:
 def test_negotiation_order() -> None:
     assert i18n.negotiate("en", "es-PE,es;q=0.9") == "en"  # the account's choice first
     assert i18n.negotiate(None, "en-GB,en;q=0.9,es;q=0.5") == "en"
-    assert i18n.negotiate(None, "qu-PE,es;q=0.8,en;q=0.9") == "en"  # by quality
+    assert i18n.negotiate(None, "fr-FR,es;q=0.8,en;q=0.9") == "en"  # by quality
+    assert i18n.negotiate(None, "qu-PE,es;q=0.8") == "qu"  # Quechua is shipped (a first draft)
+    assert i18n.negotiate(None, "ay,es;q=0.8") == "ay"
     assert i18n.negotiate(None, "fr,de") == "es"  # Spanish by default
     assert i18n.negotiate("xx", None) == "es"
     assert i18n.negotiate(None, "en;q=garbage,es") == "es"

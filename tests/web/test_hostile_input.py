@@ -547,7 +547,7 @@ def routes_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
             "/idioma",
             "member",
             {"lang": "en", "next": "/"},
-            {"lang": [*TEXTS, "xx", "qu", "es-PE"], "next": [HUGE]},
+            {"lang": [*TEXTS, "xx", "fr", "es-PE"], "next": [HUGE]},
             required=("lang",),
         ),
         ("POST", "/asambleas"): lambda w: _assembly_cases(w, "/asambleas", api=False),

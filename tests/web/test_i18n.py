@@ -52,7 +52,9 @@ def test_the_catalogs_differ_where_it_matters() -> None:
         ("fr-FR, de;q=0.9, en;q=0.5", "en"),
         ("es-PE,es;q=0.9,en;q=0.8", "es"),
         ("en;q=0.2, es;q=0.8", "es"),
-        ("qu, ay", "es"),
+        ("qu, ay", "qu"),  # Quechua and Aymara are shipped (first drafts)
+        ("ay, es;q=0.5", "ay"),
+        ("fr, de", "es"),
         ("*", "es"),
         ("en;q=0", "es"),
     ],

@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.numbers import format_decimal
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 
 from asamblea import __version__, i18n
 from asamblea.web.context import CSRF_COOKIE, Ctx
@@ -43,7 +45,23 @@ def exact_float(value: object) -> float:
         return 0.0
 
 
+@pass_context
+def figure(context: Context, value: object) -> str:
+    """An exact number ("18", "18.00000", "7/3") in plain figures of the page's language: whole
+    numbers without decimals, others with at most two (Babel, so 1 234,5 or 1,234.5)."""
+    text = str(value)
+    try:
+        number = Fraction(text)
+    except (ValueError, ZeroDivisionError):
+        return text
+    locale = i18n.format_locale(str(context.get("locale", i18n.DEFAULT_LOCALE)))
+    if number.denominator == 1:
+        return format_decimal(number.numerator, locale=locale)
+    return format_decimal(round(float(number), 2), format="#,##0.##", locale=locale)
+
+
 environment.filters["lima"] = lima_time
+environment.filters["figure"] = figure
 environment.filters["exact_float"] = exact_float
 environment.globals["version"] = __version__
 environment.globals["languages"] = i18n.LANGUAGE_NAMES

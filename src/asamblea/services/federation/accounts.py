@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.orm import Session
 
+from asamblea import i18n
 from asamblea.clock import utcnow
 from asamblea.core.errors import N_, Conflict, Invalid, RateLimited, Unauthenticated
 from asamblea.core.people import Person, check_password, normalise_username, username_key
@@ -21,7 +22,7 @@ from asamblea.core.throttle import Failures, Throttle, Verdict, verdict
 from asamblea.core.username import login_key, skeleton_of
 from asamblea.store.federation_repository import AuditRepository, PeopleRepository
 
-LOCALES = ("es", "en")
+LOCALES = i18n.LOCALES  # every language of the interface, first drafts included
 TOKEN_PREFIX = "asb_"  # noqa: S105 - a public prefix that marks our tokens, not a secret
 TOKEN_SHAPE = re.compile(r"asb_[A-Za-z0-9_-]{43}")  # the prefix and token_urlsafe(32)
 _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile (64 MiB, t=3)

@@ -108,7 +108,10 @@ async def cast(ctx: CtxDep, vote_id: Id) -> Response:
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
         view = votes.vote_view(db, person, vote_id)
-    selection = selection_from_form(form, view)
+    try:
+        selection = selection_from_form(form, view)
+    except Invalid as error:
+        return _ballot_again(ctx, view, form, error)
     future = ctx.state.batcher.submit(person, vote_id, tuple(selection))
     receipt = await asyncio.wrap_future(future)
     return render(ctx, "vote_receipt.html", receipt=receipt, v=view.vote, status=201)
@@ -202,6 +205,26 @@ def lookup_receipt(
         vote_id=vote_id,
         ranked=board.header.kind is BallotKind.RANKING,
         status=200 if found is not None else 404,
+    )
+
+
+def _ballot_again(ctx: Ctx, view: VoteView, form: FormData, error: Invalid) -> Response:
+    """A ballot the person got wrong comes back with their choices and the error beside it
+    (nothing was recorded): they fix it and cast again."""
+    chosen = {
+        "ranks": {key: value for key, value in form.items() if key.startswith("rank_")},
+        "options": [value for value in form.getlist("option") if isinstance(value, str)],
+    }
+    return render(
+        ctx,
+        "vote.html",
+        status=422,
+        view=view,
+        v=view.vote,
+        result=view.result,
+        ranks=range(1, len(view.vote.spec.options) + 1),
+        ballot_error=translate_error(error.message, dict(error.params)),
+        chosen=chosen,
     )
 
 
