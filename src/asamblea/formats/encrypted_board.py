@@ -185,6 +185,16 @@ def _dealing(value: object, where: str) -> Dealing:
                       _pair(raw["proof"], f"{where}.proof"))
 
 
+def ballot_from_json(value: object, where: str = "ballot") -> EncryptedBallot:
+    """One ballot as the browser posts it and the board lists it; `FormatError` naming the field."""
+    return _ballot(value, where)
+
+
+def nonces_from_json(value: object, where: str = "nonces") -> tuple[Scalar, ...]:
+    """The nonces an audit reveals (hex scalars); `FormatError` naming the field."""
+    return tuple(_scalar(n, f"{where}[{i}]") for i, n in enumerate(_list(value, where)))
+
+
 def _ballot(value: object, where: str) -> EncryptedBallot:
     raw = _object(value, where, {"options", "count_proof"})
     options = []
