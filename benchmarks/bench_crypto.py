@@ -150,7 +150,7 @@ def electionguard(repeat: int) -> dict[str, Any] | None:
                           text=True, check=False, timeout=1800)
     if done.returncode != 0:
         return {"error": done.stderr.strip()[-500:]}
-    result: dict[str, Any] = json.loads(done.stdout)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     result["load_average"] = load()
     return result
 
