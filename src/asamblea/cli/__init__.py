@@ -22,6 +22,7 @@ AREAS = {
     "verify": "asamblea.cli.verify",
     "pb": "asamblea.cli.budget",
     "plan": "asamblea.cli.plan",
+    "trustee": "asamblea.cli.trustee",
 }
 
 

@@ -176,6 +176,16 @@ def _header(value: object) -> VoteHeader:
     return header
 
 
+def dealing_from_json(value: object, where: str = "dealing") -> Dealing:
+    """A trustee's dealing; `FormatError` naming the field."""
+    return _dealing(value, where)
+
+
+def share_from_json(value: object, where: str = "share") -> DecryptionShare:
+    """A trustee's decryption share; `FormatError` naming the field."""
+    return _share(value, where)
+
+
 def _dealing(value: object, where: str) -> Dealing:
     raw = _object(value, where, {"index", "commitments", "proof"})
     return Dealing(_int(raw["index"], f"{where}.index"),

@@ -82,6 +82,12 @@ def dealing_json(dealing: Dealing) -> dict[str, JsonValue]:
             "proof": pair_json(dealing.proof)}
 
 
+def share_json(share: DecryptionShare) -> dict[str, JsonValue]:
+    """A trustee's decryption share as plain JSON."""
+    return {"trustee": share.trustee, "parts": [p.hex() for p in share.parts],
+            "proofs": [pair_json(p) for p in share.proofs]}
+
+
 def ballot_json(ballot: EncryptedBallot) -> dict[str, JsonValue]:
     """A ballot as plain JSON."""
     return {
@@ -128,8 +134,7 @@ class EncryptedBoard:
         return {
             "audited": [a.to_json() for a in self.audited],
             "tally": [{"alpha": c.alpha.hex(), "beta": c.beta.hex()} for c in self.tally],
-            "shares": [{"trustee": s.trustee, "parts": [p.hex() for p in s.parts],
-                        "proofs": [pair_json(p) for p in s.proofs]} for s in self.shares],
+            "shares": [share_json(s) for s in self.shares],
             "counts": None if self.counts is None else list(self.counts),
         }
 
