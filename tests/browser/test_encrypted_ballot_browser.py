@@ -10,11 +10,17 @@ import json
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page
 
-from asamblea.core.crypto import ballot, group, tally, threshold
-from asamblea.formats.encrypted_board import ballot_from_json, nonces_from_json
+from asamblea.core.crypto import ballot, board, group, tally, threshold
+from asamblea.core.crypto.verify import verify_encrypted_board
+from asamblea.formats.encrypted_board import (
+    ballot_from_json,
+    dump_encrypted_board,
+    nonces_from_json,
+)
 from tests.browser.conftest import PHONE
+from tests.formats import encrypted_election, slow_verifier
 
 pytestmark = pytest.mark.browser
 
@@ -55,8 +61,32 @@ def test_ballots_encrypted_in_chromium_verify_and_count(browser: Browser) -> Non
         shares = [tally.make_share(election.election_hash, j, SECRETS[j], summed) for j in (2, 3)]
         counts = tally.decrypt_tally(summed, shares, 2, len(cast))
         assert list(counts) == [sum(col) for col in zip(*votes[number], strict=True)]
+    _board_of_browser_ballots_verifies(page)
     with pytest.raises(Exception, match="invalid selections"):
         page.evaluate("([e, s]) => AsambleaBallot.encryptBallot(e, s)",
                       [{"hash": "00" * 32, "publicKey": group.GENERATOR.hex(), "options": 3,
                         "min": 0, "max": 1}, [1, 1, 0]])
     page.close()
+
+
+def _board_of_browser_ballots_verifies(page: Page) -> None:
+    """Ballots made in chromium, on a real manifest, make a board both verifiers accept."""
+    manifest, secrets = encrypted_election.ceremony(2, 3, encrypted_election.header(), 1, 3)
+    spec = {"hash": manifest.election_hash().hex(), "publicKey": manifest.public_key.hex(),
+            "options": 5, "min": 1, "max": 3}
+    votes = [[1, 0, 0, 0, 0], [1, 1, 1, 0, 0], [0, 0, 1, 1, 0]]
+    made = [json.loads(page.evaluate(
+        "([e, s]) => JSON.stringify(AsambleaBallot.encryptBallot(e, s))", [spec, v]))
+        for v in votes]
+    cast = [ballot_from_json(m["ballot"]) for m in made]
+    summed = tally.tally_ciphertexts([[o.ciphertext for o in b.options] for b in cast], 5)
+    shares = tuple(tally.make_share(manifest.election_hash(), j, secrets[j], summed)
+                   for j in (1, 2))
+    sealed = board.seal_board(board.EncryptedBoard(
+        manifest=manifest, voters=3, closed_at="2026-11-29T00:00:00Z", ballots=cast,
+        audited=[], genesis="", heads=[], tally=summed, shares=shares,
+        counts=tally.decrypt_tally(summed, shares, 2, 3), signing_key="", head_signature="",
+        seal_signature=""), encrypted_election.SIGNING_KEY)
+    assert sealed.counts == (2, 1, 2, 1, 0)
+    assert verify_encrypted_board(sealed) == []
+    assert slow_verifier.verify(dump_encrypted_board(sealed)) == set()
