@@ -7,6 +7,7 @@ JavaScript against docs/encrypted-votes.md through a second implementation (the 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,11 @@ def test_ballots_encrypted_in_chromium_verify_and_count(browser: Browser) -> Non
             assert ballot.tracker(encrypted).hex() == result["tracker"]
             nonces = nonces_from_json(result["nonces"])
             assert ballot.is_audit_consistent(election, encrypted, chosen, nonces)
+            flipped = [1 - m for m in chosen]
+            assert page.evaluate("([e, b, s, n]) => AsambleaBallot.checkAudit(e, b, s, n)",
+                                 [spec, result["ballot"], chosen, result["nonces"]])
+            assert not page.evaluate("([e, b, s, n]) => AsambleaBallot.checkAudit(e, b, s, n)",
+                                     [spec, result["ballot"], flipped, result["nonces"]])
             cast.append(encrypted)
         summed = tally.tally_ciphertexts([[o.ciphertext for o in b.options] for b in cast],
                                          election.options)
@@ -88,5 +94,11 @@ def _board_of_browser_ballots_verifies(page: Page) -> None:
         counts=tally.decrypt_tally(summed, shares, 2, 3), signing_key="", head_signature="",
         seal_signature=""), encrypted_election.SIGNING_KEY)
     assert sealed.counts == (2, 1, 2, 1, 0)
+    spoiled, nonces = ballot.encrypt_ballot(  # audited by the Python core, checked in chromium
+        ballot.Election(manifest.election_hash(), manifest.public_key, 5, 1, 3), votes[1])
+    audited = board.AuditedBallot(spoiled, tuple(votes[1]), nonces)
+    assert page.evaluate("([e, a]) => AsambleaBallot.checkAudit(e, a.ballot, a.selections, "
+                         "a.nonces)", [spec, audited.to_json()])
+    sealed = board.seal_board(replace(sealed, audited=[audited]), encrypted_election.SIGNING_KEY)
     assert verify_encrypted_board(sealed) == []
     assert slow_verifier.verify(dump_encrypted_board(sealed)) == set()

@@ -109,5 +109,19 @@
     return { ballot, nonces: nonces.map((r) => hex(scalarBytes(r))), tracker: hex(sha256(concat(bytes))) };
   }
 
-  window.AsambleaBallot = { encryptBallot };
+  /* §6, Benaloh's audit: whether the revealed selections and nonces re-encrypt to the ballot
+   * (any device can check an audited ballot, e.g. a second phone, or the board's copy). */
+  function checkAudit(election, ballot, selections, nonces) {
+    const key = Point.fromHex(election.publicKey);
+    if (selections.length !== ballot.options.length || nonces.length !== selections.length) {
+      return false;
+    }
+    return ballot.options.every((o, i) => {
+      if (selections[i] !== 0 && selections[i] !== 1) return false;
+      const [a, b] = encrypt(key, selections[i], Fn.create(littleEndian(unhex(nonces[i]))));
+      return hex(pointBytes(a)) === o.alpha && hex(pointBytes(b)) === o.beta;
+    });
+  }
+
+  window.AsambleaBallot = { encryptBallot, checkAudit };
 })();
