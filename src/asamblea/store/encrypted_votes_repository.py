@@ -148,7 +148,7 @@ class EncryptedVoteRepository:
                 EncryptedSealedShareRow.recipient == recipient,
             )
         )
-        return dict(rows)
+        return {row[0]: row[1] for row in rows}
 
     def freeze(self, vote_id: int, public_key: str, manifest: dict[str, Any], genesis: str) -> None:
         """Fix the election key and manifest; the vote's chain starts at the election hash."""
