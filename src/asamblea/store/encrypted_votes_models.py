@@ -111,3 +111,12 @@ class EncryptedShareRow(Base):
     vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), primary_key=True)
     trustee: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     share: Mapped[dict[str, Any]]
+
+
+class EncryptedAlphaRow(Base):
+    """Every ``α`` of every cast ballot: a ciphertext copied from another ballot is refused."""
+
+    __tablename__ = "encrypted_alpha"
+
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), primary_key=True)
+    alpha: Mapped[str] = mapped_column(String(64), primary_key=True)

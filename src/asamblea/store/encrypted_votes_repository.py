@@ -13,6 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from asamblea.store.encrypted_votes_models import (
+    EncryptedAlphaRow,
     EncryptedAuditRow,
     EncryptedBallotRow,
     EncryptedSealedShareRow,
@@ -170,6 +171,29 @@ class EncryptedVoteRepository:
             .values(head=ballot.head, length=ballot.position, voters=VoteRow.voters + 1)
         )
         self.db.flush()
+
+    def add_alphas(self, vote_id: int, alphas: list[str]) -> bool:
+        """Record a ballot's ciphertexts; False (nothing written) when one was already cast."""
+        if len(set(alphas)) != len(alphas):
+            return False
+        taken = self.db.scalar(
+            select(EncryptedAlphaRow.alpha)
+            .where(EncryptedAlphaRow.vote_id == vote_id, EncryptedAlphaRow.alpha.in_(alphas))
+            .limit(1)
+        )
+        if taken is not None:
+            return False
+        self.db.add_all(EncryptedAlphaRow(vote_id=vote_id, alpha=a) for a in alphas)
+        return True
+
+    def has_tracker(self, vote_id: int, tracker: str) -> bool:
+        """Whether a ballot with this tracker is already in the box."""
+        found = self.db.scalar(
+            select(EncryptedBallotRow.position).where(
+                EncryptedBallotRow.vote_id == vote_id, EncryptedBallotRow.tracker == tracker
+            )
+        )
+        return found is not None
 
     def ballots(self, vote_id: int) -> list[StoredBallot]:
         """Every cast ballot, in chain order."""

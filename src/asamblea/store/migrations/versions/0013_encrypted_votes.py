@@ -9,10 +9,11 @@ Create Date: 2026-12-06 19:20:00
   key and the frozen manifest; once closed the homomorphic tally and the counts.
 - `encrypted_trustee`: trustees numbered 1..n among the members, their box key and public dealing.
 - `encrypted_sealed_share`: shares sealed to a trustee's box key (the server cannot open them).
-- `encrypted_ballot`: the chain of encrypted ballots (no voter, no time); `encrypted_audit`:
+- `encrypted_ballot`: the chain of encrypted ballots (no voter, no time), `encrypted_alpha` every
+  ciphertext's first point (a copied ciphertext is refused); `encrypted_audit`:
   ballots audited by their voters, never cast; `encrypted_share`: verified decryption shares.
 
-The downgrade drops the six tables.
+The downgrade drops the seven tables.
 """
 
 from collections.abc import Sequence
@@ -28,6 +29,15 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Apply this revision."""
+    op.create_table(
+        "encrypted_alpha",
+        sa.Column("vote_id", sa.Integer(), nullable=False),
+        sa.Column("alpha", sa.String(length=64), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["vote_id"], ["vote.id"], name=op.f("fk_encrypted_alpha_vote_id_vote")
+        ),
+        sa.PrimaryKeyConstraint("vote_id", "alpha", name=op.f("pk_encrypted_alpha")),
+    )
     op.create_table(
         "encrypted_audit",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -134,6 +144,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_table("encrypted_alpha")
     op.drop_table("encrypted_vote")
     op.drop_table("encrypted_trustee")
     op.drop_table("encrypted_share")
