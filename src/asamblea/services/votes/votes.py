@@ -341,6 +341,7 @@ def board(db: Session, viewer: Person | None, vote_id: int, key: SigningKey) -> 
     vote = view.vote
     if vote.state is not VoteState.PUBLISHED:
         raise Conflict(N_("The board is published when the vote closes."))
+    _check_plaintext(db, vote.id)  # its board is services/encrypted_votes/closing.board
     repo = VoteRepository(db)
     head_signature, seal_signature, result = repo.signatures(vote.id)
     ballots = repo.ballots(vote.id)
