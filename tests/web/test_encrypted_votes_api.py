@@ -146,6 +146,10 @@ def test_from_the_ceremony_to_a_verified_result_with_one_trustee_absent(
     secrets = ceremony(vote_id, clients)
     assert facilitator.api("POST", f"/api/v1/votes/{vote_id}/open").status_code == 200
     found = election(clients["member"], vote_id)
+    page = clients["member"].get(f"/votaciones/{vote_id}").text
+    assert 'id="encrypted-needs-js"' in page  # says plainly that JavaScript is needed
+    assert f'action="/votaciones/{vote_id}/votar"' not in page  # no form that cannot work
+    assert '<script src="/static/encrypted-vote.js"></script>' in page
     check_refusals(
         clients,
         engine,

@@ -127,3 +127,8 @@ def _checked(election: Election, ballot: object) -> EncryptedBallot:
     if not is_valid_ballot(election, found):
         raise Invalid(N_("The ballot's proofs do not hold; it was not cast."))
     return found
+
+
+def is_encrypted(db: Session, vote_id: int) -> bool:
+    """Whether the vote's ballots are cast encrypted (its page then encrypts in the browser)."""
+    return EncryptedVoteRepository(db).is_encrypted(vote_id)
