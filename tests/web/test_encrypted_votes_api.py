@@ -139,7 +139,7 @@ def test_from_the_ceremony_to_a_verified_result_with_one_trustee_absent(
         vote_id,
         {
             ("target_active2", "GET", "ceremony", None): 403,
-            ("outsider", "GET", "ceremony", None): 403,
+            ("outsider", "GET", "ceremony", None): 404,
             ("facilitator", "POST", "open", None): 409,  # the ceremony has not happened
         },
     )

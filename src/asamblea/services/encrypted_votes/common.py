@@ -14,7 +14,7 @@ from asamblea.core.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from asamblea.core.federation import Membership
 from asamblea.core.ledger.canonical import canonical_json
 from asamblea.core.people import Person
-from asamblea.core.votes import Vote
+from asamblea.core.votes import Vote, can_see
 from asamblea.formats.errors import FormatError
 from asamblea.store.encrypted_votes_repository import (
     EncryptedVote,
@@ -46,6 +46,9 @@ def trustee_of(db: Session, actor: Person, vote_id: int) -> Trustee:
     for trustee in EncryptedVoteRepository(db).trustees(vote_id):
         if trustee.person_id == actor.id:
             return trustee
+    vote = VoteRepository(db).get(vote_id)
+    if vote is None or not can_see(vote, membership(db, vote.assembly_id, actor)):
+        raise NotFound(N_("That encrypted vote does not exist."))  # as for an unknown id
     raise Forbidden(N_("Only this vote's trustees can do this."))
 
 
