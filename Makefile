@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install install-test i18n bench-tally bench-pb bench-plan bench-votes bench-diff bench-archive bench-mobilise clean
+.PHONY: demo test lint install install-test i18n bench-tally bench-pb bench-plan bench-votes bench-diff bench-archive bench-mobilise bench-crypto clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,9 @@ bench-archive: install-test
 	$(BIN)/python benchmarks/bench_archive_upload.py
 bench-mobilise: install-test
 	$(BIN)/python benchmarks/bench_mobilise.py
+## bench-crypto: encrypted ballots (make, check, a 100,000-ballot board) beside ElectionGuard 1.4
+bench-crypto: install-test
+	$(BIN)/python benchmarks/bench_crypto.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

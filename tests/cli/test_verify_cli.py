@@ -200,7 +200,8 @@ def test_registered_in_the_main_app() -> None:
     assert "--receipt" in result.output
 
 
-ALLOWED_ROOTS = {"__future__", "json", "pathlib", "typing", "typer"}
+ALLOWED_ROOTS = {"__future__", "json", "pathlib", "typing", "typer", "multiprocessing",
+                 "collections"}
 
 
 def test_verify_module_imports_only_core_and_formats() -> None:

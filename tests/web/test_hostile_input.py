@@ -301,6 +301,16 @@ VOTE_ROUTES = (
     ("GET", "/api/v1/votes/{vote_id}/board", False),
     ("POST", "/api/v1/votes/{vote_id}/in-person", True),
     ("POST", "/api/v1/votes/{vote_id}/in-person/confirm", False),
+    ("POST", "/api/v1/votes/{vote_id}/encryption", True),
+    ("GET", "/api/v1/votes/{vote_id}/ceremony", False),
+    ("POST", "/api/v1/votes/{vote_id}/ceremony/dealing", True),
+    ("POST", "/api/v1/votes/{vote_id}/ceremony/shares", True),
+    ("POST", "/api/v1/votes/{vote_id}/ceremony/confirm", False),
+    ("GET", "/api/v1/votes/{vote_id}/election", False),
+    ("POST", "/api/v1/votes/{vote_id}/encrypted-ballots", True),
+    ("POST", "/api/v1/votes/{vote_id}/audits", True),
+    ("POST", "/api/v1/votes/{vote_id}/decryption-shares", True),
+    ("GET", "/api/v1/votes/{vote_id}/encrypted-board", False),
 )
 #: (method, route, whether it reads a JSON body) of the from-below routes (proposals,
 #: escalations, the charter, delegates): hostile and unknown ids, CSRF, malformed bodies.

@@ -23,6 +23,7 @@ AREAS = {
     "pb": "asamblea.cli.budget",
     "plan": "asamblea.cli.plan",
     "archive": "asamblea.cli.archive",
+    "trustee": "asamblea.cli.trustee",
 }
 
 

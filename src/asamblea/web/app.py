@@ -30,6 +30,7 @@ from asamblea.web.routes.delegation.pages import router as delegate_router
 from asamblea.web.routes.deliberation import api as api_deliberation
 from asamblea.web.routes.deliberation.charter_pages import router as charter_router
 from asamblea.web.routes.deliberation.pages import router as deliberation_router
+from asamblea.web.routes.encrypted_votes import api as api_encrypted_votes
 from asamblea.web.routes.federation import account_pages
 from asamblea.web.routes.federation import api as api_federation
 from asamblea.web.routes.federation import pages as federation_pages
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Routes are matched in order: the JSON API first (casting is the hottest path), pages after.
     for api in (
         api_votes.router,
+        api_encrypted_votes.router,
         api_federation.router,
         api_deliberation.router,
         api_budgeting.router,

@@ -17,14 +17,19 @@ from sqlalchemy.orm import Session
 
 from asamblea.core.people import Person
 from asamblea.core.votes import Vote
+from asamblea.services.encrypted_votes import closing as encrypted_closing
 from asamblea.services.federation import rules as assembly_rules
 from asamblea.services.mobilisation import struggles as mobilisation
 from asamblea.services.votes import votes
+from asamblea.store.encrypted_votes_repository import EncryptedVoteRepository
 
 
 def close_vote(db: Session, actor: Person, vote_id: int, now: datetime, key: SigningKey) -> Vote:
     """`votes.close_vote`, then the assembly's rules change or its joining a struggle or an
-    action (`services.mobilisation`), if this vote decided it."""
+    action (`services.mobilisation`), if this vote decided it. An encrypted vote closes into its
+    trustees' hands (its result comes with their shares)."""
+    if EncryptedVoteRepository(db).is_encrypted(vote_id):
+        return encrypted_closing.close_encrypted(db, actor, vote_id, now, key)
     vote = votes.close_vote(db, actor, vote_id, now, key)
     if assembly_rules.needs_settling(db, vote.assembly_id):
         assembly_rules.settle_rules(db, vote.assembly_id)

@@ -36,6 +36,8 @@ from asamblea.core.ledger import (
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, Vote, VoteSpec, VoteState
 from asamblea.services.delegation import roll_call_weights
+from asamblea.services.encrypted_votes import ceremony
+from asamblea.store.encrypted_votes_repository import EncryptedVoteRepository
 from asamblea.store.federation_repository import (
     AuditRepository,
     FederationRepository,
@@ -94,6 +96,7 @@ def open_vote(db: Session, actor: Person, vote_id: int, now: datetime) -> Vote:
     vote = _vote(repo, vote_id, lock=True)
     rules.check_facilitator(_membership(db, vote.assembly_id, actor), vote.assembly_id)
     rules.check_open(vote, now)
+    ceremony.check_ready(db, vote.id)
     roll = repo.active_member_ids(vote.assembly_id)
     spec = vote.spec
     if now > spec.opens_at:  # opened late or early: the header says when it really opened
@@ -102,6 +105,7 @@ def open_vote(db: Session, actor: Person, vote_id: int, now: datetime) -> Vote:
     repo.open(vote.id, roll, genesis(opened.header()).hex(), spec.opens_at)
     _audit(db, actor, "vote.opened", vote, {"roll_size": len(roll)})
     found = _vote(repo, vote_id)
+    ceremony.freeze(db, found)
     assembly = FederationRepository(db).assembly(found.assembly_id)
     if assembly is not None:
         roll_call_weights.freeze_weights(db, found, assembly)
@@ -121,6 +125,7 @@ def cast(
     repo = VoteRepository(db)
     vote = _vote(repo, vote_id, lock=True)
     rules.check_cast(vote, now)
+    _check_plaintext(db, vote.id)
     rules.check_selection_size(vote, selection)
     header = vote.header()
     ballot = Ballot(new_receipt(), tuple(selection))
@@ -159,6 +164,8 @@ def cast_many(
     vote = repo.get(vote_id, lock=True)
     if vote is None:
         return [NotFound(N_("That vote does not exist.")) for _ in casts]
+    if EncryptedVoteRepository(db).is_encrypted(vote_id):
+        return [_encrypted() for _ in casts]
     header = vote.header()
     standing = repo.standings(vote.id, [voter.id for voter, _ in casts])
     active = repo.active_among(vote.assembly_id, list(standing))
@@ -235,6 +242,7 @@ def close_vote(db: Session, actor: Person, vote_id: int, now: datetime, key: Sig
     vote = _vote(repo, vote_id, lock=True)
     rules.check_facilitator(_membership(db, vote.assembly_id, actor), vote.assembly_id)
     rules.check_close(vote, now)
+    _check_plaintext(db, vote.id)
     board = _seal(repo, vote, now, key, in_person=None)
     _audit(db, actor, "vote.published", vote, {"ballots": len(board.receipts)})
     return _vote(repo, vote_id)
@@ -339,6 +347,7 @@ def board(db: Session, viewer: Person | None, vote_id: int, key: SigningKey) -> 
     vote = view.vote
     if vote.state is not VoteState.PUBLISHED:
         raise Conflict(N_("The board is published when the vote closes."))
+    _check_plaintext(db, vote.id)  # its board is services/encrypted_votes/closing.board
     repo = VoteRepository(db)
     head_signature, seal_signature, result = repo.signatures(vote.id)
     ballots = repo.ballots(vote.id)
@@ -410,6 +419,16 @@ def _seal(
         result=result,
     )
     return sealed
+
+
+def _encrypted() -> Conflict:
+    return Conflict(N_("This vote is encrypted: its ballots are cast and counted encrypted."))
+
+
+def _check_plaintext(db: Session, vote_id: int) -> None:
+    """Refuse a plaintext ballot or count in an encrypted vote (services/encrypted_votes)."""
+    if EncryptedVoteRepository(db).is_encrypted(vote_id):
+        raise _encrypted()
 
 
 def _vote(repo: VoteRepository, vote_id: int, *, lock: bool = False) -> Vote:

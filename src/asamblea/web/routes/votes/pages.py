@@ -17,6 +17,7 @@ from asamblea.core.ledger import BallotKind, find_receipt, normalise_receipt
 from asamblea.core.votes import RULE_KINDS, THRESHOLDS, Mode, make_spec
 from asamblea.formats.board import dump_board
 from asamblea.i18n import translate_error
+from asamblea.services.encrypted_votes import ballots
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.votes import closing, votes
@@ -79,10 +80,12 @@ def vote_page(ctx: CtxDep, vote_id: Id) -> Response:
     """A vote: question, options, state; the ballot while open; results once published."""
     with ctx.reading() as db:
         view = votes.vote_view(db, ctx.person, vote_id)
+        encrypted = ballots.is_encrypted(db, vote_id)
     return render(
         ctx,
         "vote.html",
         view=view,
+        encrypted=encrypted,
         v=view.vote,
         result=view.result,
         ranks=range(1, len(view.vote.spec.options) + 1),

@@ -1,0 +1,1 @@
+"""Encrypted votes' API: the key ceremony, encrypted ballots and audits, decryption shares."""

@@ -1,0 +1,164 @@
+"""JSON API for encrypted votes. The secret parts happen on trustees' and voters' devices
+(`asamblea trustee`, web/static/encrypted-ballot.js); these routes carry public values only."""
+
+from __future__ import annotations
+
+import hashlib
+
+from fastapi import APIRouter, Depends
+from fastapi.responses import Response
+
+from asamblea.clock import utcnow
+from asamblea.core.ledger import canonical_json
+from asamblea.formats.encrypted_board import dump_encrypted_board
+from asamblea.services.encrypted_votes import ballots, ceremony, closing
+from asamblea.services.encrypted_votes.ceremony import CeremonyView
+from asamblea.services.federation import accounts
+from asamblea.web.context import Ctx
+from asamblea.web.render import finish
+from asamblea.web.routes.common import Id
+from asamblea.web.routes.encrypted_votes.schemas import (
+    AuditIn,
+    CeremonyOut,
+    DealingIn,
+    DecryptionShareIn,
+    ElectionOut,
+    EncryptedBallotIn,
+    EncryptionIn,
+    EncryptionOut,
+    SharesIn,
+    TrackerOut,
+    TrusteeOut,
+)
+from asamblea.web.routes.federation.api import ERRORS, api_context
+from asamblea.web.routes.votes.schemas import HeadOut
+
+router = APIRouter(prefix="/api/v1", responses=ERRORS)
+ApiCtx = Depends(api_context)
+
+
+@router.post("/votes/{vote_id}/encryption", status_code=201, response_model=EncryptionOut)
+def make_encrypted(vote_id: Id, body: EncryptionIn, ctx: Ctx = ApiCtx) -> EncryptionOut:
+    """Make a draft vote encrypted and name its trustees (facilitators)."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        made = ceremony.make_encrypted(db, person, vote_id, list(body.trustees), body.threshold)
+        return EncryptionOut(**made.__dict__ | {"ceremony": made.ceremony})
+
+
+@router.get("/votes/{vote_id}/ceremony", response_model=CeremonyOut)
+def get_ceremony(vote_id: Id, ctx: Ctx = ApiCtx) -> CeremonyOut:
+    """The key ceremony as one trustee sees it (trustees)."""
+    person = accounts.require(ctx.person)
+    with ctx.reading() as db:
+        return _ceremony(ceremony.ceremony_view(db, person, vote_id))
+
+
+@router.post("/votes/{vote_id}/ceremony/dealing", response_model=CeremonyOut)
+def publish_dealing(vote_id: Id, body: DealingIn, ctx: Ctx = ApiCtx) -> CeremonyOut:
+    """Publish my box key and dealing (trustees)."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        ceremony.publish_dealing(db, person, vote_id, body.box_public_key, body.dealing)
+        return _ceremony(ceremony.ceremony_view(db, person, vote_id))
+
+
+@router.post("/votes/{vote_id}/ceremony/shares", response_model=CeremonyOut)
+def send_shares(vote_id: Id, body: SharesIn, ctx: Ctx = ApiCtx) -> CeremonyOut:
+    """Send my shares, each sealed to its trustee (trustees)."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        ceremony.send_shares(db, person, vote_id, dict(body.shares))
+        return _ceremony(ceremony.ceremony_view(db, person, vote_id))
+
+
+@router.post("/votes/{vote_id}/ceremony/confirm", response_model=CeremonyOut)
+def confirm(vote_id: Id, ctx: Ctx = ApiCtx) -> CeremonyOut:
+    """Say that every share sent to me matched its sender's commitments (trustees)."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        ceremony.confirm_shares(db, person, vote_id)
+        return _ceremony(ceremony.ceremony_view(db, person, vote_id))
+
+
+@router.get("/votes/{vote_id}/election", response_model=ElectionOut)
+def election(vote_id: Id, ctx: Ctx = ApiCtx) -> ElectionOut:
+    """The frozen manifest of an open encrypted vote (whoever may see the vote)."""
+    with ctx.reading() as db:
+        manifest, _ = ballots.election_for(db, ctx.person, vote_id)
+    return ElectionOut(
+        manifest=manifest, election_hash=hashlib.sha256(canonical_json(manifest)).hexdigest()
+    )
+
+
+@router.post("/votes/{vote_id}/encrypted-ballots", status_code=201, response_model=TrackerOut)
+def cast(vote_id: Id, body: EncryptedBallotIn, ctx: Ctx = ApiCtx) -> TrackerOut:
+    """Cast my encrypted ballot; its proofs are checked first."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        receipt = ballots.cast_encrypted(
+            db, person, vote_id, body.ballot, now=utcnow(), key=ctx.state.signing_key
+        )
+    s = receipt.statement
+    return TrackerOut(
+        tracker=receipt.tracker,
+        statement=HeadOut(vote_id=s.vote_id, genesis=s.genesis, length=s.length, head=s.head),
+        signature=receipt.signature,
+        public_key=receipt.public_key,
+    )
+
+
+@router.post("/votes/{vote_id}/audits", status_code=201)
+def audit(vote_id: Id, body: AuditIn, ctx: Ctx = ApiCtx) -> dict[str, str]:
+    """Publish a ballot I chose to audit instead of casting (voters on the roll)."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        ballots.audit_ballot(
+            db,
+            person,
+            vote_id,
+            body.ballot,
+            selections=list(body.selections),
+            nonces=list(body.nonces),
+            now=utcnow(),
+        )
+    return {"status": "audited"}
+
+
+@router.post("/votes/{vote_id}/decryption-shares", response_model=EncryptionOut)
+def decryption_share(vote_id: Id, body: DecryptionShareIn, ctx: Ctx = ApiCtx) -> EncryptionOut:
+    """Send my decryption share of the tally (trustees, once the vote has closed)."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        closing.submit_share(db, person, vote_id, body.share, ctx.state.signing_key)
+        view = ceremony.ceremony_view(db, person, vote_id)
+    return EncryptionOut(**view.encrypted.__dict__ | {"ceremony": view.encrypted.ceremony})
+
+
+@router.get(
+    "/votes/{vote_id}/encrypted-board", responses={200: {"content": {"application/json": {}}}}
+)
+def board(vote_id: Id, ctx: Ctx = ApiCtx) -> Response:
+    """The encrypted board (schema asamblea-encrypted-board/1), once the vote has closed."""
+    with ctx.reading() as db:
+        sealed = closing.board(db, ctx.person, vote_id, ctx.state.signing_key)
+    return finish(ctx, Response(dump_encrypted_board(sealed), media_type="application/json"))
+
+
+def _ceremony(view: CeremonyView) -> CeremonyOut:
+    return CeremonyOut(
+        ceremony=view.encrypted.ceremony,
+        threshold=view.encrypted.threshold,
+        me=view.me.number,
+        trustees=[
+            TrusteeOut(
+                number=t.number,
+                box_public_key=t.box_key,
+                dealing=t.dealing,
+                shares_sent=t.number in view.senders,
+                confirmed=t.confirmed,
+            )
+            for t in view.trustees
+        ],
+        sealed_for_me=view.sealed_for_me,
+    )

@@ -1,0 +1,241 @@
+"""Encrypted votes through /api/v1: three trustees (threshold two) run the key ceremony from
+their own devices, voters cast encrypted ballots, one trustee stays away, two decrypt, and the
+published board verifies. Who may call each new route, with refusals writing nothing."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from fastapi import FastAPI
+from sqlalchemy import Engine, text
+
+from asamblea.clock import utcnow
+from asamblea.core.crypto.ballot import Election, encrypt_ballot
+from asamblea.core.crypto.board import ballot_json, dealing_json, share_json
+from asamblea.core.crypto.group import decode_point
+from asamblea.core.crypto.tally import make_share, tally_ciphertexts
+from asamblea.core.crypto.threshold import combine_shares, is_valid_share
+from asamblea.core.crypto.verify import verify_encrypted_board
+from asamblea.formats.encrypted_board import dealing_from_json, load_encrypted_board
+from asamblea.formats.trustee import (
+    SHARES_SCHEMA,
+    TrusteeSecret,
+    new_trustee,
+    open_share,
+    own_share,
+    shares_file,
+)
+from tests.web.conftest import Browser, World, assert_refused, make_world, row_counts
+
+ROLES = ("facilitator", "member", "target_active", "target_active2", "outsider")
+TRUSTEES = ("facilitator", "member", "target_active")
+
+
+def person_id(engine: Engine, username: str) -> int:
+    with engine.connect() as connection:
+        return int(
+            connection.execute(
+                text("SELECT id FROM person WHERE username = :u"), {"u": username}
+            ).scalar_one()
+        )
+
+
+def draft(facilitator: Browser, world: World) -> int:
+    now = utcnow()
+    response = facilitator.api(
+        "POST",
+        f"/api/v1/assemblies/{world.union}/votes",
+        json={
+            "question": "¿Qué acción hacemos?",
+            "rule": "plurality",
+            "options": ["Paro", "Marcha", "Plantón"],
+            "quorum_percent": 0,
+            "opens_at": now.isoformat(),
+            "closes_at": (now + timedelta(hours=1)).isoformat(),
+        },
+    )
+    assert response.status_code == 201, response.text
+    return int(response.json()["id"])
+
+
+def ceremony(vote_id: int, clients: dict[str, Browser]) -> list[TrusteeSecret]:
+    """Each trustee's device: deal, seal shares to the others, check what it receives."""
+    url = f"/api/v1/votes/{vote_id}/ceremony"
+    first = clients[TRUSTEES[0]].api("GET", url).json()
+    number = bytes.fromhex(first["ceremony"])
+    secrets = [new_trustee(number, i, first["threshold"]) for i in (1, 2, 3)]
+    for role, secret in zip(TRUSTEES, secrets, strict=True):
+        body = {
+            "box_public_key": secret.public_box_key().hex(),
+            "dealing": dealing_json(secret.dealing),
+        }
+        assert clients[role].api("POST", url + "/dealing", json=body).status_code == 200
+    for role, secret in zip(TRUSTEES, secrets, strict=True):
+        view = clients[role].api("GET", url).json()
+        keys = {t["number"]: bytes.fromhex(t["box_public_key"]) for t in view["trustees"]}
+        sealed = json.loads(shares_file(secret, keys))["shares"]
+        assert (
+            clients[role].api("POST", url + "/shares", json={"shares": sealed}).status_code == 200
+        )
+    return [receive(url, clients[r], s) for r, s in zip(TRUSTEES, secrets, strict=True)]
+
+
+def receive(url: str, client: Browser, secret: TrusteeSecret) -> TrusteeSecret:
+    view = client.api("GET", url).json()
+    dealings = {t["number"]: dealing_from_json(t["dealing"]) for t in view["trustees"]}
+    shares = [own_share(secret)]
+    for sender, sealed in view["sealed_for_me"].items():
+        document = {
+            "schema": SHARES_SCHEMA,
+            "ceremony": view["ceremony"],
+            "from": int(sender),
+            "shares": {str(secret.index): sealed},
+        }
+        _, share = open_share(secret, json.dumps(document).encode())
+        assert is_valid_share(dealings[int(sender)], secret.index, share)
+        shares.append(share)
+    assert client.api("POST", url + "/confirm").status_code == 200
+    return secret.with_secret(combine_shares(shares))
+
+
+def election(client: Browser, vote_id: int) -> Election:
+    body = client.api("GET", f"/api/v1/votes/{vote_id}/election").json()
+    manifest = body["manifest"]
+    return Election(
+        election_hash=bytes.fromhex(body["election_hash"]),
+        public_key=decode_point(bytes.fromhex(manifest["public_key"])),
+        options=len(manifest["header"]["options"]),
+        min_selections=manifest["min_selections"],
+        max_selections=manifest["max_selections"],
+    )
+
+
+def ballot(found: Election, choice: int) -> dict[str, Any]:
+    return ballot_json(encrypt_ballot(found, [int(i == choice) for i in range(3)])[0])
+
+
+def test_from_the_ceremony_to_a_verified_result_with_one_trustee_absent(
+    app: FastAPI, engine: Engine
+) -> None:
+    world = make_world(app, ROLES)
+    clients = {role: Browser(app).logged_in_as(world.names[role]) for role in ROLES}
+    facilitator = clients["facilitator"]
+    vote_id = draft(facilitator, world)
+    ids = [person_id(engine, world.names[r]) for r in TRUSTEES]
+    refusals = {  # (who, method, route suffix, body): expected status; nothing is written
+        ("member", "POST", "encryption", json.dumps({"trustees": ids, "threshold": 2})): 403,
+        ("outsider", "POST", "encryption", json.dumps({"trustees": ids, "threshold": 2})): 403,
+    }
+    check_refusals(clients, engine, vote_id, refusals)
+    made = facilitator.api(
+        "POST", f"/api/v1/votes/{vote_id}/encryption", json={"trustees": ids, "threshold": 2}
+    )
+    assert made.status_code == 201, made.text
+    check_refusals(
+        clients,
+        engine,
+        vote_id,
+        {
+            ("target_active2", "GET", "ceremony", None): 403,
+            ("outsider", "GET", "ceremony", None): 404,
+            ("facilitator", "POST", "open", None): 409,  # the ceremony has not happened
+        },
+    )
+    secrets = ceremony(vote_id, clients)
+    assert facilitator.api("POST", f"/api/v1/votes/{vote_id}/open").status_code == 200
+    found = election(clients["member"], vote_id)
+    page = clients["member"].get(f"/votaciones/{vote_id}").text
+    assert 'id="encrypted-needs-js"' in page  # says plainly that JavaScript is needed
+    assert f'action="/votaciones/{vote_id}/votar"' not in page  # no form that cannot work
+    assert '<script src="/static/encrypted-vote.js"></script>' in page
+    check_refusals(
+        clients,
+        engine,
+        vote_id,
+        {
+            ("outsider", "GET", "election", None): 404,
+            (
+                "outsider",
+                "POST",
+                "encrypted-ballots",
+                json.dumps({"ballot": ballot(found, 0)}),
+            ): 403,
+            ("member", "POST", "ballots", json.dumps({"selection": [0]})): 409,
+            ("member", "GET", "encrypted-board", None): 409,
+        },
+    )
+    for role, choice in zip(
+        ("facilitator", "member", "target_active", "target_active2"), (1, 1, 0, 2), strict=True
+    ):
+        cast = clients[role].api(
+            "POST",
+            f"/api/v1/votes/{vote_id}/encrypted-ballots",
+            json={"ballot": ballot(found, choice)},
+        )
+        assert cast.status_code == 201, cast.text
+        assert len(cast.json()["tracker"]) == 64
+    assert facilitator.api("POST", f"/api/v1/votes/{vote_id}/close").status_code == 200
+    board = load_encrypted_board(
+        facilitator.api("GET", f"/api/v1/votes/{vote_id}/encrypted-board").content
+    )
+    tally = tally_ciphertexts([[o.ciphertext for o in b.options] for b in board.ballots], 3)
+    check_refusals(
+        clients,
+        engine,
+        vote_id,
+        {
+            ("outsider", "GET", "encrypted-board", None): 404,
+            (
+                "target_active2",
+                "POST",
+                "decryption-shares",
+                json.dumps(
+                    {
+                        "share": share_json(
+                            make_share(
+                                board.manifest.election_hash(),
+                                1,
+                                secrets[0].secret or own_share(secrets[0]),
+                                tally,
+                            )
+                        )
+                    }
+                ),
+            ): 403,
+        },
+    )
+    for role, secret in ((TRUSTEES[0], secrets[0]), (TRUSTEES[2], secrets[2])):
+        assert secret.secret is not None
+        share = make_share(board.manifest.election_hash(), secret.index, secret.secret, tally)
+        sent = clients[role].api(
+            "POST", f"/api/v1/votes/{vote_id}/decryption-shares", json={"share": share_json(share)}
+        )
+        assert sent.status_code == 200, sent.text
+    vote = clients["member"].api("GET", f"/api/v1/votes/{vote_id}").json()
+    assert vote["state"] == "published"
+    assert vote["result"]["winners"] == ["Marcha"]
+    published = load_encrypted_board(
+        clients["member"].api("GET", f"/api/v1/votes/{vote_id}/encrypted-board").content
+    )
+    assert published.counts == (1, 2, 1)
+    assert verify_encrypted_board(published, expected_key=published.signing_key) == []
+
+
+def check_refusals(
+    clients: dict[str, Browser],
+    engine: Engine,
+    vote_id: int,
+    cases: dict[tuple[str, str, str, str | None], int],
+) -> None:
+    for (role, method, suffix, body), status in cases.items():
+        before = row_counts(engine)
+        response = clients[role].api(
+            method,
+            f"/api/v1/votes/{vote_id}/{suffix}",
+            content=body,
+            headers={"content-type": "application/json"} if body else {},
+        )
+        assert_refused(response, "es", status)
+        assert row_counts(engine) == before, (role, method, suffix)
