@@ -9,8 +9,9 @@ back. The tally itself is one ballot per delegate; the weights are what the reco
 Roll calls opened before migration 0009 froze nothing: theirs are reckoned as they were then
 (the rule from the audit log, `federation.rules_when_vote_opened`, and today's members).
 
-This module imports only `core` and `store`, so that `services.votes` can call it without
-importing the delegation package (which imports `services.votes`).
+This module imports only `core` and `store`. `services.votes` imports it when a vote opens,
+not at the top of its module: the delegation package's `__init__` imports `services.votes`
+(delegate elections are votes), so a top-level import would close a circle.
 """
 
 from __future__ import annotations

@@ -35,7 +35,6 @@ from asamblea.core.ledger import (
 )
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, Vote, VoteSpec, VoteState
-from asamblea.services.delegation import roll_call_weights
 from asamblea.services.encrypted_votes import ceremony
 from asamblea.store.encrypted_votes_repository import EncryptedVoteRepository
 from asamblea.store.federation_repository import (
@@ -108,6 +107,9 @@ def open_vote(db: Session, actor: Person, vote_id: int, now: datetime) -> Vote:
     ceremony.freeze(db, found)
     assembly = FederationRepository(db).assembly(found.assembly_id)
     if assembly is not None:
+        # Imported here: the delegation package imports this module (elections are votes).
+        from asamblea.services.delegation import roll_call_weights  # noqa: PLC0415
+
         roll_call_weights.freeze_weights(db, found, assembly)
     return found
 
