@@ -82,7 +82,7 @@ FRAME = CHUNK + ABYTES
 BODY = PREFIX_BYTES + HEADER_BYTES
 
 
-@pytest.mark.parametrize(("name", "damaged", "message"), [
+@pytest.mark.parametrize(("name", "damaged", "message"), CASES := [
     ("wrong magic", b"X" + ENVELOPE[1:], "unknown format"),
     ("chunk size", ENVELOPE[:8] + struct.pack(">I", 7) + ENVELOPE[12:], "chunk size"),
     ("too short", ENVELOPE[:20], "too short"),
@@ -95,7 +95,7 @@ BODY = PREFIX_BYTES + HEADER_BYTES
     ("truncated inside", ENVELOPE[:-3], "damaged"),
     ("header only", ENVELOPE[:BODY], "truncated"),
     ("trailing bytes", ENVELOPE + b"\x00", "after the end"),
-])
+], ids=[case[0] for case in CASES])
 def test_tampering_is_refused(name: str, damaged: bytes, message: str) -> None:
     with pytest.raises(Invalid, match=message):
         decrypt_bytes(KEY, damaged)
