@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     login_window_minutes: int = Field(default=15, ge=1)
     secure_cookies: bool = False
     source_url: str = ""
+    # The runner (issue #11, docs/operating.md "The runner"): on in `asamblea serve` by default.
+    runner: bool = True
+    runner_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    runner_batch: int = Field(default=100, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from asamblea import __version__
 from asamblea.services.federation.accounts import LoginPolicy
+from asamblea.services.runner import Runner
 from asamblea.services.votes.casting import CastBatcher
 from asamblea.services.votes.votes import signing_key
 from asamblea.settings import Settings, get_settings
@@ -99,4 +100,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders)
     app.add_middleware(ReleaseContext)
     app.router.add_event_handler("shutdown", app.state.web.batcher.stop)
+    if settings.runner:  # the embedded runner: what is due is done with nothing else to start
+        runner = Runner(
+            sessions, key, interval=settings.runner_interval_seconds, batch=settings.runner_batch
+        )
+        app.router.add_event_handler("startup", runner.start)
+        app.router.add_event_handler("shutdown", runner.stop)
     return app

@@ -1,0 +1,120 @@
+"""The runner: what is due is done at its hour, by whoever runs it, exactly once.
+
+Problem: a vote past its closing time must be published without anybody's click, on one server
+or on several, and a runner may die at any instant (SIGKILL, power cut).
+
+Design (docs/operating.md, "The runner"): the runner keeps no state of its own. Each pass asks
+the database what is due and does each item in its own short transaction that first takes the
+item's row (`RunnerRepository.take_due_vote`: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the
+write lock of ``BEGIN IMMEDIATE`` on SQLite), checks again that it is still due, does it, and
+commits. The work of an item — count, seal, publish and apply what the vote decides — is one
+transaction, so a runner that dies leaves the item done or untouched, never half-done, and the
+next pass (of this runner after a restart, or of another) takes it again.
+
+Promise: every due vote is published once, within one pass interval plus the time of the
+votes ahead of it; an item that cannot be done (a domain error) is logged and skipped for the
+life of this runner, without holding up the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from nacl.signing import SigningKey
+from sqlalchemy.orm import Session, sessionmaker
+
+from asamblea.clock import utcnow
+from asamblea.core.errors import DomainError
+from asamblea.services.votes import closing
+from asamblea.store.runner_repository import RunnerRepository
+
+log = logging.getLogger("asamblea.runner")
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class PassReport:
+    """What one pass did."""
+
+    published: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def publish_due_votes(
+    sessions: sessionmaker[Session],
+    key: SigningKey,
+    *,
+    now: Clock = utcnow,
+    batch: int = 100,
+    skip: set[int] | None = None,
+) -> PassReport:
+    """Publish up to ``batch`` due votes, one transaction each; ``skip`` holds votes that
+    failed before (they are left for a facilitator and the logs)."""
+    report = PassReport()
+    skip = skip if skip is not None else set()
+    for _ in range(batch):
+        vote_id: int | None = None
+        try:
+            with sessions.begin() as db:
+                vote_id = RunnerRepository(db).take_due_vote(now(), exclude=skip)
+                if vote_id is None:
+                    break
+                if closing.close_due_vote(db, vote_id, now(), key) is not None:
+                    report.published.append(vote_id)
+        except DomainError as error:
+            if vote_id is None:
+                raise
+            log.warning("vote %s could not be published: %s", vote_id, error)
+            skip.add(vote_id)
+            report.failed.append(vote_id)
+    return report
+
+
+@dataclass
+class Runner:
+    """A thread that runs passes until stopped (embedded in `asamblea serve`, or alone in
+    `asamblea worker`)."""
+
+    sessions: sessionmaker[Session]
+    key: SigningKey
+    interval: float = 5.0
+    batch: int = 100
+    now: Clock = utcnow
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _skip: set[int] = field(default_factory=set)
+
+    def run_pass(self) -> PassReport:
+        """One pass over everything that is due."""
+        return publish_due_votes(
+            self.sessions, self.key, now=self.now, batch=self.batch, skip=self._skip
+        )
+
+    def run_forever(self) -> None:
+        """Passes until `stop`; a full batch means more may be due, so the next pass is at once."""
+        while not self._stop.is_set():
+            try:
+                report = self.run_pass()
+            except Exception:  # a database that went away: log, wait, try again
+                log.exception("runner pass failed")
+                report = PassReport()
+            busy = len(report.published) + len(report.failed) >= self.batch
+            if not busy:
+                self._stop.wait(self.interval)
+
+    def start(self) -> None:
+        """Run in a daemon thread (it dies with the process; its work is in transactions)."""
+        self._thread = threading.Thread(target=self.run_forever, name="asamblea-runner")
+        self._thread.daemon = True
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the loop to end and wait for the current item's transaction to finish."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)

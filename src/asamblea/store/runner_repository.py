@@ -1,0 +1,90 @@
+"""What the runner reads and takes: due votes (locked, skipping locked rows) and, for a vote,
+every decision that waits on it.
+
+`take_due_vote` is the queue pattern PostgreSQL documents for many consumers: ``SELECT … FOR
+UPDATE SKIP LOCKED LIMIT 1`` inside the transaction that does the work, so two runners never
+take the same vote and a runner that dies releases its row with its connection. SQLite ignores
+the clause; there a writer holds the whole database from ``BEGIN IMMEDIATE`` on, which gives the
+same guarantee for the one server SQLite serves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select, true
+from sqlalchemy.orm import Session
+
+from asamblea.store.budgeting_models import BudgetElectionRow
+from asamblea.store.delegation_models import DelegateElectionRow, RecallPetitionRow
+from asamblea.store.deliberation_models import AmendmentRow, ProposalRow
+from asamblea.store.federation_models import RulesChangeRow
+from asamblea.store.planning_models import PlanningDraftRow
+from asamblea.store.votes_models import VoteRow
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What a published vote decides: ids of the records that wait on it."""
+
+    proposals: tuple[int, ...] = ()
+    amendments: tuple[int, ...] = ()
+    delegate_election: bool = False
+    recall: bool = False
+    committee_election: bool = False
+    drafts: tuple[int, ...] = ()
+    rules_change_assembly: int | None = None
+
+
+class RunnerRepository:
+    """Queries for the runner."""
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def take_due_vote(self, now: datetime, exclude: Collection[int] = ()) -> int | None:
+        """Lock and return the open vote that closed longest ago, skipping votes another
+        transaction holds; None when no vote is due. Votes counted in person are left to the
+        facilitators who record and confirm the count (docs/voting.md)."""
+        query = (
+            select(VoteRow.id)
+            .where(VoteRow.state == "open", VoteRow.mode != "in_person", VoteRow.closes_at <= now)
+            .where(VoteRow.id.not_in(list(exclude)) if exclude else true())
+            .order_by(VoteRow.closes_at, VoteRow.id)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        )
+        return self.db.scalar(query)
+
+    def count_due_votes(self, now: datetime) -> int:
+        """How many open votes are past their closing time (for the logs and the tests)."""
+        query = select(func.count()).where(
+            VoteRow.state == "open", VoteRow.mode != "in_person", VoteRow.closes_at <= now
+        )
+        return int(self.db.scalar(query) or 0)
+
+    def decisions(self, vote_id: int) -> Decisions:
+        """Every record that waits on ``vote_id`` (each kind's settle step is idempotent)."""
+        db = self.db
+        proposals = db.scalars(select(ProposalRow.id).where(ProposalRow.vote_id == vote_id))
+        amendments = db.scalars(select(AmendmentRow.id).where(AmendmentRow.vote_id == vote_id))
+        drafts = db.scalars(select(PlanningDraftRow.id).where(PlanningDraftRow.vote_id == vote_id))
+        election = db.get(DelegateElectionRow, vote_id)
+        committee = db.get(BudgetElectionRow, vote_id)
+        recall = db.scalar(
+            select(RecallPetitionRow.id).where(RecallPetitionRow.vote_id == vote_id).limit(1)
+        )
+        rules = db.scalar(
+            select(RulesChangeRow.assembly_id).where(RulesChangeRow.vote_id == vote_id)
+        )
+        return Decisions(
+            proposals=tuple(proposals.all()),
+            amendments=tuple(amendments.all()),
+            delegate_election=election is not None,
+            recall=recall is not None,
+            committee_election=committee is not None,
+            drafts=tuple(drafts.all()),
+            rules_change_assembly=rules,
+        )
