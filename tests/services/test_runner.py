@@ -102,7 +102,7 @@ def test_runners_take_every_due_vote_once(backend: str, tmp_path: Path) -> None:
                 union_with_open_vote(
                     db, 2, now=T0, closes_in=timedelta(minutes=1), prefix=f"v{i}_"
                 )[1]
-                for i in range(12)
+                for i in range(6)
             ]
         later = T0 + timedelta(minutes=2)
         runners = [Runner(sessions, KEY, interval=0.01, batch=3, now=lambda: later) for _ in "ab"]

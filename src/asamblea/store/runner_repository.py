@@ -14,7 +14,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, true
+from sqlalchemy import func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
 from asamblea.store.budgeting_models import BudgetElectionRow
@@ -66,25 +66,39 @@ class RunnerRepository:
         return int(self.db.scalar(query) or 0)
 
     def decisions(self, vote_id: int) -> Decisions:
-        """Every record that waits on ``vote_id`` (each kind's settle step is idempotent)."""
-        db = self.db
-        proposals = db.scalars(select(ProposalRow.id).where(ProposalRow.vote_id == vote_id))
-        amendments = db.scalars(select(AmendmentRow.id).where(AmendmentRow.vote_id == vote_id))
-        drafts = db.scalars(select(PlanningDraftRow.id).where(PlanningDraftRow.vote_id == vote_id))
-        election = db.get(DelegateElectionRow, vote_id)
-        committee = db.get(BudgetElectionRow, vote_id)
-        recall = db.scalar(
-            select(RecallPetitionRow.id).where(RecallPetitionRow.vote_id == vote_id).limit(1)
+        """Every record that waits on ``vote_id`` (each kind's settle step is idempotent).
+
+        One statement (``UNION ALL`` of one indexed lookup per kind): it runs in the
+        transaction that publishes the vote, once per vote."""
+        kinds = union_all(
+            select(literal("proposal"), ProposalRow.id).where(ProposalRow.vote_id == vote_id),
+            select(literal("amendment"), AmendmentRow.id).where(AmendmentRow.vote_id == vote_id),
+            select(literal("draft"), PlanningDraftRow.id).where(
+                PlanningDraftRow.vote_id == vote_id
+            ),
+            select(literal("election"), DelegateElectionRow.vote_id).where(
+                DelegateElectionRow.vote_id == vote_id
+            ),
+            select(literal("committee"), BudgetElectionRow.vote_id).where(
+                BudgetElectionRow.vote_id == vote_id
+            ),
+            select(literal("recall"), RecallPetitionRow.id).where(
+                RecallPetitionRow.vote_id == vote_id
+            ),
+            select(literal("rules"), RulesChangeRow.assembly_id).where(
+                RulesChangeRow.vote_id == vote_id
+            ),
         )
-        rules = db.scalar(
-            select(RulesChangeRow.assembly_id).where(RulesChangeRow.vote_id == vote_id)
-        )
+        found: dict[str, list[int]] = {}
+        for kind, key in self.db.execute(kinds):
+            found.setdefault(str(kind), []).append(int(key))
+        rules = found.get("rules")
         return Decisions(
-            proposals=tuple(proposals.all()),
-            amendments=tuple(amendments.all()),
-            delegate_election=election is not None,
-            recall=recall is not None,
-            committee_election=committee is not None,
-            drafts=tuple(drafts.all()),
-            rules_change_assembly=rules,
+            proposals=tuple(found.get("proposal", ())),
+            amendments=tuple(found.get("amendment", ())),
+            delegate_election="election" in found,
+            recall="recall" in found,
+            committee_election="committee" in found,
+            drafts=tuple(found.get("draft", ())),
+            rules_change_assembly=rules[0] if rules else None,
         )
