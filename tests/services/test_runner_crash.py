@@ -24,12 +24,13 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from asamblea.clock import utcnow
 from asamblea.core import ledger
 from asamblea.core.people import Person
-from asamblea.services import votes
+from asamblea.services.votes import votes
 from asamblea.store.database import make_sessionmaker
-from asamblea.store.models import AuditRow, VoteRow
-from asamblea.store.types import utcnow
+from asamblea.store.federation_models import AuditRow
+from asamblea.store.votes_models import VoteRow
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
 from tests.factories import union_with_open_vote
 
