@@ -135,3 +135,23 @@ def _wait_for(sessions: object, ids: list[int], seconds: float = 30) -> None:
             return
         time.sleep(0.05)
     pytest.fail("the runners did not publish every due vote in time")
+
+
+def test_votes_published_before_the_runner_are_settled_by_it(db: Session) -> None:
+    """A database from before issue #11: a proposal's vote published without its settle step
+    (pages used to settle it when shown). The runner's backlog query finds it; settling it
+    adopts the proposal, after which nothing waits."""
+    assembly_id, people = base_assembly(db, "Sindicato", 3)
+    proposal_id = open_proposal(db, people, assembly_id)
+    deliberation.support(db, people[1], proposal_id)
+    vote = deliberation.start_voting(db, people[0], proposal_id, TERMS)
+    votes.open_vote(db, people[0], vote.id, T0)
+    for voter in people:
+        votes.cast(db, voter, vote.id, [0], now=T0, key=KEY)
+    votes.close_vote(db, people[0], vote.id, TERMS.closes_at, KEY)  # the old, bare close
+    repo = RunnerRepository(db)
+    assert repo.unsettled_published_votes() == [vote.id]
+    closing.settle_vote(db, vote.id, TERMS.closes_at)
+    assert repo.unsettled_published_votes() == []
+    view = deliberation.proposal_view(db, people[1], proposal_id)
+    assert view.proposal.state is ProposalState.ADOPTED

@@ -61,7 +61,7 @@ def worker(
     import logging  # noqa: PLC0415
     import signal  # noqa: PLC0415
 
-    from asamblea.services.runner import Runner  # noqa: PLC0415
+    from asamblea.services.runner import Runner, settle_backlog  # noqa: PLC0415
     from asamblea.services.votes.votes import signing_key  # noqa: PLC0415
     from asamblea.store.database import make_engine, make_sessionmaker  # noqa: PLC0415
 
@@ -75,6 +75,7 @@ def worker(
         batch=settings.runner_batch,
     )
     if once:
+        settle_backlog(runner.sessions, now=runner.now)
         report = runner.run_pass()
         typer.echo(f"Publicadas: {len(report.published)}; con error: {len(report.failed)}.")
         engine.dispose()

@@ -65,6 +65,26 @@ class RunnerRepository:
         )
         return int(self.db.scalar(query) or 0)
 
+    def unsettled_published_votes(self) -> list[int]:
+        """Published votes with a decision still waiting on them: none once every vote is
+        published through `services.closing`, but a database from before issue #11 may hold
+        some (its pages settled them when shown). The runner settles them at its start."""
+        waiting = union_all(
+            select(ProposalRow.vote_id).where(ProposalRow.state == "voting"),
+            select(AmendmentRow.vote_id).where(AmendmentRow.state == "voting"),
+            select(PlanningDraftRow.vote_id).where(PlanningDraftRow.state == "voting"),
+            select(RecallPetitionRow.vote_id).where(RecallPetitionRow.state == "voting"),
+            select(RulesChangeRow.vote_id).where(RulesChangeRow.state == "voting"),
+            select(DelegateElectionRow.vote_id).where(DelegateElectionRow.settled.is_(False)),
+            select(BudgetElectionRow.vote_id).where(BudgetElectionRow.settled.is_(False)),
+        ).subquery()
+        query = (
+            select(VoteRow.id)
+            .where(VoteRow.state == "published", VoteRow.id.in_(select(waiting.c[0])))
+            .order_by(VoteRow.id)
+        )
+        return list(self.db.scalars(query))
+
     def decisions(self, vote_id: int) -> Decisions:
         """Every record that waits on ``vote_id`` (each kind's settle step is idempotent).
 

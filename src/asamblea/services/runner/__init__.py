@@ -75,6 +75,22 @@ def publish_due_votes(
     return report
 
 
+def settle_backlog(sessions: sessionmaker[Session], *, now: Clock = utcnow) -> list[int]:
+    """Apply the decisions of votes published before issue #11 and never settled (one
+    transaction each; idempotent). Returns the votes settled."""
+    with sessions.begin() as db:
+        waiting = RunnerRepository(db).unsettled_published_votes()
+    done = []
+    for vote_id in waiting:
+        try:
+            with sessions.begin() as db:
+                closing.settle_vote(db, vote_id, now())
+            done.append(vote_id)
+        except DomainError as error:
+            log.warning("the decisions of vote %s could not be applied: %s", vote_id, error)
+    return done
+
+
 @dataclass
 class Runner:
     """A thread that runs passes until stopped (embedded in `asamblea serve`, or alone in
@@ -97,6 +113,10 @@ class Runner:
 
     def run_forever(self) -> None:
         """Passes until `stop`; a full batch means more may be due, so the next pass is at once."""
+        try:
+            settle_backlog(self.sessions, now=self.now)
+        except Exception:  # the passes below log and retry; the backlog waits for a restart
+            log.exception("settling the backlog failed")
         while not self._stop.is_set():
             try:
                 report = self.run_pass()
