@@ -8,7 +8,7 @@ own memberships, ``proposal:<id>`` of their proposals).
 
 Rules that hold for every kind:
 - nobody is told of their own action (the actor is never in the audience);
-- a member hears of an assembly's events only while active, and only of events recorded after
+- a member hears of an assembly's events only while active, and only of events recorded since
   they joined (the assembly's history is on its pages; the inbox is what happened since);
 - the read marker is one number per person: every notice with an event id at or below it is
   read. Marking read is one write, whatever the number of notices.
@@ -42,13 +42,13 @@ class Event:
 
 @dataclass(frozen=True)
 class Seat:
-    """One of the person's memberships: the assembly, role, state and the first event after
-    they joined (events with a smaller id happened before)."""
+    """One of the person's memberships: the assembly, role, state and when they joined (events
+    recorded before that are the assembly's history, not notices for them)."""
 
     assembly_id: int
     role: str
     state: str
-    since_event: int
+    since: datetime
 
 
 @dataclass(frozen=True)
@@ -87,12 +87,8 @@ def in_audience(rule: NoticeRule, event: Event, standing: Standing) -> bool:
         return False
     if rule.audience is Audience.SUBJECT_PERSON:
         return event.subject in standing.subjects
-    assembly_id = event.assembly_id
-    if rule.audience is Audience.CHILD_MEMBERS:
-        child = event.details.get("child_id")
-        assembly_id = child if isinstance(child, int) else None
-    seat = standing.seat(assembly_id)
-    if seat is None or event.id < seat.since_event:
+    seat = standing.seat(event.assembly_id)
+    if seat is None or event.at < seat.since:
         return False
     return rule.audience is not Audience.FACILITATORS or seat.role == FACILITATOR
 

@@ -32,15 +32,15 @@ class Audience(StrEnum):
     - MEMBERS: the active members of the event's assembly (who joined before the event);
     - FACILITATORS: its active facilitators;
     - SUBJECT_PERSON: the one person the event's subject names (``membership:<id>`` → its
-      member, ``proposal:<id>`` → its author);
-    - CHILD_MEMBERS: the active members of the child assembly named in ``details["child_id"]``
-      (an event upstairs that concerns the assembly that sent the delegates).
+      member, ``proposal:<id>`` → its author).
+
+    An event upstairs that concerns the assembly that sent the delegates (a delegate voted
+    against its mandate) is recorded under that assembly, so that its members are its audience.
     """
 
     MEMBERS = "members"
     FACILITATORS = "facilitators"
     SUBJECT_PERSON = "subject_person"
-    CHILD_MEMBERS = "child_members"
 
 
 class Delivery(StrEnum):
@@ -215,7 +215,7 @@ BUILT_IN = (
     NoticeRule(
         "delegate.against_mandate",
         "delegate_against_mandate",
-        Audience.CHILD_MEMBERS,
+        Audience.MEMBERS,
         N_("A delegate of {assembly} voted against its mandate: {question}"),
     ),
     NoticeRule(
