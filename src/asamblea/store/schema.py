@@ -9,6 +9,7 @@ from asamblea.store import (
     delegation_models,
     deliberation_models,
     federation_models,
+    notices_models,
     planning_models,
     votes_models,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "delegation_models",
     "deliberation_models",
     "federation_models",
+    "notices_models",
     "planning_models",
     "votes_models",
 ]
