@@ -8,7 +8,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from asamblea.store.database import make_sessionmaker
-from asamblea.store.models import AuditRow
+from asamblea.store.federation_models import AuditRow
 
 
 def test_a_write_in_a_read_session_fails_and_a_writer_still_writes(migrated: Engine) -> None:

@@ -29,6 +29,7 @@ from asamblea.web.routes.deliberation.pages import router as deliberation_router
 from asamblea.web.routes.federation import account_pages
 from asamblea.web.routes.federation import api as api_federation
 from asamblea.web.routes.federation import pages as federation_pages
+from asamblea.web.routes.notices.pages import router as notices_router
 from asamblea.web.routes.planning import api as api_planning
 from asamblea.web.routes.planning.pages import router as planning_router
 from asamblea.web.routes.votes import api as api_votes
@@ -95,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(deliberation_router)
     app.include_router(charter_router)
     app.include_router(delegate_router)
+    app.include_router(notices_router)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(SecurityHeaders)
