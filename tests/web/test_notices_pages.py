@@ -78,3 +78,29 @@ def test_mark_read_refuses_bad_input(joined: tuple[Browser, Browser, str], up_to
     _, newcomer, _ = joined
     response = newcomer.post_form("/avisos/leidos", {"up_to": up_to})
     assert response.status_code == 422
+
+
+def test_the_api_gives_the_inbox_and_takes_read_and_preferences(
+    joined: tuple[Browser, Browser, str],
+) -> None:
+    _, newcomer, name = joined
+    api = newcomer.client
+    anonymous = Browser(newcomer.client.app, "en")  # type: ignore[arg-type]
+    assert anonymous.get("/api/v1/notices").status_code == 401
+    box = api.get("/api/v1/notices").json()
+    assert box["unread"] >= 1
+    assert box["notices"][0]["kind"] == "accepted"
+    assert box["notices"][0]["text"] == f"You were accepted as a member of {name}"
+    headers = {"x-csrf-token": newcomer.csrf()}
+    assert api.post("/api/v1/notices/read", json={"up_to": -1}, headers=headers).status_code == 422
+    done = api.post("/api/v1/notices/read", json={"up_to": box["newest"]}, headers=headers)
+    assert done.status_code == 204
+    assert api.get("/api/v1/notices").json()["unread"] == 0
+    assert api.get("/api/v1/notices/preferences").json()["deliveries"]["accepted"] == "at_once"
+    body = {"deliveries": {"accepted": "never"}}
+    saved = api.put("/api/v1/notices/preferences", json=body, headers=headers)
+    assert saved.status_code == 200
+    assert saved.json()["deliveries"]["accepted"] == "never"
+    for bad in ({"deliveries": {"nope": "never"}}, {"deliveries": {"accepted": "hourly"}}):
+        response = api.put("/api/v1/notices/preferences", json=bad, headers=headers)
+        assert response.status_code == 422

@@ -29,6 +29,7 @@ from asamblea.web.routes.deliberation.pages import router as deliberation_router
 from asamblea.web.routes.federation import account_pages
 from asamblea.web.routes.federation import api as api_federation
 from asamblea.web.routes.federation import pages as federation_pages
+from asamblea.web.routes.notices import api as api_notices
 from asamblea.web.routes.notices.pages import router as notices_router
 from asamblea.web.routes.planning import api as api_planning
 from asamblea.web.routes.planning.pages import router as planning_router
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api_deliberation.router)
     app.include_router(api_budgeting.router)
     app.include_router(api_planning.router)
+    app.include_router(api_notices.router)
     app.include_router(site_pages.router)
     app.include_router(account_pages.router)
     app.include_router(federation_pages.router)
