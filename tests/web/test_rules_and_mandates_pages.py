@@ -115,7 +115,7 @@ def test_rules_are_founded_shown_and_changed_by_the_members_vote(
     assert row_counts(engine) == before
 
     members_decide(app, fac_name, vote_id, 0)  # Sí
-    shown = rule_items(member.get(f"/asambleas/{assembly}").text)  # settled when shown
+    shown = rule_items(member.get(f"/asambleas/{assembly}").text)  # settled when published
     assert "60 %" in shown["escalation_percent"]
     assert shown["delegate_weight"] == "one_each"
     with engine.connect() as connection:
