@@ -35,7 +35,7 @@ class InboxOut(BaseModel):
 class ReadIn(In):
     """Everything up to this notice is read."""
 
-    up_to: int = Field(ge=0, le=MAX_ID)
+    up_to: int = Field(ge=0, le=MAX_ID, strict=True)
 
 
 class PreferencesIO(In):
