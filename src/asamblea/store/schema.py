@@ -11,6 +11,7 @@ from asamblea.store import (
     federation_models,
     notices_models,
     planning_models,
+    runner_models,
     votes_models,
 )
 from asamblea.store.base import Base
@@ -23,5 +24,6 @@ __all__ = [
     "federation_models",
     "notices_models",
     "planning_models",
+    "runner_models",
     "votes_models",
 ]

@@ -9,6 +9,8 @@ Create Date: 2026-12-06 19:20:00
 - `notice_preference`: per person and kind of notice, at once / daily / never (by mail).
 - Two indexes on `audit_event`, (assembly_id, id) and (subject, id): the inbox reads an
   assembly's newest events and the events that name the person (docs/notices.md).
+- An index on `vote` (state, closes_at): the runner finds the open votes past their closing
+  time without reading every vote (docs/operating.md, "The runner").
 Notices themselves are not stored (fan-out on read). The downgrade drops what this adds.
 """
 
@@ -61,10 +63,12 @@ def upgrade() -> None:
         "ix_audit_event_assembly_id_id", "audit_event", ["assembly_id", "id"], unique=False
     )
     op.create_index("ix_audit_event_subject_id", "audit_event", ["subject", "id"], unique=False)
+    op.create_index("ix_vote_state_closes_at", "vote", ["state", "closes_at"], unique=False)
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_index("ix_vote_state_closes_at", table_name="vote")
     op.drop_index("ix_audit_event_subject_id", table_name="audit_event")
     op.drop_index("ix_audit_event_assembly_id_id", table_name="audit_event")
     op.drop_table("notice_preference")
