@@ -48,15 +48,20 @@ class RunnerRepository:
         """Lock and return the open vote that closed longest ago, skipping votes another
         transaction holds; None when no vote is due. Votes counted in person are left to the
         facilitators who record and confirm the count (docs/voting.md)."""
+        taken = self.take_due_votes(now, 1, exclude)
+        return taken[0] if taken else None
+
+    def take_due_votes(self, now: datetime, limit: int, exclude: Collection[int] = ()) -> list[int]:
+        """Lock and return up to ``limit`` due votes, oldest closing first (as above)."""
         query = (
             select(VoteRow.id)
             .where(VoteRow.state == "open", VoteRow.mode != "in_person", VoteRow.closes_at <= now)
             .where(VoteRow.id.not_in(list(exclude)) if exclude else true())
             .order_by(VoteRow.closes_at, VoteRow.id)
-            .limit(1)
+            .limit(limit)
             .with_for_update(skip_locked=True)
         )
-        return self.db.scalar(query)
+        return list(self.db.scalars(query))
 
     def count_due_votes(self, now: datetime) -> int:
         """How many open votes are past their closing time (for the logs and the tests)."""

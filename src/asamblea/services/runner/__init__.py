@@ -4,12 +4,13 @@ Problem: a vote past its closing time must be published without anybody's click,
 or on several, and a runner may die at any instant (SIGKILL, power cut).
 
 Design (docs/operating.md, "The runner"): the runner keeps no state of its own. Each pass asks
-the database what is due and does each item in its own short transaction that first takes the
-item's row (`RunnerRepository.take_due_vote`: ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, the
-write lock of ``BEGIN IMMEDIATE`` on SQLite), checks again that it is still due, does it, and
-commits. The work of an item — count, seal, publish and apply what the vote decides — is one
-transaction, so a runner that dies leaves the item done or untouched, never half-done, and the
-next pass (of this runner after a restart, or of another) takes it again.
+the database what is due and does the items in short transactions of up to `GROUP` votes, which
+first take the items' rows (`RunnerRepository.take_due_votes`: ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, the write lock of ``BEGIN IMMEDIATE`` on SQLite), check again that each is still
+due, do each in its own savepoint, and commit once (one disk flush for the group). The work of
+a vote — count, seal, publish and apply what it decides — is inside that transaction, so a
+runner that dies leaves each vote done or untouched, never half-done, and the next pass (of
+this runner after a restart, or of another) takes it again.
 
 Promise: every due vote is published once, within one pass interval plus the time of the
 votes ahead of it; an item that cannot be done (a domain error) is logged and skipped for the
@@ -34,6 +35,10 @@ from asamblea.store.runner_repository import RunnerRepository
 
 log = logging.getLogger("asamblea.runner")
 
+#: Due votes published per transaction: one commit (one `fsync`) for the group, as casting
+#: groups ballots (services/votes/casting.py). A crash loses the group's work, never half of it.
+GROUP = 20
+
 Clock = Callable[[], datetime]
 
 
@@ -51,28 +56,37 @@ def publish_due_votes(
     *,
     now: Clock = utcnow,
     batch: int = 100,
+    group: int = GROUP,
     skip: set[int] | None = None,
 ) -> PassReport:
-    """Publish up to ``batch`` due votes, one transaction each; ``skip`` holds votes that
+    """Publish up to ``batch`` due votes, ``group`` per transaction; ``skip`` holds votes that
     failed before (they are left for a facilitator and the logs)."""
     report = PassReport()
     skip = skip if skip is not None else set()
-    for _ in range(batch):
-        vote_id: int | None = None
-        try:
-            with sessions.begin() as db:
-                vote_id = RunnerRepository(db).take_due_vote(now(), exclude=skip)
-                if vote_id is None:
-                    break
-                if closing.close_due_vote(db, vote_id, now(), key) is not None:
-                    report.published.append(vote_id)
-        except DomainError as error:
-            if vote_id is None:
-                raise
-            log.warning("vote %s could not be published: %s", vote_id, error)
-            skip.add(vote_id)
-            report.failed.append(vote_id)
+    while len(report.published) + len(report.failed) < batch:
+        with sessions.begin() as db:
+            want = min(group, batch - len(report.published) - len(report.failed))
+            taken = RunnerRepository(db).take_due_votes(now(), want, exclude=skip)
+            for vote_id in taken:
+                _publish_one(db, vote_id, key, now, report=report, skip=skip)
+        if len(taken) < want:
+            break
     return report
+
+
+def _publish_one(
+    db: Session, vote_id: int, key: SigningKey, now: Clock, *, report: PassReport, skip: set[int]
+) -> None:
+    """One vote of a group, in a savepoint: a vote that cannot be published (a domain error)
+    is rolled back alone and skipped; the others of its group still commit."""
+    try:
+        with db.begin_nested():
+            if closing.close_due_vote(db, vote_id, now(), key) is not None:
+                report.published.append(vote_id)
+    except DomainError as error:
+        log.warning("vote %s could not be published: %s", vote_id, error)
+        skip.add(vote_id)
+        report.failed.append(vote_id)
 
 
 def settle_backlog(sessions: sessionmaker[Session], *, now: Clock = utcnow) -> list[int]:
