@@ -13,10 +13,18 @@ from asamblea.core.errors import Invalid
 from asamblea.core.notices import Delivery
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, make_spec
-from asamblea.services import notices
+from asamblea.services import deliberation, notices
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.votes import closing, votes
-from tests.services.test_deliberation import KEY, base_assembly, pending, person
+from tests.services.test_deliberation import (
+    KEY,
+    T0,
+    TERMS,
+    base_assembly,
+    open_proposal,
+    pending,
+    person,
+)
 
 
 def _kinds(db: Session, who: Person) -> list[str]:
@@ -139,3 +147,23 @@ def test_no_notice_names_anyone(db: Session) -> None:
         for line in notices.inbox(db, reader, now=utcnow()).lines:
             shown = " ".join([line.text, *line.params.values(), line.link])
             assert not any(name in shown for name in names), shown
+
+
+def test_the_author_hears_of_support_and_adoption_never_who(db: Session) -> None:
+    assembly_id, people = base_assembly(db, "Sindicato", 3)
+    author = people[2]
+    proposal_id = open_proposal(db, people, assembly_id)
+    deliberation.support(db, people[1], proposal_id)
+    vote = deliberation.start_voting(db, people[0], proposal_id, TERMS)
+    votes.open_vote(db, people[0], vote.id, T0)
+    for voter in people:
+        votes.cast(db, voter, vote.id, [0], now=T0, key=KEY)
+    closing.close_due_vote(db, vote.id, TERMS.closes_at, KEY)
+    lines = notices.inbox(db, author, now=utcnow()).lines
+    kinds = [line.kind for line in lines]
+    assert kinds[:3] == ["proposal_adopted", "vote_published", "vote_opened"]
+    assert "proposal_supported" in kinds
+    supported = next(line for line in lines if line.kind == "proposal_supported")
+    assert supported.params["title"] == "Olla común en el local"
+    assert supported.link == f"/propuestas/{proposal_id}"
+    assert "proposal_adopted" not in _kinds(db, people[1])  # not her proposal
