@@ -205,21 +205,29 @@ def inbox_latency(backend: str, events: int, reads: int = 30) -> dict[str, objec
 
 
 def main() -> None:
-    """Run both parts on each backend and write benchmarks/results/notify.json."""
+    """Run the parts asked for on each backend; write benchmarks/results/notify.json (a part
+    not run keeps its figures from the previous run)."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--votes", type=int, default=1000)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--parts", default="publish,inbox")
     args = parser.parse_args()
-    report: dict[str, list[dict[str, object]]] = {"publish": [], "inbox": []}
+    parts = set(args.parts.split(","))
+    old = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    report: dict[str, list[dict[str, object]]] = {
+        part: [] if part in parts else old.get(part, []) for part in ("publish", "inbox")
+    }
     for backend in args.backends.split(","):
-        for runners in (1, 2) if backend == "postgresql" else (1,):
-            result = publish_latency(backend, args.votes, runners)
+        for runners in (1, 2) if backend == "postgresql" and "publish" in parts else (1,):
+            if "publish" in parts:
+                result = publish_latency(backend, args.votes, runners)
+                print(json.dumps(result))
+                report["publish"].append(result)
+        if "inbox" in parts:
+            result = inbox_latency(backend, args.events)
             print(json.dumps(result))
-            report["publish"].append(result)
-        result = inbox_latency(backend, args.events)
-        print(json.dumps(result))
-        report["inbox"].append(result)
+            report["inbox"].append(result)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 
