@@ -19,6 +19,16 @@ from asamblea.store.notices_models import NoticePreferenceRow, NoticeReaderRow
 from asamblea.store.planning_models import PlanningRoundRow
 from asamblea.store.votes_models import VoteRow
 
+_EVENT_COLUMNS = (
+    AuditRow.id,
+    AuditRow.at,
+    AuditRow.action,
+    AuditRow.assembly_id,
+    AuditRow.subject,
+    AuditRow.actor_id,
+    AuditRow.details,
+)
+
 
 @dataclass(frozen=True)
 class SeatRow:
@@ -89,11 +99,15 @@ class NoticesRepository:
             reaches.append(AuditRow.subject.in_(list(subjects)))
         found: dict[int, Event] = {}
         for reach in reaches:
-            query = select(AuditRow).where(reach, *common).order_by(AuditRow.id.desc()).limit(limit)
-            for r in self.db.scalars(query):
-                found[r.id] = Event(
-                    r.id, r.at, r.action, r.assembly_id, r.subject, r.actor_id, dict(r.details)
-                )
+            query = (
+                select(*_EVENT_COLUMNS)
+                .where(reach, *common)
+                .order_by(AuditRow.id.desc())
+                .limit(limit)
+            )
+            for row in self.db.execute(query):  # plain rows: no ORM objects to build
+                id_, at, action, assembly_id, subject, actor_id, details = row
+                found[id_] = Event(id_, at, action, assembly_id, subject, actor_id, dict(details))
         return [found[key] for key in heapq.nlargest(limit, found)]
 
     def last_event_id(self) -> int:
