@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint install install-test i18n bench-tally bench-pb bench-plan bench-votes bench-diff bench-archive bench-mobilise bench-crypto clean
+.PHONY: demo test lint install install-test i18n bench-tally bench-pb bench-plan bench-votes bench-diff bench-archive bench-mobilise bench-crypto bench-notify clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,9 @@ bench-pb: install-test
 
 bench-plan: install-test
 	$(BIN)/python benchmarks/bench_plan.py
+
+bench-notify: install-test
+	$(BIN)/python benchmarks/bench_notify.py
 
 bench-votes: install-test
 	$(BIN)/python benchmarks/bench_votes.py

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=1024**3)
     secure_cookies: bool = False
     source_url: str = ""
+    # The runner (issue #11, docs/operating.md "The runner"): on in `asamblea serve` by default.
+    runner: bool = True
+    runner_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
+    runner_batch: int = Field(default=100, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

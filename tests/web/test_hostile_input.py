@@ -749,7 +749,72 @@ def routes_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
     from tests.web.mobilisation_hostile import mobilisation_table  # noqa: PLC0415 - it imports this
 
     table.update(mobilisation_table())
+    table.update(notices_routes())
     return table
+
+
+NOTICE_TABLES = frozenset({"notice_reader", "notice_preference"})
+BAD_NOTICE_IDS = ("abc", "-1", "0", str(2**64), "%00", "1.5")
+FORGED = {"cookie": "asamblea_sesion=" + SQLISH.replace(";", "")}
+
+
+def notices_routes() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
+    """Issue #11: the inbox, marking read and preferences, as pages and API."""
+    prefs = "/api/v1/notices/preferences"
+    return {
+        ("GET", "/avisos"): lambda w: [
+            Case("visitor", "GET", "/avisos", None, expect=303),
+            *(
+                Case(f"antes={q!r}", "GET", f"/avisos?antes={q}", "member", expect=422)
+                for q in BAD_NOTICE_IDS
+            ),
+        ],
+        ("POST", "/avisos/leidos"): lambda w: form_cases(
+            "/avisos/leidos",
+            "member",
+            {"up_to": "0"},
+            {"up_to": [*TEXTS, "-1", "²", "99999999999"]},
+            may_change=NOTICE_TABLES,
+        ),
+        ("GET", "/avisos/preferencias"): lambda w: [
+            Case("visitor", "GET", "/avisos/preferencias", None, expect=303),
+            Case("forged cookie", "GET", "/avisos/preferencias", None, expect=303, headers=FORGED),
+        ],
+        ("POST", "/avisos/preferencias"): lambda w: form_cases(
+            "/avisos/preferencias",
+            "member",
+            {"vote_opened": "daily"},
+            {"vote_opened": [*TEXTS, "hourly"], "accepted": ["x"]},
+            required=(),
+            may_change=NOTICE_TABLES,
+        ),
+        ("GET", "/api/v1/notices"): lambda w: [
+            Case("visitor", "GET", "/api/v1/notices", None, expect=401),
+            *(
+                Case(f"before={q!r}", "GET", f"/api/v1/notices?before={q}", "member", expect=422)
+                for q in BAD_NOTICE_IDS
+            ),
+        ],
+        ("POST", "/api/v1/notices/read"): lambda w: json_cases(
+            "/api/v1/notices/read",
+            "member",
+            {"up_to": 0},
+            {"up_to": ["abc", -1, 2**64, None, 1.5, []]},
+            may_change=NOTICE_TABLES,
+        ),
+        ("GET", prefs): lambda w: [
+            Case("visitor", "GET", prefs, None, expect=401),
+            Case("forged cookie", "GET", prefs, None, expect=401, headers=FORGED),
+        ],
+        ("PUT", prefs): lambda w: [
+            Case("visitor", "PUT", prefs, None, body={"deliveries": {}}, expect=401),
+            Case("unknown kind", "PUT", prefs, "member", body={"deliveries": {"nope": "never"}}),
+            Case("bad delivery", "PUT", prefs, "member", body={"deliveries": {"vote_opened": 1}}),
+            Case("a list", "PUT", prefs, "member", body={"deliveries": ["never"]}),
+            Case("json list", "PUT", prefs, "member", body=[{"deliveries": {}}]),
+            Case("unknown field", "PUT", prefs, "member", body={"deliveries": {}, "x": 1}),
+        ],
+    }
 
 
 #: (method, route) of the planning rounds' pages and API.

@@ -17,7 +17,7 @@ from asamblea.clock import utcnow
 from asamblea.core.federation import rules_to_dict
 from asamblea.core.votes import Mode, make_spec
 from asamblea.services.federation import accounts
-from asamblea.services.votes import votes
+from asamblea.services.votes import closing, votes
 from asamblea.store.federation_repository import FederationRepository
 from tests.web.conftest import PASSWORD, Browser, assert_refused, row_counts, unique
 from tests.web.test_deliberation_pages import People, located, make_below, new_id, propose
@@ -57,7 +57,7 @@ def members_decide(app: FastAPI, username: str, vote_id: int, choice: int) -> No
         assert fac is not None
         key = app.state.web.signing_key
         votes.cast(db, fac, vote_id, [choice], now=utcnow(), key=key)
-        votes.close_vote(db, fac, vote_id, utcnow(), key)
+        closing.close_vote(db, fac, vote_id, utcnow(), key)
 
 
 def test_rules_are_founded_shown_and_changed_by_the_members_vote(
@@ -115,7 +115,7 @@ def test_rules_are_founded_shown_and_changed_by_the_members_vote(
     assert row_counts(engine) == before
 
     members_decide(app, fac_name, vote_id, 0)  # Sí
-    shown = rule_items(member.get(f"/asambleas/{assembly}").text)  # settled when shown
+    shown = rule_items(member.get(f"/asambleas/{assembly}").text)  # settled when published
     assert "60 %" in shown["escalation_percent"]
     assert shown["delegate_weight"] == "one_each"
     with engine.connect() as connection:

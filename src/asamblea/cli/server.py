@@ -18,6 +18,7 @@ def register(app: typer.Typer) -> None:
     """Add the server, demo, database and version commands."""
     app.command()(version)
     app.command()(serve)
+    app.command()(worker)
     app.command()(demo)
     app.add_typer(db_app, name="db")
 
@@ -47,6 +48,43 @@ def serve(
         access_log=False,  # privacy by default: no per-request log of client addresses
         log_level="info",
     )
+
+
+def worker(
+    once: bool = typer.Option(False, "--once", help="Una sola pasada y salir."),
+) -> None:
+    """Hace lo que vence a su hora (cierra y publica votaciones) sin servir páginas.
+
+    Para despliegues con varios procesos o máquinas: ponga ASAMBLEA_RUNNER=off en los
+    servidores web y ejecute uno o más `asamblea worker` (docs/operating.md).
+    """
+    import logging  # noqa: PLC0415
+    import signal  # noqa: PLC0415
+
+    from asamblea.services.runner import Runner, settle_backlog  # noqa: PLC0415
+    from asamblea.services.votes.votes import signing_key  # noqa: PLC0415
+    from asamblea.store.database import make_engine, make_sessionmaker  # noqa: PLC0415
+
+    settings = _settings_or_exit()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    engine = make_engine(settings.database_url)
+    runner = Runner(
+        make_sessionmaker(engine),
+        signing_key(settings.secret()),
+        interval=settings.runner_interval_seconds,
+        batch=settings.runner_batch,
+    )
+    if once:
+        settle_backlog(runner.sessions, now=runner.now)
+        report = runner.run_pass()
+        typer.echo(f"Publicadas: {len(report.published)}; con error: {len(report.failed)}.")
+        engine.dispose()
+        return
+    signal.signal(signal.SIGTERM, lambda *_: runner.stop(timeout=0))
+    signal.signal(signal.SIGINT, lambda *_: runner.stop(timeout=0))
+    typer.echo(f"Asamblea {asamblea.__version__}: ejecutor en marcha ({settings.env.value}).")
+    runner.run_forever()  # returns after SIGTERM/SIGINT, once the current item is committed
+    engine.dispose()
 
 
 def demo() -> None:

@@ -39,8 +39,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_begin(connection: Any) -> None:
     # Writers take the write lock up front; readers (see `make_sessionmaker(read_only=True)`)
-    # read a snapshot without blocking the writer or each other (WAL).
+    # read a snapshot without blocking the writer or each other (WAL), and the connection is
+    # put in `query_only` mode for the reader's transaction: SQLite itself then refuses any
+    # write ("attempt to write a readonly database"), as PostgreSQL does in a READ ONLY one.
+    # The pragma is per connection and pooled connections serve both kinds, so every
+    # transaction sets it (a pragma that touches no file: microseconds).
     read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql(f"PRAGMA query_only={1 if read_only else 0}")
     connection.exec_driver_sql("BEGIN DEFERRED" if read_only else "BEGIN IMMEDIATE")
 
 
@@ -51,7 +56,8 @@ def make_sessionmaker(engine: Engine, *, read_only: bool = False) -> sessionmake
     """Sessions that keep loaded values after commit (rows are mapped out right away).
 
     ``read_only`` sessions are for pages that only read: on SQLite they do not take the write
-    lock; on PostgreSQL the transaction is declared READ ONLY, so a bug cannot write through it.
+    lock and run with ``PRAGMA query_only``; on PostgreSQL the transaction is declared READ ONLY.
+    On both, a write through such a session fails: a bug cannot write from a GET.
     """
     if read_only:
         engine = engine.execution_options(**{READ_ONLY: True, "postgresql_readonly": True})

@@ -12,7 +12,9 @@ from asamblea.store import (
     encrypted_votes_models,
     federation_models,
     mobilisation_models,
+    notices_models,
     planning_models,
+    runner_models,
     votes_models,
 )
 from asamblea.store.base import Base
@@ -26,6 +28,8 @@ __all__ = [
     "encrypted_votes_models",
     "federation_models",
     "mobilisation_models",
+    "notices_models",
     "planning_models",
+    "runner_models",
     "votes_models",
 ]

@@ -14,6 +14,7 @@ from starlette.types import ASGIApp
 from asamblea import __version__
 from asamblea.core.throttle import Throttle
 from asamblea.services.federation.accounts import LoginPolicy
+from asamblea.services.runner import Runner
 from asamblea.services.votes.casting import CastBatcher
 from asamblea.services.votes.votes import signing_key
 from asamblea.settings import Settings, get_settings
@@ -37,6 +38,8 @@ from asamblea.web.routes.federation import pages as federation_pages
 from asamblea.web.routes.mobilisation import action_pages as mobilisation_actions
 from asamblea.web.routes.mobilisation import api as api_mobilisation
 from asamblea.web.routes.mobilisation import pages as mobilisation_pages
+from asamblea.web.routes.notices import api as api_notices
+from asamblea.web.routes.notices.pages import router as notices_router
 from asamblea.web.routes.planning import api as api_planning
 from asamblea.web.routes.planning.pages import router as planning_router
 from asamblea.web.routes.votes import api as api_votes
@@ -112,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_planning.router,
         api_archive.router,
         api_mobilisation.router,
+        api_notices.router,
     ):
         app.include_router(api)
     # Pages (HTML, /fuente.zip, carta.md, /salud) are not part of the JSON API's schema.
@@ -128,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mobilisation_actions.router,
         delegate_router,
         archive_router,
+        notices_router,
     ):
         app.include_router(pages, include_in_schema=False)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
@@ -135,4 +140,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(ReleaseContext)
     app.router.add_event_handler("shutdown", app.state.web.batcher.stop)
+    if settings.runner:  # the embedded runner: what is due is done with nothing else to start
+        runner = Runner(
+            sessions, key, interval=settings.runner_interval_seconds, batch=settings.runner_batch
+        )
+        app.router.add_event_handler("startup", runner.start)
+        app.router.add_event_handler("shutdown", runner.stop)
     return app

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescap
 from jinja2.runtime import Context
 
 from asamblea import __version__, i18n
+from asamblea.services import notices
 from asamblea.web.context import CSRF_COOKIE, Ctx
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -76,11 +77,20 @@ def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLRes
         csrf=ctx.csrf,
         locale=ctx.locale,
         path=ctx.request.url.path,
+        unread_notices=_unread_notices(ctx),
         **values,
     )
     response = HTMLResponse(html, status_code=status)
     finish(ctx, response)
     return response
+
+
+def _unread_notices(ctx: Ctx) -> int:
+    """The header's count of unread notices (issue #11): one short read, logged-in only."""
+    if ctx.person is None:
+        return 0
+    with ctx.reading() as db:
+        return notices.unread_count(db, ctx.person)
 
 
 def redirect(ctx: Ctx, url: str) -> RedirectResponse:

@@ -328,3 +328,12 @@ def _populate(
             assembly_id, newcomer[0].id, MembershipState.PENDING, Role.MEMBER
         )
         federation.add_vouch(pending.id, members[2].person_id)
+        # Her request and the vouch are recorded as the services record them: her inbox
+        # (docs/notices.md) shows "a member vouched for you", the members' "someone asked".
+        audit = AuditRepository(federation.db)
+        audit.record(
+            newcomer[0].id, "membership.requested", assembly_id, f"membership:{pending.id}"
+        )
+        audit.record(
+            members[2].person_id, "membership.vouched", assembly_id, f"membership:{pending.id}"
+        )

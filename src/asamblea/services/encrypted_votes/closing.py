@@ -59,6 +59,20 @@ def close_encrypted(
     vote, _ = vote_of(db, vote_id, lock=True)
     rules.check_facilitator(membership(db, vote.assembly_id, actor), vote.assembly_id)
     rules.check_close(vote, now)
+    return _close(db, vote, now, key, actor)
+
+
+def close_due_encrypted(db: Session, vote_id: int, now: datetime, key: SigningKey) -> Vote | None:
+    """The runner's close of an encrypted vote past its closing time, with no person as the
+    audit's actor; None (and nothing written) when it is not, or no longer, due."""
+    vote, _ = vote_of(db, vote_id, lock=True)
+    if vote.state is not VoteState.OPEN or now < vote.spec.closes_at:
+        return None
+    return _close(db, vote, now, key, None)
+
+
+def _close(db: Session, vote: Vote, now: datetime, key: SigningKey, actor: Person | None) -> Vote:
+    """Compute and keep the homomorphic tally, sign the final head, record who closed."""
     repo = EncryptedVoteRepository(db)
     ballots = [ballot_from_json(b.ballot) for b in repo.ballots(vote.id)]
     tally = tally_ciphertexts(
@@ -78,7 +92,7 @@ def close_encrypted(
         result=None,
     )
     record(db, actor, "vote.closed", vote, {"ballots": len(ballots)})
-    return vote_of(db, vote_id)[0]
+    return vote_of(db, vote.id)[0]
 
 
 def submit_share(db: Session, actor: Person, vote_id: int, share: object, key: SigningKey) -> Vote:

@@ -73,6 +73,9 @@ def parsed(parse: Callable[[Any], T], value: object, message: str) -> T:
         raise Invalid(message) from None
 
 
-def record(db: Session, actor: Person, action: str, vote: Vote, details: dict[str, object]) -> None:
-    """An audit-log line for the vote's assembly."""
-    AuditRepository(db).record(actor.id, action, vote.assembly_id, f"vote:{vote.id}", details)
+def record(
+    db: Session, actor: Person | None, action: str, vote: Vote, details: dict[str, object]
+) -> None:
+    """An audit-log line for the vote's assembly (no actor: the runner did it)."""
+    actor_id = actor.id if actor is not None else None
+    AuditRepository(db).record(actor_id, action, vote.assembly_id, f"vote:{vote.id}", details)

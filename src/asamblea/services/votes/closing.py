@@ -1,11 +1,17 @@
-"""Closing a vote, and applying at once what must not wait for someone to open a page.
+"""Publishing a vote, and applying in the same transaction everything the vote decides.
 
-Most decisions a published vote carries (a proposal adopted, delegates seated, targets counted)
-are settled when their page or API answer is next shown, in a short write transaction. A rules
-change cannot wait: until it is applied, anything that freezes a rule — a recall petition's
-share, a new vote's quorum, a roll call's weights — would freeze the old one for good. So the
-vote that carries it applies it in the same transaction that publishes it. So does a vote to
-join a struggle or an action: those who joined are told, and may pledge, from that moment.
+A published vote may carry decisions: a proposal or an amendment adopted (or a charter article),
+delegates seated, a recall settled, a budget committee elected, planning targets counted, an
+assembly's rules changed, an assembly joining a struggle or an action (`services.mobilisation`:
+those who joined are told, and may pledge, from that moment). They are applied by the
+transaction that publishes the vote — whoever publishes it: a facilitator closing early once
+everyone on the roll has voted (`close_vote`), two facilitators confirming an in-person count
+(`confirm_in_person`), or the runner at the closing time (`close_due_vote`). No page settles
+anything when it is shown: a page only reads, and nothing can see the vote published with its
+decisions still pending.
+
+Every settle step is idempotent (a decision already applied is left as it is), so a runner
+that publishes a vote another one just published does nothing twice.
 """
 
 from __future__ import annotations
@@ -15,23 +21,71 @@ from datetime import datetime
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
 
+from asamblea.core.errors import Conflict
 from asamblea.core.people import Person
 from asamblea.core.votes import Vote
+from asamblea.services.votes import votes  # first: it loads delegation, then deliberation
+
+# isort: split
+from asamblea.services import charter, delegation, deliberation
+from asamblea.services.budgeting import committee as budget_committee
 from asamblea.services.encrypted_votes import closing as encrypted_closing
 from asamblea.services.federation import rules as assembly_rules
 from asamblea.services.mobilisation import struggles as mobilisation
-from asamblea.services.votes import votes
+from asamblea.services.planning import adoption as planning_adoption
 from asamblea.store.encrypted_votes_repository import EncryptedVoteRepository
+from asamblea.store.runner_repository import RunnerRepository
 
 
 def close_vote(db: Session, actor: Person, vote_id: int, now: datetime, key: SigningKey) -> Vote:
-    """`votes.close_vote`, then the assembly's rules change or its joining a struggle or an
-    action (`services.mobilisation`), if this vote decided it. An encrypted vote closes into its
-    trustees' hands (its result comes with their shares)."""
+    """A facilitator closes, counts and publishes the vote; its decisions apply at once. An
+    encrypted vote closes into its trustees' hands (its result comes with their shares)."""
     if EncryptedVoteRepository(db).is_encrypted(vote_id):
         return encrypted_closing.close_encrypted(db, actor, vote_id, now, key)
     vote = votes.close_vote(db, actor, vote_id, now, key)
-    if assembly_rules.needs_settling(db, vote.assembly_id):
-        assembly_rules.settle_rules(db, vote.assembly_id)
-    mobilisation.settle_adhesion(db, vote.id)
+    settle_vote(db, vote.id, now)
     return vote
+
+
+def confirm_in_person(
+    db: Session, actor: Person, vote_id: int, now: datetime, key: SigningKey
+) -> Vote:
+    """The second facilitator confirms an in-person count; its decisions apply at once."""
+    vote = votes.confirm_in_person(db, actor, vote_id, now, key)
+    settle_vote(db, vote.id, now)
+    return vote
+
+
+def close_due_vote(db: Session, vote_id: int, now: datetime, key: SigningKey) -> Vote | None:
+    """The runner publishes a vote past its closing time, with its decisions; None when the
+    vote is no longer due (already published by someone else)."""
+    if EncryptedVoteRepository(db).is_encrypted(vote_id):
+        return encrypted_closing.close_due_encrypted(db, vote_id, now, key)
+    vote = votes.close_due_vote(db, vote_id, now, key)
+    if vote is not None:
+        settle_vote(db, vote.id, now)
+    return vote
+
+
+def settle_vote(db: Session, vote_id: int, now: datetime) -> None:
+    """Apply every decision waiting on the published vote ``vote_id`` (idempotent)."""
+    waiting = RunnerRepository(db).decisions(vote_id)
+    for amendment_id in waiting.amendments:
+        deliberation.settle_amendment(db, amendment_id)
+    for proposal_id in waiting.proposals:
+        try:
+            deliberation.settle_proposal(db, proposal_id)
+        except Conflict:  # competing charter wordings: one Schulze vote settles them all
+            charter.settle_charter_vote(db, vote_id)
+    if waiting.delegate_election:
+        delegation.settle_delegate_election(db, vote_id, now=now)
+    if waiting.recall:
+        delegation.settle_recall(db, vote_id, now=now)
+    if waiting.committee_election:
+        budget_committee.settle_committee_election(db, vote_id)
+    for draft_id in waiting.drafts:
+        planning_adoption.settle_draft(db, draft_id)
+    assembly_id = waiting.rules_change_assembly
+    if assembly_id is not None and assembly_rules.needs_settling(db, assembly_id):
+        assembly_rules.settle_rules(db, assembly_id)
+    mobilisation.settle_adhesion(db, vote_id)

@@ -250,6 +250,27 @@ def close_vote(db: Session, actor: Person, vote_id: int, now: datetime, key: Sig
     return _vote(repo, vote_id)
 
 
+def close_due_vote(db: Session, vote_id: int, now: datetime, key: SigningKey) -> Vote | None:
+    """The runner's close: an open online vote past its closing time is counted, sealed and
+    published, with no person as the audit's actor. None (and nothing written) when the vote
+    is not, or no longer, due — a vote another runner or a facilitator already closed."""
+    repo = VoteRepository(db)
+    vote = _vote(repo, vote_id, lock=True)
+    if vote.state is not VoteState.OPEN or vote.spec.mode is Mode.IN_PERSON:
+        return None
+    if now < vote.spec.closes_at:
+        return None
+    board = _seal(repo, vote, now, key, in_person=None)
+    AuditRepository(db).record(
+        None,
+        "vote.published",
+        vote.assembly_id,
+        f"vote:{vote.id}",
+        {"ballots": len(board.receipts), "by": "system"},
+    )
+    return _vote(repo, vote_id)
+
+
 def record_in_person(
     db: Session, actor: Person, vote_id: int, *, counts: list[int], attendance: int, acta: str
 ) -> None:

@@ -18,7 +18,7 @@ from asamblea.services.budgeting.committee import Committee
 from asamblea.services.budgeting.process import Agent, BudgetProject, Process, ProcessView
 from asamblea.services.federation import accounts
 from asamblea.web.context import Ctx
-from asamblea.web.routes.budgeting.pages import settled_view
+from asamblea.web.routes.budgeting.pages import process_view
 from asamblea.web.routes.budgeting.schemas import (
     ActaOut,
     AgentOut,
@@ -56,7 +56,7 @@ def list_processes(assembly_id: Id, ctx: Ctx = ApiCtx) -> list[ProcessSummaryOut
 @router.get("/budget-processes/{process_id}", response_model=ProcessOut)
 def get_process(process_id: Id, ctx: Ctx = ApiCtx) -> ProcessOut:
     """A process: phase, calendar, ceiling, agents, projects with evaluation, committee."""
-    return _process(settled_view(ctx, process_id))
+    return _process(process_view(ctx, process_id))
 
 
 @router.get("/budget-processes/{process_id}/outcome", response_model=OutcomeOut)
@@ -82,7 +82,7 @@ def get_outcome(process_id: Id, ctx: Ctx = ApiCtx) -> OutcomeOut:
 @router.get("/budget-processes/{process_id}/acta", response_model=ActaOut)
 def get_acta(process_id: Id, ctx: Ctx = ApiCtx) -> ActaOut:
     """The data of the Acta de Acuerdos y Compromisos (from the formalisation on)."""
-    view = settled_view(ctx, process_id)
+    view = process_view(ctx, process_id)
     result = _result(view)
     p = view.process
     signatures = [
@@ -117,7 +117,7 @@ def get_acta(process_id: Id, ctx: Ctx = ApiCtx) -> ActaOut:
 def get_oversight(process_id: Id, ctx: Ctx = ApiCtx) -> OversightOut:
     """The oversight committee (candidates, election, members) and each funded project's
     milestones."""
-    view = settled_view(ctx, process_id)
+    view = process_view(ctx, process_id)
     projects = []
     for j in view.projects:
         if j.id not in view.funded:

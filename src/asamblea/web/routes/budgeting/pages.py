@@ -15,7 +15,7 @@ from pydantic import BeforeValidator, Field
 from asamblea.clock import utcnow
 from asamblea.core import edge
 from asamblea.core.errors import N_, DomainError, Invalid
-from asamblea.core.votes import MAX_DURATION, VoteState
+from asamblea.core.votes import MAX_DURATION
 from asamblea.i18n import translate_error
 from asamblea.services.budgeting import committee as budget_committee
 from asamblea.services.budgeting import process as budgeting
@@ -184,7 +184,7 @@ async def create_process(ctx: CtxDep, assembly_id: Id) -> Response:
 @router.get("/presupuestos/{process_id}")
 def process_page(ctx: CtxDep, process_id: Id) -> Response:
     """A process: its calendar and phase, agents, projects, and the current phase's forms."""
-    return _render(ctx, "budget.html", settled_view(ctx, process_id))
+    return _render(ctx, "budget.html", process_view(ctx, process_id))
 
 
 @router.get("/presupuestos/{process_id}/resultados")
@@ -198,7 +198,7 @@ def results_page(ctx: CtxDep, process_id: Id) -> Response:
 @router.get("/presupuestos/{process_id}/acta")
 def acta_page(ctx: CtxDep, process_id: Id) -> Response:
     """The printable Acta de Acuerdos y Compromisos."""
-    return _render(ctx, "budget_acta.html", settled_view(ctx, process_id))
+    return _render(ctx, "budget_acta.html", process_view(ctx, process_id))
 
 
 @router.post("/presupuestos/{process_id}/agentes")
@@ -372,18 +372,11 @@ async def record_progress(ctx: CtxDep, process_id: Id) -> Response:
     return redirect(ctx, f"/presupuestos/{process_id}#vigilancia")
 
 
-def settled_view(ctx: Ctx, process_id: int) -> budgeting.ProcessView:
-    """The process as the viewer sees it, after seating the winners of a committee election
-    published since the last visit (idempotent: the delegates page does the same)."""
+def process_view(ctx: Ctx, process_id: int) -> budgeting.ProcessView:
+    """The process as the viewer sees it (a committee election's winners were seated when
+    it was published: services.closing)."""
     with ctx.reading() as db:
-        view = budgeting.process_view(db, ctx.person, process_id)
-    vote = view.committee.vote
-    if view.committee.is_voting and vote is not None and vote.state is VoteState.PUBLISHED:
-        with ctx.transaction() as db:
-            budget_committee.settle_published(db, process_id)
-        with ctx.reading() as db:
-            view = budgeting.process_view(db, ctx.person, process_id)
-    return view
+        return budgeting.process_view(db, ctx.person, process_id)
 
 
 def _required(value: int | None) -> int:

@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 from asamblea.clock import utcnow
 from asamblea.core import edge
 from asamblea.core.delegation import DelegateState, MandateChoice
-from asamblea.core.errors import Forbidden, NotFound
+from asamblea.core.errors import Forbidden
 from asamblea.core.people import Person
-from asamblea.core.votes import Mode, VoteState
+from asamblea.core.votes import Mode
 from asamblea.services import delegation
 from asamblea.services.deliberation import VoteTerms
 from asamblea.services.federation import accounts
@@ -47,21 +47,8 @@ class MandateForm(Form):
 @router.get("/asambleas/{assembly_id}/delegados")
 def delegates_page(ctx: CtxDep, assembly_id: Id) -> Response:
     """Delegates this assembly sends up and those seated in it; mandates on the parent's
-    votes; links to roll calls and recall petitions. Published elections are settled here
-    (seating the elected is idempotent)."""
-    with ctx.reading() as db:
-        elections = [
-            v.id
-            for v in votes.votes_of(db, ctx.person, assembly_id)
-            if v.spec.rule == "stv" and v.state is VoteState.PUBLISHED
-        ]
-    if elections:
-        with ctx.transaction() as db:
-            for vote_id in elections:
-                try:
-                    delegation.settle_delegate_election(db, vote_id, now=utcnow())
-                except NotFound:  # an STV vote that is not a delegate election
-                    continue
+    votes; links to roll calls and recall petitions. (The elected were seated when their
+    election was published: services.closing.)"""
     with ctx.reading() as db:
         view = federation.assembly_view(db, ctx.person, assembly_id)
         sent = delegation.delegates_of(db, assembly_id)
@@ -167,13 +154,6 @@ def recall_page(ctx: CtxDep, delegate_id: Id) -> Response:
         return redirect(ctx, f"/entrar?next=/delegados/{delegate_id}/revocatoria")
     with ctx.reading() as db:
         petitions = delegation.petitions_against(db, ctx.person, delegate_id)
-    if any(v.petition.state == "voting" and v.petition.vote_id for v in petitions):
-        with ctx.transaction() as db:
-            for v in petitions:
-                if v.petition.state == "voting" and v.petition.vote_id is not None:
-                    delegation.settle_recall(db, v.petition.vote_id, now=utcnow())
-        with ctx.reading() as db:
-            petitions = delegation.petitions_against(db, ctx.person, delegate_id)
     return render(
         ctx,
         "delegates_recall.html",

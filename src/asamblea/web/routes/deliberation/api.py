@@ -16,7 +16,6 @@ from asamblea.services.deliberation import EscalationView, VoteTerms
 from asamblea.services.federation import accounts
 from asamblea.web.context import Ctx
 from asamblea.web.routes.common import Id
-from asamblea.web.routes.deliberation.pages import needs_settling, settle_proposal_and_amendments
 from asamblea.web.routes.deliberation.schemas import (
     AdopterOut,
     AmendmentIn,
@@ -73,12 +72,7 @@ def draft_proposal(assembly_id: Id, body: ProposalIn, ctx: Ctx = ApiCtx) -> Prop
 
 @router.get("/proposals/{proposal_id}", response_model=ProposalDetailOut)
 def get_proposal(proposal_id: Id, ctx: Ctx = ApiCtx) -> ProposalDetailOut:
-    """A proposal; settled first if its vote has been published."""
-    with ctx.reading() as db:
-        view = deliberation.proposal_view(db, ctx.person, proposal_id)
-    if needs_settling(view):
-        with ctx.transaction() as db:
-            settle_proposal_and_amendments(db, view)
+    """A proposal (settled when its vote was published: services.closing)."""
     with ctx.reading() as db:
         return _detail(deliberation.proposal_view(db, ctx.person, proposal_id))
 

@@ -14,14 +14,13 @@ from datetime import timedelta
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import Field
-from sqlalchemy.orm import Session
 
 from asamblea.clock import utcnow
-from asamblea.core.deliberation import AmendmentState, ProposalKind, ProposalState, Side
-from asamblea.core.errors import N_, Conflict, DomainError, Invalid
+from asamblea.core.deliberation import ProposalKind, Side
+from asamblea.core.errors import N_, DomainError, Invalid
 from asamblea.core.votes import Mode
 from asamblea.i18n import translate_error
-from asamblea.services import charter, deliberation
+from asamblea.services import deliberation
 from asamblea.services.deliberation import VoteTerms
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
@@ -123,12 +122,6 @@ def proposal_page(ctx: CtxDep, proposal_id: Id) -> Response:
     """A proposal: state, supports, arguments with replies, amendments, its vote, escalation."""
     with ctx.reading() as db:
         view = deliberation.proposal_view(db, ctx.person, proposal_id)
-    if needs_settling(view):
-        with ctx.transaction() as db:
-            settle_proposal_and_amendments(db, view)
-        with ctx.reading() as db:
-            view = deliberation.proposal_view(db, ctx.person, proposal_id)
-    with ctx.reading() as db:
         assembly = federation.assembly_view(db, ctx.person, view.proposal.assembly_id)
         escalation = (
             deliberation.escalation_view(db, view.escalation.id) if view.escalation else None
@@ -147,26 +140,6 @@ def proposal_page(ctx: CtxDep, proposal_id: Id) -> Response:
         is_member=bool(assembly.mine and assembly.mine.is_active),
         has_parent=assembly.assembly.parent_id is not None,
     )
-
-
-def needs_settling(view: deliberation.ProposalView) -> bool:
-    """Whether the proposal or one of its amendments waits on a vote."""
-    return view.proposal.state is ProposalState.VOTING or any(
-        a.state is AmendmentState.VOTING for a in view.amendments
-    )
-
-
-def settle_proposal_and_amendments(db: Session, view: deliberation.ProposalView) -> None:
-    """Apply published votes to the proposal and its amendments (idempotent)."""
-    for amendment in view.amendments:
-        if amendment.state is AmendmentState.VOTING:
-            deliberation.settle_amendment(db, amendment.id)
-    p = view.proposal
-    if p.state is ProposalState.VOTING and p.vote_id is not None:
-        try:
-            deliberation.settle_proposal(db, p.id)
-        except Conflict:  # competing charter wordings: one Schulze vote settles them all
-            charter.settle_charter_vote(db, p.vote_id)
 
 
 async def _proposal_action(ctx: Ctx, proposal_id: int, action: str) -> Response:

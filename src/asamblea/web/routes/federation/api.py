@@ -35,7 +35,6 @@ from asamblea.web.routes.api.schemas import (
     TreeOut,
 )
 from asamblea.web.routes.common import Id
-from asamblea.web.routes.federation.pages import settle_rules_if_due
 
 TOKEN_DAYS = 30
 
@@ -153,8 +152,7 @@ def create(body: AssemblyIn, ctx: Ctx = ApiCtx) -> AssemblyOut:
 @router.get("/assemblies/{assembly_id}", response_model=AssemblyDetailOut)
 def detail(assembly_id: Id, ctx: Ctx = ApiCtx) -> AssemblyDetailOut:
     """One assembly; members and requests only if I am an active member; `rules_change`, the
-    latest change of its rules put to the members (settled first if its vote is published)."""
-    settle_rules_if_due(ctx, assembly_id)
+    latest change of its rules put to the members (settled when its vote was published)."""
     with ctx.reading() as db:
         found = _detail(federation.assembly_view(db, ctx.person, assembly_id))
         status = assembly_rules.rules_status(db, assembly_id)

@@ -17,7 +17,7 @@ from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.federation import rules as assembly_rules
 from asamblea.services.votes import votes
-from asamblea.web.context import Ctx, CtxDep
+from asamblea.web.context import CtxDep
 from asamblea.web.forms import AssemblyForm, RulesChangeForm, parse
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.common import Id, posted
@@ -65,20 +65,9 @@ async def create_assembly(ctx: CtxDep) -> Response:
     return redirect(ctx, f"/asambleas/{assembly.id}")
 
 
-def settle_rules_if_due(ctx: Ctx, assembly_id: int) -> None:
-    """Before the assembly or its rules are shown: a rules change whose vote is published is
-    settled (adopted or rejected) in a short write transaction — only then; idempotent."""
-    with ctx.reading() as db:
-        due = assembly_rules.needs_settling(db, assembly_id)
-    if due:
-        with ctx.transaction() as db:
-            assembly_rules.settle_rules(db, assembly_id)
-
-
 @router.get("/asambleas/{assembly_id}")
 def assembly_page(ctx: CtxDep, assembly_id: Id) -> Response:
     """An assembly: public description; members and requests for its active members."""
-    settle_rules_if_due(ctx, assembly_id)
     with ctx.reading() as db:
         view = federation.assembly_view(db, ctx.person, assembly_id)
         assembly_votes = votes.votes_of(db, ctx.person, assembly_id)
@@ -92,7 +81,6 @@ def rules_page(ctx: CtxDep, assembly_id: Id) -> Response:
     form to put new rules to the members' vote."""
     if ctx.person is None:
         return redirect(ctx, f"/entrar?next=/asambleas/{assembly_id}/reglas")
-    settle_rules_if_due(ctx, assembly_id)
     with ctx.reading() as db:
         view = federation.assembly_view(db, ctx.person, assembly_id)
     values = {k: str(v) for k, v in rules_to_dict(view.assembly.rules).items()}

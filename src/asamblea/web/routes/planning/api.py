@@ -22,7 +22,7 @@ from asamblea.services.votes import votes
 from asamblea.web.context import Ctx
 from asamblea.web.routes.common import Id
 from asamblea.web.routes.federation.api import ERRORS, api_context
-from asamblea.web.routes.planning.pages import settled_view
+from asamblea.web.routes.planning.pages import round_view
 from asamblea.web.routes.planning.schemas import (
     DraftOut,
     ModelOut,
@@ -122,7 +122,7 @@ def solve(round_id: Id, ctx: Ctx = ApiCtx) -> PlanOut:
 def get_plan(round_id: Id, ctx: Ctx = ApiCtx) -> PlanOut:
     """The published plan: fulfilment per target, binding limits with shadow prices, labour
     values, and the comparison with the previous plan (for a revision round)."""
-    return _plan(settled_view(ctx, round_id).round)
+    return _plan(round_view(ctx, round_id).round)
 
 
 @router.post("/planning-rounds/{round_id}/revision", status_code=201, response_model=RoundDetailOut)
@@ -150,7 +150,7 @@ def _round(r: PlanningRound) -> RoundOut:
 
 
 def _detail(ctx: Ctx, round_id: int) -> RoundDetailOut:
-    view = settled_view(ctx, round_id)
+    view = round_view(ctx, round_id)
     i18n.activate(ctx.locale)
     participants = [
         ParticipantOut(

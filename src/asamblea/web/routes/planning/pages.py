@@ -120,30 +120,25 @@ async def open_round(ctx: CtxDep, assembly_id: Id) -> Response:
     return redirect(ctx, f"/planificacion/{created.id}")
 
 
-def settled_view(ctx: Ctx, round_id: int) -> planning.RoundView:
-    """A round as the viewer may see it, its drafts settled first when their votes are out."""
+def round_view(ctx: Ctx, round_id: int) -> planning.RoundView:
+    """A round as the viewer may see it (its drafts were settled when their votes were
+    published: services.closing)."""
     with ctx.reading() as db:
-        view = planning.round_view(db, ctx.person, round_id)
-    if view.unsettled:
-        with ctx.transaction() as db:
-            planning.settle_round(db, round_id)
-        with ctx.reading() as db:
-            view = planning.round_view(db, ctx.person, round_id)
-    return view
+        return planning.round_view(db, ctx.person, round_id)
 
 
 @router.get("/planificacion/{round_id}")
 def round_page(ctx: CtxDep, round_id: Id) -> Response:
     """A round: its model, goods and rule, each assembly's draft and its vote, and the forms
     to take part."""
-    view = settled_view(ctx, round_id)
+    view = round_view(ctx, round_id)
     return render(ctx, "planning_round.html", view=view, r=view.round)
 
 
 @router.get("/planificacion/{round_id}/metas")
 def targets_page(ctx: CtxDep, round_id: Id) -> Response:
     """The targets each assembly adopted (and those under vote), and what they add up to."""
-    view = settled_view(ctx, round_id)
+    view = round_view(ctx, round_id)
     return render(ctx, "planning_targets.html", view=view, r=view.round)
 
 
@@ -192,7 +187,7 @@ async def solve(ctx: CtxDep, round_id: Id) -> Response:
 @router.get("/planificacion/{round_id}/plan")
 def plan_page(ctx: CtxDep, round_id: Id) -> Response:
     """The published plan: fulfilment per target, binding limits, labour values."""
-    view = settled_view(ctx, round_id)
+    view = round_view(ctx, round_id)
     return render(ctx, "planning_plan.html", view=view, r=view.round, result=view.round.result)
 
 
@@ -209,7 +204,7 @@ async def open_revision(ctx: CtxDep, round_id: Id) -> Response:
 @router.get("/planificacion/{round_id}/comparacion")
 def comparison_page(ctx: CtxDep, round_id: Id) -> Response:
     """The plan beside the last plan (for a revision round)."""
-    view = settled_view(ctx, round_id)
+    view = round_view(ctx, round_id)
     result = view.round.result
     comparison = result.get("comparison") if result else None
     return render(ctx, "planning_compare.html", view=view, r=view.round, comparison=comparison)

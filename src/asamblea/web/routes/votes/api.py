@@ -177,7 +177,7 @@ def confirm_in_person(vote_id: Id, ctx: Ctx = ApiCtx) -> VoteOut:
     """A second active member confirms the in-person count; it is published."""
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
-        votes.confirm_in_person(db, person, vote_id, utcnow(), ctx.state.signing_key)
+        closing.confirm_in_person(db, person, vote_id, utcnow(), ctx.state.signing_key)
         return _out(votes.vote_view(db, person, vote_id))
 
 

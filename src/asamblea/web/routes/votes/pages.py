@@ -158,7 +158,7 @@ async def confirm_in_person(ctx: CtxDep, vote_id: Id) -> Response:
     await posted(ctx)
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
-        votes.confirm_in_person(db, person, vote_id, utcnow(), ctx.state.signing_key)
+        closing.confirm_in_person(db, person, vote_id, utcnow(), ctx.state.signing_key)
     return redirect(ctx, f"/votaciones/{vote_id}")
 
 

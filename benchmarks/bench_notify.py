@@ -1,0 +1,235 @@
+"""Time and reach (issue #11): how late votes publish when many are due at once, and how long
+a member's inbox takes to read from a large audit log.
+
+1. Publish latency: N votes of one assembly (3 members, 2 ballots each) all close at the same
+   instant; one runner (and two, on PostgreSQL) publishes them. Latency of a vote = the moment
+   its transaction committed minus its closing time; p50/p99/max reported. The peer in the same
+   run: the machine's raw durable INSERT+COMMIT rate on the same database (a vote's publication
+   is a handful of those).
+2. Inbox: an audit log of E events spread over many assemblies, a reader who is a member of 5;
+   time to build her inbox page (the query and the core rules), p50/p99 over repeated reads.
+
+Usage: python benchmarks/bench_notify.py [--votes 1000] [--events 1000000] [--backends sqlite]
+Writes benchmarks/results/notify.json (with the load average beside each figure).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import insert, select, text, update
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.databases import drop_database, engine_for, new_database  # noqa: E402
+
+from asamblea.clock import utcnow  # noqa: E402
+from asamblea.core.federation import AssemblyKind, MembershipState, Role  # noqa: E402
+from asamblea.core.votes import Mode, make_spec  # noqa: E402
+from asamblea.services import notices  # noqa: E402
+from asamblea.services.federation import accounts  # noqa: E402
+from asamblea.services.federation import assemblies as federation  # noqa: E402
+from asamblea.services.runner import Runner  # noqa: E402
+from asamblea.services.votes import votes  # noqa: E402
+from asamblea.store.database import make_sessionmaker  # noqa: E402
+from asamblea.store.federation_models import AuditRow  # noqa: E402
+from asamblea.store.federation_repository import FederationRepository  # noqa: E402
+from asamblea.store.votes_models import VoteRow  # noqa: E402
+
+RESULTS = ROOT / "benchmarks" / "results" / "notify.json"
+KEY = votes.signing_key("clave-de-benchmark-" * 3)
+
+
+def _load() -> float:
+    return os.getloadavg()[0]
+
+
+def _percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def _seed_votes(sessions, count: int):  # type: ignore[no-untyped-def]
+    opened = utcnow() - timedelta(minutes=5)
+    with sessions.begin() as db:
+        people = [accounts.register(db, f"bench{i}", "una frase larga y secreta") for i in range(3)]
+        union = federation.create_assembly(
+            db, people[0], name="Bench", kind=AssemblyKind.UNION, parent_id=None
+        )
+        repo = FederationRepository(db)
+        for p in people[1:]:
+            repo.add_membership(union.id, p.id, MembershipState.ACTIVE, Role.MEMBER)
+    spec = make_spec(
+        question="¿Bench?",
+        options=["Sí", "No"],
+        rule="plurality",
+        seats=1,
+        threshold="simple",
+        quorum_percent=0,
+        mode=Mode.SECRET,
+        public=False,
+        opens_at=opened,
+        closes_at=opened + timedelta(days=1),
+    )
+    for start in range(0, count, 200):
+        with sessions.begin() as db:
+            for _ in range(min(200, count - start)):
+                vote = votes.draft_vote(db, people[0], union.id, spec)
+                votes.open_vote(db, people[0], vote.id, opened)
+                casts = [(p, [0]) for p in people[:2]]
+                votes.cast_many(db, vote.id, casts, now=opened, key=KEY)
+    # All of them now close together, in a second (set directly: a benchmark's shortcut).
+    closes = (utcnow() + timedelta(seconds=1)).replace(microsecond=0)
+    with sessions.begin() as db:
+        db.execute(update(VoteRow).values(closes_at=closes))
+    return closes
+
+
+def _raw_commits(sessions, seconds: float = 2.0) -> float:  # type: ignore[no-untyped-def]
+    done, start = 0, time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        with sessions.begin() as db:
+            db.execute(insert(AuditRow).values(action="bench.raw", subject="", details={}))
+        done += 1
+    return done / (time.perf_counter() - start)
+
+
+def publish_latency(backend: str, count: int, runners: int) -> dict[str, object]:
+    """Seed `count` votes closing together, run `runners` runners, measure lateness."""
+    with tempfile.TemporaryDirectory() as folder:
+        url, schema = new_database(backend, Path(folder))
+        engine = engine_for(url)
+        sessions = make_sessionmaker(engine)
+        try:
+            closes = _seed_votes(sessions, count)
+            raw = _raw_commits(sessions)
+            while utcnow() < closes:
+                time.sleep(0.01)
+            workers = [Runner(sessions, KEY, interval=0.05, batch=50) for _ in range(runners)]
+            started = time.perf_counter()
+            for w in workers:
+                w.start()
+            while True:
+                with sessions.begin() as db:
+                    left = db.scalar(text("SELECT count(*) FROM vote WHERE state = 'open'"))
+                if not left:
+                    break
+                time.sleep(0.05)
+            elapsed = time.perf_counter() - started
+            for w in workers:
+                w.stop()
+            with sessions.begin() as db:
+                rows = db.execute(select(VoteRow.closed_at)).all()
+            # closed_at is the publishing transaction's `now` (second precision): lateness.
+            lateness = [max(0.0, (r[0] - closes).total_seconds()) for r in rows]
+        finally:
+            engine.dispose()
+            drop_database(url, schema)
+    return {
+        "backend": backend,
+        "votes": count,
+        "runners": runners,
+        "all_published_s": round(elapsed, 2),
+        "votes_per_s": round(count / elapsed, 1),
+        "lateness_p50_s": _percentile(lateness, 0.5),
+        "lateness_p99_s": _percentile(lateness, 0.99),
+        "lateness_max_s": max(lateness),
+        "raw_commits_per_s": round(raw, 1),
+        "load": _load(),
+    }
+
+
+def inbox_latency(backend: str, events: int, reads: int = 30) -> dict[str, object]:
+    """A member of 5 assemblies among many; `events` audit events; time to read her inbox."""
+    with tempfile.TemporaryDirectory() as folder:
+        url, schema = new_database(backend, Path(folder))
+        engine = engine_for(url)
+        sessions = make_sessionmaker(engine)
+        try:
+            with sessions.begin() as db:
+                me = accounts.register(db, "lectora", "una frase larga y secreta")
+                founder = accounts.register(db, "fundadora", "una frase larga y secreta")
+                ids = []
+                for i in range(50):
+                    a = federation.create_assembly(
+                        db, founder, name=f"A{i}", kind=AssemblyKind.UNION, parent_id=None
+                    )
+                    ids.append(a.id)
+                repo = FederationRepository(db)
+                for a in ids[:5]:
+                    repo.add_membership(a, me.id, MembershipState.ACTIVE, Role.MEMBER)
+            actions = ["vote.opened", "ballot.cast", "proposal.argued", "vote.published"]
+            at = utcnow() + timedelta(seconds=1)
+            for start in range(0, events, 20_000):
+                rows = [
+                    {
+                        "at": at,
+                        "actor_id": founder.id,
+                        "action": actions[n % 4],
+                        "assembly_id": ids[n % len(ids)],
+                        "subject": f"vote:{n}",
+                        "details": {},
+                    }
+                    for n in range(start, min(events, start + 20_000))
+                ]
+                with sessions.begin() as db:
+                    db.execute(insert(AuditRow), rows)
+            readers = make_sessionmaker(engine, read_only=True)
+            times = []
+            for _ in range(reads):
+                begin = time.perf_counter()
+                with readers.begin() as db:
+                    box = notices.inbox(db, me, now=utcnow())
+                times.append((time.perf_counter() - begin) * 1000)
+        finally:
+            engine.dispose()
+            drop_database(url, schema)
+    return {
+        "backend": backend,
+        "events": events,
+        "memberships": 5,
+        "notices_shown": len(box.lines),
+        "inbox_p50_ms": round(statistics.median(times), 1),
+        "inbox_p99_ms": round(_percentile(times, 0.99), 1),
+        "load": _load(),
+    }
+
+
+def main() -> None:
+    """Run the parts asked for on each backend; write benchmarks/results/notify.json (a part
+    not run keeps its figures from the previous run)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--votes", type=int, default=1000)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--parts", default="publish,inbox")
+    args = parser.parse_args()
+    parts = set(args.parts.split(","))
+    old = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    report: dict[str, list[dict[str, object]]] = {
+        part: [] if part in parts else old.get(part, []) for part in ("publish", "inbox")
+    }
+    for backend in args.backends.split(","):
+        for runners in (1, 2) if backend == "postgresql" and "publish" in parts else (1,):
+            if "publish" in parts:
+                result = publish_latency(backend, args.votes, runners)
+                print(json.dumps(result))
+                report["publish"].append(result)
+        if "inbox" in parts:
+            result = inbox_latency(backend, args.events)
+            print(json.dumps(result))
+            report["inbox"].append(result)
+    RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

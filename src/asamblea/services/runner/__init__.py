@@ -1,0 +1,154 @@
+"""The runner: what is due is done at its hour, by whoever runs it, exactly once.
+
+Problem: a vote past its closing time must be published without anybody's click, on one server
+or on several, and a runner may die at any instant (SIGKILL, power cut).
+
+Design (docs/operating.md, "The runner"): the runner keeps no state of its own. Each pass asks
+the database what is due and does the items in short transactions of up to `GROUP` votes, which
+first take the items' rows (`RunnerRepository.take_due_votes`: ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL, the write lock of ``BEGIN IMMEDIATE`` on SQLite), check again that each is still
+due, do each in its own savepoint, and commit once (one disk flush for the group). The work of
+a vote — count, seal, publish and apply what it decides — is inside that transaction, so a
+runner that dies leaves each vote done or untouched, never half-done, and the next pass (of
+this runner after a restart, or of another) takes it again.
+
+Promise: every due vote is published once, within one pass interval plus the time of the
+votes ahead of it; an item that cannot be done (a domain error) is logged and skipped for the
+life of this runner, without holding up the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from nacl.signing import SigningKey
+from sqlalchemy.orm import Session, sessionmaker
+
+from asamblea.clock import utcnow
+from asamblea.core.errors import DomainError
+from asamblea.services.votes import closing
+from asamblea.store.runner_repository import RunnerRepository
+
+log = logging.getLogger("asamblea.runner")
+
+#: Due votes published per transaction: one commit (one `fsync`) for the group, as casting
+#: groups ballots (services/votes/casting.py). A crash loses the group's work, never half of it.
+GROUP = 20
+
+Clock = Callable[[], datetime]
+
+
+@dataclass
+class PassReport:
+    """What one pass did."""
+
+    published: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def publish_due_votes(
+    sessions: sessionmaker[Session],
+    key: SigningKey,
+    *,
+    now: Clock = utcnow,
+    batch: int = 100,
+    group: int = GROUP,
+    skip: set[int] | None = None,
+) -> PassReport:
+    """Publish up to ``batch`` due votes, ``group`` per transaction; ``skip`` holds votes that
+    failed before (they are left for a facilitator and the logs)."""
+    report = PassReport()
+    skip = skip if skip is not None else set()
+    while len(report.published) + len(report.failed) < batch:
+        with sessions.begin() as db:
+            want = min(group, batch - len(report.published) - len(report.failed))
+            taken = RunnerRepository(db).take_due_votes(now(), want, exclude=skip)
+            for vote_id in taken:
+                _publish_one(db, vote_id, key, now, report=report, skip=skip)
+        if len(taken) < want:
+            break
+    return report
+
+
+def _publish_one(
+    db: Session, vote_id: int, key: SigningKey, now: Clock, *, report: PassReport, skip: set[int]
+) -> None:
+    """One vote of a group, in a savepoint: a vote that cannot be published (a domain error)
+    is rolled back alone and skipped; the others of its group still commit."""
+    try:
+        with db.begin_nested():
+            if closing.close_due_vote(db, vote_id, now(), key) is not None:
+                report.published.append(vote_id)
+    except DomainError as error:
+        log.warning("vote %s could not be published: %s", vote_id, error)
+        skip.add(vote_id)
+        report.failed.append(vote_id)
+
+
+def settle_backlog(sessions: sessionmaker[Session], *, now: Clock = utcnow) -> list[int]:
+    """Apply the decisions of votes published before issue #11 and never settled (one
+    transaction each; idempotent). Returns the votes settled."""
+    with sessions.begin() as db:
+        waiting = RunnerRepository(db).unsettled_published_votes()
+    done = []
+    for vote_id in waiting:
+        try:
+            with sessions.begin() as db:
+                closing.settle_vote(db, vote_id, now())
+            done.append(vote_id)
+        except DomainError as error:
+            log.warning("the decisions of vote %s could not be applied: %s", vote_id, error)
+    return done
+
+
+@dataclass
+class Runner:
+    """A thread that runs passes until stopped (embedded in `asamblea serve`, or alone in
+    `asamblea worker`)."""
+
+    sessions: sessionmaker[Session]
+    key: SigningKey
+    interval: float = 5.0
+    batch: int = 100
+    now: Clock = utcnow
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _skip: set[int] = field(default_factory=set)
+
+    def run_pass(self) -> PassReport:
+        """One pass over everything that is due."""
+        return publish_due_votes(
+            self.sessions, self.key, now=self.now, batch=self.batch, skip=self._skip
+        )
+
+    def run_forever(self) -> None:
+        """Passes until `stop`; a full batch means more may be due, so the next pass is at once."""
+        try:
+            settle_backlog(self.sessions, now=self.now)
+        except Exception:  # the passes below log and retry; the backlog waits for a restart
+            log.exception("settling the backlog failed")
+        while not self._stop.is_set():
+            try:
+                report = self.run_pass()
+            except Exception:  # a database that went away: log, wait, try again
+                log.exception("runner pass failed")
+                report = PassReport()
+            busy = len(report.published) + len(report.failed) >= self.batch
+            if not busy:
+                self._stop.wait(self.interval)
+
+    def start(self) -> None:
+        """Run in a daemon thread (it dies with the process; its work is in transactions)."""
+        self._thread = threading.Thread(target=self.run_forever, name="asamblea-runner")
+        self._thread.daemon = True
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the loop to end and wait for the current item's transaction to finish."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)

@@ -1,0 +1,129 @@
+"""What the runner reads and takes: due votes (locked, skipping locked rows) and, for a vote,
+every decision that waits on it.
+
+`take_due_vote` is the queue pattern PostgreSQL documents for many consumers: ``SELECT … FOR
+UPDATE SKIP LOCKED LIMIT 1`` inside the transaction that does the work, so two runners never
+take the same vote and a runner that dies releases its row with its connection. SQLite ignores
+the clause; there a writer holds the whole database from ``BEGIN IMMEDIATE`` on, which gives the
+same guarantee for the one server SQLite serves.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, literal, select, true, union_all
+from sqlalchemy.orm import Session
+
+from asamblea.store.budgeting_models import BudgetElectionRow
+from asamblea.store.delegation_models import DelegateElectionRow, RecallPetitionRow
+from asamblea.store.deliberation_models import AmendmentRow, ProposalRow
+from asamblea.store.federation_models import RulesChangeRow
+from asamblea.store.planning_models import PlanningDraftRow
+from asamblea.store.votes_models import VoteRow
+
+
+@dataclass(frozen=True)
+class Decisions:
+    """What a published vote decides: ids of the records that wait on it."""
+
+    proposals: tuple[int, ...] = ()
+    amendments: tuple[int, ...] = ()
+    delegate_election: bool = False
+    recall: bool = False
+    committee_election: bool = False
+    drafts: tuple[int, ...] = ()
+    rules_change_assembly: int | None = None
+
+
+class RunnerRepository:
+    """Queries for the runner."""
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def take_due_vote(self, now: datetime, exclude: Collection[int] = ()) -> int | None:
+        """Lock and return the open vote that closed longest ago, skipping votes another
+        transaction holds; None when no vote is due. Votes counted in person are left to the
+        facilitators who record and confirm the count (docs/voting.md)."""
+        taken = self.take_due_votes(now, 1, exclude)
+        return taken[0] if taken else None
+
+    def take_due_votes(self, now: datetime, limit: int, exclude: Collection[int] = ()) -> list[int]:
+        """Lock and return up to ``limit`` due votes, oldest closing first (as above)."""
+        query = (
+            select(VoteRow.id)
+            .where(VoteRow.state == "open", VoteRow.mode != "in_person", VoteRow.closes_at <= now)
+            .where(VoteRow.id.not_in(list(exclude)) if exclude else true())
+            .order_by(VoteRow.closes_at, VoteRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(self.db.scalars(query))
+
+    def count_due_votes(self, now: datetime) -> int:
+        """How many open votes are past their closing time (for the logs and the tests)."""
+        query = select(func.count()).where(
+            VoteRow.state == "open", VoteRow.mode != "in_person", VoteRow.closes_at <= now
+        )
+        return int(self.db.scalar(query) or 0)
+
+    def unsettled_published_votes(self) -> list[int]:
+        """Published votes with a decision still waiting on them: none once every vote is
+        published through `services.closing`, but a database from before issue #11 may hold
+        some (its pages settled them when shown). The runner settles them at its start."""
+        waiting = union_all(
+            select(ProposalRow.vote_id).where(ProposalRow.state == "voting"),
+            select(AmendmentRow.vote_id).where(AmendmentRow.state == "voting"),
+            select(PlanningDraftRow.vote_id).where(PlanningDraftRow.state == "voting"),
+            select(RecallPetitionRow.vote_id).where(RecallPetitionRow.state == "voting"),
+            select(RulesChangeRow.vote_id).where(RulesChangeRow.state == "voting"),
+            select(DelegateElectionRow.vote_id).where(DelegateElectionRow.settled.is_(False)),
+            select(BudgetElectionRow.vote_id).where(BudgetElectionRow.settled.is_(False)),
+        ).subquery()
+        query = (
+            select(VoteRow.id)
+            .where(VoteRow.state == "published", VoteRow.id.in_(select(waiting.c[0])))
+            .order_by(VoteRow.id)
+        )
+        return list(self.db.scalars(query))
+
+    def decisions(self, vote_id: int) -> Decisions:
+        """Every record that waits on ``vote_id`` (each kind's settle step is idempotent).
+
+        One statement (``UNION ALL`` of one indexed lookup per kind): it runs in the
+        transaction that publishes the vote, once per vote."""
+        kinds = union_all(
+            select(literal("proposal"), ProposalRow.id).where(ProposalRow.vote_id == vote_id),
+            select(literal("amendment"), AmendmentRow.id).where(AmendmentRow.vote_id == vote_id),
+            select(literal("draft"), PlanningDraftRow.id).where(
+                PlanningDraftRow.vote_id == vote_id
+            ),
+            select(literal("election"), DelegateElectionRow.vote_id).where(
+                DelegateElectionRow.vote_id == vote_id
+            ),
+            select(literal("committee"), BudgetElectionRow.vote_id).where(
+                BudgetElectionRow.vote_id == vote_id
+            ),
+            select(literal("recall"), RecallPetitionRow.id).where(
+                RecallPetitionRow.vote_id == vote_id
+            ),
+            select(literal("rules"), RulesChangeRow.assembly_id).where(
+                RulesChangeRow.vote_id == vote_id
+            ),
+        )
+        found: dict[str, list[int]] = {}
+        for kind, key in self.db.execute(kinds):
+            found.setdefault(str(kind), []).append(int(key))
+        rules = found.get("rules")
+        return Decisions(
+            proposals=tuple(found.get("proposal", ())),
+            amendments=tuple(found.get("amendment", ())),
+            delegate_election="election" in found,
+            recall="recall" in found,
+            committee_election="committee" in found,
+            drafts=tuple(found.get("draft", ())),
+            rules_change_assembly=rules[0] if rules else None,
+        )

@@ -1,0 +1,1 @@
+"""Notices' pages (the inbox and preferences) and, later, their API."""

@@ -1,0 +1,44 @@
+"""JSON shapes of the notices API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from asamblea.core.notices import Delivery
+from asamblea.web.forms import MAX_ID
+from asamblea.web.routes.api.schemas import In
+
+
+class NoticeOut(BaseModel):
+    """One notice: its kind, its text in the request's language, the page it links to."""
+
+    id: int
+    kind: str
+    text: str
+    link: str
+    at: datetime
+    read: bool
+
+
+class InboxOut(BaseModel):
+    """A page of my notices (newest first), what closes within 24 hours, the unread count."""
+
+    notices: list[NoticeOut]
+    closing: list[NoticeOut]
+    unread: int
+    newest: int
+    older_than: int | None
+
+
+class ReadIn(In):
+    """Everything up to this notice is read."""
+
+    up_to: int = Field(ge=0, le=MAX_ID, strict=True)
+
+
+class PreferencesIO(In):
+    """My delivery per kind of notice (a kind left out keeps its choice)."""
+
+    deliveries: dict[str, Delivery] = Field(max_length=64)

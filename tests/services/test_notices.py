@@ -1,0 +1,169 @@
+"""Notices read from the audit log, on both databases: who gets which kind, read markers,
+preferences, and what no notice may reveal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy.orm import Session
+
+from asamblea.clock import utcnow
+from asamblea.core.errors import Invalid
+from asamblea.core.notices import Delivery
+from asamblea.core.people import Person
+from asamblea.core.votes import Mode, make_spec
+from asamblea.services import deliberation, notices
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.votes import closing, votes
+from tests.services.test_deliberation import (
+    KEY,
+    T0,
+    TERMS,
+    base_assembly,
+    open_proposal,
+    pending,
+    person,
+)
+
+
+def _kinds(db: Session, who: Person) -> list[str]:
+    return [line.kind for line in notices.inbox(db, who, now=utcnow()).lines]
+
+
+def _open_vote(db: Session, facilitator: Person, assembly_id: int, hours: float) -> int:
+    now = utcnow()
+    spec = make_spec(
+        question="¿Olla común el sábado?",
+        options=["Sí", "No"],
+        rule="plurality",
+        seats=1,
+        threshold="simple",
+        quorum_percent=0,
+        mode=Mode.SECRET,
+        public=False,
+        opens_at=now,
+        closes_at=now + timedelta(hours=hours),
+    )
+    vote = votes.draft_vote(db, facilitator, assembly_id, spec)
+    votes.open_vote(db, facilitator, vote.id, now)
+    return vote.id
+
+
+def test_joining_tells_the_members_then_the_newcomer(db: Session) -> None:
+    assembly_id, people = base_assembly(db, "Sindicato", 3)
+    outsider = person(db, "de_afuera")
+    _, others = base_assembly(db, "Otra", 2)
+    newcomer = pending(db, assembly_id, "nueva")
+    before = _kinds(db, people[1])
+    assert before[0] == "vouch_waiting"  # newest first; older: her own joining
+    assert "accepted" in before
+    assert _kinds(db, newcomer) == []  # her own request
+    (request,) = federation.assembly_view(db, people[0], assembly_id).pending or ()
+    federation.vouch(db, people[0], request.membership.id)
+    federation.vouch(db, people[1], request.membership.id)
+    assert _kinds(db, newcomer) == ["accepted", "vouched", "vouched"]
+    line = notices.inbox(db, newcomer, now=utcnow()).lines[0]
+    assert line.params["assembly"] == "Sindicato"
+    assert line.link == f"/asambleas/{assembly_id}"
+    assert _kinds(db, outsider) == []
+    for stranger in (outsider, others[1]):  # nothing of Sindicato to a non-member
+        lines = notices.inbox(db, stranger, now=utcnow()).lines
+        assert all(line.params["assembly"] != "Sindicato" for line in lines)
+        assert all(line.link != f"/asambleas/{assembly_id}" for line in lines)
+
+
+def test_vote_opened_closing_and_published_reach_members_only(db: Session) -> None:
+    assembly_id, people = base_assembly(db, "Sindicato", 3)
+    newcomer = pending(db, assembly_id, "pendiente")
+    vote_id = _open_vote(db, people[0], assembly_id, hours=2)
+    box = notices.inbox(db, people[1], now=utcnow())
+    assert [line.kind for line in box.lines][:1] == ["vote_opened"]
+    assert box.lines[0].params["question"] == "¿Olla común el sábado?"
+    assert box.lines[0].link == f"/votaciones/{vote_id}"
+    assert [line.kind for line in box.closing] == ["vote_closing"]
+    assert notices.inbox(db, newcomer, now=utcnow()).closing == ()
+    assert "vote_opened" not in _kinds(db, newcomer)
+    assert "vote_opened" not in _kinds(db, people[0])  # she opened it
+    for voter in people:
+        votes.cast(db, voter, vote_id, [0], now=utcnow(), key=KEY)
+    closing.close_vote(db, people[0], vote_id, utcnow(), KEY)
+    assert _kinds(db, people[1])[0] == "vote_published"
+    assert "vote_published" not in _kinds(db, newcomer)
+
+
+def test_read_marker_and_unread_count(db: Session) -> None:
+    assembly_id, people = base_assembly(db, "Sindicato", 3)
+    _open_vote(db, people[0], assembly_id, hours=48)
+    member = people[2]
+    box = notices.inbox(db, member, now=utcnow())
+    assert box.unread == len([line for line in box.lines if not line.read]) >= 1
+    notices.mark_read(db, member, box.newest)
+    after = notices.inbox(db, member, now=utcnow())
+    assert after.unread == 0
+    assert all(line.read for line in after.lines)
+    notices.mark_read(db, member, 0)  # never moves back
+    assert notices.unread_count(db, member) == 0
+    _open_vote(db, people[0], assembly_id, hours=48)
+    assert notices.unread_count(db, member) == 1
+    with pytest.raises(Invalid):
+        notices.mark_read(db, member, box.newest + 10_000)
+
+
+def test_a_suspended_member_hears_only_of_herself(db: Session) -> None:
+    assembly_id, people = base_assembly(db, "Sindicato", 3)
+    target = people[2]
+    members = federation.assembly_view(db, people[0], assembly_id).members or ()
+    membership = next(m for m, _ in members if m.person_id == target.id)
+    federation.suspend(db, people[0], membership.id)
+    _open_vote(db, people[0], assembly_id, hours=48)
+    kinds = _kinds(db, target)
+    assert "vote_opened" not in kinds
+    assert kinds[0] == "suspended"
+
+
+def test_preferences_default_and_chosen(db: Session) -> None:
+    _, people = base_assembly(db, "Sindicato", 1)
+    me = people[0]
+    chosen = notices.preferences(db, me)
+    assert chosen["proposal_supported"] is Delivery.DAILY
+    assert chosen["vote_opened"] is Delivery.AT_ONCE
+    notices.set_preferences(db, me, {"vote_opened": "never", "accepted": "daily"})
+    chosen = notices.preferences(db, me)
+    assert (chosen["vote_opened"], chosen["accepted"]) == (Delivery.NEVER, Delivery.DAILY)
+    for bad in ({"no_such_kind": "never"}, {"vote_opened": "hourly"}):
+        with pytest.raises(Invalid):
+            notices.set_preferences(db, me, bad)
+    assert notices.preferences(db, me)["vote_opened"] is Delivery.NEVER
+
+
+def test_no_notice_names_anyone(db: Session) -> None:
+    assembly_id, people = base_assembly(db, "Sindicato", 4)
+    pending(db, assembly_id, "quien_pide")
+    vote_id = _open_vote(db, people[0], assembly_id, hours=2)
+    votes.cast(db, people[1], vote_id, [1], now=utcnow(), key=KEY)
+    names = {p.username for p in people} | {"quien_pide"}
+    for reader in people:
+        for line in notices.inbox(db, reader, now=utcnow()).lines:
+            shown = " ".join([line.text, *line.params.values(), line.link])
+            assert not any(name in shown for name in names), shown
+
+
+def test_the_author_hears_of_support_and_adoption_never_who(db: Session) -> None:
+    assembly_id, people = base_assembly(db, "Sindicato", 3)
+    author = people[2]
+    proposal_id = open_proposal(db, people, assembly_id)
+    deliberation.support(db, people[1], proposal_id)
+    vote = deliberation.start_voting(db, people[0], proposal_id, TERMS)
+    votes.open_vote(db, people[0], vote.id, T0)
+    for voter in people:
+        votes.cast(db, voter, vote.id, [0], now=T0, key=KEY)
+    closing.close_due_vote(db, vote.id, TERMS.closes_at, KEY)
+    lines = notices.inbox(db, author, now=utcnow()).lines
+    kinds = [line.kind for line in lines]
+    assert kinds[:3] == ["proposal_adopted", "vote_published", "vote_opened"]
+    assert "proposal_supported" in kinds
+    supported = next(line for line in lines if line.kind == "proposal_supported")
+    assert supported.params["title"] == "Olla común en el local"
+    assert supported.link == f"/propuestas/{proposal_id}"
+    assert "proposal_adopted" not in _kinds(db, people[1])  # not her proposal

@@ -1,0 +1,157 @@
+"""The runner publishes due votes by itself, applies what they decide in the same transaction,
+and takes each vote once (both databases; the SIGKILL test is in test_runner_crash.py)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from asamblea.core import ledger
+from asamblea.core.deliberation import ProposalState
+from asamblea.core.federation import AssemblyRules
+from asamblea.core.votes import VoteState
+from asamblea.services import deliberation
+from asamblea.services.federation import assemblies as federation
+from asamblea.services.federation import rules as assembly_rules
+from asamblea.services.runner import Runner, publish_due_votes
+from asamblea.services.votes import closing, votes
+from asamblea.store.database import make_sessionmaker
+from asamblea.store.federation_models import AuditRow
+from asamblea.store.runner_repository import RunnerRepository
+from tests.databases import BACKENDS, drop_database, engine_for, new_database
+from tests.factories import union_with_open_vote
+from tests.services.test_deliberation import KEY, T0, TERMS, base_assembly, open_proposal
+
+
+def _published(db: Session, vote_id: int) -> list[dict[str, object]]:
+    rows = db.scalars(
+        select(AuditRow.details).where(
+            AuditRow.action == "vote.published", AuditRow.subject == f"vote:{vote_id}"
+        )
+    )
+    return list(rows)
+
+
+def test_a_due_vote_is_published_by_no_one_and_its_board_verifies(db: Session) -> None:
+    people, vote_id = union_with_open_vote(db, 4, now=T0, closes_in=timedelta(hours=1))
+    for voter, choice in zip(people, [0, 1, 0], strict=False):
+        votes.cast(db, voter, vote_id, [choice], now=T0, key=KEY)
+    repo = RunnerRepository(db)
+    assert repo.take_due_vote(T0 + timedelta(minutes=59)) is None  # not due yet
+    later = T0 + timedelta(hours=1)
+    assert repo.take_due_vote(later) == vote_id
+    assert repo.count_due_votes(later) == 1
+    published = closing.close_due_vote(db, vote_id, later, KEY)
+    assert published is not None
+    assert published.state is VoteState.PUBLISHED
+    assert _published(db, vote_id) == [{"ballots": 3, "by": "system"}]
+    actor = db.scalar(select(AuditRow.actor_id).where(AuditRow.action == "vote.published"))
+    assert actor is None
+    board = votes.board(db, people[1], vote_id, KEY)
+    assert ledger.verify_board(board, recount=ledger.recount) == []
+    # Idempotent: taken again (as a second runner would), nothing happens.
+    assert repo.take_due_vote(later) is None
+    assert closing.close_due_vote(db, vote_id, later, KEY) is None
+    assert len(_published(db, vote_id)) == 1
+
+
+def test_a_vote_not_yet_due_is_left_alone(db: Session) -> None:
+    _, vote_id = union_with_open_vote(db, 2, now=T0, closes_in=timedelta(hours=1))
+    assert closing.close_due_vote(db, vote_id, T0, KEY) is None
+    assert _published(db, vote_id) == []
+
+
+def test_the_vote_publishes_its_decision_in_the_same_transaction(db: Session) -> None:
+    assembly_id, people = base_assembly(db, "Sindicato", 3)
+    proposal_id = open_proposal(db, people, assembly_id)
+    deliberation.support(db, people[1], proposal_id)
+    vote = deliberation.start_voting(db, people[0], proposal_id, TERMS)
+    votes.open_vote(db, people[0], vote.id, T0)
+    for voter in people:
+        votes.cast(db, voter, vote.id, [0], now=T0, key=KEY)  # Sí
+    closing.close_due_vote(db, vote.id, TERMS.closes_at, KEY)
+    view = deliberation.proposal_view(db, people[1], proposal_id)
+    assert view.proposal.state is ProposalState.ADOPTED
+
+
+def test_new_rules_apply_when_their_vote_is_published_by_the_runner(db: Session) -> None:
+    assembly_id, people = base_assembly(db, "Sindicato", 1)
+    change = assembly_rules.propose_rules(
+        db, people[0], assembly_id, AssemblyRules(recall_percent=50), now=T0
+    )
+    votes.cast(db, people[0], change.vote_id, [0], now=T0, key=KEY)
+    closes = votes.vote_view(db, people[0], change.vote_id).vote.spec.closes_at
+    closing.close_due_vote(db, change.vote_id, closes, KEY)
+    assembly = federation.assembly_view(db, people[0], assembly_id).assembly
+    assert assembly.rules.recall_percent == 50
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_runners_take_every_due_vote_once(backend: str, tmp_path: Path) -> None:
+    """Two runners in threads over one database: each due vote published exactly once."""
+    url, schema = new_database(backend, tmp_path)
+    engine = engine_for(url)
+    sessions = make_sessionmaker(engine)
+    try:
+        with sessions.begin() as db:
+            ids = [
+                union_with_open_vote(
+                    db, 2, now=T0, closes_in=timedelta(minutes=1), prefix=f"v{i}_"
+                )[1]
+                for i in range(6)
+            ]
+        later = T0 + timedelta(minutes=2)
+        runners = [Runner(sessions, KEY, interval=0.01, batch=3, now=lambda: later) for _ in "ab"]
+        for runner in runners:
+            runner.start()
+        _wait_for(sessions, ids)
+        for runner in runners:
+            runner.stop()
+        with sessions.begin() as db:
+            for vote_id in ids:
+                assert len(_published(db, vote_id)) == 1
+        assert publish_due_votes(sessions, KEY, now=lambda: later).published == []
+    finally:
+        engine.dispose()
+        drop_database(url, schema)
+
+
+def _wait_for(sessions: object, ids: list[int], seconds: float = 30) -> None:
+    import time  # noqa: PLC0415
+
+    from asamblea.store.votes_models import VoteRow  # noqa: PLC0415
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with sessions.begin() as db:  # type: ignore[attr-defined]
+            left = db.scalar(
+                select(func.count()).where(VoteRow.id.in_(ids), VoteRow.state != "published")
+            )
+        if left == 0:
+            return
+        time.sleep(0.05)
+    pytest.fail("the runners did not publish every due vote in time")
+
+
+def test_votes_published_before_the_runner_are_settled_by_it(db: Session) -> None:
+    """A database from before issue #11: a proposal's vote published without its settle step
+    (pages used to settle it when shown). The runner's backlog query finds it; settling it
+    adopts the proposal, after which nothing waits."""
+    assembly_id, people = base_assembly(db, "Sindicato", 3)
+    proposal_id = open_proposal(db, people, assembly_id)
+    deliberation.support(db, people[1], proposal_id)
+    vote = deliberation.start_voting(db, people[0], proposal_id, TERMS)
+    votes.open_vote(db, people[0], vote.id, T0)
+    for voter in people:
+        votes.cast(db, voter, vote.id, [0], now=T0, key=KEY)
+    votes.close_vote(db, people[0], vote.id, TERMS.closes_at, KEY)  # the old, bare close
+    repo = RunnerRepository(db)
+    assert repo.unsettled_published_votes() == [vote.id]
+    closing.settle_vote(db, vote.id, TERMS.closes_at)
+    assert repo.unsettled_published_votes() == []
+    view = deliberation.proposal_view(db, people[1], proposal_id)
+    assert view.proposal.state is ProposalState.ADOPTED
