@@ -45,8 +45,8 @@ class RegisterIn(In):
 class LoginIn(In):
     """Exchange a username and password for a bearer token."""
 
-    username: str = Field(max_length=40)
-    password: str = Field(max_length=256)
+    username: str = Field(min_length=1, max_length=40, pattern=r"\S")
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
 
 
 class PasswordIn(In):

@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from asamblea.core.votes import Mode, VoteState
+from asamblea.core.votes import RULE_KINDS, THRESHOLDS, Mode, VoteState
 from asamblea.web.routes.api.schemas import In
 
 
@@ -15,10 +15,12 @@ class VoteIn(In):
     """Draft a vote. Times carry their time zone (ISO-8601, e.g. 2026-11-28T18:00:00-05:00)."""
 
     question: str = Field(min_length=1, max_length=300)
-    rule: str = Field(max_length=32)
+    rule: str = Field(max_length=32, json_schema_extra={"enum": list(RULE_KINDS)})
     options: list[str] = Field(default_factory=list, max_length=50)
     seats: int = Field(default=1, ge=1, le=50)
-    threshold: str = Field(default="simple", max_length=32)
+    threshold: str = Field(
+        default="simple", max_length=32, json_schema_extra={"enum": list(THRESHOLDS)}
+    )
     quorum_percent: int = Field(default=50, ge=0, le=100)
     mode: Mode = Mode.SECRET
     public: bool = False
