@@ -11,6 +11,7 @@ from typing import Any
 
 from asamblea.core.deliberation import TITLE_MIN
 from asamblea.core.people import PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN
+from asamblea.core.votes import RULE_KINDS, THRESHOLDS
 from tests.web.conftest import build_app
 
 
@@ -57,9 +58,25 @@ def test_limits_are_declared_where_clients_read_them() -> None:
     assert username["pattern"]
     assert _body("RegisterIn")["password"]["minLength"] == PASSWORD_MIN
     assert _body("ProposalIn")["title"]["minLength"] == TITLE_MIN
-    (lookup,) = [
-        op for path, _, op in _operations() if path.endswith("/receipts/{code}")
-    ]
+    (lookup,) = [op for path, _, op in _operations() if path.endswith("/receipts/{code}")]
     (code,) = [p for p in lookup["parameters"] if p["name"] == "code"]
     assert code["schema"]["pattern"]
     assert code["schema"]["minLength"] == 16
+
+
+def test_what_every_body_refuses_is_declared() -> None:
+    """The vote rule and threshold come from the core registry; no free text of a request body
+    lacks a pattern (NUL is refused everywhere, so every one declares at least that)."""
+    vote = _body("VoteIn")
+    assert vote["rule"]["enum"] == list(RULE_KINDS)
+    assert vote["threshold"]["enum"] == list(THRESHOLDS)
+    texts = 0
+    for name, model in document()["components"]["schemas"].items():
+        if not name.endswith("In"):
+            continue
+        for field, spec in model.get("properties", {}).items():
+            for part in [spec, spec.get("items", {}), *spec.get("anyOf", [])]:
+                if part.get("type") == "string" and not {"enum", "format"} & set(part):
+                    assert "pattern" in part, (name, field)
+                    texts += 1
+    assert texts > 20, "request bodies have text fields"

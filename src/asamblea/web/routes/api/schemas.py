@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -18,11 +19,38 @@ from asamblea.core.people import PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERN
 from asamblea.core.votes import VoteState
 from asamblea.web.forms import MAX_ID, RulesFields, at_the_edge
 
+#: No text of a request body may hold NUL (`forms.refuse_nul`, on every field).
+NO_NUL = r"^[^\x00]*$"
+#: A text field that must say something: a character other than white space (bodies are
+#: trimmed first), and no NUL.
+NON_SPACE = r"^[^\x00]*[^\s\x00][^\x00]*$"
+
+
+def trimmed_at_least(length: int) -> str:
+    """The pattern of a text holding at least `length` (≥ 2) characters once trimmed, no NUL."""
+    return rf"^\s*[^\s\x00][^\x00]{{{length - 2},}}[^\s\x00]\s*$"
+
+
+def _declare_no_nul(schema: dict[str, Any]) -> None:
+    """Every free text of a body (one with no pattern, enum or format) declares `NO_NUL`."""
+    if schema.get("type") == "string" and not {"pattern", "enum", "format", "const"} & set(schema):
+        schema["pattern"] = NO_NUL
+    for key in ("properties", "$defs"):
+        for inner in schema.get(key, {}).values():
+            _declare_no_nul(inner)
+    for key in ("items", "additionalProperties"):
+        if isinstance(schema.get(key), dict):
+            _declare_no_nul(schema[key])
+    for option in schema.get("anyOf", []):
+        _declare_no_nul(option)
+
 
 class In(BaseModel):
-    """Base of request bodies: trimmed strings, unknown fields refused."""
+    """Base of request bodies: trimmed strings, unknown fields refused, NUL nowhere."""
 
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+    model_config = ConfigDict(
+        str_strip_whitespace=True, extra="forbid", json_schema_extra=_declare_no_nul
+    )
 
     _edge = field_validator("*", mode="before")(at_the_edge)
 
@@ -38,15 +66,17 @@ class RegisterIn(In):
         "UsernameCasePreserved profile (RFC 8265). A name that looks like an existing one "
         "(Unicode TS #39 skeleton) or mixes scripts is refused with 422.",
     )
-    password: str = Field(min_length=PASSWORD_MIN, max_length=PASSWORD_MAX)
+    password: str = Field(
+        min_length=PASSWORD_MIN, max_length=PASSWORD_MAX, pattern=trimmed_at_least(PASSWORD_MIN)
+    )
     locale: str | None = Field(default=None, max_length=8)
 
 
 class LoginIn(In):
     """Exchange a username and password for a bearer token."""
 
-    username: str = Field(max_length=40)
-    password: str = Field(max_length=256)
+    username: str = Field(min_length=1, max_length=40, pattern=NON_SPACE)
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
 
 
 class PasswordIn(In):
@@ -59,7 +89,7 @@ class PasswordIn(In):
 class AssemblyIn(In, RulesFields):
     """Found an assembly; a rule left out takes its default."""
 
-    name: str = Field(min_length=1, max_length=120)
+    name: str = Field(min_length=1, max_length=120, pattern=NON_SPACE)
     kind: AssemblyKind
     parent_id: int | None = Field(default=None, ge=1, le=MAX_ID)
     description: str = Field(default="", max_length=4000)

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from asamblea.core.votes import VoteState
 from asamblea.services.budgeting import process as budgeting
 from asamblea.web.forms import MAX_ID
-from asamblea.web.routes.api.schemas import In
+from asamblea.web.routes.api.schemas import NON_SPACE, In
 
 ProjectId = Annotated[int, Field(ge=1, le=MAX_ID)]
 Points = Annotated[int, Field(ge=0, le=budgeting.POINTS_MAX)]
@@ -22,9 +22,9 @@ Points = Annotated[int, Field(ge=0, le=budgeting.POINTS_MAX)]
 class ProjectIn(In):
     """A project an agent on the final list submits in the workshops (cost in céntimos)."""
 
-    title: str = Field(min_length=1, max_length=budgeting.TITLE_MAX)
-    description: str = Field(min_length=1, max_length=budgeting.TEXT_MAX)
-    place: str = Field(min_length=1, max_length=budgeting.TITLE_MAX)
+    title: str = Field(min_length=1, max_length=budgeting.TITLE_MAX, pattern=NON_SPACE)
+    description: str = Field(min_length=1, max_length=budgeting.TEXT_MAX, pattern=NON_SPACE)
+    place: str = Field(min_length=1, max_length=budgeting.TITLE_MAX, pattern=NON_SPACE)
     cost: int = Field(ge=1, le=budgeting.BUDGET_MAX)
     beneficiaries: int = Field(default=0, ge=0, le=10**9)
 

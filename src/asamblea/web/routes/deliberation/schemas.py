@@ -17,14 +17,16 @@ from asamblea.core.deliberation import (
 )
 from asamblea.core.votes import Mode, VoteState
 from asamblea.web.forms import MAX_ID
-from asamblea.web.routes.api.schemas import In
+from asamblea.web.routes.api.schemas import NON_SPACE, In, trimmed_at_least
 
 
 class ProposalIn(In):
     """Draft a proposal (and publish it at once when `publish` is true)."""
 
-    title: str = Field(min_length=TITLE_MIN, max_length=TITLE_MAX)
-    text: str = Field(min_length=1, max_length=20_000)
+    title: str = Field(
+        min_length=TITLE_MIN, max_length=TITLE_MAX, pattern=trimmed_at_least(TITLE_MIN)
+    )
+    text: str = Field(min_length=1, max_length=20_000, pattern=NON_SPACE)
     kind: ProposalKind = ProposalKind.DEMAND
     publish: bool = False
 
@@ -32,7 +34,7 @@ class ProposalIn(In):
 class ArgumentIn(In):
     """An argument for or against (side), or a reply to a top-level argument (reply_to)."""
 
-    text: str = Field(min_length=1, max_length=5_000)
+    text: str = Field(min_length=1, max_length=5_000, pattern=NON_SPACE)
     side: Side | None = None
     reply_to: int | None = Field(default=None, ge=1, le=MAX_ID)
 
@@ -40,7 +42,7 @@ class ArgumentIn(In):
 class AmendmentIn(In):
     """New wording for the whole text."""
 
-    text: str = Field(min_length=1, max_length=20_000)
+    text: str = Field(min_length=1, max_length=20_000, pattern=NON_SPACE)
 
 
 class VoteTermsIn(In):

@@ -12,9 +12,9 @@ from asamblea.core.planning.adoption import DraftState
 from asamblea.core.votes import VoteState
 from asamblea.services.planning import rounds as planning
 from asamblea.web.forms import MAX_ID
-from asamblea.web.routes.api.schemas import In
+from asamblea.web.routes.api.schemas import NON_SPACE, In
 
-Name = Annotated[str, Field(min_length=1, max_length=200)]
+Name = Annotated[str, Field(min_length=1, max_length=200, pattern=NON_SPACE)]
 Figure = Annotated[float, Field(allow_inf_nan=False)]
 
 
@@ -22,8 +22,8 @@ class RoundIn(In):
     """Open a round: a shipped model by its key (see /planning-models), or `upload` with the
     model CSV in `model_csv`; the final goods the assemblies vote on."""
 
-    title: str = Field(min_length=1, max_length=planning.TITLE_MAX)
-    model: str = Field(min_length=1, max_length=32)
+    title: str = Field(min_length=1, max_length=planning.TITLE_MAX, pattern=NON_SPACE)
+    model: str = Field(min_length=1, max_length=32, pattern=NON_SPACE)
     goods: list[Name] = Field(min_length=1, max_length=planning.MAX_GOODS)
     aggregation: Literal["median", "mean"] = "median"
     model_csv: str | None = Field(default=None, max_length=planning.MODEL_MAX_BYTES)
