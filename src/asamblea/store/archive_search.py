@@ -1,0 +1,59 @@
+"""The archive's search index: rows of circle-prefixed words and the database's full-text index.
+
+SQLite: an FTS5 table (``archive_search_fts``, external content ``archive_search``, kept by
+triggers); PostgreSQL: a GIN index over ``array_to_tsvector(string_to_array(terms, ' '))``. Both
+are created by migration 0014. The queries name only the circles the caller passes
+(`asamblea.core.archive.search`): rows of other circles are never read.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, text
+from sqlalchemy.orm import Session
+
+from asamblea.core.archive import Consent
+from asamblea.core.archive.search import fts5_match, index_terms, tsquery
+from asamblea.store.archive_models import ArchiveSearchRow
+
+_SQLITE = text(
+    "SELECT s.item_id FROM archive_search_fts JOIN archive_search s "
+    "ON s.id = archive_search_fts.rowid WHERE archive_search_fts MATCH :q "
+    "AND (:case IS NULL OR s.case_id = :case) "
+    "ORDER BY s.created_at DESC, s.item_id LIMIT :limit")
+_POSTGRES = text(
+    "SELECT s.item_id FROM archive_search s "
+    "WHERE array_to_tsvector(string_to_array(s.terms, ' ')) @@ CAST(:q AS tsquery) "
+    "AND (CAST(:case AS varchar) IS NULL OR s.case_id = :case) "
+    "ORDER BY s.created_at DESC, s.item_id LIMIT :limit")
+
+
+class SearchIndex:
+    """Put an item's searchable words in its circle's index, take them out, query circles."""
+
+    def __init__(self, db: Session) -> None:
+        self.db = db
+
+    def put(self, item_id: str, case_id: str, level: Consent, *, created_at: datetime,
+            title: str | None, tags: str | None) -> None:
+        """(Re)index an item at its consent level; an item without title or tags leaves it."""
+        self.remove(item_id)
+        terms = index_terms(case_id, level, title, tags)
+        if terms is not None:
+            self.db.add(ArchiveSearchRow(item_id=item_id, case_id=case_id,
+                                         created_at=created_at, terms=terms))
+            self.db.flush()
+
+    def remove(self, item_id: str) -> None:
+        """Take an item out of every circle's index (withdrawn)."""
+        self.db.execute(delete(ArchiveSearchRow).where(ArchiveSearchRow.item_id == item_id))
+
+    def search(self, query: list[str], scopes: list[str], *, case_id: str | None,
+               limit: int) -> list[str]:
+        """Ids of items matching every query word within these circles, newest first."""
+        sqlite = self.db.get_bind().dialect.name == "sqlite"
+        q = fts5_match(query, scopes) if sqlite else tsquery(query, scopes)
+        rows = self.db.execute(_SQLITE if sqlite else _POSTGRES,
+                               {"q": q, "case": case_id, "limit": limit})
+        return [row[0] for row in rows]
