@@ -66,6 +66,7 @@ bench-votes: install-test
 bench-archive: install-test
 	$(BIN)/python benchmarks/bench_archive.py
 	$(BIN)/python benchmarks/bench_archive_upload.py
+	$(BIN)/python benchmarks/bench_archive_search.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -4,6 +4,11 @@ SQLite: an FTS5 table (``archive_search_fts``, external content ``archive_search
 triggers); PostgreSQL: a GIN index over ``array_to_tsvector(string_to_array(terms, ' '))``. Both
 are created by migration 0014. The queries name only the circles the caller passes
 (`asamblea.core.archive.search`): rows of other circles are never read.
+
+Order: the most recently indexed first (an item's row is written again when its consent
+changes). SQLite's FTS5 walks its matches in that order and stops at the limit; on PostgreSQL
+the order is an expression (``id + 0``) so that no B-tree on ``id`` can be walked instead of
+the GIN index — such a walk would read rows of every circle and filter them.
 """
 
 from __future__ import annotations
@@ -21,12 +26,12 @@ _SQLITE = text(
     "SELECT s.item_id FROM archive_search_fts JOIN archive_search s "
     "ON s.id = archive_search_fts.rowid WHERE archive_search_fts MATCH :q "
     "AND (:case IS NULL OR s.case_id = :case) "
-    "ORDER BY s.created_at DESC, s.item_id LIMIT :limit")
+    "ORDER BY archive_search_fts.rowid DESC LIMIT :limit")
 _POSTGRES = text(
     "SELECT s.item_id FROM archive_search s "
     "WHERE array_to_tsvector(string_to_array(s.terms, ' ')) @@ CAST(:q AS tsquery) "
     "AND (CAST(:case AS varchar) IS NULL OR s.case_id = :case) "
-    "ORDER BY s.created_at DESC, s.item_id LIMIT :limit")
+    "ORDER BY s.id + 0 DESC LIMIT :limit")
 
 
 class SearchIndex:
@@ -51,7 +56,7 @@ class SearchIndex:
 
     def search(self, query: list[str], scopes: list[str], *, case_id: str | None,
                limit: int) -> list[str]:
-        """Ids of items matching every query word within these circles, newest first."""
+        """Ids of items matching every query word within these circles, last indexed first."""
         sqlite = self.db.get_bind().dialect.name == "sqlite"
         q = fts5_match(query, scopes) if sqlite else tsquery(query, scopes)
         rows = self.db.execute(_SQLITE if sqlite else _POSTGRES,

@@ -3,7 +3,7 @@
 Only titles and tags are searchable — the words a team writes in the clear on purpose; testimony
 texts and files are encrypted and never indexed. The query names only the consent circles the
 person belongs to (`asamblea.core.archive.search`), so its results, their number and its cost
-depend on nothing the person may not see. Results are newest first (no relevance score: a
+depend on nothing the person may not see. Results come last indexed first (no relevance score: a
 score would weigh in statistics of the whole index, hidden items included).
 """
 

@@ -59,8 +59,9 @@ class FoundItem(ItemOut):
 
 
 class SearchOut(BaseModel):
-    """Up to 50 items the person may see whose title and tags hold every word, newest first;
-    ``more`` when there are more of those. Nothing about items they may not see."""
+    """Up to 50 items the person may see whose title and tags hold every word, the last received
+    or re-consented first; ``more`` when there are more of those. Nothing about items they may
+    not see."""
 
     results: list[FoundItem]
     more: bool
