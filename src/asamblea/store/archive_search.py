@@ -8,7 +8,9 @@ are created by migration 0014. The queries name only the circles the caller pass
 Order: the most recently indexed first (an item's row is written again when its consent
 changes). SQLite's FTS5 walks its matches in that order and stops at the limit; on PostgreSQL
 the order is an expression (``id + 0``) so that no B-tree on ``id`` can be walked instead of
-the GIN index — such a walk would read rows of every circle and filter them.
+the GIN index — such a walk would read rows of every circle and filter them; for the same
+reason sequential scans are turned off for the query's transaction (PostgreSQL's planner chose
+one for common words over many circles: it read all 100,000 rows in the benchmark).
 """
 
 from __future__ import annotations
@@ -59,6 +61,8 @@ class SearchIndex:
         """Ids of items matching every query word within these circles, last indexed first."""
         sqlite = self.db.get_bind().dialect.name == "sqlite"
         q = fts5_match(query, scopes) if sqlite else tsquery(query, scopes)
+        if not sqlite:  # a sequential scan would read every circle's rows (and is slower)
+            self.db.execute(text("SET LOCAL enable_seqscan = off"))
         rows = self.db.execute(_SQLITE if sqlite else _POSTGRES,
                                {"q": q, "case": case_id, "limit": limit})
         return [row[0] for row in rows]
