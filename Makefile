@@ -74,6 +74,7 @@ bench-diff: install-test
 bench-archive: install-test
 	$(BIN)/python benchmarks/bench_archive.py
 	$(BIN)/python benchmarks/bench_archive_upload.py
+	$(BIN)/python benchmarks/bench_archive_search.py
 bench-mobilise: install-test
 	$(BIN)/python benchmarks/bench_mobilise.py
 ## bench-crypto: encrypted ballots (make, check, a 100,000-ballot board) beside ElectionGuard 1.4

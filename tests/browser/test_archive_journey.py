@@ -79,6 +79,11 @@ def test_witness_submits_team_reads_and_exports(open_visitor: OpenVisitor,
     expect(page.locator("main pre")).to_have_text(TESTIMONY)
 
     ana.go(f"/archivo/casos/{case_id}")
+    search = page.locator('main form[role="search"]')
+    search.locator("#q").fill("VÍ lo")  # accents and case folded, words as prefixes
+    search.locator('button[type="submit"]').click()
+    expect(page.locator("main h2").first).to_contain_text("VÍ lo")
+    expect(page.locator("main ul").first).to_contain_text("Lo que vi")
     export = page.locator(f'main form[action="/archivo/casos/{case_id}/exportar"]')
     export.locator("#recipient").fill("Fiscalía ficticia")
     with page.expect_download() as download:

@@ -1149,6 +1149,17 @@ def archive_upload_table() -> dict[tuple[str, str], Callable[[World], list[Case]
               for bad in ["xyz", "EF" * 16, SQLISH.replace("/", "")]],
         ],
         ("GET", "/api/v1/archive/cases/{case_id}/items"): lambda w: archive_read_cases("/items"),
+        ("GET", "/api/v1/archive/search"): lambda w: [
+            Case("no query", "GET", "/api/v1/archive/search", "member", expect=422),
+            Case("no words", "GET", "/api/v1/archive/search?q=%2C%3B", None),
+            Case("too long", "GET", "/api/v1/archive/search?q=" + "x" * 1001, "member",
+                 expect=422),
+            Case("too many words", "GET", "/api/v1/archive/search?q=a+b+c+d+e+f+g+h+i", None),
+            Case("unknown case", "GET", "/api/v1/archive/search?q=a&case=" + "ef" * 16,
+                 "member", expect=404),
+            Case("malformed case", "GET", "/api/v1/archive/search?q=a&case=" + SQLISH, None,
+                 expect=422),
+        ],
         ("POST", "/api/v1/archive/items/{item_id}/consent"): lambda w: archive_consent_cases(),
         ("DELETE", "/api/v1/archive/uploads/{upload_id}/{secret}"): lambda w: [
             Case("no version", "DELETE", UPLOAD, None, expect=412),

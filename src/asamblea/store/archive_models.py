@@ -184,3 +184,17 @@ class ArchiveUnlockRow(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"), index=True)
     held: Mapped[bytes] = mapped_column(LargeBinary)
     expires_at: Mapped[datetime]
+
+
+class ArchiveSearchRow(Base):
+    """An item's searchable words (title and tags only), each prefixed with its consent circle
+    (`asamblea.core.archive.search`). The full-text index over ``terms`` is the database's own:
+    an FTS5 table on SQLite, a GIN index on PostgreSQL (migration 0014; not modelled here)."""
+
+    __tablename__ = "archive_search"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("archive_item.id"), unique=True)
+    case_id: Mapped[str] = mapped_column(String(32), index=True)
+    created_at: Mapped[datetime]
+    terms: Mapped[str] = mapped_column(Text)

@@ -32,6 +32,7 @@ from asamblea.store.archive_models import (
     ArchiveVictimRow,
     ArchiveWrappedKeyRow,
 )
+from asamblea.store.archive_search import SearchIndex
 from asamblea.store.locking import for_update
 
 
@@ -139,6 +140,12 @@ class ArchiveRepository:
         return None if row is None else TeamMember(row.person_id, row.handle,
                                                    row.role == "legal", row.active)
 
+    def teams_of(self, person_id: int) -> list[tuple[str, bool]]:
+        """The cases whose team this person is active in, and whether in its legal team."""
+        rows = self.db.scalars(select(ArchiveTeamRow).where(
+            ArchiveTeamRow.person_id == person_id, ArchiveTeamRow.active.is_(True)))
+        return [(r.case_id, r.role == "legal") for r in rows]
+
     def put_member(self, case_id: str, person_id: int, handle: str, *, legal: bool) -> None:
         """Add a person to a case's team (or bring them back, with this role)."""
         row = self.db.get(ArchiveTeamRow, (case_id, person_id))
@@ -183,12 +190,21 @@ class ArchiveRepository:
             size=item.size, sha256=item.sha256, consent=item.consent.code, withdrawn=False,
             holder_digest=holder_digest, title=item.title, tags=item.tags, name_box=name_box,
             blob_id=blob_id, shown_blob_id=None, received_seq=item.received_seq))
+        self.db.flush()
+        SearchIndex(self.db).put(item.id, item.case_id, item.consent,
+                                 created_at=item.created_at, title=item.title, tags=item.tags)
 
     def item(self, item_id: str, *, lock: bool = False) -> Item | None:
         """An item."""
         stmt = select(ArchiveItemRow).where(ArchiveItemRow.id == item_id)
         row = self.db.scalar(for_update(stmt) if lock else stmt)
         return None if row is None else _item(row)
+
+    def items_by_id(self, item_ids: list[str]) -> list[Item]:
+        """These items, in the order given (ids that name no item are left out)."""
+        rows = {r.id: r for r in self.db.scalars(
+            select(ArchiveItemRow).where(ArchiveItemRow.id.in_(item_ids)))}
+        return [_item(rows[i]) for i in item_ids if i in rows]
 
     def item_by_holder(self, holder_digest: str) -> Item | None:
         """The item whose consent holder has this token digest."""
@@ -217,9 +233,13 @@ class ArchiveRepository:
         return row.blob_id, row.shown_blob_id, row.name_box
 
     def set_consent(self, item_id: str, consent: Consent) -> None:
-        """An item's new consent level."""
+        """An item's new consent level; its searchable words move to that circle's index."""
         self.db.execute(update(ArchiveItemRow).where(ArchiveItemRow.id == item_id)
                         .values(consent=consent.code))
+        row = self.db.get(ArchiveItemRow, item_id)
+        if row is not None:
+            SearchIndex(self.db).put(row.id, row.case_id, consent, created_at=row.created_at,
+                                     title=row.title, tags=row.tags)
 
     def set_shown_copy(self, item_id: str, blob_id: str | None) -> None:
         """Point an item at its shown copy (None: no copy)."""
@@ -227,7 +247,8 @@ class ArchiveRepository:
                         .values(shown_blob_id=blob_id))
 
     def withdraw(self, item_id: str) -> None:
-        """Withdraw an item: its content, copy, file name and keys are forgotten."""
+        """Withdraw an item: its content, copy, file name, keys and index entry are forgotten."""
+        SearchIndex(self.db).remove(item_id)
         self.db.execute(update(ArchiveItemRow).where(ArchiveItemRow.id == item_id).values(
             withdrawn=True, blob_id=None, shown_blob_id=None, name_box=None, title=None,
             tags=None))

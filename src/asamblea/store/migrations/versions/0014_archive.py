@@ -228,6 +228,68 @@ def upgrade() -> None:
             batch_op.f("ix_archive_unlock_person_id"), ["person_id"], unique=False
         )
     _protect_custody_log()
+    _search_index()
+
+
+def _search_index() -> None:
+    """The search rows and the database's own full-text index over them (docs/archive.md).
+
+    PostgreSQL's GIN index is built without its pending list (``fastupdate = off``): every
+    query then reads only the index entries of the circles it names, never a list of recent
+    rows of every circle (which would also make queries slower until the next vacuum).
+    """
+    op.create_table(
+        "archive_search",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.String(length=32), nullable=False),
+        sa.Column("case_id", sa.String(length=32), nullable=False),
+        sa.Column("created_at", asamblea.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("terms", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["archive_item.id"], name=op.f("fk_archive_search_item_id_archive_item")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_archive_search")),
+        sa.UniqueConstraint("item_id", name=op.f("uq_archive_search_item_id")),
+    )
+    with op.batch_alter_table("archive_search", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_archive_search_case_id"), ["case_id"], unique=False)
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(
+            "CREATE VIRTUAL TABLE archive_search_fts USING fts5(terms, "
+            "content='archive_search', content_rowid='id', tokenize='ascii')"
+        )
+        op.execute(
+            "CREATE TRIGGER archive_search_fts_insert AFTER INSERT ON archive_search BEGIN "
+            "INSERT INTO archive_search_fts(rowid, terms) VALUES (new.id, new.terms); END"
+        )
+        op.execute(
+            "CREATE TRIGGER archive_search_fts_delete AFTER DELETE ON archive_search BEGIN "
+            "INSERT INTO archive_search_fts(archive_search_fts, rowid, terms) "
+            "VALUES ('delete', old.id, old.terms); END"
+        )
+        op.execute(
+            "CREATE TRIGGER archive_search_fts_update AFTER UPDATE ON archive_search BEGIN "
+            "INSERT INTO archive_search_fts(archive_search_fts, rowid, terms) "
+            "VALUES ('delete', old.id, old.terms); "
+            "INSERT INTO archive_search_fts(rowid, terms) VALUES (new.id, new.terms); END"
+        )
+        return
+    op.execute(
+        "CREATE INDEX ix_archive_search_terms ON archive_search "
+        "USING gin (array_to_tsvector(string_to_array(terms, ' '))) WITH (fastupdate = off)"
+    )
+
+
+def _drop_search_index() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for event in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER IF EXISTS archive_search_fts_{event}")
+        op.execute("DROP TABLE IF EXISTS archive_search_fts")
+    else:
+        op.execute("DROP INDEX IF EXISTS ix_archive_search_terms")
+    with op.batch_alter_table("archive_search", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_archive_search_case_id"))
+    op.drop_table("archive_search")
 
 
 APPEND_ONLY_MESSAGE = "archive_custody is append-only"
@@ -254,6 +316,7 @@ def _protect_custody_log() -> None:
 
 def downgrade() -> None:
     """Revert this revision."""
+    _drop_search_index()
     with op.batch_alter_table("archive_unlock", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_archive_unlock_person_id"))
     op.drop_table("archive_unlock")

@@ -26,7 +26,7 @@ import queue
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.requests import ClientDisconnect
 
 from asamblea.clock import utcnow
@@ -41,10 +41,17 @@ from asamblea.core.archive.tus import (
     parse_metadata,
 )
 from asamblea.core.errors import N_, Invalid
-from asamblea.services.archive import intake, items
+from asamblea.services.archive import intake, items, search
 from asamblea.services.archive.custody import Vault, vault_for
 from asamblea.web.context import Ctx
-from asamblea.web.routes.archive.schemas import CaseOut, ConsentIn, ItemOut, VictimOut
+from asamblea.web.routes.archive.schemas import (
+    CaseOut,
+    ConsentIn,
+    FoundItem,
+    ItemOut,
+    SearchOut,
+    VictimOut,
+)
 from asamblea.web.routes.federation.api import ERRORS, api_context
 
 router = APIRouter(prefix="/api/v1/archive", responses=ERRORS)
@@ -174,6 +181,18 @@ def case_items(case_id: Hex32, ctx: Ctx = ApiCtx) -> list[ItemOut]:
     with ctx.reading() as db:
         found = items.visible_items(db, ctx.person, case_id)
     return [_item(i) for i in found]
+
+
+@router.get("/search", response_model=SearchOut)
+def search_items(q: Annotated[str, Query(max_length=1000)],
+                 case: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+                 ctx: Ctx = ApiCtx) -> SearchOut:
+    """Items whose title and tags hold every word of ``q``, among those this person may see
+    (in one case, or in every case); only titles and tags are searched."""
+    with ctx.reading() as db:
+        found = search.search(db, ctx.person, q, case_id=case)
+    return SearchOut(results=[FoundItem(case_id=i.case_id, **_item(i).model_dump())
+                              for i in found.items], more=found.more)
 
 
 @router.post("/items/{item_id}/consent", response_model=ItemOut)

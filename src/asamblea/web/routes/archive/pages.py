@@ -17,7 +17,7 @@ from asamblea.clock import utcnow
 from asamblea.core.archive import Viewer
 from asamblea.core.errors import N_, Invalid
 from asamblea.formats.archive import safe_name
-from asamblea.services.archive import intake, items, keys
+from asamblea.services.archive import intake, items, keys, search
 from asamblea.services.archive.access import viewer_of
 from asamblea.services.archive.custody import vault_for
 from asamblea.services.archive.export import export_bundle
@@ -85,17 +85,19 @@ async def intake_submit(token: Token, ctx: CtxDep) -> Response:
 
 
 @router.get("/archivo/casos/{case_id}")
-def case_page(case_id: CaseId, ctx: CtxDep) -> Response:
-    """A case as the person's circle sees it; the team unlocks and opens items from here."""
+def case_page(case_id: CaseId, ctx: CtxDep, q: str = "") -> Response:
+    """A case as the person's circle sees it; the team unlocks and opens items from here, and
+    searches titles and tags (``q``) within what they may see."""
     person = accounts.require(ctx.person)
     with ctx.state.readers.begin() as db:
         view = items.case_view(db, person, case_id)
-        found = items.visible_items(db, person, case_id)
+        found = search.search(db, person, q, case_id=case_id) if q.strip() else None
+        shown = items.visible_items(db, person, case_id)
         viewer: Viewer = viewer_of(db, person, view.case)
         unlocked = viewer.case_team and keys.session_key(
             db, person, ctx.session_token, now=utcnow()) is not None
-    return render(ctx, "archive_case.html", view=view, items=found, team=viewer.case_team,
-                  legal=viewer.legal_team, unlocked=unlocked)
+    return render(ctx, "archive_case.html", view=view, items=shown, team=viewer.case_team,
+                  legal=viewer.legal_team, unlocked=unlocked, query=q, found=found)
 
 
 @router.post("/archivo/desbloquear")

@@ -50,3 +50,18 @@ class ConsentIn(In):
 
     consent: Literal["public", "federation", "team", "legal", "withdrawn"]
     holder_token: str | None = Field(default=None, min_length=20, max_length=64)
+
+
+class FoundItem(ItemOut):
+    """A search result: an item this person may see, and its case."""
+
+    case_id: str
+
+
+class SearchOut(BaseModel):
+    """Up to 50 items the person may see whose title and tags hold every word, the last received
+    or re-consented first; ``more`` when there are more of those. Nothing about items they may
+    not see."""
+
+    results: list[FoundItem]
+    more: bool
