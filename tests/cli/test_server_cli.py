@@ -21,6 +21,7 @@ from asamblea.settings import Settings, get_settings
 from asamblea.store.budgeting_models import BudgetElectionRow, BudgetProcessRow
 from asamblea.store.database import make_engine, make_sessionmaker
 from asamblea.store.federation_models import AssemblyRow, MembershipRow, PersonRow
+from asamblea.store.mobilisation_models import AdhesionRow
 from asamblea.store.planning_models import PlanningDraftRow
 from asamblea.store.votes_models import VoteRow
 
@@ -76,19 +77,27 @@ def test_db_upgrade_then_demo_twice(instance: Path) -> None:
     with make_sessionmaker(engine).begin() as db:
         committee = select(BudgetElectionRow.vote_id)  # the budgeting demo's, checked below
         targets = select(PlanningDraftRow.vote_id)  # the planning demo's, checked below
+        joining = select(AdhesionRow.vote_id).where(AdhesionRow.vote_id.is_not(None))
         states = sorted(
             db.scalars(
                 select(VoteRow.state).where(
-                    VoteRow.id.not_in(committee), VoteRow.id.not_in(targets)
+                    VoteRow.id.not_in(committee),
+                    VoteRow.id.not_in(targets),
+                    VoteRow.id.not_in(joining),
                 )
             )
         )
+        adhesions = list(db.scalars(select(VoteRow.state).where(VoteRow.id.in_(joining))))
         elections = list(db.scalars(select(VoteRow.state).where(VoteRow.id.in_(committee))))
         adoptions = sorted(db.scalars(select(VoteRow.state).where(VoteRow.id.in_(targets))))
         phases = list(db.scalars(select(BudgetProcessRow.phase)))
         boards = list(db.scalars(select(VoteRow.id).where(VoteRow.state == "published")))
     engine.dispose()
     assert states == ["draft", "draft", "open", *["published"] * 6]
+    # Mobilisation: base assemblies joined the regional strike and the sit-in by their members'
+    # votes, published when the demo was seeded.
+    assert adhesions
+    assert set(adhesions) == {"published"}
     assert phases == ["formalisation"]  # its Acta signed, the committee's election open
     assert elections == ["open"]
     # Targets: the published plan's adopted drafts and the revision round's adopted and

@@ -12,6 +12,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp
 
 from asamblea import __version__
+from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.throttle import Throttle
 from asamblea.services.federation.accounts import LoginPolicy
 from asamblea.services.runner import Runner
@@ -136,7 +137,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(pages, include_in_schema=False)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit,
+        limit=settings.max_body_bytes,
+        streamed=(("PATCH", "/api/v1/archive/uploads/", MAX_UPLOAD),),
+    )
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(ReleaseContext)
     app.router.add_event_handler("shutdown", app.state.web.batcher.stop)

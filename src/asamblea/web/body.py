@@ -13,6 +13,11 @@ The design. An ASGI middleware between the server and the app:
 A refusal is raised as an HTTP error when the app first reads the body, so the app's own error
 handlers answer it: in the person's language, as a page or as JSON, with the usual headers.
 Routes that never read a body are not affected.
+
+One kind of route takes more: a resumable upload (`PATCH` of the archive's tus 1.0 uploads) streams
+its body into the service in constant memory, chunk by chunk, and the service checks it against the
+length declared at creation and the limit of its kind. Such routes are named in `streamed`, each
+with its own bound (the largest file the archive takes); everything else keeps the small limit.
 """
 
 from __future__ import annotations
@@ -48,9 +53,24 @@ class NotUtf8(HTTPException):
 class BodyLimit:
     """ASGI middleware applying the rules of this module to every HTTP request."""
 
-    def __init__(self, app: ASGIApp, limit: int = DEFAULT_LIMIT) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int = DEFAULT_LIMIT,
+        streamed: tuple[tuple[str, str, int], ...] = (),
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.streamed = streamed
+        """(method, path prefix, bound) of routes that stream their body into a service."""
+
+    def limit_for(self, scope: Scope) -> int:
+        """The bound on this request's body: a streamed route's own, or the general limit."""
+        method, path = scope.get("method", ""), scope.get("path", "")
+        for streamed_method, prefix, bound in self.streamed:
+            if method == streamed_method and path.startswith(prefix):
+                return bound
+        return self.limit
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on with a receive channel that enforces the rules."""
@@ -58,11 +78,12 @@ class BodyLimit:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
+        limit = self.limit_for(scope)
         declared = headers.get("content-length")
-        if declared is not None and not _within(declared, self.limit):
+        if declared is not None and not _within(declared, limit):
             await self.app(scope, _refusing(BodyTooLarge(), receive), send)
             return
-        counted = _Counted(receive, self.limit)
+        counted = _Counted(receive, limit)
         if headers.get("content-type", "").split(";")[0].strip().lower() == FORM:
             try:
                 body = await counted.read_all()
