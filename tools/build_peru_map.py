@@ -93,7 +93,7 @@ def build_svg(features: list[dict[str, object]]) -> str:
     height = int(np.ceil((lat0 - all_points[:, 1].min()) * scale))
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        'role="img" aria-labelledby="peru-map-title" '
+        'role="group" aria-labelledby="peru-map-title" '
         'fill="#d9d9d9" stroke="#fff" stroke-width="1.2">',  # attributes, not CSS: pages' CSP
         '<title id="peru-map-title">Perú: regiones</title>',
     ]

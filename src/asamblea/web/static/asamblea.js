@@ -6,6 +6,8 @@
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
     if (!button || button.form !== event.target) return;
+    // A form a script handles itself (the encrypted ballot) stays on the page: not busy.
+    if (event.defaultPrevented) return;
     // After the browser (or htmx) has read the form, which includes the pressed button.
     window.setTimeout(function () {
       button.disabled = true;
