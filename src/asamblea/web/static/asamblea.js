@@ -7,7 +7,7 @@
     var button = event.submitter;
     if (!button || button.form !== event.target) return;
     // A form a script handles itself (the encrypted ballot) stays on the page: not busy.
-    if (event.defaultPrevented) return;
+    if (event.target.hasAttribute("data-scripted")) return;
     // After the browser (or htmx) has read the form, which includes the pressed button.
     window.setTimeout(function () {
       button.disabled = true;

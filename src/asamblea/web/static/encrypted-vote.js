@@ -62,6 +62,7 @@
       choice.hidden = true;
       form.hidden = false;
       pending = null;
+      document.getElementById('encrypted-tracker').textContent = '';  // spoiled: not a tracker
     } catch (error) { status.textContent = error.message; }
   });
 })();
