@@ -23,10 +23,10 @@ checks the *content*.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from asamblea.core.errors import DomainError
 from asamblea.core.ledger import (
@@ -42,6 +42,8 @@ from asamblea.core.ledger import (
     paused_gc,
 )
 from asamblea.formats.errors import FormatError
+
+T = TypeVar("T")
 
 SCHEMA = "asamblea-board/1"
 _VOTE_KEYS = frozenset({"id", "question", "options", "kind", "rule", "seats", "quorum",
@@ -101,15 +103,21 @@ def write_board(board: Board, path: str | Path) -> None:
 
 def read_board(path: str | Path) -> Board:
     """Read a board file; `FormatError` (with the path) when it is not a well-formed board."""
+    return read_board_file(path, load_board)
+
+
+def read_board_file(path: str | Path, load: Callable[[bytes], T]) -> T:
+    """Read a board file of either kind with its loader, naming the path in any `FormatError`."""
     try:
-        return load_board(Path(path).read_bytes())
+        return load(Path(path).read_bytes())
     except FormatError as error:
         raise error.at(path) from None
     except OSError as error:
         raise FormatError(f"no se puede leer el tablero: {error.strerror}", path=path) from None
 
 
-def _no_decimals(text: str) -> Any:
+def reject_decimals(text: str) -> Any:
+    """`json.loads`' `parse_float`: a board holds no decimal numbers."""
     raise FormatError(f"número con decimales no permitido en un tablero: {text}")
 
 
@@ -121,7 +129,7 @@ def load_board(data: bytes | str) -> Board:
 
 def _load(data: bytes | str) -> Board:
     try:
-        doc = json.loads(data, parse_float=_no_decimals, parse_constant=_no_decimals)
+        doc = json.loads(data, parse_float=reject_decimals, parse_constant=reject_decimals)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FormatError(f"el tablero no es JSON válido: {error}") from None
     top = _object(doc, "tablero", _TOP_KEYS)

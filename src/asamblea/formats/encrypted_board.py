@@ -43,6 +43,7 @@ from asamblea.core.crypto.threshold import Dealing
 from asamblea.core.errors import DomainError
 from asamblea.core.ledger import BallotKind, VoteHeader, parse_utc, paused_gc
 from asamblea.core.ledger.canonical import is_hex
+from asamblea.formats.board import read_board_file, reject_decimals
 from asamblea.formats.errors import FormatError
 
 SCHEMA = "asamblea-encrypted-board/1"
@@ -83,23 +84,14 @@ def is_encrypted_board(data: bytes) -> bool:
 
 def read_encrypted_board(path: str | Path) -> EncryptedBoard:
     """Read a board file; `FormatError` (with the path) when it is not a well-formed board."""
-    try:
-        return load_encrypted_board(Path(path).read_bytes())
-    except FormatError as error:
-        raise error.at(path) from None
-    except OSError as error:
-        raise FormatError(f"no se puede leer el tablero: {error.strerror}", path=path) from None
-
-
-def _no_decimals(text: str) -> Any:
-    raise FormatError(f"número con decimales no permitido en un tablero: {text}")
+    return read_board_file(path, load_encrypted_board)
 
 
 def load_encrypted_board(data: bytes | str) -> EncryptedBoard:
     """Parse the board's JSON into an `EncryptedBoard` (shape and encodings only)."""
     with paused_gc():
         try:
-            raw = json.loads(data, parse_float=_no_decimals)
+            raw = json.loads(data, parse_float=reject_decimals)
         except (ValueError, UnicodeDecodeError) as error:
             if isinstance(error, FormatError):
                 raise
