@@ -112,8 +112,7 @@ def test_support_never_double_counts(
     covered = {
         b
         for b in bases
-        if b in found.assemblies
-        or any(a in found.assemblies for a in _above(b, parent_of))
+        if b in found.assemblies or any(a in found.assemblies for a in _above(b, parent_of))
     }
     assert found.members == sum(bases[b] for b in covered)
     # backing it again, or adding a backer, never lowers the count

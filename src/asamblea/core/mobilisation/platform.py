@@ -129,7 +129,7 @@ def represented(
 ) -> dict[int, int]:
     """Members each assembly represents: a base assembly its active members, a federated one
     the sum over the base assemblies under it (``base_members`` holds base assemblies only)."""
-    found = {assembly: 0 for assembly in parent_of}
+    found = dict.fromkeys(parent_of, 0)
     for base, members in base_members.items():
         count = max(0, members)
         found[base] = found.get(base, 0) + count
@@ -146,8 +146,6 @@ def support(
     ``members`` is `represented` (members per assembly, a federated one summing its bases): a
     backer under another backer adds its name but not its members again."""
     everyone = frozenset(backers)
-    counted = tuple(
-        sorted(a for a in everyone if not set(ancestors(a, parent_of)) & everyone)
-    )
+    counted = tuple(sorted(a for a in everyone if not set(ancestors(a, parent_of)) & everyone))
     total = sum(max(0, members.get(a, 0)) for a in counted)
     return Support(tuple(sorted(everyone)), counted, total)

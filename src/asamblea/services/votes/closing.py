@@ -31,6 +31,7 @@ from asamblea.services import charter, delegation, deliberation
 from asamblea.services.budgeting import committee as budget_committee
 from asamblea.services.encrypted_votes import closing as encrypted_closing
 from asamblea.services.federation import rules as assembly_rules
+from asamblea.services.mobilisation import platform as mobilisation_platform
 from asamblea.services.mobilisation import struggles as mobilisation
 from asamblea.services.planning import adoption as planning_adoption
 from asamblea.store.encrypted_votes_repository import EncryptedVoteRepository
@@ -89,3 +90,4 @@ def settle_vote(db: Session, vote_id: int, now: datetime) -> None:
     if assembly_id is not None and assembly_rules.needs_settling(db, assembly_id):
         assembly_rules.settle_rules(db, assembly_id)
     mobilisation.settle_adhesion(db, vote_id)
+    mobilisation_platform.settle_merge(db, vote_id, now)
