@@ -39,6 +39,8 @@ from asamblea.web.routes.federation import pages as federation_pages
 from asamblea.web.routes.mobilisation import action_pages as mobilisation_actions
 from asamblea.web.routes.mobilisation import api as api_mobilisation
 from asamblea.web.routes.mobilisation import pages as mobilisation_pages
+from asamblea.web.routes.mobilisation import platform_api as api_platform
+from asamblea.web.routes.mobilisation import platform_pages as mobilisation_platform
 from asamblea.web.routes.notices import api as api_notices
 from asamblea.web.routes.notices.pages import router as notices_router
 from asamblea.web.routes.planning import api as api_planning
@@ -116,6 +118,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_planning.router,
         api_archive.router,
         api_mobilisation.router,
+        api_platform.router,
         api_notices.router,
     ):
         app.include_router(api)
@@ -131,6 +134,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         charter_router,
         mobilisation_pages.router,
         mobilisation_actions.router,
+        mobilisation_platform.router,
         delegate_router,
         archive_router,
         notices_router,

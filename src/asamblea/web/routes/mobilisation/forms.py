@@ -187,3 +187,17 @@ def turnout_from(data: Mapping[str, str]) -> dict[int, int]:
             raise Invalid(N_("Turnout must be a whole number from 0 up."))
         found[int(ident)] = int(text)
     return found
+
+
+class DemandForm(Form):
+    """Raise one of a struggle's demands as a proposal of kind demand."""
+
+    title: str = Field(min_length=1, max_length=200)
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class MergeForm(Form):
+    """Merge ticked points (``merge_<id>``) into ``into``, by a vote open for ``days``."""
+
+    into: int = Field(ge=1, le=2**31 - 1)
+    days: int = Field(default=3, ge=1, le=30)

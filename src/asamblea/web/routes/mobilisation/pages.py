@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from asamblea.clock import utcnow
 from asamblea.core.mobilisation.struggles import Place, Sector, StruggleState
 from asamblea.formats import places
-from asamblea.services.mobilisation import access, struggles, views
+from asamblea.services.mobilisation import access, platform, struggles, views
 from asamblea.web.context import CtxDep
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.common import Id, posted_form
@@ -84,12 +84,14 @@ def struggle_page(ctx: CtxDep, struggle_id: Id) -> Response:
     with ctx.reading() as db:
         view = views.struggle_view(db, ctx.person, struggle_id)
         mine = access.facilitated(db, ctx.person)
+        demands = platform.demands_of_struggle(db, struggle_id)
     return render(
         ctx,
         "mobilisation_struggle.html",
         v=view,
         s=view.struggle,
         mine=mine,
+        demands=demands,
         owns=any(a.id == view.struggle.assembly_id for a in mine),
         names={r.code: r.name for r in places.regions()},
         states=list(StruggleState),
