@@ -13,13 +13,16 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import Engine
+from sqlalchemy.orm import Session
 
 from asamblea.clock import utcnow
+from asamblea.core.deliberation import ProposalKind, ProposalState
 from asamblea.core.mobilisation.actions import ActionKind, Task, TaskRole, Visibility
 from asamblea.core.mobilisation.pledges import Thresholds
 from asamblea.core.mobilisation.struggles import Place, Sector
 from asamblea.core.people import username_key
 from asamblea.services.mobilisation import actions, struggles
+from asamblea.store.deliberation_repository import EscalationRepository, ProposalRepository
 from asamblea.store.federation_repository import PeopleRepository
 from asamblea.store.mobilisation_repository import MobilisationRepository
 from tests.web.conftest import Browser, World, assert_refused, make_world, row_counts
@@ -36,6 +39,7 @@ class Targets:
     members_only: int
     task: int
     struggle: int
+    points: tuple[int, int]  # two points on the region's platform (duplicates to merge)
 
 
 def targets(app: FastAPI, w: World) -> Targets:
@@ -64,7 +68,23 @@ def targets(app: FastAPI, w: World) -> Targets:
         )
         struggle = struggles.register(db, fac, w.union, form, now=now).id
         task = MobilisationRepository(db).tasks(public)[0].id
-    return Targets(public, members_only, task, struggle)
+        points = (_point(db, fac.id, w), _point(db, fac.id, w))
+    return Targets(public, members_only, task, struggle, points)
+
+
+def _point(db: Session, author: int, w: World) -> int:
+    """A demand of the union adopted and on the region's agenda: a point of its platform."""
+    proposals, escalations = ProposalRepository(db), EscalationRepository(db)
+    demand = proposals.add(
+        w.union, author, ProposalKind.DEMAND, "Agua", "Agua", state=ProposalState.ADOPTED
+    )
+    escalation = escalations.add(demand, w.region, author)
+    escalations.add_adoption(escalation.id, w.union, author)
+    agenda = proposals.add(
+        w.region, author, ProposalKind.DEMAND, "Agua", "Agua", state=ProposalState.DEBATE
+    )
+    escalations.put_on_agenda(escalation.id, agenda.id)
+    return escalation.id
 
 
 Call = Callable[[World, Targets, str], tuple[str, str, dict[str, Any] | None]]
@@ -180,6 +200,29 @@ MATRIX: dict[str, Cell] = {
         {"outsider": 201},
         {"anonymous": 401, "pending": 403, "member": 403, "facilitator": 409, "suspended": 403},
     ),
+    "raise a struggle's demand": Cell(
+        lambda w, t, r: (
+            "POST",
+            f"/api/v1/struggles/{t.struggle}/demands",
+            {"title": "Agua las 24 horas", "text": "Agua potable las 24 horas"},
+        ),
+        {"facilitator": 201},
+        FACILITATOR_ONLY,
+    ),
+    "put merging platform points to a vote": Cell(
+        lambda w, t, r: (
+            "POST",
+            f"/api/v1/assemblies/{w.region}/platform/merges",
+            {"into": t.points[0], "merged": [t.points[1]]},
+        ),
+        {"facilitator": 201},
+        FACILITATOR_ONLY,
+    ),
+    "see a platform": Cell(
+        lambda w, t, r: ("GET", f"/api/v1/assemblies/{w.region}/platform", None),
+        dict.fromkeys(ROLES, 200),
+        {},
+    ),
 }
 
 
@@ -240,3 +283,12 @@ def test_pages_follow_the_same_rules(
     done = browsers["member"].post_form(f"/acciones/{t.public}/tareas/{t.task}")
     assert done.status_code == 303
     assert browsers["outsider"].get(f"/acciones/{t.members_only}").status_code == 404
+    merge = {"into": str(t.points[0]), f"merge_{t.points[1]}": "1"}
+    for role, status in (("member", 403), ("outsider", 403)):
+        before = row_counts(engine)
+        refused = browsers[role].post_form(f"/plataformas/{w.region}/fusiones", merge)
+        assert_refused(refused, "es", status)
+        assert row_counts(engine) == before
+    opened = browsers["facilitator"].post_form(f"/plataformas/{w.region}/fusiones", merge)
+    assert opened.status_code == 303
+    assert opened.headers["location"].startswith("/votaciones/")

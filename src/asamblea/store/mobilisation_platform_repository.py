@@ -54,7 +54,7 @@ class PlatformRepository:
                 DemandSourceRow.proposal_id.in_(list(proposal_ids))
             )
         )
-        return dict(rows)
+        return {int(row[0]): int(row[1]) for row in rows}
 
     def demands_of_struggle(self, struggle_id: int) -> list[int]:
         """The proposals raised from a struggle, oldest first."""
