@@ -178,6 +178,9 @@ def mobilisation_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]
     for method, template in templates:
         table[(method, template)] = lambda w, m=method, t=template: [*_ids(t, m), *_fields(t)]
     table.update(api_table())
+    from tests.web.platform_hostile import platform_table  # noqa: PLC0415 - it imports this
+
+    table.update(platform_table())
     return table
 
 

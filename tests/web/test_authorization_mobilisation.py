@@ -68,11 +68,11 @@ def targets(app: FastAPI, w: World) -> Targets:
         )
         struggle = struggles.register(db, fac, w.union, form, now=now).id
         task = MobilisationRepository(db).tasks(public)[0].id
-        points = (_point(db, fac.id, w), _point(db, fac.id, w))
+        points = (platform_point(db, fac.id, w), platform_point(db, fac.id, w))
     return Targets(public, members_only, task, struggle, points)
 
 
-def _point(db: Session, author: int, w: World) -> int:
+def platform_point(db: Session, author: int, w: World) -> int:
     """A demand of the union adopted and on the region's agenda: a point of its platform."""
     proposals, escalations = ProposalRepository(db), EscalationRepository(db)
     demand = proposals.add(
