@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from typer.testing import CliRunner
 
 import asamblea
@@ -20,8 +20,10 @@ from asamblea.services.votes.votes import signing_key
 from asamblea.settings import Settings, get_settings
 from asamblea.store.budgeting_models import BudgetElectionRow, BudgetProcessRow
 from asamblea.store.database import make_engine, make_sessionmaker
+from asamblea.store.deliberation_models import EscalationRow, ProposalRow
 from asamblea.store.federation_models import AssemblyRow, MembershipRow, PersonRow
 from asamblea.store.mobilisation_models import AdhesionRow
+from asamblea.store.mobilisation_platform_models import DemandSourceRow, PlatformMergeRow
 from asamblea.store.planning_models import PlanningDraftRow
 from asamblea.store.votes_models import VoteRow
 
@@ -78,13 +80,28 @@ def test_db_upgrade_then_demo_twice(instance: Path) -> None:
         committee = select(BudgetElectionRow.vote_id)  # the budgeting demo's, checked below
         targets = select(PlanningDraftRow.vote_id)  # the planning demo's, checked below
         joining = select(AdhesionRow.vote_id).where(AdhesionRow.vote_id.is_not(None))
+        rising = select(ProposalRow.vote_id).where(  # the platform demo's demands, every level
+            ProposalRow.vote_id.is_not(None),
+            or_(
+                ProposalRow.id.in_(select(DemandSourceRow.proposal_id)),
+                ProposalRow.id.in_(select(EscalationRow.agenda_proposal_id)),
+            ),
+        )
+        merging = select(PlatformMergeRow.vote_id)
         states = sorted(
             db.scalars(
                 select(VoteRow.state).where(
                     VoteRow.id.not_in(committee),
                     VoteRow.id.not_in(targets),
                     VoteRow.id.not_in(joining),
+                    VoteRow.id.not_in(rising),
+                    VoteRow.id.not_in(merging),
                 )
+            )
+        )
+        platform = list(
+            db.scalars(
+                select(VoteRow.state).where(or_(VoteRow.id.in_(rising), VoteRow.id.in_(merging)))
             )
         )
         adhesions = list(db.scalars(select(VoteRow.state).where(VoteRow.id.in_(joining))))
@@ -98,6 +115,8 @@ def test_db_upgrade_then_demo_twice(instance: Path) -> None:
     # votes, published when the demo was seeded.
     assert adhesions
     assert set(adhesions) == {"published"}
+    # The platform: 7 demands adopted at their base, 10 adoptions above, 1 national merge.
+    assert platform == ["published"] * 18
     assert phases == ["formalisation"]  # its Acta signed, the committee's election open
     assert elections == ["open"]
     # Targets: the published plan's adopted drafts and the revision round's adopted and

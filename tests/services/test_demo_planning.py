@@ -14,7 +14,7 @@ from asamblea.services.demo.federation import NATIONAL, seed_demo
 from asamblea.services.planning import rounds as planning
 from asamblea.services.votes import votes
 from asamblea.store.federation_repository import FederationRepository, PeopleRepository
-from tests.services.mobilisation.demo_checks import check_demo_mobilisation
+from tests.services.mobilisation.demo_checks import check_demo_mobilisation, check_demo_platform
 
 pytestmark = pytest.mark.slow  # it seeds the whole demo federation
 KEY = votes.signing_key("clave-de-prueba-" + "x" * 40)
@@ -23,6 +23,7 @@ KEY = votes.signing_key("clave-de-prueba-" + "x" * 40)
 def test_the_demo_plans_by_votes(db: Session) -> None:
     seed_demo(db, KEY)
     check_demo_mobilisation(db)  # the mobilisation part of the same seed (saves a second one)
+    check_demo_platform(db)
     federation = FederationRepository(db)
     names = {a.id: a.name for a in federation.assemblies()}
     national = next(i for i, name in names.items() if name == NATIONAL)

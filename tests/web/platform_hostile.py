@@ -70,7 +70,9 @@ def _page_cases(method: str, template: str) -> list[Case]:
             Case("json instead of form", method, real, "member", body={}, expect=403),
             Case("huge form", method, real, "member", data={"title": HUGE, "text": NUL}),
             *(
-                Case(f"{k}={v[:12]!r}", method, real, "member", data={**VALID_FORMS[template], k: v})
+                Case(
+                    f"{k}={v[:12]!r}", method, real, "member", data={**VALID_FORMS[template], k: v}
+                )
                 for k, values in PAGE_FIELDS[template].items()
                 for v in values
             ),

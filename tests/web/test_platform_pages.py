@@ -83,7 +83,8 @@ def test_platform_pages(app: FastAPI, small_world: World, browser: Callable[...,
     assert "Fusionado por votación de los miembros" in after
     assert f"/votaciones/{vote_id}" in after
     assemblies = (f"Región {w.names['facilitator']}", f"Sindicato {w.names['facilitator']}")
-    for seen in (after, index.text, english, browser().get(page).text):
+    for text in (after, index.text, english, browser().get(page).text):
+        seen = text
         for name in assemblies:  # the test world names assemblies after their founder
             seen = seen.replace(name, "")
         assert all(name not in seen for name in w.names.values())

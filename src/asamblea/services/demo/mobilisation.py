@@ -9,6 +9,8 @@
   T = 100 people, counting assemblies with at least N = 10 pledged (three have 30, 20, 20).
 - Villa El Salvador's sit-in over the water cut, convened by `facilitadora.ves`, has its tasks
   half filled and a pledge of its own; the Mercado Modelo has joined it.
+- The national unified platform of six points, built from the struggles' demands as they rise
+  (`asamblea.services.demo.platform`).
 
 The demo logins never pledge or sign up here, so a visitor can try every step themselves.
 """
@@ -26,6 +28,7 @@ from asamblea.core.mobilisation.actions import ActionKind, Task, TaskRole
 from asamblea.core.mobilisation.pledges import Thresholds
 from asamblea.core.mobilisation.struggles import Place, Sector
 from asamblea.core.people import Person
+from asamblea.services.demo.platform import seed_platform
 from asamblea.services.mobilisation import actions, pledges, struggles
 from asamblea.services.votes import closing, votes
 from asamblea.store.federation_repository import FederationRepository, PeopleRepository
@@ -127,6 +130,7 @@ def seed_mobilisation(db: Session, ids: dict[str, int], key: SigningKey, *, skip
         for person in _members(db, ids[seat], skip)[:count]:
             pledges.pledge(db, person, indefinite, ids[seat], now=start)
     _sit_in(db, ids, struggle=found["vecinal_ves"], key=key, start=start, now=now, skip=skip)
+    seed_platform(db, ids, found, key, skip=skip, start=start)
 
 
 def _sit_in(
