@@ -31,6 +31,7 @@ from asamblea.core.deliberation import (
     Proposal,
     ProposalKind,
     ProposalState,
+    clean_title,
     current_adopters,
 )
 from asamblea.core.errors import N_, Invalid, NotFound
@@ -67,7 +68,6 @@ __all__ = [
     "settle_merge",
 ]
 
-MAX_TITLE = 200
 GONE = (ProposalState.REJECTED, ProposalState.WITHDRAWN)
 
 
@@ -155,7 +155,7 @@ def raise_demand(
         db,
         actor,
         struggle.assembly_id,
-        title=check_text(title, most=MAX_TITLE),
+        title=clean_title(title),
         text=check_text(text, most=MAX_TEXT),
         kind=ProposalKind.DEMAND,
     )

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import BeforeValidator, Field
 
+from asamblea.core.deliberation import TITLE_MAX, TITLE_MIN
 from asamblea.core.errors import N_, Invalid
 from asamblea.core.mobilisation.actions import (
     MAX_LIVE_UPDATE,
@@ -192,7 +193,7 @@ def turnout_from(data: Mapping[str, str]) -> dict[int, int]:
 class DemandForm(Form):
     """Raise one of a struggle's demands as a proposal of kind demand."""
 
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=TITLE_MIN, max_length=TITLE_MAX)
     text: str = Field(min_length=1, max_length=4000)
 
 

@@ -6,17 +6,19 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from asamblea.core.deliberation import ProposalState
+from asamblea.core.deliberation import TITLE_MAX, TITLE_MIN, ProposalState
 from asamblea.core.mobilisation.platform import MAX_MERGED
 from asamblea.web.forms import MAX_ID
-from asamblea.web.routes.api.schemas import In
+from asamblea.web.routes.api.schemas import NON_SPACE, In, trimmed_at_least
 
 
 class DemandIn(In):
     """Raise one of a struggle's demands as a proposal of kind demand."""
 
-    title: str = Field(min_length=1, max_length=200)
-    text: str = Field(min_length=1, max_length=4000)
+    title: str = Field(
+        min_length=TITLE_MIN, max_length=TITLE_MAX, pattern=trimmed_at_least(TITLE_MIN)
+    )
+    text: str = Field(min_length=1, max_length=4000, pattern=NON_SPACE)
 
 
 class DemandOut(BaseModel):
