@@ -134,6 +134,7 @@ def mobilisation_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]
                 "province": ["0401", "x", SQLISH, NUL],
                 "sector": ["", "army", SCRIPT],
                 "since": DATES,
+                "visibility": ["secret", "", NUL],
             },
             required=("title", "region", "sector", "since", "assembly_id"),
         ),
@@ -206,6 +207,7 @@ API_BODIES: dict[str, tuple[dict[str, Any], dict[str, list[Any]]]] = {
             "sector": ["army", ""],
             "since": ["2026-13-01", SCRIPT],
             "assembly_id": [0, -1],
+            "visibility": ["secret", None],
         },
     ),
     "/api/v1/actions": (

@@ -6,7 +6,7 @@ every table); an allowed one answers its success status."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -40,6 +40,7 @@ class Targets:
     task: int
     struggle: int
     points: tuple[int, int]  # two points on the region's platform (duplicates to merge)
+    hidden_struggle: int  # a members-only struggle of the union
 
 
 def targets(app: FastAPI, w: World) -> Targets:
@@ -67,9 +68,15 @@ def targets(app: FastAPI, w: World) -> Targets:
             "Agua", "Agua", "Sedapal", Place("15"), Sector.WATER_ENVIRONMENT, now.date()
         )
         struggle = struggles.register(db, fac, w.union, form, now=now).id
+        hidden = struggles.StruggleForm(
+            "Sindicato", "Reconocimiento", "La empresa", Place("15"), Sector.WORKERS, now.date()
+        )
+        hidden_struggle = struggles.register(
+            db, fac, w.union, replace(hidden, visibility=Visibility.MEMBERS), now=now
+        ).id
         task = MobilisationRepository(db).tasks(public)[0].id
         points = (platform_point(db, fac.id, w), platform_point(db, fac.id, w))
-    return Targets(public, members_only, task, struggle, points)
+    return Targets(public, members_only, task, struggle, points, hidden_struggle)
 
 
 def platform_point(db: Session, author: int, w: World) -> int:
@@ -217,6 +224,11 @@ MATRIX: dict[str, Cell] = {
         ),
         {"facilitator": 201},
         FACILITATOR_ONLY,
+    ),
+    "see a members-only struggle": Cell(
+        lambda w, t, r: ("GET", f"/api/v1/struggles/{t.hidden_struggle}", None),
+        {"member": 200, "facilitator": 200},
+        {"anonymous": 404, "pending": 404, "outsider": 404, "suspended": 404},
     ),
     "see a platform": Cell(
         lambda w, t, r: ("GET", f"/api/v1/assemblies/{w.region}/platform", None),

@@ -22,6 +22,7 @@ class StruggleRow(Base):
     __tablename__ = "struggle"
     __table_args__ = (
         CheckConstraint("state IN ('active', 'suspended', 'won', 'lost')", name="state_known"),
+        CheckConstraint("visibility IN ('public', 'members')", name="visibility_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -37,6 +38,8 @@ class StruggleRow(Base):
     state: Mapped[str] = mapped_column(String(16))
     created_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # migration 0018: a struggle seen only by the members of the assemblies in it
+    visibility: Mapped[str] = mapped_column(String(16), default="public", server_default="public")
 
 
 class StruggleUpdateRow(Base):

@@ -45,6 +45,7 @@ class Struggle:
     sector: Sector
     since: date
     state: StruggleState
+    visibility: Visibility = Visibility.PUBLIC
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,7 @@ def _struggle(row: StruggleRow) -> Struggle:
         Sector(row.sector),
         row.since,
         StruggleState(row.state),
+        Visibility(row.visibility),
     )
 
 

@@ -11,10 +11,11 @@ from sqlalchemy.orm import Session
 
 from asamblea.core.deliberation import ProposalState
 from asamblea.core.errors import Conflict, Forbidden, Invalid, NotFound
+from asamblea.core.mobilisation.actions import Visibility
 from asamblea.core.mobilisation.struggles import Place, Sector
 from asamblea.services import deliberation
 from asamblea.services.deliberation import VoteTerms
-from asamblea.services.mobilisation import platform, struggles
+from asamblea.services.mobilisation import platform, struggles, views
 from asamblea.services.votes import closing, votes
 from asamblea.store.federation_models import AuditRow
 from tests.services.mobilisation.world import KEY, T0, World
@@ -163,3 +164,40 @@ def test_refusals(db: Session) -> None:
         platform.propose_merge(db, w.p["l_fac"], w.lima, into=1, merged=[2], now=T0)
     with pytest.raises(Invalid):
         platform.propose_merge(db, w.p["l_fac"], w.lima, into=1, merged=[2], now=T0, days=99)
+
+
+def test_a_members_only_struggle_and_its_demand_stay_with_its_members(db: Session) -> None:
+    w = World(db)
+    form = struggles.StruggleForm(
+        title="Sindicalización en la planta",
+        demands="Reconocimiento del sindicato",
+        against="La empresa",
+        place=Place("15", "1501"),
+        sector=Sector.WORKERS,
+        since=date(2026, 11, 1),
+        visibility=Visibility.MEMBERS,
+    )
+    hidden = struggles.register(db, w.p["a_fac"], w.a, form, now=T0)
+    for person in (None, w.p["outsider"], w.p["b1"], w.p["c_fac"]):
+        assert hidden.id not in {s.id for s in struggles.overview(db, viewer=person).struggles}
+        with pytest.raises(NotFound):
+            views.struggle_view(db, person, hidden.id)
+    assert struggles.overview(db).by_region == {}  # not even counted
+    assert views.struggle_view(db, w.p["a1"], hidden.id).struggle.title == form.title
+    assert struggles.overview(db, viewer=w.p["a1"]).by_region == {"15": 1}
+    with pytest.raises(NotFound):  # a hidden struggle stays hidden from other facilitators
+        struggles.propose_adhesion(db, w.p["c_fac"], "struggle", hidden.id, w.c, now=T0)
+    with pytest.raises(NotFound):
+        struggles.declare_solidarity(db, w.p["b_fac"], hidden.id, w.b, now=T0)
+
+    demand = platform.raise_demand(
+        db, w.p["a_fac"], hidden.id, title="Reconocer el sindicato", text="Ya."
+    )
+    _adopt(db, w, demand.id, "a_fac", ("a_fac", "a1", "a2", "a3"))
+    point = deliberation.escalate(db, w.p["a_fac"], demand.id).escalation.id
+    outside = platform.platform_view(db, w.lima, None).points
+    inside = platform.platform_view(db, w.lima, w.p["a2"]).points
+    assert [p.id for p in outside] == [p.id for p in inside] == [point]
+    assert outside[0].demands == ()  # the point is the region's; the struggle below is hidden
+    assert [d.struggle_title for d in inside[0].demands] == [form.title]
+    assert {b.name for b in outside[0].backers} == {"Sindicato A"}  # A adopted it upstairs

@@ -43,12 +43,17 @@ from asamblea.core.people import Person
 from asamblea.core.votes import VoteState, members_motion
 from asamblea.services import deliberation
 from asamblea.services.mobilisation.access import audit, check_facilitator_of, get_assembly, joined
-from asamblea.services.mobilisation.struggles import MAX_VOTE_DAYS, VOTE_DAYS, get_struggle
+from asamblea.services.mobilisation.struggles import (
+    MAX_VOTE_DAYS,
+    VOTE_DAYS,
+    can_see_struggle,
+    visible_struggle,
+)
 from asamblea.services.votes import votes
 from asamblea.store.deliberation_repository import EscalationRepository, ProposalRepository
 from asamblea.store.federation_repository import FederationRepository
 from asamblea.store.mobilisation_platform_repository import MergeRecord, PlatformRepository
-from asamblea.store.mobilisation_repository import MobilisationRepository
+from asamblea.store.mobilisation_repository import MobilisationRepository, Struggle
 from asamblea.store.votes_repository import VoteRepository
 
 __all__ = [
@@ -149,7 +154,7 @@ def raise_demand(
 ) -> Proposal:
     """A facilitator of the struggle's assembly raises one of its demands as a proposal of
     kind demand, published at once; it then rises through the escalation from below."""
-    struggle = get_struggle(db, struggle_id)
+    struggle = visible_struggle(db, actor, struggle_id)
     check_facilitator_of(db, actor, struggle.assembly_id)
     drafted = deliberation.draft_proposal(
         db,
@@ -182,8 +187,10 @@ def demands_of_struggle(db: Session, struggle_id: int) -> list[Proposal]:
 class _Reader:
     """Everything one platform view reads, each table once per request where it can."""
 
-    def __init__(self, db: Session) -> None:
+    def __init__(self, db: Session, viewer: Person | None = None) -> None:
         self.db = db
+        self.viewer = viewer
+        self._sees: dict[int, Struggle | None] = {}
         self.federation = FederationRepository(db)
         self.escalations = EscalationRepository(db)
         self.proposals = ProposalRepository(db)
@@ -191,6 +198,17 @@ class _Reader:
         self.mobilisation = MobilisationRepository(db)
         self.everyone = {a.id: a for a in self.federation.assemblies()}
         self._proposal: dict[int, Proposal] = {}
+
+    def struggle(self, struggle_id: int | None) -> Struggle | None:
+        """The struggle, if the viewer may see it (a members-only one is left out for others:
+        its demand, its name and the assemblies that joined it)."""
+        if struggle_id is None:
+            return None
+        if struggle_id not in self._sees:
+            found = self.mobilisation.struggle(struggle_id)
+            seen = found is not None and can_see_struggle(self.db, self.viewer, found)
+            self._sees[struggle_id] = found if seen else None
+        return self._sees[struggle_id]
 
     def proposal(self, proposal_id: int) -> Proposal:
         if proposal_id not in self._proposal:
@@ -225,11 +243,10 @@ class _Reader:
             return set()
         found = set(current_adopters(self.escalations.adoptions(escalation.id)))
         origin = self.proposal(escalation.proposal_id)
-        struggle = self.platform.sources([origin.id]).get(origin.id)
+        struggle = self.struggle(self.platform.sources([origin.id]).get(origin.id))
         if struggle is not None:
-            owner = self.mobilisation.struggle(struggle)
-            found |= {owner.assembly_id} if owner else set()
-            found |= set(joined(self.mobilisation, "struggle", struggle))
+            found |= {struggle.assembly_id}
+            found |= set(joined(self.mobilisation, "struggle", struggle.id))
         below = self.escalations.bringing(origin.id)
         if below is not None:
             merges = self.applied(below.parent_id)
@@ -252,7 +269,9 @@ class _Reader:
                 for line in self.demands(point, seen | {escalation_id})
             ]
         struggle_id = self.platform.sources([origin.id]).get(origin.id)
-        struggle = None if struggle_id is None else self.mobilisation.struggle(struggle_id)
+        struggle = self.struggle(struggle_id)
+        if struggle_id is not None and struggle is None:
+            return []  # raised from a struggle this viewer may not see
         where = self.everyone.get(origin.assembly_id)
         return [
             DemandLine(
@@ -317,9 +336,11 @@ def _point(
     )
 
 
-def platform_view(db: Session, assembly_id: int) -> PlatformView:
-    """An upper assembly's platform (public, as proposals and escalations are)."""
-    reader = _Reader(db)
+def platform_view(db: Session, assembly_id: int, viewer: Person | None = None) -> PlatformView:
+    """An upper assembly's platform (public, as proposals and escalations are), as `viewer`
+    may see it: a demand raised from a members-only struggle, and that struggle's backing,
+    only for those who may see the struggle."""
+    reader = _Reader(db, viewer)
     assembly = get_assembly(reader.federation, assembly_id)
     if is_base(assembly.kind):
         raise NotFound(N_("A base assembly has no platform: its demands rise to the one above."))

@@ -18,13 +18,21 @@ from sqlalchemy.orm import Session
 from asamblea.core.errors import N_, Conflict, Invalid, NotFound
 from asamblea.core.federation import is_base
 from asamblea.core.mobilisation import struggles as rules
+from asamblea.core.mobilisation.actions import Visibility
 from asamblea.core.mobilisation.struggles import Place, Sector, StruggleState
 from asamblea.core.people import Person
 from asamblea.core.votes import VoteState, members_motion
 from asamblea.formats.places import known_codes
 from asamblea.services.deliberation import motion_passed
-from asamblea.services.mobilisation.access import audit, check_facilitator_of
+from asamblea.services.mobilisation.access import (
+    active_memberships,
+    audit,
+    check_facilitator_of,
+    joined,
+    under,
+)
 from asamblea.services.votes import votes
+from asamblea.store.federation_repository import FederationRepository
 from asamblea.store.mobilisation_repository import Adhesion, MobilisationRepository, Struggle
 from asamblea.store.votes_repository import VoteRepository
 
@@ -44,6 +52,7 @@ class StruggleForm:
     sector: Sector
     since: date
     district: str | None = None
+    visibility: Visibility = Visibility.PUBLIC
 
 
 def register(
@@ -66,6 +75,7 @@ def register(
         sector=form.sector.value,
         since=rules.check_since(form.since, now.date()),
         state=StruggleState.ACTIVE.value,
+        visibility=Visibility(form.visibility).value,
         created_by=actor.id,
         created_at=now,
     )
@@ -81,9 +91,35 @@ def register(
 
 
 def get_struggle(db: Session, struggle_id: int, *, lock: bool = False) -> Struggle:
-    """The struggle, or NotFound (struggles are public: the federation's map shows them)."""
+    """The struggle, or NotFound (whoever asks: callers check visibility, `visible_struggle`)."""
     struggle = MobilisationRepository(db).struggle(struggle_id, lock=lock)
     if struggle is None:
+        raise NotFound(N_("That struggle does not exist."))
+    return struggle
+
+
+def struggle_viewers(db: Session, struggle: Struggle) -> set[int]:
+    """Assemblies whose active members see a members-only struggle: the struggle's own, those
+    that joined it by their members' vote, and the assemblies under a joined one."""
+    roots = {struggle.assembly_id, *joined(MobilisationRepository(db), "struggle", struggle.id)}
+    return under(FederationRepository(db).assemblies(), roots)
+
+
+def can_see_struggle(db: Session, person: Person | None, struggle: Struggle) -> bool:
+    """Public struggles: anyone; members-only ones: active members of `struggle_viewers`."""
+    if struggle.visibility is Visibility.PUBLIC:
+        return True
+    if person is None:
+        return False
+    return bool(active_memberships(db, person).keys() & struggle_viewers(db, struggle))
+
+
+def visible_struggle(
+    db: Session, person: Person | None, struggle_id: int, *, lock: bool = False
+) -> Struggle:
+    """The struggle, or NotFound when it does not exist or is hidden from `person`."""
+    struggle = get_struggle(db, struggle_id, lock=lock)
+    if not can_see_struggle(db, person, struggle):
         raise NotFound(N_("That struggle does not exist."))
     return struggle
 
@@ -113,7 +149,7 @@ def declare_solidarity(
     db: Session, actor: Person, struggle_id: int, assembly_id: int, *, now: datetime
 ) -> None:
     """A facilitator declares their assembly's solidarity with another's struggle."""
-    struggle = get_struggle(db, struggle_id, lock=True)
+    struggle = visible_struggle(db, actor, struggle_id, lock=True)
     check_facilitator_of(db, actor, assembly_id)
     repo = MobilisationRepository(db)
     already = [
@@ -163,6 +199,8 @@ def propose_adhesion(
     days: int = VOTE_DAYS,
 ) -> Adhesion:
     """A facilitator puts joining a struggle or action to their members: a vote opens now."""
+    if target == "struggle":
+        visible_struggle(db, actor, target_id)  # a hidden struggle stays hidden
     owner, title = _target_owner(db, target, target_id)
     assembly = check_facilitator_of(db, actor, assembly_id)
     if assembly.id == owner:
@@ -234,14 +272,22 @@ class Overview:
     by_sector: dict[str, int]
 
 
-def overview(db: Session, *, region: str | None = None, sector: str | None = None) -> Overview:
-    """Every struggle (filtered by region or sector if asked), and counts over all of them."""
+def overview(
+    db: Session,
+    *,
+    region: str | None = None,
+    sector: str | None = None,
+    viewer: Person | None = None,
+) -> Overview:
+    """Every struggle `viewer` may see (filtered by region or sector if asked), and counts over
+    all of those: a members-only struggle is left out of the counts of those who may not see it.
+    """
     if region is not None and region not in known_codes():
         raise Invalid(N_("Unknown place code: {code}."), code=region[:8])
     if sector is not None and sector not in {s.value for s in Sector}:
         raise Invalid(N_("Unknown sector."))
     repo = MobilisationRepository(db)
-    everything = repo.struggles()
+    everything = [s for s in repo.struggles() if _sees(db, viewer, s)]
     shown = [
         s
         for s in everything
@@ -252,3 +298,7 @@ def overview(db: Session, *, region: str | None = None, sector: str | None = Non
         dict(Counter(s.region for s in everything)),
         dict(Counter(s.sector.value for s in everything)),
     )
+
+
+def _sees(db: Session, viewer: Person | None, struggle: Struggle) -> bool:
+    return struggle.visibility is Visibility.PUBLIC or can_see_struggle(db, viewer, struggle)

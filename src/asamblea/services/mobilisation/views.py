@@ -18,7 +18,7 @@ from asamblea.core.mobilisation.actions import Viewer
 from asamblea.core.people import Person
 from asamblea.services.mobilisation import pledges
 from asamblea.services.mobilisation.access import joined, taking_part, visible_action
-from asamblea.services.mobilisation.struggles import get_struggle
+from asamblea.services.mobilisation.struggles import visible_struggle
 from asamblea.store.federation_repository import FederationRepository, PeopleRepository
 from asamblea.store.mobilisation_repository import (
     Action,
@@ -135,8 +135,9 @@ class StruggleView:
 
 
 def struggle_view(db: Session, person: Person | None, struggle_id: int) -> StruggleView:
-    """A struggle's page: public, as the federation's map is."""
-    struggle = get_struggle(db, struggle_id)
+    """A struggle's page: public, as the federation's map is, unless members-only (then
+    NotFound for those who may not see it)."""
+    struggle = visible_struggle(db, person, struggle_id)
     repo = MobilisationRepository(db)
     adhesions = repo.adhesions("struggle", struggle.id)
     names = _names(db, [struggle.assembly_id, *(a.assembly_id for a in adhesions)])

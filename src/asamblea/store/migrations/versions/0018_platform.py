@@ -4,8 +4,9 @@ Revision ID: 0018
 Revises: 0017
 Create Date: 2026-12-06 22:10:00
 
-New tables only (docs/mobilisation.md, "The unified platform"): which struggle a demand was
-raised from, and the merges of a platform's points put to its members' vote.
+Which struggle a demand was raised from, and the merges of a platform's points put to its
+members' vote (docs/mobilisation.md, "The unified platform"); and a struggle's visibility
+(every existing struggle stays public).
 """
 
 from collections.abc import Sequence
@@ -23,6 +24,13 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     """Apply this revision."""
+    with op.batch_alter_table("struggle", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("visibility", sa.String(length=16), server_default="public", nullable=False)
+        )
+        batch_op.create_check_constraint(
+            op.f("ck_struggle_visibility_known"), "visibility IN ('public', 'members')"
+        )
     op.create_table(
         "demand_source",
         sa.Column("proposal_id", sa.Integer(), nullable=False),
@@ -103,3 +111,6 @@ def downgrade() -> None:
     with op.batch_alter_table("demand_source", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_demand_source_struggle_id"))
     op.drop_table("demand_source")
+    with op.batch_alter_table("struggle", schema=None) as batch_op:
+        batch_op.drop_constraint(op.f("ck_struggle_visibility_known"), type_="check")
+        batch_op.drop_column("visibility")

@@ -108,7 +108,7 @@ def list_struggles(
 ) -> StrugglesOut:
     """The federation's struggles (filtered by region or sector), with counts."""
     with ctx.reading() as db:
-        found = struggles.overview(db, region=region, sector=sector)
+        found = struggles.overview(db, region=region, sector=sector, viewer=ctx.person)
     return StrugglesOut(
         struggles=[_struggle(s) for s in found.struggles],
         by_region=found.by_region,
@@ -142,6 +142,7 @@ def register_struggle(body: StruggleIn, ctx: Ctx = ApiCtx) -> StruggleOut:
         sector=body.sector,
         since=body.since,
         district=body.district,
+        visibility=body.visibility,
     )
     with ctx.transaction() as db:
         return _struggle(struggles.register(db, person, body.assembly_id, form, now=utcnow()))

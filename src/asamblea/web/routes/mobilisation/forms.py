@@ -94,6 +94,7 @@ class StruggleForm(Form):
     district: str = Field(default="", max_length=80)
     sector: Sector
     since: str = Field(max_length=20)
+    visibility: Visibility = Visibility.PUBLIC
 
 
 class StruggleUpdateForm(Form):

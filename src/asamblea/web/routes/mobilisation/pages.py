@@ -59,7 +59,7 @@ def struggles_page(
 ) -> Response:
     """The federation's struggles: the map, counts by region and sector, the list."""
     with ctx.reading() as db:
-        found = struggles.overview(db, region=region, sector=sector)
+        found = struggles.overview(db, region=region, sector=sector, viewer=ctx.person)
     view_box, shapes = region_shapes()
     top = max(found.by_region.values(), default=0)
     regions = [(r.code, r.name, found.by_region.get(r.code, 0)) for r in places.regions()]
@@ -103,7 +103,7 @@ def mobilise_page(ctx: CtxDep) -> Response:
     """Forms to register a struggle and convene an action, for one's assemblies."""
     with ctx.reading() as db:
         mine = access.facilitated(db, ctx.person)
-        known = struggles.overview(db).struggles
+        known = struggles.overview(db, viewer=ctx.person).struggles
     return render(
         ctx,
         "mobilisation_new.html",
@@ -126,6 +126,7 @@ async def register_struggle(ctx: CtxDep) -> Response:
         sector=form.sector,
         since=day(form.since),
         district=form.district or None,
+        visibility=form.visibility,
     )
     with ctx.transaction() as db:
         created = struggles.register(db, person, form.assembly_id, entered, now=utcnow())

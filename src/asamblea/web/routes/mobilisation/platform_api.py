@@ -72,7 +72,7 @@ def list_platforms(ctx: Ctx = ApiCtx) -> list[PlatformSummaryOut]:
 def get_platform(assembly_id: Id, ctx: Ctx = ApiCtx) -> PlatformOut:
     """An upper assembly's platform (404 for a base assembly: it has none)."""
     with ctx.reading() as db:
-        v = platform.platform_view(db, assembly_id)
+        v = platform.platform_view(db, assembly_id, ctx.person)
     return PlatformOut(
         assembly_id=v.assembly.id,
         name=v.assembly.name,

@@ -56,7 +56,7 @@ def platforms_page(ctx: CtxDep) -> Response:
 def platform_page(ctx: CtxDep, assembly_id: Id) -> Response:
     """One platform: its points, most backed first, each with its backers and history."""
     with ctx.reading() as db:
-        view = platform.platform_view(db, assembly_id)
+        view = platform.platform_view(db, assembly_id, ctx.person)
         mine = access.facilitated(db, ctx.person)
     return render(
         ctx,

@@ -33,6 +33,7 @@ class StruggleIn(In):
     district: str | None = Field(default=None, max_length=80)
     sector: Sector
     since: date
+    visibility: Visibility = Visibility.PUBLIC
 
 
 class StruggleUpdateIn(In):
@@ -107,7 +108,7 @@ class LiveUpdateIn(In):
 
 
 class StruggleOut(BaseModel):
-    """A struggle (public)."""
+    """A struggle (public, or members-only: then answered only to those who may see it)."""
 
     id: int
     assembly_id: int
@@ -120,6 +121,7 @@ class StruggleOut(BaseModel):
     sector: Sector
     since: date
     state: StruggleState
+    visibility: Visibility
 
 
 class StrugglesOut(BaseModel):
