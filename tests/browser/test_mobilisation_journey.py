@@ -97,6 +97,8 @@ def test_convene_join_sign_up_pledge_trigger(open_visitor: OpenVisitor) -> None:
     expect(page.locator("ul.tasks")).to_contain_text("ana_moviliza")
     expect(page.locator("main")).not_to_contain_text("beto_moviliza")
     ana.go("/luchas")
+    page = beto.go("/plataformas")  # the unified platforms (none yet: no assembly above these)
+    expect(page.locator("main h1")).to_have_text("Plataformas unificadas de lucha")
     for visitor in (ana, beto):
         assert visitor.offsite == [], visitor.offsite
         assert visitor.console_errors == [], visitor.console_errors
