@@ -27,6 +27,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from asamblea.core.deliberation import (
+    Escalation,
     EscalationState,
     Proposal,
     ProposalKind,
@@ -37,16 +38,23 @@ from asamblea.core.deliberation import (
 from asamblea.core.errors import N_, Invalid, NotFound
 from asamblea.core.federation import Assembly, is_base
 from asamblea.core.mobilisation import platform as rules
+from asamblea.core.mobilisation.actions import Visibility
 from asamblea.core.mobilisation.platform import Merge
 from asamblea.core.mobilisation.struggles import MAX_TEXT, check_text
 from asamblea.core.people import Person
 from asamblea.core.votes import VoteState, members_motion
 from asamblea.services import deliberation
-from asamblea.services.mobilisation.access import audit, check_facilitator_of, get_assembly, joined
+from asamblea.services.mobilisation.access import (
+    active_memberships,
+    audit,
+    check_facilitator_of,
+    get_assembly,
+    joined,
+    under,
+)
 from asamblea.services.mobilisation.struggles import (
     MAX_VOTE_DAYS,
     VOTE_DAYS,
-    can_see_struggle,
     visible_struggle,
 )
 from asamblea.services.votes import votes
@@ -197,7 +205,49 @@ class _Reader:
         self.platform = PlatformRepository(db)
         self.mobilisation = MobilisationRepository(db)
         self.everyone = {a.id: a for a in self.federation.assemblies()}
+        self.parents = {a.id: a.parent_id for a in self.everyone.values()}
         self._proposal: dict[int, Proposal] = {}
+        self._escalation: dict[int, Escalation | None] = {}
+        self._applied: dict[int, list[Merge]] = {}
+        self._members: dict[int, int] | None = None
+        self._viewing: set[int] | None = None
+        self._source: dict[int, int | None] = {}
+        self._bringing: dict[int, Escalation | None] = {}
+        self._candidates: dict[int, dict[int, Proposal]] = {}
+
+    def source(self, proposal_id: int) -> int | None:
+        """The struggle a proposal was raised from, if any."""
+        if proposal_id not in self._source:
+            self._source[proposal_id] = self.platform.sources([proposal_id]).get(proposal_id)
+        return self._source[proposal_id]
+
+    def bringing(self, proposal_id: int) -> Escalation | None:
+        """The escalation that put this proposal on its assembly's agenda, if any."""
+        if proposal_id not in self._bringing:
+            self._bringing[proposal_id] = self.escalations.bringing(proposal_id)
+        return self._bringing[proposal_id]
+
+    @property
+    def members(self) -> dict[int, int]:
+        """Members each assembly represents (read once)."""
+        if self._members is None:
+            counts = self.federation.active_counts()
+            bases = {a.id: counts.get(a.id, 0) for a in self.everyone.values() if is_base(a.kind)}
+            self._members = rules.represented(self.parents, bases)
+        return self._members
+
+    def escalation(self, escalation_id: int) -> Escalation | None:
+        if escalation_id not in self._escalation:
+            self._escalation[escalation_id] = self.escalations.get(escalation_id)
+        return self._escalation[escalation_id]
+
+    def _sees_members_only(self, struggle: Struggle) -> bool:
+        if self.viewer is None:
+            return False
+        if self._viewing is None:
+            self._viewing = set(active_memberships(self.db, self.viewer))
+        roots = {struggle.assembly_id, *joined(self.mobilisation, "struggle", struggle.id)}
+        return bool(self._viewing & under(self.everyone.values(), roots))
 
     def struggle(self, struggle_id: int | None) -> Struggle | None:
         """The struggle, if the viewer may see it (a members-only one is left out for others:
@@ -206,7 +256,9 @@ class _Reader:
             return None
         if struggle_id not in self._sees:
             found = self.mobilisation.struggle(struggle_id)
-            seen = found is not None and can_see_struggle(self.db, self.viewer, found)
+            seen = found is not None and (
+                found.visibility is Visibility.PUBLIC or self._sees_members_only(found)
+            )
             self._sees[struggle_id] = found if seen else None
         return self._sees[struggle_id]
 
@@ -220,6 +272,8 @@ class _Reader:
 
     def candidates(self, assembly_id: int) -> dict[int, Proposal]:
         """Demands escalated to the assembly and on its agenda: escalation → agenda proposal."""
+        if assembly_id in self._candidates:
+            return self._candidates[assembly_id]
         found: dict[int, Proposal] = {}
         for escalation in self.escalations.to_parent(assembly_id):
             agenda = self.escalations.agenda_proposal(escalation.id)
@@ -227,27 +281,33 @@ class _Reader:
                 continue
             if self.proposal(escalation.proposal_id).kind is ProposalKind.DEMAND:
                 found[escalation.id] = self.proposal(agenda)
+        self._candidates[assembly_id] = found
         return found
 
     def applied(self, assembly_id: int) -> list[Merge]:
-        records = [m for m in self.platform.merges(assembly_id) if m.state == "merged"]
-        records.sort(key=lambda m: (m.settled_at or m.proposed_at, m.id))
-        return [Merge(m.into, m.merged, m.vote_id, m.settled_at or m.proposed_at) for m in records]
+        """The merges applied to an assembly's platform, in the order they were applied."""
+        if assembly_id not in self._applied:
+            records = [m for m in self.platform.merges(assembly_id) if m.state == "merged"]
+            records.sort(key=lambda m: (m.settled_at or m.proposed_at, m.id))
+            self._applied[assembly_id] = [
+                Merge(m.into, m.merged, m.vote_id, m.settled_at or m.proposed_at) for m in records
+            ]
+        return self._applied[assembly_id]
 
     def backers(self, escalation_id: int, seen: frozenset[int] = frozenset()) -> set[int]:
         """Assemblies behind one escalated demand, down to the struggle it was raised from."""
         if escalation_id in seen:
             return set()
-        escalation = self.escalations.get(escalation_id)
+        escalation = self.escalation(escalation_id)
         if escalation is None:
             return set()
         found = set(current_adopters(self.escalations.adoptions(escalation.id)))
         origin = self.proposal(escalation.proposal_id)
-        struggle = self.struggle(self.platform.sources([origin.id]).get(origin.id))
+        struggle = self.struggle(self.source(origin.id))
         if struggle is not None:
             found |= {struggle.assembly_id}
             found |= set(joined(self.mobilisation, "struggle", struggle.id))
-        below = self.escalations.bringing(origin.id)
+        below = self.bringing(origin.id)
         if below is not None:
             merges = self.applied(below.parent_id)
             for point in rules.fold_group(below.id, merges):
@@ -256,11 +316,11 @@ class _Reader:
 
     def demands(self, escalation_id: int, seen: frozenset[int] = frozenset()) -> list[DemandLine]:
         """The demands at the bottom of one escalated demand (merged ones below included)."""
-        escalation = self.escalations.get(escalation_id)
+        escalation = self.escalation(escalation_id)
         if escalation is None or escalation_id in seen:
             return []
         origin = self.proposal(escalation.proposal_id)
-        below = self.escalations.bringing(origin.id)
+        below = self.bringing(origin.id)
         if below is not None:
             merges = self.applied(below.parent_id)
             return [
@@ -268,7 +328,7 @@ class _Reader:
                 for point in sorted(rules.fold_group(below.id, merges))
                 for line in self.demands(point, seen | {escalation_id})
             ]
-        struggle_id = self.platform.sources([origin.id]).get(origin.id)
+        struggle_id = self.source(origin.id)
         struggle = self.struggle(struggle_id)
         if struggle_id is not None and struggle is None:
             return []  # raised from a struggle this viewer may not see
@@ -294,7 +354,7 @@ def _standing(reader: _Reader, assembly_id: int) -> tuple[dict[int, frozenset[in
 
 
 def _title(reader: _Reader, escalation_id: int) -> tuple[int, str]:
-    escalation = reader.escalations.get(escalation_id)
+    escalation = reader.escalation(escalation_id)
     if escalation is None:
         return escalation_id, ""
     return escalation_id, reader.proposal(escalation.proposal_id).title
@@ -306,11 +366,8 @@ def _point(
     backing: set[int] = set()
     for point in group:
         backing |= reader.backers(point)
-    parents = {a.id: a.parent_id for a in reader.everyone.values()}
-    counts = reader.federation.active_counts()
-    bases = {a.id: counts.get(a.id, 0) for a in reader.everyone.values() if is_base(a.kind)}
-    members = rules.represented(parents, bases)
-    found = rules.support(backing, parents, members)
+    members = reader.members
+    found = rules.support(backing, reader.parents, members)
     backers = tuple(
         Backer(a, reader.everyone[a].name, members.get(a, 0), a in found.counted)
         for a in sorted(found.assemblies, key=lambda a: reader.everyone[a].name.casefold())
