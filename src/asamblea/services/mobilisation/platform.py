@@ -38,23 +38,21 @@ from asamblea.core.deliberation import (
 from asamblea.core.errors import N_, Invalid, NotFound
 from asamblea.core.federation import Assembly, is_base
 from asamblea.core.mobilisation import platform as rules
-from asamblea.core.mobilisation.actions import Visibility
 from asamblea.core.mobilisation.platform import Merge
 from asamblea.core.mobilisation.struggles import MAX_TEXT, check_text
 from asamblea.core.people import Person
 from asamblea.core.votes import VoteState, members_motion
 from asamblea.services import deliberation
 from asamblea.services.mobilisation.access import (
-    active_memberships,
     audit,
     check_facilitator_of,
     get_assembly,
     joined,
-    under,
 )
 from asamblea.services.mobilisation.struggles import (
     MAX_VOTE_DAYS,
     VOTE_DAYS,
+    can_see_struggle,
     visible_struggle,
 )
 from asamblea.services.votes import votes
@@ -210,7 +208,6 @@ class _Reader:
         self._escalation: dict[int, Escalation | None] = {}
         self._applied: dict[int, list[Merge]] = {}
         self._members: dict[int, int] | None = None
-        self._viewing: set[int] | None = None
         self._source: dict[int, int | None] = {}
         self._bringing: dict[int, Escalation | None] = {}
         self._candidates: dict[int, dict[int, Proposal]] = {}
@@ -241,13 +238,6 @@ class _Reader:
             self._escalation[escalation_id] = self.escalations.get(escalation_id)
         return self._escalation[escalation_id]
 
-    def _sees_members_only(self, struggle: Struggle) -> bool:
-        if self.viewer is None:
-            return False
-        if self._viewing is None:
-            self._viewing = set(active_memberships(self.db, self.viewer))
-        roots = {struggle.assembly_id, *joined(self.mobilisation, "struggle", struggle.id)}
-        return bool(self._viewing & under(self.everyone.values(), roots))
 
     def struggle(self, struggle_id: int | None) -> Struggle | None:
         """The struggle, if the viewer may see it (a members-only one is left out for others:
@@ -256,9 +246,7 @@ class _Reader:
             return None
         if struggle_id not in self._sees:
             found = self.mobilisation.struggle(struggle_id)
-            seen = found is not None and (
-                found.visibility is Visibility.PUBLIC or self._sees_members_only(found)
-            )
+            seen = found is not None and can_see_struggle(self.db, self.viewer, found)
             self._sees[struggle_id] = found if seen else None
         return self._sees[struggle_id]
 
