@@ -7,4 +7,6 @@
   over per-assembly counts with NumPy (re-evaluating a million pledges takes milliseconds).
 - `struggles`: a struggle's states, sectors and transitions.
 - `actions`: kinds of action, their states, tasks and roles, who may see the exact place.
+- `platform`: the unified platform: merges with their history, support counted once per
+  assembly and per member.
 """
