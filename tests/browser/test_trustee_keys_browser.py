@@ -24,7 +24,7 @@ from tests.browser.conftest import PHONE
 pytestmark = pytest.mark.browser
 
 STATIC = Path(__file__).resolve().parents[2] / "src" / "asamblea" / "web" / "static"
-SCRIPTS = ("noble-ristretto255.min.js", "noble-trustee.min.js", "encrypted-ballot.js",
+SCRIPTS = ("noble-trustee.min.js", "encrypted-ballot.js",
            "trustee-keys.js")
 CEREMONY = "c3" * 32
 PASSPHRASE = "una frase de custodia, con tildes: ñandú"
