@@ -58,7 +58,8 @@ def test_a_trustee_in_chromium_matches_the_core_and_libsodium(browser: Browser) 
     got = page.evaluate("([d, s]) => { const r = AsambleaTrustee.receiveShares(me, d, s);"
                         " return r.bad.length ? r.bad : AsambleaTrustee.scalarHex(r.secret); }",
                         [dealings, to_me])
-    own = page.evaluate("() => AsambleaTrustee.scalarHex(AsambleaTrustee.evaluate(me.coefficients, 2))")
+    own = page.evaluate(
+        "() => AsambleaTrustee.scalarHex(AsambleaTrustee.evaluate(me.coefficients, 2))")
     expected = threshold.combine_shares([group.Scalar(bytes.fromhex(own)),
                                          *(threshold.evaluate(t.coefficients, 2)
                                            for t in others.values())])
@@ -73,7 +74,9 @@ def test_a_trustee_in_chromium_matches_the_core_and_libsodium(browser: Browser) 
                   [got])
     locked = page.evaluate("async ([p]) => AsambleaTrustee.lock(me, p)", [PASSPHRASE])
     opened = open_secret(locked.encode(), PASSPHRASE)
-    assert opened.index == 2 and opened.dealing == dealing and opened.secret == expected
+    assert opened.index == 2
+    assert opened.dealing == dealing
+    assert opened.secret == expected
     assert opened.public_box_key().hex() == box_keys["2"]
     with pytest.raises(Exception, match="frase de paso"):
         open_secret(locked.encode(), PASSPHRASE + "x")

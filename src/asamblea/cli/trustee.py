@@ -94,7 +94,7 @@ def trustee(  # noqa: PLR0917 - Typer maps each CLI option to a parameter
         if action not in ACTIONS + ONLINE or kdf not in LIMITS:
             _fail(f"acción {action!r} o límites {kdf!r} desconocidos", 2)
         if action in ONLINE:
-            _online(action, secret, server, vote, user, kdf)
+            _online(action, secret, server, vote, user=user, kdf=kdf)
         elif action == "init":
             _init(secret, ceremony, index, threshold, out=out, kdf=kdf)
         elif action == "shares":
@@ -107,7 +107,7 @@ def trustee(  # noqa: PLR0917 - Typer maps each CLI option to a parameter
         _fail(str(error), 2)
 
 
-def _online(action: str, path: Path, server: str | None, vote: int | None,
+def _online(action: str, path: Path, server: str | None, vote: int | None, *,
             user: str | None, kdf: str) -> None:
     if server is None or vote is None:
         raise FormatError(f"{action} necesita --server y --vote")

@@ -27,8 +27,8 @@ from asamblea.formats.errors import FormatError
 from asamblea.formats.trustee import (
     TrusteeSecret,
     new_trustee,
-    open_secret,
     open_sealed,
+    open_secret,
     own_share,
     seal_secret,
     sealed_shares,
@@ -37,7 +37,7 @@ from asamblea.formats.trustee import (
 TIMEOUT_SECONDS = 60
 
 
-class Refused(Exception):  # noqa: N818 - the server's answer, not a programming error
+class Refused(Exception):
     """The server or a check here refused a step; the message says why."""
 
 
@@ -61,7 +61,7 @@ class Client:
         except urllib.error.HTTPError as error:
             raise Refused(_message(error)) from None
 
-    def json(self, method: str, path: str, body: object = None) -> Any:  # noqa: ANN401 - JSON
+    def json(self, method: str, path: str, body: object = None) -> Any:
         """The answer's JSON."""
         return json.loads(self.call(method, path, body))
 
@@ -144,6 +144,7 @@ def receive(client: Client, vote_id: int, secret: TrusteeSecret) -> TrusteeSecre
 def decrypt(client: Client, vote_id: int, secret: TrusteeSecret) -> int:
     """Fetch and check the closed vote's board, recompute its tally, and send my decryption
     share of that tally only; returns my trustee number."""
+    _view(client, vote_id, secret)
     board = load_encrypted_board(client.call("GET", f"/votes/{vote_id}/encrypted-board"))
     share = decryption_share(board, secret)
     client.json("POST", f"/votes/{vote_id}/decryption-shares", {"share": share})
@@ -167,7 +168,7 @@ def decryption_share(board: EncryptedBoard, secret: TrusteeSecret) -> dict[str, 
     return dict(share_json(made))
 
 
-def _view(client: Client, vote_id: int, secret: TrusteeSecret) -> Any:  # noqa: ANN401 - JSON
+def _view(client: Client, vote_id: int, secret: TrusteeSecret) -> Any:
     view = client.json("GET", f"/votes/{vote_id}/ceremony")
     if view["ceremony"] != secret.ceremony.hex() or view["me"] != secret.index:
         raise Refused("este archivo secreto es de otra votación o de otro custodio")
