@@ -237,7 +237,9 @@ def _trustee_page(app: FastAPI, clients: dict[str, Browser], vote_id: int) -> No
     assert 'id="trustee-needs-js"' in page.text
     assert "Eres custodio/a 2 de 3" in page.text
     assert '<script src="/static/trustee.js"></script>' in page.text
-    assert f'href="{path}"' in clients["member"].get(f"/votaciones/{vote_id}").text
+    vote_page = clients["member"].get(f"/votaciones/{vote_id}").text
+    assert f'href="{path}"' in vote_page
+    assert "0 de 3 personas custodias publicaron sus compromisos" in vote_page
     assert f'href="{path}"' not in clients["target_active2"].get(f"/votaciones/{vote_id}").text
     assert clients["target_active2"].get(path).status_code == 403
     assert clients["outsider"].get(path).status_code == 404

@@ -39,6 +39,34 @@ def trustee_page(db: Session, actor: Person, vote_id: int) -> TrusteePage:
     return TrusteePage(vote, me.number, encrypted.trustees, encrypted.threshold, complaints)
 
 
+@dataclass(frozen=True)
+class CeremonyStatus:
+    """How far a draft encrypted vote's key ceremony is, for anyone who may see the vote."""
+
+    trustees: int
+    threshold: int
+    published: int
+    confirmed: int
+    complaints: list[tuple[int, int]]
+
+
+def ceremony_status(db: Session, vote_id: int) -> CeremonyStatus | None:
+    """The ceremony's progress (numbers only: no secret, no person), or None if not encrypted.
+    The caller has already checked that the viewer may see the vote."""
+    repo = EncryptedVoteRepository(db)
+    encrypted = repo.get(vote_id)
+    if encrypted is None:
+        return None
+    trustees = repo.trustees(vote_id)
+    return CeremonyStatus(
+        encrypted.trustees,
+        encrypted.threshold,
+        sum(t.dealing is not None for t in trustees),
+        sum(t.confirmed for t in trustees),
+        repo.complaints(vote_id),
+    )
+
+
 def trustee_number(db: Session, person: Person | None, vote_id: int) -> int | None:
     """The person's trustee number in this vote, or None (not a trustee, or not encrypted)."""
     if person is None:

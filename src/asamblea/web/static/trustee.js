@@ -32,7 +32,7 @@
     return data;
   }
 
-  function storeKey() { return 'asamblea-trustee/' + view.ceremony; }
+  function storeKey() { return 'asamblea-trustee/' + view.ceremony + '/' + view.me; }
   function stored() { return window.localStorage.getItem(storeKey()); }
 
   function showDownload() {

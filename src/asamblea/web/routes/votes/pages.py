@@ -82,12 +82,14 @@ def vote_page(ctx: CtxDep, vote_id: Id) -> Response:
         view = votes.vote_view(db, ctx.person, vote_id)
         encrypted = ballots.is_encrypted(db, vote_id)
         trustee = trustees.trustee_number(db, ctx.person, vote_id) if encrypted else None
+        status = trustees.ceremony_status(db, vote_id) if encrypted else None
     return render(
         ctx,
         "vote.html",
         view=view,
         encrypted=encrypted,
         trustee=trustee,
+        ceremony_status=status,
         v=view.vote,
         result=view.result,
         ranks=range(1, len(view.vote.spec.options) + 1),
