@@ -80,6 +80,11 @@ def test_a_trustee_in_chromium_matches_the_core_and_libsodium(browser: Browser) 
     assert opened.public_box_key().hex() == box_keys["2"]
     with pytest.raises(Exception, match="frase de paso"):
         open_secret(locked.encode(), PASSPHRASE + "x")
+    relocked = page.evaluate(  # saved again with the unlocked key: no second Argon2id run
+        "async ([f, p]) => { const [t, k] = await AsambleaTrustee.unlockKeyed(f, p);"
+        " return AsambleaTrustee.lockWith(t, k); }", [locked, PASSPHRASE])
+    assert relocked != locked
+    assert open_secret(relocked.encode(), PASSPHRASE) == opened
     from_cli = seal_secret(others[1], PASSPHRASE, opslimit=2, memlimit=8192 * 1024).decode()
     back = page.evaluate("async ([f, p]) => { const t = await AsambleaTrustee.unlock(f, p);"
                          " return [t.index, t.dealing, AsambleaTrustee.boxPublicKey(t)]; }",

@@ -173,31 +173,43 @@
       { t: opslimit, m: memlimit / 1024, p: 1, dkLen: 32 });
   }
 
-  /* The secret file `asamblea trustee` opens: Argon2id over the passphrase, then secretbox. */
-  async function lock(trustee, passphrase) {
+  /* A passphrase's key for a new secret file: Argon2id at the interactive limits, a fresh salt. */
+  async function lockKey(passphrase) {
     const salt = random(16);
     const key = await passphraseKey(passphrase, salt, OPSLIMIT, MEMLIMIT);
-    const nonce = random(24);
-    const box = concat([nonce, xsalsa20poly1305(key, nonce).encrypt(text.encode(secretJson(trustee)))]);
-    return JSON.stringify({ schema: SECRET_SCHEMA, kdf: 'argon2id13', opslimit: OPSLIMIT,
-      memlimit: MEMLIMIT, salt: hex(salt), box: hex(box) }, null, 1) + '\n';
+    return { salt, opslimit: OPSLIMIT, memlimit: MEMLIMIT, key };
   }
 
-  /* The trustee in a secret file; throws on a wrong passphrase or an altered file. */
-  async function unlock(file, passphrase) {
+  /* The secret file `asamblea trustee` opens: secretbox (fresh nonce) under a passphrase's key,
+   * so that saving again in the same session needs no second Argon2id run. */
+  function lockWith(trustee, locked) {
+    const nonce = random(24);
+    const box = concat([nonce, xsalsa20poly1305(locked.key, nonce).encrypt(text.encode(secretJson(trustee)))]);
+    return JSON.stringify({ schema: SECRET_SCHEMA, kdf: 'argon2id13', opslimit: locked.opslimit,
+      memlimit: locked.memlimit, salt: hex(locked.salt), box: hex(box) }, null, 1) + '\n';
+  }
+
+  async function lock(trustee, passphrase) { return lockWith(trustee, await lockKey(passphrase)); }
+
+  /* [the trustee in a secret file, its key]; throws on a wrong passphrase or an altered file. */
+  async function unlockKeyed(file, passphrase) {
     const raw = JSON.parse(file);
     if (raw.schema !== SECRET_SCHEMA) throw new Error('not a trustee secret file');
-    const key = await passphraseKey(passphrase, unhex(raw.salt), raw.opslimit, raw.memlimit);
+    const salt = unhex(raw.salt);
+    const key = await passphraseKey(passphrase, salt, raw.opslimit, raw.memlimit);
     const box = unhex(raw.box);
     const plain = JSON.parse(new TextDecoder().decode(
       xsalsa20poly1305(key, box.slice(0, 24)).decrypt(box.slice(24))));
-    return { ceremony: plain.ceremony, index: plain.index, threshold: plain.threshold,
+    const trustee = { ceremony: plain.ceremony, index: plain.index, threshold: plain.threshold,
       coefficients: plain.coefficients.map(scalarOf), boxKey: unhex(plain.box_key),
       dealing: plain.dealing, secret: plain.secret === null ? null : scalarOf(plain.secret) };
+    return [trustee, { salt, opslimit: raw.opslimit, memlimit: raw.memlimit, key }];
   }
+
+  async function unlock(file, passphrase) { return (await unlockKeyed(file, passphrase))[0]; }
 
   window.AsambleaTrustee = {
     newTrustee, boxPublicKey, sealShares, receiveShares, decryptionShare, tallyOf, electionKey,
-    lock, unlock, isValidShare, evaluate, seal, openSealed, scalarHex,
+    lock, lockKey, lockWith, unlock, unlockKeyed, isValidShare, evaluate, seal, openSealed, scalarHex,
   };
 })();

@@ -17,7 +17,7 @@
   const step = document.getElementById('trustee-step');
   const status = document.getElementById('trustee-status');
   const api = '/api/v1/votes/' + root.dataset.vote;
-  let view = null, board = null, trustee = null, current = null, busy = false;
+  let view = null, board = null, trustee = null, locked = null, current = null, busy = false;
   document.getElementById('trustee-needs-js').hidden = true;
   root.hidden = false;
 
@@ -84,7 +84,7 @@
 
   async function unlocked() {
     if (trustee === null) {
-      try { trustee = await T.unlock(stored(), passphrase.value); } catch (e) {
+      try { [trustee, locked] = await T.unlockKeyed(stored(), passphrase.value); } catch (e) {
         throw new Error(texts.wrong_passphrase);
       }
     }
@@ -92,7 +92,8 @@
   }
 
   async function save() {
-    window.localStorage.setItem(storeKey(), await T.lock(trustee, passphrase.value));
+    if (locked === null) locked = await T.lockKey(passphrase.value);
+    window.localStorage.setItem(storeKey(), T.lockWith(trustee, locked));
   }
 
   const steps = {
