@@ -47,6 +47,14 @@
     }
   }
 
+  /* While waiting for the other trustees, look again every half minute (a GET; nothing sent). */
+  let poll = null;
+  function waitFor(message) {
+    clearTimeout(poll);
+    poll = setTimeout(() => { if (!busy) refresh().catch(() => {}); }, 30000);
+    return show(null, message);
+  }
+
   function show(name, message) {
     current = name;
     root.dataset.step = name || 'none';
@@ -66,12 +74,12 @@
       if (!stored()) return show(null, texts.no_secret);
       if (!me.shares_sent) {
         return view.trustees.every((t) => t.dealing) ? show('unlock_send', texts.step_send)
-          : show(null, texts.wait_dealings);
+          : waitFor(texts.wait_dealings);
       }
       if (view.complaints.some((c) => c.trustee === view.me)) return show(null, texts.complained);
       if (!me.confirmed) {
         return Object.keys(view.sealed_for_me).length === others ? show('check', texts.step_check)
-          : show(null, texts.wait_shares);
+          : waitFor(texts.wait_shares);
       }
       return show(null, texts.ready);
     }
