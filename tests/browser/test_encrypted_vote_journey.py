@@ -1,42 +1,74 @@
-"""Encrypted vote in a real browser against the real server: three trustees (threshold two)
-hold the key, made through the services as their tools would; a member with JavaScript
-encrypts in chromium, audits one ballot (published, never counted), encrypts again and casts;
-a member without JavaScript is told plainly that casting needs it. Closed, one trustee absent,
-two decrypt; the published board verifies and counts the browser's ballot."""
+"""Encrypted vote in real browsers against the real server, from the key to the verified result.
+
+Three trustees (threshold two) make the election key **in their own browsers** on their trustee
+page: each makes a secret key kept locked in that browser, publishes commitments, seals shares to
+the others and checks the ones sent to them. A member with JavaScript encrypts in chromium,
+audits one ballot (published, never counted), encrypts again and casts; a member without
+JavaScript is told plainly that casting, and a trustee's steps, need it. Closed; trustee 1
+decrypts in the browser, trustee 3 with ``asamblea trustee`` from the secret file downloaded from
+their browser, over the API; trustee 2 is absent. The published board verifies and counts the
+browser's ballot."""
 
 from __future__ import annotations
 
 import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect
+from playwright.sync_api import Page, expect
 from sqlalchemy.orm import sessionmaker
 
+from asamblea.cli import trustee_online
 from asamblea.clock import utcnow
-from asamblea.core.crypto.board import share_json
-from asamblea.core.crypto.tally import make_share, tally_ciphertexts
 from asamblea.core.crypto.verify import verify_encrypted_board
 from asamblea.core.federation import AssemblyKind, AssemblyRules
 from asamblea.core.votes import Mode, make_spec
-from asamblea.services.encrypted_votes import ballots, ceremony, closing
+from asamblea.services.encrypted_votes import ceremony, closing
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.votes import votes
 from asamblea.store.database import make_engine
 from asamblea.store.encrypted_votes_repository import EncryptedVoteRepository
-from tests.browser.conftest import LiveServer, OpenVisitor
+from tests.browser.conftest import TIMEOUT_MS, LiveServer, OpenVisitor, Visitor
 from tests.browser.test_federation_journey import PASSWORD, log_in
-from tests.services.test_encrypted_votes import run_ceremony
 from tests.web.conftest import unique
 
 pytestmark = pytest.mark.browser
 KEY = votes.signing_key("clave-de-prueba-" * 4)
 TRACKER = re.compile(r"^[0-9a-f]{64}$")
+PASSPHRASE = "frase de custodia muy larga"
+#: Argon2id in the browser at libsodium's interactive limits takes a few seconds on a loaded box.
+SLOW_MS = 6 * TIMEOUT_MS
 
 
-def test_encrypt_audit_and_cast_in_the_browser(
-    live_server: LiveServer, open_visitor: OpenVisitor
+def step(visitor: Visitor, expected: str) -> Page:
+    """Refresh the trustee page's state and wait for the step it shows."""
+    page = visitor.page
+    page.locator("#trustee-refresh").click()
+    expect(page.locator("#trustee")).to_have_attribute("data-step", expected, timeout=SLOW_MS)
+    return page
+
+
+def act(visitor: Visitor, expected: str) -> None:
+    """Do the step the page offers (typing the passphrase if it asks) and wait until it is done."""
+    page = step(visitor, expected)
+    if page.locator("#trustee-passphrase").is_visible():
+        page.locator("#trustee-passphrase").fill(PASSPHRASE)
+    page.locator("#trustee-action").click()
+    page.wait_for_function(
+        "s => document.getElementById('trustee').dataset.step !== s"
+        " || document.getElementById('trustee-status').dataset.error",
+        arg=expected,
+        timeout=SLOW_MS,
+    )
+    assert page.locator("#trustee-status").get_attribute("data-error") is None, (
+        page.locator("#trustee-status").inner_text()
+    )
+
+
+def test_trustees_make_the_key_in_their_browsers_and_decrypt(
+    live_server: LiveServer, open_visitor: OpenVisitor, tmp_path: Path
 ) -> None:
     engine = make_engine(f"sqlite:///{live_server.instance_dir / 'asamblea.sqlite3'}")
     sessions = sessionmaker(engine, expire_on_commit=False)
@@ -68,12 +100,68 @@ def test_encrypt_audit_and_cast_in_the_browser(
         )
         vote_id = votes.draft_vote(db, people[0], union.id, spec).id
         ceremony.make_encrypted(db, people[0], vote_id, [p.id for p in people[:3]], 2)
-        secrets = run_ceremony(db, vote_id, people[:3])
-        votes.open_vote(db, people[0], vote_id, utcnow())
     path = f"/votaciones/{vote_id}"
+    custody = f"{path}/custodia"
 
-    without = open_visitor(names[2], javascript=False)
-    log_in(without, names[2], path)
+    blind = open_visitor(names[2], javascript=False)
+    log_in(blind, names[2], custody)
+    blind.go(custody)
+    expect(blind.page.locator("#trustee-needs-js")).to_be_visible()
+    expect(blind.page.locator("#trustee")).to_be_hidden()
+
+    trustees = [open_visitor(name) for name in names[:3]]
+    for visitor in trustees:
+        log_in(visitor, visitor.name, path)
+        visitor.page.locator("#enlace-custodia").click()
+        expect(visitor.page).to_have_url(visitor.base_url + custody)
+        visitor.go(custody)
+    for visitor in trustees:
+        act(visitor, "generate")
+    for visitor in trustees:
+        act(visitor, "unlock_send")
+    for visitor in trustees:
+        act(visitor, "check")
+        expect(visitor.page.locator("#trustee-step")).to_contain_text("lista y confirmada")
+    secret_file = tmp_path / "custodia-3.json"
+    with trustees[2].page.expect_download() as download:
+        trustees[2].page.locator("#trustee-download").click()
+    download.value.save_as(secret_file)
+
+    with sessions.begin() as db:
+        votes.open_vote(db, people[0], vote_id, utcnow())
+    _vote_in_the_browser(open_visitor, names, path)
+
+    with sessions.begin() as db:
+        closing.close_encrypted(db, people[0], vote_id, utcnow() + timedelta(hours=2), KEY)
+    trustees[0].go(custody)  # back after closing: the key is locked again
+    act(trustees[0], "decrypt")
+    expect(trustees[0].page.locator("#trustee-step")).to_contain_text("fue recibida")
+    token = _token(live_server, names[2])
+    shared = trustee_online.decrypt(
+        trustee_online.Client(live_server.url, token), vote_id,
+        trustee_online.open_file(secret_file, PASSPHRASE),
+    )
+    assert shared == 3
+    step(trustees[0], "none")
+    expect(trustees[0].page.locator("#trustee-step")).to_contain_text("publicado")
+    for visitor in (*trustees, blind):
+        assert visitor.offsite == []
+        assert visitor.console_errors == []
+
+    with sessions.begin() as db:
+        published = closing.board(db, people[1], vote_id, KEY)
+        assert len(EncryptedVoteRepository(db).audits(vote_id)) == 1
+    engine.dispose()
+    assert published.counts == (0, 1)
+    assert {s.trustee for s in published.shares} == {1, 3}
+    assert published.audited[0].selections == (1, 0)
+    assert verify_encrypted_board(published) == []
+
+
+def _vote_in_the_browser(open_visitor: OpenVisitor, names: list[str], path: str) -> None:
+    """One member without JavaScript is told; one with it audits a ballot, then casts."""
+    without = open_visitor(names[3], javascript=False)
+    log_in(without, names[3], path)
     expect(without.page.locator("#encrypted-needs-js")).to_be_visible()
     expect(without.page.locator("#encrypted-form")).to_be_hidden()
     expect(without.page.locator(f'form[action="{path}/votar"]')).to_have_count(0)
@@ -96,21 +184,7 @@ def test_encrypt_audit_and_cast_in_the_browser(
     assert voter.offsite == []
     assert voter.console_errors == []
 
-    with sessions.begin() as db:
-        _, election = ballots.election_for(db, people[0], vote_id)
-        assert len(EncryptedVoteRepository(db).audits(vote_id)) == 1
-        later = utcnow() + timedelta(hours=2)
-        closing.close_encrypted(db, people[0], vote_id, later, KEY)
-        board = closing.board(db, people[0], vote_id, KEY)
-        tally = tally_ciphertexts([[o.ciphertext for o in b.options] for b in board.ballots], 2)
-        for secret in (secrets[0], secrets[2]):
-            assert secret.secret is not None
-            share = make_share(board.manifest.election_hash(), secret.index, secret.secret, tally)
-            closing.submit_share(db, people[secret.index - 1], vote_id, share_json(share), KEY)
-        published = closing.board(db, people[1], vote_id, KEY)
-    engine.dispose()
-    assert published.counts == (0, 1)
-    assert len(published.audited) == 1
-    assert published.audited[0].selections == (1, 0)
-    assert verify_encrypted_board(published) == []
-    assert election.options == 2
+
+def _token(live_server: LiveServer, username: str) -> str:
+    """An API token, as a trustee gets one for ``asamblea trustee`` (POST /api/v1/tokens)."""
+    return trustee_online.log_in(live_server.url, username, PASSWORD)

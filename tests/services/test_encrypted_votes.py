@@ -214,6 +214,7 @@ def test_nothing_stored_opens_a_ballot_without_two_trustees(db: Session) -> None
             "encrypted_vote",
             "encrypted_trustee",
             "encrypted_sealed_share",
+            "encrypted_complaint",
             "encrypted_ballot",
             "encrypted_alpha",
             "vote",

@@ -141,8 +141,13 @@ def test_from_the_ceremony_to_a_verified_result_with_one_trustee_absent(
             ("target_active2", "GET", "ceremony", None): 403,
             ("outsider", "GET", "ceremony", None): 404,
             ("facilitator", "POST", "open", None): 409,  # the ceremony has not happened
+            ("target_active2", "POST", "ceremony/complaints", '{"against": 1}'): 403,
+            ("outsider", "POST", "ceremony/complaints", '{"against": 1}'): 404,
+            ("member", "POST", "ceremony/complaints", '{"against": 1}'): 422,  # nothing sent yet
+            ("member", "POST", "ceremony/complaints", '{"against": 99}'): 422,
         },
     )
+    _trustee_page(app, clients, vote_id)
     secrets = ceremony(vote_id, clients)
     assert facilitator.api("POST", f"/api/v1/votes/{vote_id}/open").status_code == 200
     found = election(clients["member"], vote_id)
@@ -163,6 +168,7 @@ def test_from_the_ceremony_to_a_verified_result_with_one_trustee_absent(
                 json.dumps({"ballot": ballot(found, 0)}),
             ): 403,
             ("member", "POST", "ballots", json.dumps({"selection": [0]})): 409,
+            ("member", "POST", "ceremony/complaints", '{"against": 1}'): 409,
             ("member", "GET", "encrypted-board", None): 409,
         },
     )
@@ -221,6 +227,24 @@ def test_from_the_ceremony_to_a_verified_result_with_one_trustee_absent(
     )
     assert published.counts == (1, 2, 1)
     assert verify_encrypted_board(published, expected_key=published.signing_key) == []
+
+
+def _trustee_page(app: FastAPI, clients: dict[str, Browser], vote_id: int) -> None:
+    """The trustee page: its trustees only; it says plainly that it needs JavaScript."""
+    path = f"/votaciones/{vote_id}/custodia"
+    page = clients["member"].get(path)
+    assert page.status_code == 200
+    assert 'id="trustee-needs-js"' in page.text
+    assert "Eres custodio/a 2 de 3" in page.text
+    assert '<script src="/static/trustee.js"></script>' in page.text
+    vote_page = clients["member"].get(f"/votaciones/{vote_id}").text
+    assert f'href="{path}"' in vote_page
+    assert "0 de 3 personas custodias publicaron sus compromisos" in vote_page
+    assert f'href="{path}"' not in clients["target_active2"].get(f"/votaciones/{vote_id}").text
+    assert clients["target_active2"].get(path).status_code == 403
+    assert clients["outsider"].get(path).status_code == 404
+    anonymous = Browser(app).get(path)
+    assert anonymous.status_code in {302, 303}
 
 
 def check_refusals(

@@ -306,6 +306,8 @@ VOTE_ROUTES = (
     ("POST", "/api/v1/votes/{vote_id}/ceremony/dealing", True),
     ("POST", "/api/v1/votes/{vote_id}/ceremony/shares", True),
     ("POST", "/api/v1/votes/{vote_id}/ceremony/confirm", False),
+    ("POST", "/api/v1/votes/{vote_id}/ceremony/complaints", True),
+    ("GET", "/votaciones/{vote_id}/custodia", False),
     ("GET", "/api/v1/votes/{vote_id}/election", False),
     ("POST", "/api/v1/votes/{vote_id}/encrypted-ballots", True),
     ("POST", "/api/v1/votes/{vote_id}/audits", True),

@@ -11,8 +11,16 @@ The secret never leaves this computer in clear: it lives in a file locked with a
 4. ``decrypt`` — after closing, check the whole board (`asamblea.core.crypto.verify`), recompute
    the tally from the ballots, and write my decryption share of **that tally only**.
 
+The same steps over the network, against the server's API (`asamblea.cli.trustee_online`), with
+``--server URL --vote ID``: ``join`` (init and publish), ``send`` (seal and send the shares),
+``receive`` (open, check, confirm or complain, keep ``x_j``) and ``submit`` (check the board and
+send the decryption share). The secret file is the same, and the trustee's page downloads one.
+They log in with ``--user`` (password asked for, or ``ASAMBLEA_PASSWORD``) or use the token in
+``ASAMBLEA_TOKEN``.
+
 The passphrase is asked for (hidden), or read from ``ASAMBLEA_TRUSTEE_PASSPHRASE``.
-Exit status: 0 done; 1 a check failed (bad share, bad board); 2 unreadable file or wrong use.
+Exit status: 0 done; 1 a check failed or the server refused (bad share, bad board); 2
+unreadable file or wrong use.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ from typing import Annotated
 import typer
 from nacl.pwhash import argon2id
 
+from asamblea.cli import trustee_online
 from asamblea.core.crypto.board import share_json
 from asamblea.core.crypto.tally import make_share, tally_ciphertexts
 from asamblea.core.crypto.threshold import (
@@ -53,6 +62,7 @@ from asamblea.formats.trustee import (
 )
 
 ACTIONS = ("init", "shares", "combine", "decrypt")
+ONLINE = ("join", "send", "receive", "submit")
 DECRYPTION_SCHEMA = "asamblea-trustee-decryption/1"
 LIMITS = {"moderate": (argon2id.OPSLIMIT_MODERATE, argon2id.MEMLIMIT_MODERATE),
           "interactive": (argon2id.OPSLIMIT_INTERACTIVE, argon2id.MEMLIMIT_INTERACTIVE)}
@@ -62,7 +72,8 @@ Paths = Annotated[list[Path] | None, typer.Option()]
 
 
 def trustee(  # noqa: PLR0917 - Typer maps each CLI option to a parameter
-    action: Annotated[str, typer.Argument(help="init | shares | combine | decrypt")],
+    action: Annotated[str, typer.Argument(
+        help="init | shares | combine | decrypt; en línea: join | send | receive | submit")],
     secret: Annotated[Path, typer.Option(help="Archivo secreto de custodia (en su equipo).")],
     ceremony: Annotated[str | None, typer.Option(help="init: id de la ceremonia (64 hex).")] = None,
     index: Annotated[int | None, typer.Option(help="init: su número de custodio (1..n).")] = None,
@@ -73,12 +84,18 @@ def trustee(  # noqa: PLR0917 - Typer maps each CLI option to a parameter
     out: PathOpt = None,
     kdf: Annotated[str, typer.Option(help="Límites de Argon2id: moderate | interactive.")] = (
         "moderate"),
+    server: Annotated[str | None, typer.Option(help="En línea: dirección del servidor.")] = None,
+    vote: Annotated[int | None, typer.Option(help="En línea: número de la votación.")] = None,
+    user: Annotated[str | None, typer.Option(help="En línea: su usuario.")] = None,
 ) -> None:
-    """Custodia de una votación cifrada: init, shares, combine, decrypt (ver docs)."""
+    """Custodia de una votación cifrada: init, shares, combine, decrypt; join, send, receive,
+    submit en línea (ver docs)."""
     try:
-        if action not in ACTIONS or kdf not in LIMITS:
+        if action not in ACTIONS + ONLINE or kdf not in LIMITS:
             _fail(f"acción {action!r} o límites {kdf!r} desconocidos", 2)
-        if action == "init":
+        if action in ONLINE:
+            _online(action, secret, server, vote, user=user, kdf=kdf)
+        elif action == "init":
             _init(secret, ceremony, index, threshold, out=out, kdf=kdf)
         elif action == "shares":
             _shares(_open(secret), dealing or [], _needed(out))
@@ -88,6 +105,42 @@ def trustee(  # noqa: PLR0917 - Typer maps each CLI option to a parameter
             _decrypt(_open(secret), _needed(board), _needed(out))
     except (FormatError, DomainError, OSError) as error:
         _fail(str(error), 2)
+
+
+def _online(action: str, path: Path, server: str | None, vote: int | None, *,
+            user: str | None, kdf: str) -> None:
+    if server is None or vote is None:
+        raise FormatError(f"{action} necesita --server y --vote")
+    client = trustee_online.Client(server, _token(server, user))
+    try:
+        if action == "join":
+            made = trustee_online.join(client, vote, path, _passphrase(confirm=True), LIMITS[kdf])
+            typer.echo(f"Custodio {made.index}: secreto en {path}; compromisos publicados.")
+        elif action == "send":
+            sent = trustee_online.send(client, vote, _open(path))
+            typer.echo(f"Partes selladas enviadas a {sent} custodios.")
+        elif action == "receive":
+            _save(path, trustee_online.receive(client, vote, _open(path)), kdf)
+            typer.echo("Partes comprobadas y confirmadas; su clave está en el archivo secreto.")
+        else:
+            number = trustee_online.decrypt(client, vote, _open(path))
+            typer.echo(f"Custodio {number}: parte de descifrado enviada.")
+    except trustee_online.Refused as error:
+        _fail(str(error), 1)
+
+
+def _token(server: str, user: str | None) -> str:
+    if user is None:
+        token = os.environ.get("ASAMBLEA_TOKEN")
+        if not token:
+            raise FormatError("dé --user o ponga su token en ASAMBLEA_TOKEN")
+        return token
+    password = os.environ.get("ASAMBLEA_PASSWORD") or typer.prompt("Contraseña", hide_input=True)
+    try:
+        return trustee_online.log_in(server, user, password)
+    except trustee_online.Refused as error:
+        _fail(str(error), 1)
+        raise
 
 
 def _fail(message: str, code: int) -> None:

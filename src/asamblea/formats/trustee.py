@@ -124,13 +124,27 @@ def read_dealing(data: bytes) -> tuple[bytes, bytes, Dealing]:
         raise FormatError("archivo de reparto mal formado") from None
 
 
+def sealed_shares(secret: TrusteeSecret, recipients: dict[int, bytes]) -> dict[int, str]:
+    """``f_i(j)`` sealed (``crypto_box_seal``, hex) to each other trustee ``j``'s box key."""
+    return {j: SealedBox(PublicKey(key)).encrypt(evaluate(secret.coefficients, j)).hex()
+            for j, key in sorted(recipients.items()) if j != secret.index}
+
+
 def shares_file(secret: TrusteeSecret, recipients: dict[int, bytes]) -> bytes:
     """``f_i(j)`` sealed to each other trustee ``j``'s box key."""
-    sealed = {str(j): SealedBox(PublicKey(key)).encrypt(
-        evaluate(secret.coefficients, j)).hex()
-        for j, key in sorted(recipients.items()) if j != secret.index}
+    sealed = {str(j): text for j, text in sealed_shares(secret, recipients).items()}
     return json.dumps({"schema": SHARES_SCHEMA, "ceremony": secret.ceremony.hex(),
                        "from": secret.index, "shares": sealed}, indent=1).encode() + b"\n"
+
+
+def open_sealed(secret: TrusteeSecret, text: str) -> Scalar:
+    """The share in one sealed share (hex) addressed to this trustee; `FormatError` if it is
+    not one (not hexadecimal, not sealed to this key, or not a reduced scalar)."""
+    try:
+        share = SealedBox(PrivateKey(secret.box_key)).decrypt(bytes.fromhex(text))
+    except (ValueError, TypeError, nacl.exceptions.CryptoError):
+        raise FormatError("una parte sellada no se abre con la clave de esta persona") from None
+    return _scalar(share.hex())
 
 
 def open_share(secret: TrusteeSecret, data: bytes) -> tuple[int, Scalar]:
@@ -139,10 +153,9 @@ def open_share(secret: TrusteeSecret, data: bytes) -> tuple[int, Scalar]:
     if raw.get("ceremony") != secret.ceremony.hex():
         raise FormatError("el archivo de partes es de otra ceremonia")
     try:
-        sealed = bytes.fromhex(raw["shares"][str(secret.index)])
-        share = SealedBox(PrivateKey(secret.box_key)).decrypt(sealed)
-        return int(raw["from"]), _scalar(share.hex())
-    except (KeyError, ValueError, TypeError, nacl.exceptions.CryptoError):
+        sealed = raw["shares"][str(secret.index)]
+        return int(raw["from"]), open_sealed(secret, sealed)
+    except (KeyError, ValueError, TypeError, FormatError):
         raise FormatError("el archivo de partes no trae una parte para esta persona") from None
 
 

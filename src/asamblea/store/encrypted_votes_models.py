@@ -120,3 +120,15 @@ class EncryptedAlphaRow(Base):
 
     vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), primary_key=True)
     alpha: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class EncryptedComplaintRow(Base):
+    """Trustee ``complainant`` found that ``accused``'s sealed share to them does not match
+    ``accused``'s commitments (migration 0020). Public to the vote's trustees and facilitators;
+    a vote with a complaint cannot open (its complainant never confirms)."""
+
+    __tablename__ = "encrypted_complaint"
+
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), primary_key=True)
+    complainant: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    accused: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

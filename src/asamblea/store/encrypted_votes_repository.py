@@ -16,6 +16,7 @@ from asamblea.store.encrypted_votes_models import (
     EncryptedAlphaRow,
     EncryptedAuditRow,
     EncryptedBallotRow,
+    EncryptedComplaintRow,
     EncryptedSealedShareRow,
     EncryptedShareRow,
     EncryptedTrusteeRow,
@@ -150,6 +151,22 @@ class EncryptedVoteRepository:
             )
         )
         return {row[0]: row[1] for row in rows}
+
+    def complain(self, vote_id: int, complainant: int, accused: int) -> None:
+        """Keep a trustee's complaint about the share another trustee sealed to them."""
+        self.db.merge(
+            EncryptedComplaintRow(vote_id=vote_id, complainant=complainant, accused=accused)
+        )
+        self.db.flush()
+
+    def complaints(self, vote_id: int) -> list[tuple[int, int]]:
+        """``(complainant, accused)`` pairs of a vote's ceremony."""
+        rows = self.db.execute(
+            select(EncryptedComplaintRow.complainant, EncryptedComplaintRow.accused)
+            .where(EncryptedComplaintRow.vote_id == vote_id)
+            .order_by(EncryptedComplaintRow.complainant, EncryptedComplaintRow.accused)
+        )
+        return [(row[0], row[1]) for row in rows]
 
     def freeze(self, vote_id: int, public_key: str, manifest: dict[str, Any], genesis: str) -> None:
         """Fix the election key and manifest; the vote's chain starts at the election hash."""

@@ -33,6 +33,7 @@ from asamblea.web.routes.deliberation import api as api_deliberation
 from asamblea.web.routes.deliberation.charter_pages import router as charter_router
 from asamblea.web.routes.deliberation.pages import router as deliberation_router
 from asamblea.web.routes.encrypted_votes import api as api_encrypted_votes
+from asamblea.web.routes.encrypted_votes.pages import router as trustee_router
 from asamblea.web.routes.federation import account_pages
 from asamblea.web.routes.federation import api as api_federation
 from asamblea.web.routes.federation import pages as federation_pages
@@ -128,6 +129,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         account_pages.router,
         federation_pages.router,
         vote_pages.router,
+        trustee_router,
         planning_router,
         budget_router,
         deliberation_router,

@@ -51,6 +51,8 @@ class CeremonyView:
     me: Trustee
     sealed_for_me: dict[int, str]
     senders: set[int]
+    complaints: list[tuple[int, int]]
+    state: VoteState
 
 
 def make_encrypted(
@@ -126,7 +128,7 @@ def send_shares(db: Session, actor: Person, vote_id: int, sealed: dict[int, str]
 
 def ceremony_view(db: Session, actor: Person, vote_id: int) -> CeremonyView:
     """A trustee's view of the ceremony."""
-    _, encrypted = vote_of(db, vote_id)
+    vote, encrypted = vote_of(db, vote_id)
     me = trustee_of(db, actor, vote_id)
     repo = EncryptedVoteRepository(db)
     return CeremonyView(
@@ -135,6 +137,8 @@ def ceremony_view(db: Session, actor: Person, vote_id: int) -> CeremonyView:
         me,
         repo.sealed_for(vote_id, me.number),
         repo.senders(vote_id),
+        repo.complaints(vote_id),
+        vote.state,
     )
 
 
@@ -144,6 +148,8 @@ def confirm_shares(db: Session, actor: Person, vote_id: int) -> None:
     vote, _ = _draft(db, vote_id)
     me = trustee_of(db, actor, vote_id)
     repo = EncryptedVoteRepository(db)
+    if any(complainant == me.number for complainant, _ in repo.complaints(vote_id)):
+        raise Conflict(N_("You complained about a share: this key cannot be confirmed."))
     if repo.senders(vote_id) - {me.number} != {t.number for t in repo.trustees(vote_id)} - {
         me.number
     }:

@@ -1,6 +1,7 @@
 /* Asamblea — encrypting a ballot in the browser, as docs/encrypted-votes.md specifies (§3, §4, §6).
  * Group and hashes: the vendored @noble/curves ristretto255 and @noble/hashes (global nobleCurves).
- * AGPL-3.0-or-later. Exposes window.AsambleaBallot.encryptBallot(election, selections). */
+ * AGPL-3.0-or-later. Exposes window.AsambleaBallot.encryptBallot(election, selections), and the
+ * spec's helpers as AsambleaBallot.tools. */
 (function () {
   'use strict';
   const { ristretto255, sha256, sha512 } = window.nobleCurves;
@@ -123,5 +124,7 @@
     });
   }
 
-  window.AsambleaBallot = { encryptBallot, checkAudit };
+  /* The shared pieces, for the trustee's page (trustee.js) to follow the same spec. */
+  const tools = { Point, Fn, Transcript, concat, u64, hex, unhex, littleEndian, randomScalar, mulG, mul };
+  window.AsambleaBallot = { encryptBallot, checkAudit, tools };
 })();

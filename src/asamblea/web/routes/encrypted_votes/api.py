@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from asamblea.clock import utcnow
 from asamblea.core.ledger import canonical_json
 from asamblea.formats.encrypted_board import dump_encrypted_board
-from asamblea.services.encrypted_votes import ballots, ceremony, closing
+from asamblea.services.encrypted_votes import ballots, ceremony, closing, trustees
 from asamblea.services.encrypted_votes.ceremony import CeremonyView
 from asamblea.services.federation import accounts
 from asamblea.web.context import Ctx
@@ -20,6 +20,8 @@ from asamblea.web.routes.common import Id
 from asamblea.web.routes.encrypted_votes.schemas import (
     AuditIn,
     CeremonyOut,
+    ComplaintIn,
+    ComplaintOut,
     DealingIn,
     DecryptionShareIn,
     ElectionOut,
@@ -78,6 +80,15 @@ def confirm(vote_id: Id, ctx: Ctx = ApiCtx) -> CeremonyOut:
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
         ceremony.confirm_shares(db, person, vote_id)
+        return _ceremony(ceremony.ceremony_view(db, person, vote_id))
+
+
+@router.post("/votes/{vote_id}/ceremony/complaints", response_model=CeremonyOut)
+def complain(vote_id: Id, body: ComplaintIn, ctx: Ctx = ApiCtx) -> CeremonyOut:
+    """Say that the share a trustee sealed to me fails their commitments (trustees)."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        trustees.complain(db, person, vote_id, body.against)
         return _ceremony(ceremony.ceremony_view(db, person, vote_id))
 
 
@@ -150,6 +161,7 @@ def _ceremony(view: CeremonyView) -> CeremonyOut:
         ceremony=view.encrypted.ceremony,
         threshold=view.encrypted.threshold,
         me=view.me.number,
+        state=view.state.value,
         trustees=[
             TrusteeOut(
                 number=t.number,
@@ -161,4 +173,5 @@ def _ceremony(view: CeremonyView) -> CeremonyOut:
             for t in view.trustees
         ],
         sealed_for_me=view.sealed_for_me,
+        complaints=[ComplaintOut(trustee=c, against=a) for c, a in view.complaints],
     )

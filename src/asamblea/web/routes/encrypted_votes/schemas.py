@@ -45,6 +45,19 @@ class SharesIn(In):
     shares: dict[Annotated[int, Field(ge=1, le=64)], Hex] = Field(max_length=64)
 
 
+class ComplaintIn(In):
+    """The trustee whose share sealed to me fails their commitments."""
+
+    against: int = Field(ge=1, le=64)
+
+
+class ComplaintOut(BaseModel):
+    """Trustee ``trustee`` said trustee ``against``'s share to them fails its commitments."""
+
+    trustee: int
+    against: int
+
+
 class TrusteeOut(BaseModel):
     """A trustee's public part."""
 
@@ -61,8 +74,10 @@ class CeremonyOut(BaseModel):
     ceremony: str
     threshold: int
     me: int
+    state: str
     trustees: list[TrusteeOut]
     sealed_for_me: dict[int, str]
+    complaints: list[ComplaintOut]
 
 
 class ElectionOut(BaseModel):

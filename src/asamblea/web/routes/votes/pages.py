@@ -17,7 +17,7 @@ from asamblea.core.ledger import BallotKind, find_receipt, normalise_receipt
 from asamblea.core.votes import RULE_KINDS, THRESHOLDS, Mode, make_spec
 from asamblea.formats.board import dump_board
 from asamblea.i18n import translate_error
-from asamblea.services.encrypted_votes import ballots
+from asamblea.services.encrypted_votes import ballots, trustees
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.votes import closing, votes
@@ -81,11 +81,15 @@ def vote_page(ctx: CtxDep, vote_id: Id) -> Response:
     with ctx.reading() as db:
         view = votes.vote_view(db, ctx.person, vote_id)
         encrypted = ballots.is_encrypted(db, vote_id)
+        trustee = trustees.trustee_number(db, ctx.person, vote_id) if encrypted else None
+        status = trustees.ceremony_status(db, vote_id) if encrypted else None
     return render(
         ctx,
         "vote.html",
         view=view,
         encrypted=encrypted,
+        trustee=trustee,
+        ceremony_status=status,
         v=view.vote,
         result=view.result,
         ranks=range(1, len(view.vote.spec.options) + 1),
