@@ -11,11 +11,13 @@ from asamblea.store import (
     deliberation_models,
     encrypted_votes_models,
     federation_models,
+    feeds_models,
     mobilisation_models,
     notices_models,
     planning_models,
     runner_models,
     votes_models,
+    webhooks_models,
 )
 from asamblea.store.base import Base
 
@@ -27,9 +29,11 @@ __all__ = [
     "deliberation_models",
     "encrypted_votes_models",
     "federation_models",
+    "feeds_models",
     "mobilisation_models",
     "notices_models",
     "planning_models",
     "runner_models",
     "votes_models",
+    "webhooks_models",
 ]
