@@ -7,6 +7,7 @@ may never reach, and which kinds of notice a webhook may carry.
   private, link-local… : a webhook must not become a way into the server's own network).
 """
 
+from asamblea.core.webhooks.notice import WEBHOOK_DISABLED
 from asamblea.core.webhooks.signature import (
     SECRET_PREFIX,
     encode_secret,
@@ -27,6 +28,7 @@ __all__ = [
     "MAX_KINDS",
     "MAX_URL",
     "SECRET_PREFIX",
+    "WEBHOOK_DISABLED",
     "check_kinds",
     "check_url",
     "encode_secret",

@@ -19,7 +19,7 @@ import hmac
 
 from asamblea.core.errors import N_, Invalid
 
-SECRET_PREFIX = "whsec_"
+SECRET_PREFIX = "whsec_"  # noqa: S105 - the format's prefix, not a secret
 KEY_BYTES = 24
 
 
