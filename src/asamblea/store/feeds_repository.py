@@ -165,13 +165,12 @@ class FeedsRepository:
             for subject, assembly_id, at, details in self.db.execute(query)
             if details.get("state") == "adopted" and subject.partition(":")[2].isdecimal()
         ]
-        titles = dict(
-            self.db.execute(
-                select(ProposalRow.id, ProposalRow.title).where(
-                    ProposalRow.id.in_([p for p, _, _ in settled])
-                )
-            ).tuples()
+        rows = self.db.execute(
+            select(ProposalRow.id, ProposalRow.title).where(
+                ProposalRow.id.in_([p for p, _, _ in settled])
+            )
         )
+        titles = {int(i): str(t) for i, t in rows}
         return [
             Adopted(p, a, titles[p], at) for p, a, at in settled if p in titles and a is not None
         ][:WINDOW]

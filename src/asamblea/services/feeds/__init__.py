@@ -19,6 +19,7 @@ from asamblea.services.feeds.decisions import decisions_feed
 from asamblea.services.feeds.tokens import (
     FeedAddress,
     feed_address,
+    feed_assemblies,
     feed_key,
     person_for_token,
     private_assembly,
@@ -33,6 +34,7 @@ __all__ = [
     "assembly_calendar",
     "decisions_feed",
     "feed_address",
+    "feed_assemblies",
     "feed_key",
     "person_calendar",
     "person_for_token",

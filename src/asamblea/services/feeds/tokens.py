@@ -79,3 +79,14 @@ def private_assembly(db: Session, person: Person, assembly_id: int) -> None:
     membership = FederationRepository(db).membership_of(assembly_id, person.id)
     if membership is None or not membership.is_active:
         raise NotFound(N_("This feed address does not exist or was revoked."))
+
+
+def feed_assemblies(db: Session, person: Person) -> list[tuple[int, str]]:
+    """(id, name) of the assemblies whose private feeds the person may read, by name."""
+    federation = FederationRepository(db)
+    found = []
+    for membership in federation.memberships_of_person(person.id):
+        assembly = federation.assembly(membership.assembly_id) if membership.is_active else None
+        if assembly is not None:
+            found.append((assembly.id, assembly.name))
+    return sorted(found, key=lambda item: item[1].casefold())

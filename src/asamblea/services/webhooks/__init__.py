@@ -8,7 +8,14 @@ with retries and a delivery log (docs/feeds-and-webhooks.md).
 - `sealing` — signing secrets sealed at rest.
 """
 
-from asamblea.services.webhooks.dispatch import WebhookJob, claim, queue, record, send
+from asamblea.services.webhooks.dispatch import (
+    WebhookJob,
+    claim,
+    queue,
+    record,
+    send,
+    webhook_job,
+)
 from asamblea.services.webhooks.endpoints import (
     LOG_LENGTH,
     MAX_PER_ASSEMBLY,
@@ -40,5 +47,6 @@ __all__ = [
     "remove",
     "send",
     "webhook",
+    "webhook_job",
     "webhooks_of",
 ]

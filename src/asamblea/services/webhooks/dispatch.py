@@ -45,6 +45,7 @@ from asamblea.core.webhooks import headers
 from asamblea.services.notices.inbox import LINKS
 from asamblea.services.webhooks import transport
 from asamblea.services.webhooks.sealing import Sealer
+from asamblea.settings import Settings
 from asamblea.store.federation_repository import AuditRepository
 from asamblea.store.notices_repository import NoticesRepository
 from asamblea.store.webhooks_repository import Claimed, Webhook, WebhooksRepository
@@ -246,3 +247,14 @@ class WebhookJob:
                 1000 * (time.monotonic() - started),
             )
         return len(claimed)
+
+
+def webhook_job(sessions: sessionmaker[Session], settings: Settings) -> WebhookJob:
+    """The job as `asamblea serve` and `asamblea worker` run it, from the settings."""
+    return WebhookJob(
+        sessions,
+        Sealer(settings.secret()),
+        allow_private=settings.webhooks_allow_private,
+        timeout=settings.webhook_timeout_seconds,
+        base_url=settings.public_url,
+    )
