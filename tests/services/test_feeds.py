@@ -82,7 +82,9 @@ def test_public_and_private_assembly_calendars(db: Session, w: World) -> None:
     hidden = _action(db, w, "Plantón con lugar oculto", reveal_at=T0 + timedelta(days=2))
     secret = _action(db, w, "Reunión de base", visibility=Visibility.MEMBERS)
     phases = ("preparation", "workshops", "evaluation", "prioritisation", "formalisation")
-    days = {p: date(2027, 1, 1) + timedelta(days=7 * i) for i, p in enumerate((*phases, "oversight"))}
+    days = {
+        p: date(2027, 1, 1) + timedelta(days=7 * i) for i, p in enumerate((*phases, "oversight"))
+    }
     budget = budgeting.create_process(
         db, w.p["a_fac"], w.a, title="Presupuesto 2027", budget=100_000, calendar=days
     )
@@ -92,7 +94,9 @@ def test_public_and_private_assembly_calendars(db: Session, w: World) -> None:
     assert not any(f"vote-{members_vote}-" in uid for uid in public)
     assert f"action-{open_action}@asamblea.example" in public
     assert f"action-{secret}@asamblea.example" not in public
-    assert "Plaza de Villa El Salvador" in public[f"action-{open_action}@asamblea.example"]["location"]
+    assert (
+        "Plaza de Villa El Salvador" in public[f"action-{open_action}@asamblea.example"]["location"]
+    )
     for moment in (T0, T0 + timedelta(days=2, minutes=1)):  # the public never gets the place
         shown = _events(feeds.assembly_calendar(db, w.a, LINKS, moment))
         assert "Plaza" not in str(shown[f"action-{hidden}@asamblea.example"])
