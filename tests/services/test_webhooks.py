@@ -88,11 +88,13 @@ def test_an_assemblys_events_reach_its_receiver_signed(db: Session, hook: Receiv
     assert second["type"] == "vouch_waiting"
     for received in hook.received:
         text = str(received.body)
-        assert newcomer.username not in text and people[0].username not in text
+        assert newcomer.username not in text
+        assert people[0].username not in text
         assert received.path == "/hook?grupo=1"
         assert received.headers["webhook-id"] == received.msg_id
     log = webhooks.deliveries(db, people[0], made.webhook.id)
-    assert {d.state for d in log} == {"delivered"} and {d.attempts for d in log} == {1}
+    assert {d.state for d in log} == {"delivered"}
+    assert {d.attempts for d in log} == {1}
     assert _deliver(db) == []  # nothing left
 
 
@@ -108,21 +110,25 @@ def test_a_failing_receiver_gets_retries_with_backoff_and_the_same_id(
     webhooks.queue(db, now)
     assert [s.answer.status for s in _deliver(db, now)] == [500]
     (delivery,) = webhooks.deliveries(db, people[0], webhook_id)
-    assert delivery.state == "pending" and delivery.attempts == 1
+    assert delivery.state == "pending"
+    assert delivery.attempts == 1
     assert delivery.last_status == 500
     wait = delivery.next_attempt_at - now
-    assert backoff(1, delivery.msg_id) == wait and timedelta(seconds=15) <= wait
+    assert backoff(1, delivery.msg_id) == wait
+    assert timedelta(seconds=15) <= wait
     assert _deliver(db, now + wait - timedelta(seconds=1)) == []  # not yet
     assert [s.answer.status for s in _deliver(db, now + wait)] == [503]
     later = webhooks.deliveries(db, people[0], webhook_id)[0]
     assert later.next_attempt_at - (now + wait) == backoff(2, delivery.msg_id)
     assert backoff(2, delivery.msg_id) > wait / 2  # grows
     assert [s.answer.status for s in _deliver(db, later.next_attempt_at)] == [204]
-    assert len({r.msg_id for r in hook.received}) == 1 and len(hook.received) == 3
+    assert len({r.msg_id for r in hook.received}) == 1
+    assert len(hook.received) == 3
     (done,) = webhooks.deliveries(db, people[0], webhook_id)
     assert (done.state, done.attempts) == ("delivered", 3)
     row = db.get(WebhookRow, webhook_id)
-    assert row is not None and row.failures == 0  # a success ends the streak
+    assert row is not None
+    assert row.failures == 0
 
 
 def test_turned_off_after_failures_and_the_facilitators_are_told(
@@ -139,7 +145,8 @@ def test_turned_off_after_failures_and_the_facilitators_are_told(
         assert len(sent) == 1
         moment = webhooks.deliveries(db, people[0], webhook_id)[0].next_attempt_at
     found = webhooks.webhook(db, people[0], webhook_id)
-    assert not found.enabled and found.failures == WEBHOOK_FAILURES_TO_DISABLE
+    assert not found.enabled
+    assert found.failures == WEBHOOK_FAILURES_TO_DISABLE
     assert _deliver(db, moment + timedelta(days=1)) == []  # off: nothing more is posted
     events = db.scalars(select(AuditRow.action).where(AuditRow.assembly_id == assembly_id))
     assert "webhook.disabled" in list(events)
@@ -166,7 +173,8 @@ def test_private_addresses_refused_unless_allowed(db: Session, hook: Receiver) -
                 now=utcnow(),
             )
     answer = transport.post(hook.url, b"{}", {}, allow_private=False, timeout=5)
-    assert answer.status is None and "private" in answer.error
+    assert answer.status is None
+    assert "private" in answer.error
     assert hook.received == []  # nothing reached the loopback
     # a name that resolves to the loopback is refused at delivery time (not only literals)
     named = hook.url.replace("127.0.0.1", "localhost.")

@@ -206,4 +206,5 @@ def test_webhook_pages_follow_the_same_rules(
         assert_refused(browsers[role].get(f"/webhooks/{common.webhook}"), "es", 403)
         assert row_counts(engine) == before
     page = browsers["facilitator"].get(f"/webhooks/{common.webhook}")
-    assert page.status_code == 200 and "bots.example.org" in page.text
+    assert page.status_code == 200
+    assert "bots.example.org" in page.text

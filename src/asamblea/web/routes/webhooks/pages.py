@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from asamblea.clock import utcnow
-from asamblea.core.errors import DomainError
+from asamblea.core.errors import DomainError, Forbidden
 from asamblea.core.webhooks import webhook_kinds
 from asamblea.i18n import translate_error
 from asamblea.services import webhooks
@@ -45,15 +45,20 @@ def _list(
         error=error,
         secret=secret,
         form=form or {},
+        allowed=True,
     )
 
 
 @router.get("/asambleas/{assembly_id}/webhooks")
 def webhooks_page(ctx: CtxDep, assembly_id: Id) -> Response:
-    """The assembly's webhooks and the form to add one (facilitators only)."""
+    """The assembly's webhooks and the form to add one (facilitators only: anyone else is told
+    so, and sees none of them)."""
     if ctx.person is None:
         return redirect(ctx, f"/entrar?next=/asambleas/{assembly_id}/webhooks")
-    return _list(ctx, assembly_id)
+    try:
+        return _list(ctx, assembly_id)
+    except Forbidden:
+        return render(ctx, "webhooks.html", assembly_id=assembly_id, allowed=False)
 
 
 @router.post("/asambleas/{assembly_id}/webhooks")
