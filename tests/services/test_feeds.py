@@ -125,6 +125,10 @@ def test_private_feeds_are_for_active_members_only(db: Session, w: World) -> Non
     for outsider in (w.p["c1"], w.p["outsider"], w.p["b1"]):
         with pytest.raises(NotFound):
             feeds.private_assembly(db, outsider, w.a)
+        with pytest.raises(NotFound):  # the services check it too, whatever the caller did
+            feeds.assembly_calendar(db, w.a, LINKS, T0, person=outsider)
+        with pytest.raises(NotFound):
+            feeds.decisions_feed(db, w.a, LINKS, T0, self_url="x", person=outsider)
 
 
 def test_federation_calendar_filters_by_region_and_kind(db: Session, w: World) -> None:

@@ -26,6 +26,7 @@ from asamblea.core.mobilisation.actions import DURATION, ActionState, Viewer
 from asamblea.core.people import Person
 from asamblea.formats.calendar import CalendarItem, dump_calendar
 from asamblea.formats.places import region_name
+from asamblea.services.feeds.tokens import private_assembly
 from asamblea.services.mobilisation import access, views
 from asamblea.store.federation_repository import FederationRepository
 from asamblea.store.feeds_repository import DatedBudget, DatedVote, FeedsRepository
@@ -180,6 +181,8 @@ def assembly_calendar(
     assembly = FederationRepository(db).assembly(assembly_id)
     if assembly is None:
         raise NotFound(N_("That assembly does not exist."))
+    if person is not None:
+        private_assembly(db, person, assembly_id)
     reader = Reader.PUBLIC if person is None else Reader.MEMBER
     repo = FeedsRepository(db)
     items = [

@@ -15,6 +15,7 @@ from asamblea.core.feeds import Reader, shows_vote
 from asamblea.core.people import Person
 from asamblea.formats.feed import FeedEntry, dump_feed
 from asamblea.services.feeds.calendars import Links
+from asamblea.services.feeds.tokens import private_assembly
 from asamblea.store.federation_repository import FederationRepository
 from asamblea.store.feeds_repository import FeedsRepository
 
@@ -33,6 +34,8 @@ def decisions_feed(
     assembly = FederationRepository(db).assembly(assembly_id)
     if assembly is None:
         raise NotFound(N_("That assembly does not exist."))
+    if person is not None:
+        private_assembly(db, person, assembly_id)
     reader = Reader.PUBLIC if person is None else Reader.MEMBER
     repo = FeedsRepository(db)
     entries = [
