@@ -113,11 +113,22 @@ def test_public_and_private_assembly_calendars(db: Session, w: World) -> None:
     )
     assert "Plaza de Villa El Salvador" in after[f"action-{hidden}@asamblea.example"]["location"]
 
+    spec = actions.Convening(
+        kind=ActionKind.STRIKE_24H,
+        title="Paro regional",
+        region="15",
+        starts_at=T0 + timedelta(days=5),
+        places=["Plaza Dos de Mayo"],
+        visibility=Visibility.MEMBERS,
+    )
+    regional = actions.convene(db, w.p["l_fac"], w.lima, spec, now=T0).id  # above A
     mine = _events(feeds.person_calendar(db, member, LINKS, T0))
     assert f"vote-{members_vote}-closes@asamblea.example" in mine
     assert f"action-{secret}@asamblea.example" in mine
+    assert f"action-{regional}@asamblea.example" in mine
+    assert "Plaza Dos de Mayo" in mine[f"action-{regional}@asamblea.example"]["location"]
     stranger = _events(feeds.person_calendar(db, w.p["c1"], LINKS, T0))
-    assert not any("vote-" in uid or f"action-{secret}@" in uid for uid in stranger)
+    assert not any("vote-" in uid or "action-" in uid for uid in stranger)
 
 
 def test_private_feeds_are_for_active_members_only(db: Session, w: World) -> None:

@@ -199,9 +199,16 @@ def person_calendar(db: Session, person: Person, links: Links, now: datetime) ->
     an assembly above theirs)."""
     active = list(access.active_memberships(db, person))
     repo = FeedsRepository(db)
+    parents = FederationRepository(db).parent_map()
+    reach = set(active)  # an action convened or joined above one's assembly may include it
+    for assembly_id in active:
+        parent = parents.get(assembly_id)
+        while parent is not None and parent not in reach:
+            reach.add(parent)
+            parent = parents.get(parent)
     actions = [
         a
-        for a in views.visible_actions(db, person)
+        for a in _assembly_actions(db, reach)
         if access.viewer_of(db, person, a) is not Viewer.ANYONE
     ]
     items = [
