@@ -4,8 +4,10 @@ retries with back-off, turning off after repeated failures, and refusing private
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -18,8 +20,10 @@ from asamblea.core.notices.due import WEBHOOK_FAILURES_TO_DISABLE
 from asamblea.services import notices, webhooks
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.webhooks import transport
+from asamblea.store.database import make_sessionmaker
 from asamblea.store.federation_models import AuditRow
 from asamblea.store.webhooks_models import WebhookRow
+from tests.databases import BACKENDS, drop_database, engine_for, new_database
 from tests.services.test_deliberation import base_assembly, pending
 from tests.services.test_notices import _open_vote
 from tests.webhook_receiver import Receiver, receiver
@@ -210,3 +214,44 @@ def test_only_facilitators_manage_webhooks(db: Session, hook: Receiver) -> None:
     webhooks.remove(db, people[0], webhook_id)
     assert webhooks.webhooks_of(db, people[0], assembly_id) == []
     assert other_id != assembly_id
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_runners_post_each_event_once(backend: str, tmp_path: Path) -> None:
+    """Two webhook jobs, two passes each, in threads over one database: every event is posted
+    exactly once (claims are taken with SKIP LOCKED and under a lease)."""
+    url, schema = new_database(backend, tmp_path)
+    engine = engine_for(url)
+    sessions = make_sessionmaker(engine)
+    try:
+        with receiver() as hook:
+            with sessions.begin() as db:
+                assembly_id, people = base_assembly(db, "Sindicato", 2)
+                made = webhooks.register(
+                    db,
+                    people[0],
+                    assembly_id,
+                    url=hook.url,
+                    kinds=["vote_opened"],
+                    sealer=SEALER,
+                    now=utcnow(),
+                    allow_private=True,
+                )
+                hook.secret = made.secret
+                for _ in range(8):
+                    _open_vote(db, people[0], assembly_id, hours=2)
+            jobs = [
+                webhooks.WebhookJob(sessions, SEALER, allow_private=True, timeout=5) for _ in "ab"
+            ]
+            threads = [threading.Thread(target=job.run_pass) for job in jobs for _ in range(2)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join(30)
+            ids = [r.msg_id for r in hook.received]
+            assert len(ids) == 8
+            assert len(set(ids)) == 8
+            assert all(r.verified for r in hook.received)
+    finally:
+        engine.dispose()
+        drop_database(url, schema)
