@@ -224,9 +224,8 @@ class WebhookJob:
 
     def run_pass(self) -> int:
         """One pass; returns how many posts were made."""
-        with self.sessions.begin() as db:
+        with self.sessions.begin() as db:  # one short write transaction for steps 1 and 2
             queue(db, self.now(), base_url=self.base_url)
-        with self.sessions.begin() as db:
             claimed = claim(db, self.now())
         for item in claimed:
             started = time.monotonic()
