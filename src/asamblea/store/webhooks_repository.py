@@ -8,7 +8,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, true, update
 from sqlalchemy.orm import Session
 
 from asamblea.core.notices import Event
@@ -170,9 +170,21 @@ class WebhooksRepository:
         return [_webhook(row) for row in self.db.scalars(query)]
 
     def events_after(
-        self, assembly_id: int, after_id: int, actions: Collection[str], limit: int
+        self,
+        assembly_id: int,
+        after_id: int,
+        actions: Collection[str],
+        limit: int,
+        *,
+        unqueued_for: int | None = None,
     ) -> list[Event]:
-        """The assembly's events of ``actions`` after ``after_id``, oldest first."""
+        """The assembly's events of ``actions`` after ``after_id``, oldest first; with
+        ``unqueued_for``, only those with no delivery to that endpoint yet (so that recent
+        events the cursor has not passed do not fill the ``limit`` again and again)."""
+        queued = select(WebhookDeliveryRow.id).where(
+            WebhookDeliveryRow.webhook_id == unqueued_for,
+            WebhookDeliveryRow.event_id == AuditRow.id,
+        )
         query = (
             select(
                 AuditRow.id,
@@ -187,6 +199,7 @@ class WebhooksRepository:
                 AuditRow.assembly_id == assembly_id,
                 AuditRow.id > after_id,
                 AuditRow.action.in_(list(actions)),
+                ~queued.exists() if unqueued_for is not None else true(),
             )
             .order_by(AuditRow.id)
             .limit(limit)

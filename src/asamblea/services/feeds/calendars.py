@@ -11,7 +11,7 @@ reader may see them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
@@ -160,10 +160,19 @@ def _reader_of(db: Session, person: Person | None, action: Action) -> Reader:
 
 
 def _action_items(
-    db: Session, actions: Iterable[Action], person: Person | None, links: Links, now: datetime
+    db: Session,
+    actions: Iterable[Action],
+    person: Person | None,
+    links: Links,
+    now: datetime,
+    *,
+    members_of: Collection[int] = (),
 ) -> Iterator[CalendarItem]:
+    """Items of ``actions`` as ``person`` reads them; the actions in ``members_of`` are known
+    to include the person (convened or joined by an assembly they are an active member of),
+    so their reader is a member without asking again."""
     for action in actions:
-        reader = _reader_of(db, person, action)
+        reader = Reader.MEMBER if action.id in members_of else _reader_of(db, person, action)
         if shows_action(action.visibility, reader):
             yield _action_item(action, reader, links, now)
 
@@ -185,10 +194,12 @@ def assembly_calendar(
         private_assembly(db, person, assembly_id)
     reader = Reader.PUBLIC if person is None else Reader.MEMBER
     repo = FeedsRepository(db)
+    found = _assembly_actions(db, [assembly_id])
+    own = {a.id for a in found} if person is not None else set()  # checked: an active member
     items = [
         *_vote_items(repo.votes([assembly_id]), reader, links),
         *_budget_items(repo.budgets([assembly_id]), links),
-        *_action_items(db, _assembly_actions(db, [assembly_id]), person, links, now),
+        *_action_items(db, found, person, links, now, members_of=own),
     ]
     return dump_calendar(assembly.name, items)
 
@@ -206,15 +217,16 @@ def person_calendar(db: Session, person: Person, links: Links, now: datetime) ->
         while parent is not None and parent not in reach:
             reach.add(parent)
             parent = parents.get(parent)
+    own = set(repo.action_ids(active))  # convened or joined by one of her assemblies
     actions = [
         a
         for a in _assembly_actions(db, reach)
-        if access.viewer_of(db, person, a) is not Viewer.ANYONE
+        if a.id in own or access.viewer_of(db, person, a) is not Viewer.ANYONE
     ]
     items = [
         *_vote_items(repo.votes(active), Reader.MEMBER, links),
         *_budget_items(repo.budgets(active), links),
-        *_action_items(db, actions, person, links, now),
+        *_action_items(db, actions, person, links, now, members_of=own),
     ]
     return dump_calendar(i18n.gettext(N_("My calendar")), items)
 

@@ -16,11 +16,11 @@ Design, one pass (`WebhookJob.run_pass`), three short steps:
 2. **Claim.** Due deliveries of enabled endpoints are taken (``SKIP LOCKED``) and their next
    attempt is pushed `LEASE` ahead; the transaction commits at once.
 3. **Post and record.** Each is posted outside any transaction (`transport.post`), signed per
-   Standard Webhooks, then its outcome is recorded: delivered, or tried again after an
-   exponential back-off (`core.notices.backoff`). An endpoint that fails
-   `WEBHOOK_FAILURES_TO_DISABLE` times in a row is turned off and its assembly's facilitators
-   are told (a ``webhook.disabled`` event, a notice for facilitators); its pending deliveries
-   wait until a facilitator turns it on again.
+   Standard Webhooks; then the group's outcomes are recorded in one transaction: delivered,
+   or tried again after an exponential back-off (`core.notices.backoff`). An endpoint that
+   fails `WEBHOOK_FAILURES_TO_DISABLE` times in a row is turned off and its assembly's
+   facilitators are told (a ``webhook.disabled`` event, a notice for facilitators); its
+   pending deliveries wait until a facilitator turns it on again.
 
 Promise: each queued event is posted until a 2xx answer, with the same ``webhook-id`` (so a
 receiver drops duplicates); a runner that dies between claim and record leaves the delivery
@@ -105,7 +105,9 @@ def _queue_endpoint(db: Session, webhook: Webhook, now: datetime, base_url: str)
     actions = _member_rule_actions(webhook.kinds)
     if not actions:
         return 0
-    events = repo.events_after(webhook.assembly_id, webhook.cursor, actions, EVENTS_PER_ENDPOINT)
+    events = repo.events_after(
+        webhook.assembly_id, webhook.cursor, actions, EVENTS_PER_ENDPOINT, unqueued_for=webhook.id
+    )
     done = repo.queued_events(webhook.id, [e.id for e in events])
     queued = 0
     cursor, settled = webhook.cursor, True
@@ -227,24 +229,28 @@ class WebhookJob:
         with self.sessions.begin() as db:  # one short write transaction for steps 1 and 2
             queue(db, self.now(), base_url=self.base_url)
             claimed = claim(db, self.now())
+        sent = []
         for item in claimed:
             started = time.monotonic()
-            sent = send(
+            result = send(
                 item,
                 self.sealer,
                 allow_private=self.allow_private,
                 timeout=self.timeout,
                 now=self.now(),
             )
-            with self.sessions.begin() as db:
-                record(db, sent, self.now())
+            sent.append(result)
             log.info(
                 "webhook %s delivery %s: %s (%.0f ms)",
                 item.webhook_id,
                 item.id,
-                sent.answer.status or sent.answer.error,
+                result.answer.status or result.answer.error,
                 1000 * (time.monotonic() - started),
             )
+        if sent:  # one commit for the group's outcomes (a crash before it: posted again)
+            with self.sessions.begin() as db:
+                for result in sent:
+                    record(db, result, self.now())
         return len(claimed)
 
 
