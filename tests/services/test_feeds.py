@@ -101,6 +101,8 @@ def test_public_and_private_assembly_calendars(db: Session, w: World) -> None:
         shown = _events(feeds.assembly_calendar(db, w.a, LINKS, moment))
         assert "Plaza" not in str(shown[f"action-{hidden}@asamblea.example"])
     assert f"budget-{budget.id}-workshops@asamblea.example" in public
+    much_later = _events(feeds.assembly_calendar(db, w.a, LINKS, T0 + timedelta(days=120)))
+    assert not any(uid.startswith(("vote-", "action-")) for uid in much_later)  # history
     assert len([uid for uid in public if uid.startswith(f"budget-{budget.id}-")]) == 6
 
     member = w.p["a1"]

@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, true
 from sqlalchemy.orm import Session
 
 from asamblea.store.budgeting_models import BudgetProcessRow
@@ -94,8 +94,11 @@ class FeedsRepository:
 
     # ------------------------------------------------------------ dated items
 
-    def votes(self, assembly_ids: Collection[int]) -> list[DatedVote]:
-        """The assemblies' votes past their draft, newest closing first."""
+    def votes(
+        self, assembly_ids: Collection[int], since: datetime | None = None
+    ) -> list[DatedVote]:
+        """The assemblies' votes past their draft (closing at or after ``since`` when given),
+        newest closing first."""
         query = (
             select(
                 VoteRow.id,
@@ -108,6 +111,7 @@ class FeedsRepository:
                 VoteRow.closed_at,
             )
             .where(VoteRow.assembly_id.in_(list(assembly_ids)), VoteRow.state != "draft")
+            .where(VoteRow.closes_at >= since if since is not None else true())
             .order_by(VoteRow.closes_at.desc(), VoteRow.id.desc())
             .limit(WINDOW)
         )
@@ -129,8 +133,11 @@ class FeedsRepository:
         )
         return [DatedBudget(i, a, t, dict(c), at) for i, a, t, c, at in self.db.execute(query)]
 
-    def action_ids(self, assembly_ids: Collection[int]) -> list[int]:
-        """Actions convened by the assemblies or joined by their members' vote."""
+    def action_ids(
+        self, assembly_ids: Collection[int], since: datetime | None = None
+    ) -> list[int]:
+        """Actions convened by the assemblies or joined by their members' vote (starting at or
+        after ``since`` when given)."""
         ids = list(assembly_ids)
         joined = select(AdhesionRow.target_id).where(
             AdhesionRow.target == "action",
@@ -141,6 +148,7 @@ class FeedsRepository:
         query = (
             select(ActionRow.id)
             .where(or_(ActionRow.assembly_id.in_(ids), ActionRow.id.in_(joined)))
+            .where(ActionRow.starts_at >= since if since is not None else true())
             .order_by(ActionRow.starts_at.desc())
             .limit(WINDOW)
         )

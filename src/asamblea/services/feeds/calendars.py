@@ -33,6 +33,9 @@ from asamblea.store.feeds_repository import DatedBudget, DatedVote, FeedsReposit
 from asamblea.store.mobilisation_repository import Action, MobilisationRepository
 
 LIMA = ZoneInfo("America/Lima")
+#: How far back a calendar reaches: what is past is on the pages; a calendar is for what comes
+#: (and a long history costs its readers, and the server, at every fetch).
+HISTORY = timedelta(days=90)
 
 PHASE_NAMES = {
     "preparation": N_("Preparation"),
@@ -177,9 +180,10 @@ def _action_items(
             yield _action_item(action, reader, links, now)
 
 
-def _assembly_actions(db: Session, assembly_ids: Iterable[int]) -> list[Action]:
+def _assembly_actions(db: Session, assembly_ids: Iterable[int], now: datetime) -> list[Action]:
     repo = MobilisationRepository(db)
-    found = (repo.action(i) for i in FeedsRepository(db).action_ids(list(assembly_ids)))
+    ids = FeedsRepository(db).action_ids(list(assembly_ids), since=now - HISTORY)
+    found = (repo.action(i) for i in ids)
     return [a for a in found if a is not None]
 
 
@@ -194,10 +198,10 @@ def assembly_calendar(
         private_assembly(db, person, assembly_id)
     reader = Reader.PUBLIC if person is None else Reader.MEMBER
     repo = FeedsRepository(db)
-    found = _assembly_actions(db, [assembly_id])
+    found = _assembly_actions(db, [assembly_id], now)
     own = {a.id for a in found} if person is not None else set()  # checked: an active member
     items = [
-        *_vote_items(repo.votes([assembly_id]), reader, links),
+        *_vote_items(repo.votes([assembly_id], since=now - HISTORY), reader, links),
         *_budget_items(repo.budgets([assembly_id]), links),
         *_action_items(db, found, person, links, now, members_of=own),
     ]
@@ -217,14 +221,14 @@ def person_calendar(db: Session, person: Person, links: Links, now: datetime) ->
         while parent is not None and parent not in reach:
             reach.add(parent)
             parent = parents.get(parent)
-    own = set(repo.action_ids(active))  # convened or joined by one of her assemblies
+    own = set(repo.action_ids(active, since=now - HISTORY))  # convened or joined by hers
     actions = [
         a
-        for a in _assembly_actions(db, reach)
+        for a in _assembly_actions(db, reach, now)
         if a.id in own or access.viewer_of(db, person, a) is not Viewer.ANYONE
     ]
     items = [
-        *_vote_items(repo.votes(active), Reader.MEMBER, links),
+        *_vote_items(repo.votes(active, since=now - HISTORY), Reader.MEMBER, links),
         *_budget_items(repo.budgets(active), links),
         *_action_items(db, actions, person, links, now, members_of=own),
     ]
