@@ -44,6 +44,11 @@ class Settings(BaseSettings):
     runner: bool = True
     runner_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
     runner_batch: int = Field(default=100, ge=1, le=10_000)
+    # Webhooks (docs/feeds-and-webhooks.md): private and loopback targets are refused unless
+    # allowed (the tests allow them to reach a receiver on the loopback).
+    webhooks_allow_private: bool = False
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    public_url: str = ""  # https://host of this server, for links in webhooks
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

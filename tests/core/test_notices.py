@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import asamblea.core.webhooks  # noqa: F401 - registers the webhook_disabled kind
 from asamblea.core import notices
 from asamblea.core.notices import Audience, Delivery, Event, NoticeRule, Seat, Standing
 
@@ -31,6 +32,7 @@ def _event(
 
 MEMBER = Standing(ME, (Seat(1, "member", "active", since=NOW),), frozenset({"membership:3"}))
 AUTHOR = Standing(ME, MEMBER.seats, frozenset({"proposal:5", "membership:3"}))
+FACILITATOR = Standing(ME, (Seat(1, "facilitator", "active", since=NOW),))
 
 # (event, standing, the kind it is for the reader or None) — one row per kind at least.
 CASES = [
@@ -56,6 +58,8 @@ CASES = [
     ),
     (_event(20, "budget.advanced", subject="budget:1", phase="review"), MEMBER, "budget_phase"),
     (_event(20, "planning.opened", subject="planning_round:1"), MEMBER, "planning_opened"),
+    (_event(20, "webhook.disabled", subject="webhook:1"), FACILITATOR, "webhook_disabled"),
+    (_event(20, "webhook.disabled", subject="webhook:1"), MEMBER, None),  # facilitators only
     # Not for this reader:
     (_event(20, "membership.activated", subject="membership:4"), MEMBER, None),
     (_event(20, "vote.opened", assembly=2), MEMBER, None),  # not a member there

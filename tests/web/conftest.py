@@ -140,7 +140,15 @@ def html_pages(app: FastAPI, world: World) -> list[str]:
     return pages
 
 
-NOT_HTML = frozenset({"/fuente.zip", "/salud"})
+NOT_HTML = frozenset(
+    {
+        "/fuente.zip",
+        "/salud",
+        "/acciones.ics",
+        "/asambleas/{assembly_id}/calendario.ics",
+        "/asambleas/{assembly_id}/decisiones.atom",
+    }
+)
 
 
 @pytest.fixture

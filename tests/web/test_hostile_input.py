@@ -752,6 +752,9 @@ def routes_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
 
     table.update(mobilisation_table())
     table.update(notices_routes())
+    from tests.web.feeds_webhooks_hostile import feeds_webhooks_table  # noqa: PLC0415
+
+    table.update(feeds_webhooks_table())
     return table
 
 

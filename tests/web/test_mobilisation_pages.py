@@ -80,6 +80,8 @@ def test_sit_in_with_tasks_and_a_pledge(
             "/api/v1/actions",
             f"/api/v1/actions/{action_id}",
             "/api/v1/struggles",
+            "/acciones.ics",  # and the calendars (docs/feeds-and-webhooks.md)
+            f"/asambleas/{w.union}/calendario.ics",
         ):
             assert w.names["target_active"] not in b.get(path).text.replace(
                 f'<a href="/cuenta">{w.names["target_active"]}</a>', ""

@@ -30,6 +30,8 @@ class CalendarItem:
     url: str
     changed: datetime
     description: str = ""
+    location: str = ""
+    cancelled: bool = False
 
 
 def _utc(moment: datetime) -> datetime:
@@ -46,6 +48,9 @@ def _event(item: CalendarItem) -> Event:
     event.add("url", item.url)
     if item.description:
         event.add("description", item.description)
+    if item.location:
+        event.add("location", item.location)
+    event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
     return event
 
 

@@ -11,12 +11,14 @@ from asamblea.store import (
     deliberation_models,
     encrypted_votes_models,
     federation_models,
+    feeds_models,
     mobilisation_models,
     mobilisation_platform_models,
     notices_models,
     planning_models,
     runner_models,
     votes_models,
+    webhooks_models,
 )
 from asamblea.store.base import Base
 
@@ -28,10 +30,12 @@ __all__ = [
     "deliberation_models",
     "encrypted_votes_models",
     "federation_models",
+    "feeds_models",
     "mobilisation_models",
     "mobilisation_platform_models",
     "notices_models",
     "planning_models",
     "runner_models",
     "votes_models",
+    "webhooks_models",
 ]

@@ -18,6 +18,7 @@ from asamblea.services.federation.accounts import LoginPolicy
 from asamblea.services.runner import Runner
 from asamblea.services.votes.casting import CastBatcher
 from asamblea.services.votes.votes import signing_key
+from asamblea.services.webhooks import webhook_job
 from asamblea.settings import Settings, get_settings
 from asamblea.store.database import make_engine, make_sessionmaker
 from asamblea.web import errors
@@ -37,6 +38,9 @@ from asamblea.web.routes.encrypted_votes.pages import router as trustee_router
 from asamblea.web.routes.federation import account_pages
 from asamblea.web.routes.federation import api as api_federation
 from asamblea.web.routes.federation import pages as federation_pages
+from asamblea.web.routes.feeds import api as api_feeds
+from asamblea.web.routes.feeds import files as feed_files
+from asamblea.web.routes.feeds import pages as feed_pages
 from asamblea.web.routes.mobilisation import action_pages as mobilisation_actions
 from asamblea.web.routes.mobilisation import api as api_mobilisation
 from asamblea.web.routes.mobilisation import pages as mobilisation_pages
@@ -48,6 +52,8 @@ from asamblea.web.routes.planning import api as api_planning
 from asamblea.web.routes.planning.pages import router as planning_router
 from asamblea.web.routes.votes import api as api_votes
 from asamblea.web.routes.votes import pages as vote_pages
+from asamblea.web.routes.webhooks import api as api_webhooks
+from asamblea.web.routes.webhooks import pages as webhook_pages
 from asamblea.web.security import SecurityHeaders
 
 STATIC = Path(__file__).resolve().parent / "static"
@@ -121,6 +127,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_mobilisation.router,
         api_platform.router,
         api_notices.router,
+        api_feeds.router,
+        api_webhooks.router,
     ):
         app.include_router(api)
     # Pages (HTML, /fuente.zip, carta.md, /salud) are not part of the JSON API's schema.
@@ -140,6 +148,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         delegate_router,
         archive_router,
         notices_router,
+        feed_files.router,
+        feed_pages.router,
+        webhook_pages.router,
     ):
         app.include_router(pages, include_in_schema=False)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
@@ -153,7 +164,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.add_event_handler("shutdown", app.state.web.batcher.stop)
     if settings.runner:  # the embedded runner: what is due is done with nothing else to start
         runner = Runner(
-            sessions, key, interval=settings.runner_interval_seconds, batch=settings.runner_batch
+            sessions,
+            key,
+            interval=settings.runner_interval_seconds,
+            batch=settings.runner_batch,
+            jobs=(webhook_job(sessions, settings).run_pass,),
         )
         app.router.add_event_handler("startup", runner.start)
         app.router.add_event_handler("shutdown", runner.stop)

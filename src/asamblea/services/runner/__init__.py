@@ -118,12 +118,20 @@ class Runner:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _skip: set[int] = field(default_factory=set)
+    #: Other work done after the votes in each pass (webhooks…); each logs its own failures.
+    jobs: tuple[Callable[[], object], ...] = ()
 
     def run_pass(self) -> PassReport:
         """One pass over everything that is due."""
-        return publish_due_votes(
+        report = publish_due_votes(
             self.sessions, self.key, now=self.now, batch=self.batch, skip=self._skip
         )
+        for job in self.jobs:
+            try:
+                job()
+            except Exception:  # one job's trouble (a database gone away) holds up no other
+                log.exception("runner job %s failed", job)
+        return report
 
     def run_forever(self) -> None:
         """Passes until `stop`; a full batch means more may be due, so the next pass is at once."""

@@ -1,0 +1,1 @@
+"""An assembly's outbound webhooks: pages and API for its facilitators."""
