@@ -128,11 +128,14 @@ def test_the_api_agrees_with_its_schema(seeded: FastAPI) -> None:
     assert set(DOMAIN_RULES) <= names, set(DOMAIN_RULES) - names
     assert set(NOT_YET_DECLARED) <= names, set(NOT_YET_DECLARED) - names
     headers = token(seeded)
+    # Data that breaks the schema is refused while parsing, before any SQL runs: that round runs
+    # once, on SQLite. Schema-valid data reaches the use cases, so it runs on both databases.
+    negative_here = seeded.state.engine.dialect.name == "sqlite"
     failures: list[str] = []
     for operation in operations:
         ending = operation.path in SESSION_ENDING
         name = f"{operation.method.upper()} {operation.path}"
-        modes = [GenerationMode.NEGATIVE]
+        modes = [GenerationMode.NEGATIVE] if negative_here else []
         if name not in NOT_YET_DECLARED:
             modes.insert(0, GenerationMode.POSITIVE)
         for mode in modes:
