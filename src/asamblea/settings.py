@@ -6,6 +6,7 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -44,6 +45,16 @@ class Settings(BaseSettings):
     runner: bool = True
     runner_interval_seconds: float = Field(default=5.0, gt=0, le=3600)
     runner_batch: int = Field(default=100, ge=1, le=10_000)
+    # Mail (issue #11, docs/operating.md "Mail"): off while smtp_host is empty.
+    public_url: str = "http://127.0.0.1:8000"
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65_535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    mail_from: str = ""
+    mail_batch: int = Field(default=100, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

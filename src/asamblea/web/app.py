@@ -15,6 +15,7 @@ from asamblea import __version__
 from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.throttle import Throttle
 from asamblea.services.federation.accounts import LoginPolicy
+from asamblea.services.notices.mail_setup import mail_jobs
 from asamblea.services.runner import Runner
 from asamblea.services.votes.casting import CastBatcher
 from asamblea.services.votes.votes import signing_key
@@ -40,6 +41,8 @@ from asamblea.web.routes.mobilisation import action_pages as mobilisation_action
 from asamblea.web.routes.mobilisation import api as api_mobilisation
 from asamblea.web.routes.mobilisation import pages as mobilisation_pages
 from asamblea.web.routes.notices import api as api_notices
+from asamblea.web.routes.notices import mail_api as api_mail
+from asamblea.web.routes.notices.mail_pages import router as mail_router
 from asamblea.web.routes.notices.pages import router as notices_router
 from asamblea.web.routes.planning import api as api_planning
 from asamblea.web.routes.planning.pages import router as planning_router
@@ -117,6 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_archive.router,
         api_mobilisation.router,
         api_notices.router,
+        api_mail.router,
     ):
         app.include_router(api)
     # Pages (HTML, /fuente.zip, carta.md, /salud) are not part of the JSON API's schema.
@@ -134,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         delegate_router,
         archive_router,
         notices_router,
+        mail_router,
     ):
         app.include_router(pages, include_in_schema=False)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
@@ -147,7 +152,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.add_event_handler("shutdown", app.state.web.batcher.stop)
     if settings.runner:  # the embedded runner: what is due is done with nothing else to start
         runner = Runner(
-            sessions, key, interval=settings.runner_interval_seconds, batch=settings.runner_batch
+            sessions,
+            key,
+            interval=settings.runner_interval_seconds,
+            batch=settings.runner_batch,
+            jobs=mail_jobs(settings, sessions),
         )
         app.router.add_event_handler("startup", runner.start)
         app.router.add_event_handler("shutdown", runner.stop)

@@ -1,0 +1,43 @@
+"""The runner's mail job, built from the settings (none while ``ASAMBLEA_SMTP_HOST`` is empty)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from asamblea.services.notices.mail import MailConfig, Mailer
+from asamblea.services.notices.smtp import Security, SmtpConfig, SmtpTransport
+from asamblea.settings import Settings
+
+
+def mail_config(settings: Settings) -> MailConfig:
+    """Links, sender and signing key for messages (the sender defaults to
+    ``avisos@<host of ASAMBLEA_PUBLIC_URL>``)."""
+    host = urlsplit(settings.public_url).hostname or "localhost"
+    return MailConfig(
+        public_url=settings.public_url,
+        sender=settings.mail_from or f"avisos@{host}",
+        secret=settings.secret(),
+        default_locale=settings.default_locale,
+        batch=settings.mail_batch,
+    )
+
+
+def smtp_config(settings: Settings) -> SmtpConfig:
+    """The SMTP server's address, protection and login."""
+    return SmtpConfig(
+        host=settings.smtp_host,
+        port=settings.smtp_port,
+        security=Security(settings.smtp_security),
+        username=settings.smtp_username,
+        password=settings.smtp_password.get_secret_value() if settings.smtp_password else "",
+        timeout=settings.smtp_timeout_seconds,
+    )
+
+
+def mail_jobs(settings: Settings, sessions: sessionmaker[Session]) -> tuple[Mailer, ...]:
+    """The runner's jobs for mail: one `Mailer`, or none when no SMTP server is configured."""
+    if not settings.smtp_host:
+        return ()
+    return (Mailer(sessions, mail_config(settings), SmtpTransport(smtp_config(settings))),)
