@@ -142,8 +142,9 @@ class MailRepository:
         return int(self.db.scalar(select(func.count()).select_from(MailOutboxRow)) or 0)
 
     def candidates(self, event: Event) -> list[Candidate]:
-        """People with an address whom ``event`` may concern: the members of its assembly
-        and the person its subject names. `core.notices.in_audience` decides each."""
+        """People who gave an address before ``event`` and whom it may concern: the members of
+        its assembly and the person its subject names. `core.notices.in_audience` decides each
+        (mail starts with the address; what came before is in the inbox)."""
         found: dict[int, Candidate] = {}
         if event.assembly_id is not None:
             rows = self.db.execute(
@@ -155,12 +156,16 @@ class MailRepository:
                     MembershipRow.created_at,
                 )
                 .join(MembershipRow, MembershipRow.person_id == MailAddressRow.person_id)
-                .where(MembershipRow.assembly_id == event.assembly_id)
+                .where(
+                    MembershipRow.assembly_id == event.assembly_id,
+                    MailAddressRow.added_at <= event.at,
+                )
             )
             for person_id, assembly_id, role, state, since in rows:
                 found[person_id] = Candidate(person_id, (assembly_id, role, state, since), False)
         named = self._named(event.subject)
-        if named is not None and self.db.get(MailAddressRow, named) is not None:
+        given = self.db.get(MailAddressRow, named) if named is not None else None
+        if named is not None and given is not None and given.added_at <= event.at:
             seat = found[named].membership if named in found else None
             found[named] = Candidate(named, seat, True)
         return list(found.values())
