@@ -10,11 +10,11 @@ the message is sent again, with the same Message-ID: at least once, never lost.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from asamblea.core.notices import Event
@@ -226,6 +226,25 @@ class MailRepository:
             )
         )
         return True
+
+    def add_notices(self, event_id: int, recipients: Mapping[int, str], now: datetime) -> None:
+        """Queue one event's notice to many people (person id → Message-ID), in one insert."""
+        if recipients:
+            self.db.execute(
+                insert(MailDeliveryRow),
+                [
+                    {
+                        "person_id": person_id,
+                        "message_id": key,
+                        "event_id": event_id,
+                        "after_id": 0,
+                        "up_to": 0,
+                        "attempts": 0,
+                        "next_attempt_at": now,
+                    }
+                    for person_id, key in recipients.items()
+                ],
+            )
 
     def lease_due(self, now: datetime, until: datetime, limit: int) -> list[Delivery]:
         """Lock up to ``limit`` unsent messages due at ``now`` and move their next attempt to

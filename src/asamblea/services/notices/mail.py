@@ -30,7 +30,6 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
-from email.message import EmailMessage
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -42,9 +41,10 @@ from asamblea.core import notices
 from asamblea.core.errors import N_
 from asamblea.core.notices import Delivery, Event, Notice, Seat, Standing
 from asamblea.core.notices.digest import DIGEST_HOUR, last_digest_time
-from asamblea.formats.mail import Mail, MailLine, build_message, message_id
+from asamblea.formats.mail import Mail, MailLine, message_bytes, message_id
 from asamblea.services.notices import unsubscribe
 from asamblea.services.notices.inbox import NoticeLine, _lines, _notices
+from asamblea.services.notices.smtp import Outgoing
 from asamblea.store.mail_repository import Delivery as Queued
 from asamblea.store.mail_repository import MailAddress, MailRepository
 from asamblea.store.notices_repository import NoticesRepository
@@ -69,7 +69,7 @@ FOOTER = N_(
 class Transport(Protocol):
     """What sends a batch: one outcome per message (None: accepted; else why not)."""
 
-    def send(self, messages: Sequence[EmailMessage]) -> list[str | None]:
+    def send(self, messages: Sequence[Outgoing]) -> list[str | None]:
         """Send the messages."""
 
 
@@ -130,7 +130,7 @@ def _expand(repo: MailRepository, event: Event, config: MailConfig, now: datetim
         return 0
     candidates = repo.candidates(event)
     chosen = repo.chosen([c.person_id for c in candidates], rule.kind)
-    queued = 0
+    recipients: dict[int, str] = {}
     for candidate in candidates:
         seats = (Seat(*candidate.membership),) if candidate.membership else ()
         subjects = frozenset({event.subject}) if candidate.named else frozenset()
@@ -140,8 +140,11 @@ def _expand(repo: MailRepository, event: Event, config: MailConfig, now: datetim
         if wants is not Delivery.AT_ONCE:
             continue
         key = message_id("notice", str(event.id), candidate.person_id, config.domain)
-        queued += repo.add_delivery(candidate.person_id, key, now, event_id=event.id)
-    return queued
+        recipients[candidate.person_id] = key
+    # One insert for all: the outbox row is locked and deleted in this transaction, so an
+    # event is expanded once (and the Message-IDs' unique index would refuse a second time).
+    repo.add_notices(event.id, recipients, now)
+    return len(recipients)
 
 
 # 3. The daily digest -----------------------------------------------------------------------
@@ -226,32 +229,42 @@ def _line_text(catalog: NullTranslations, line: NoticeLine) -> str:
 
 @dataclass
 class _Writer:
-    """Writes the messages of one batch (one database transaction)."""
+    """Writes the messages of one batch (one database transaction). What all recipients of an
+    event share (its description, each language's footer) is written once per batch."""
 
     db: Session
     config: MailConfig
     addresses: dict[int, MailAddress] = field(default_factory=dict)
+    _footers: dict[str, str] = field(default_factory=dict)
+    _described: dict[int, NoticeLine] = field(default_factory=dict)
 
     def _base(
         self, queued: Queued, kind: str, subject: str, lines: list[MailLine], when: datetime
-    ) -> EmailMessage:
+    ) -> Outgoing:
         address = self.addresses[queued.person_id]
         link = self.config.url(
             "/avisos/baja?t=" + unsubscribe.token(self.config.secret, queued.person_id, kind)
         )
-        return build_message(
-            Mail(
-                message_id=queued.message_id,
-                sender=self.config.sender,
-                recipient=address.address,
-                subject=subject,
-                lines=lines,
-                footer=_say(self.catalog(queued.person_id), FOOTER, url=self.config.url("/avisos")),
-                unsubscribe_url=link,
-                language=self.locale(queued.person_id),
-                date=when,
-            )
+        locale = self.locale(queued.person_id)
+        mail = Mail(
+            message_id=queued.message_id,
+            sender=self.config.sender,
+            recipient=address.address,
+            subject=subject,
+            lines=lines,
+            footer=self.footer(locale),
+            unsubscribe_url=link,
+            language=locale,
+            date=when,
         )
+        return Outgoing(mail.sender, mail.recipient, message_bytes(mail), mail.message_id)
+
+    def footer(self, locale: str) -> str:
+        """The footer in one language."""
+        if locale not in self._footers:
+            catalog = i18n.translations(locale)
+            self._footers[locale] = _say(catalog, FOOTER, url=self.config.url("/avisos"))
+        return self._footers[locale]
 
     def locale(self, person_id: int) -> str:
         """The recipient's language (their account's, else the server's default)."""
@@ -262,18 +275,20 @@ class _Writer:
         """The recipient's catalog (Quechua and Aymara fall back to Spanish inside it)."""
         return i18n.translations(self.locale(person_id))
 
-    def notice(
-        self, queued: Queued, event: Event, chosen: Mapping[str, str]
-    ) -> EmailMessage | None:
+    def notice(self, queued: Queued, event: Event, chosen: Mapping[str, str]) -> Outgoing | None:
+        """One notice to one person (None: they no longer want this kind at once)."""
         rule = notices.rule_for(event.action, event.details)
         if rule is None or notices.delivery(rule.kind, _deliveries(chosen)) is not Delivery.AT_ONCE:
             return None
-        (line,) = _lines(NoticesRepository(self.db), [Notice(event, rule, read=False)])
+        if event.id not in self._described:
+            notice = Notice(event, rule, read=False)
+            (self._described[event.id],) = _lines(NoticesRepository(self.db), [notice])
+        line = self._described[event.id]
         text = _line_text(self.catalog(queued.person_id), line)
         url = self.config.url(line.link or "/avisos")
         return self._base(queued, rule.kind, text, [MailLine(text, url)], event.at)
 
-    def digest(self, queued: Queued) -> EmailMessage | None:
+    def digest(self, queued: Queued) -> Outgoing | None:
         repo = NoticesRepository(self.db)
         daily = daily_notices(repo, queued.person_id, queued.after_id, queued.up_to)
         if not daily:
@@ -302,16 +317,16 @@ class _Writer:
 
 def _write(
     db: Session, config: MailConfig, leased: list[Queued]
-) -> tuple[list[tuple[Queued, EmailMessage]], list[int]]:
+) -> tuple[list[tuple[Queued, Outgoing]], list[int]]:
     """Each leased delivery's message, and the deliveries with nothing left to send."""
     repo = MailRepository(db)
     writer = _Writer(db, config, repo.addresses({q.person_id for q in leased}))
     events = repo.events({q.event_id for q in leased if q.event_id is not None})
     chosen = repo.chosen({q.person_id for q in leased})
-    ready: list[tuple[Queued, EmailMessage]] = []
+    ready: list[tuple[Queued, Outgoing]] = []
     dropped: list[int] = []
     for queued in leased:
-        message: EmailMessage | None = None
+        message: Outgoing | None = None
         if queued.person_id in writer.addresses:
             if queued.event_id is not None and queued.event_id in events:
                 message = writer.notice(queued, events[queued.event_id], chosen[queued.person_id])

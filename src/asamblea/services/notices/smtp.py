@@ -13,7 +13,6 @@ import smtplib
 import ssl
 from collections.abc import Sequence
 from dataclasses import dataclass
-from email.message import EmailMessage
 from enum import StrEnum
 
 
@@ -23,6 +22,16 @@ class Security(StrEnum):
     STARTTLS = "starttls"
     TLS = "tls"
     NONE = "none"
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message as it goes on the wire: envelope sender and recipient, and its bytes."""
+
+    sender: str
+    recipient: str
+    data: bytes
+    message_id: str
 
 
 @dataclass(frozen=True)
@@ -65,7 +74,7 @@ class SmtpTransport:
             raise
         return client
 
-    def send(self, messages: Sequence[EmailMessage]) -> list[str | None]:
+    def send(self, messages: Sequence[Outgoing]) -> list[str | None]:
         """Send each message over one connection; for each, None (accepted) or why not.
 
         A server that cannot be reached fails every message of the batch; a message the server
@@ -80,7 +89,7 @@ class SmtpTransport:
         try:
             for message in messages:
                 try:
-                    client.send_message(message)
+                    client.sendmail(message.sender, [message.recipient], message.data)
                     outcomes.append(None)
                 except smtplib.SMTPServerDisconnected as error:
                     outcomes += [_reason(error)] * (len(messages) - len(outcomes))
