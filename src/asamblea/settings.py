@@ -55,6 +55,7 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
     mail_from: str = ""
     mail_batch: int = Field(default=100, ge=1, le=10_000)
+    smtp_connections: int = Field(default=2, ge=1, le=20)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

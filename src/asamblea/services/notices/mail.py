@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Protocol
@@ -339,26 +340,31 @@ def _write(
     return ready, dropped
 
 
-def deliver_due(
-    sessions: sessionmaker[Session], config: MailConfig, transport: Transport, now: datetime
-) -> MailReport:
-    """Send one batch of due messages; returns what happened to it."""
-    report = MailReport()
+Batch = list[tuple[Queued, Outgoing]]
+
+
+def take_batch(
+    sessions: sessionmaker[Session], config: MailConfig, now: datetime
+) -> tuple[Batch, int]:
+    """Lease up to a batch of due messages and write them (one short transaction); returns
+    them and how many had nothing left to send (dropped)."""
     with sessions.begin() as db:
         repo = MailRepository(db)
         leased = repo.lease_due(now, now + config.lease, config.batch)
         ready, dropped = _write(db, config, leased)
         repo.drop(dropped)
-    report.dropped = len(dropped)
-    if not ready:
-        return report
-    outcomes = transport.send([message for _, message in ready])
+    return ready, len(dropped)
+
+
+def finish_batch(
+    sessions: sessionmaker[Session], ready: Batch, outcomes: list[str | None], now: datetime
+) -> tuple[int, int]:
+    """Mark each message sent, or failed with its next attempt; returns (sent, failed)."""
     with sessions.begin() as db:
         repo = MailRepository(db)
-        repo.mark_sent(
-            [q.id for (q, _), why in zip(ready, outcomes, strict=True) if why is None], now
-        )
-        for (queued, _), why in zip(ready, outcomes, strict=True):
+        pairs = list(zip(ready, outcomes, strict=True))
+        repo.mark_sent([q.id for (q, _), why in pairs if why is None], now)
+        for (queued, _), why in pairs:
             if why is not None:
                 attempts = queued.attempts + 1
                 retry = notices.next_attempt(attempts, queued.message_id, now)
@@ -370,8 +376,19 @@ def deliver_due(
                     retry.isoformat(),
                     why,
                 )
-    report.sent = sum(1 for why in outcomes if why is None)
-    report.failed = len(outcomes) - report.sent
+    sent = sum(1 for why in outcomes if why is None)
+    return sent, len(outcomes) - sent
+
+
+def deliver_due(
+    sessions: sessionmaker[Session], config: MailConfig, transport: Transport, now: datetime
+) -> MailReport:
+    """Send one batch of due messages; returns what happened to it."""
+    ready, dropped = take_batch(sessions, config, now)
+    report = MailReport(dropped=dropped)
+    if ready:
+        outcomes = transport.send([message for _, message in ready])
+        report.sent, report.failed = finish_batch(sessions, ready, outcomes, now)
     return report
 
 
@@ -384,6 +401,8 @@ class Mailer:
     config: MailConfig
     transport: Transport
     max_batches: int = 20
+    #: SMTP connections used at once (each sends whole batches; many providers allow 2–10).
+    connections: int = 2
 
     def __call__(self, now: datetime) -> MailReport:
         """One pass."""
@@ -395,13 +414,33 @@ class Mailer:
             if expanded < 200:
                 break
         report.digests = queue_digests(self.sessions, self.config, now)
-        for _ in range(self.max_batches):
-            batch = deliver_due(self.sessions, self.config, self.transport, now)
-            report.sent += batch.sent
-            report.failed += batch.failed
-            report.dropped += batch.dropped
-            if batch.sent == 0 and batch.dropped == 0:
-                break
+        self._send(now, report)
         with self.sessions.begin() as db:
             MailRepository(db).forget_sent(now - KEEP_SENT)
         return report
+
+    def _send(self, now: datetime, report: MailReport) -> None:
+        """Rounds of up to `connections` batches: written one after the other (one short
+        transaction each), then sent at the same time, each over one connection in a thread
+        of its own, then marked. The threads only wait on sockets, so they overlap the SMTP
+        round trips without fighting the writer for the interpreter. Stops at a round in which
+        nothing was sent and something failed (the server is down: the back-off decides)."""
+        with ThreadPoolExecutor(self.connections, thread_name_prefix="asamblea-smtp") as pool:
+            for _ in range(0, self.max_batches, self.connections):
+                batches: list[Batch] = []
+                for _ in range(self.connections):
+                    ready, dropped = take_batch(self.sessions, self.config, now)
+                    report.dropped += dropped
+                    if not ready:
+                        break
+                    batches.append(ready)
+                if not batches:
+                    return
+                sends = [pool.submit(self.transport.send, [m for _, m in b]) for b in batches]
+                sent_before = report.sent
+                for batch, future in zip(batches, sends, strict=True):
+                    sent, failed = finish_batch(self.sessions, batch, future.result(), now)
+                    report.sent += sent
+                    report.failed += failed
+                if report.sent == sent_before:
+                    return

@@ -40,4 +40,8 @@ def mail_jobs(settings: Settings, sessions: sessionmaker[Session]) -> tuple[Mail
     """The runner's jobs for mail: one `Mailer`, or none when no SMTP server is configured."""
     if not settings.smtp_host:
         return ()
-    return (Mailer(sessions, mail_config(settings), SmtpTransport(smtp_config(settings))),)
+    transport = SmtpTransport(smtp_config(settings))
+    mailer = Mailer(
+        sessions, mail_config(settings), transport, connections=settings.smtp_connections
+    )
+    return (mailer,)

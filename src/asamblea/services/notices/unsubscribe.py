@@ -11,6 +11,8 @@ button will do (GET only reads); the POST does it, and doing it twice changes no
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy.orm import Session
 
@@ -26,6 +28,7 @@ MAX_TOKEN = 200
 BAD_TOKEN = N_("This unsubscribe link is not valid. Change your notices in your account.")
 
 
+@lru_cache(maxsize=4)
 def _signer(secret: str) -> URLSafeSerializer:
     return URLSafeSerializer(secret, salt=SALT)
 
