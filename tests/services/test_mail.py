@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import re
 import socket
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
+from pydantic import SecretStr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -29,10 +32,15 @@ from asamblea.services import notices
 from asamblea.services.federation import accounts
 from asamblea.services.notices import address, unsubscribe
 from asamblea.services.notices.mail import MailConfig, Mailer, deliver_due, expand_outbox
+from asamblea.services.notices.mail_setup import mail_jobs
 from asamblea.services.notices.smtp import Security, SmtpConfig, SmtpTransport
+from asamblea.services.runner import Runner
 from asamblea.services.votes import votes
+from asamblea.settings import Settings
+from asamblea.store.database import make_sessionmaker
 from asamblea.store.mail_models import MailDeliveryRow, MailOutboxRow
 from asamblea.store.mail_repository import MailRepository
+from tests.databases import BACKENDS, drop_database, engine_for, new_database
 from tests.services.test_deliberation import KEY, base_assembly, person
 
 SECRET = "secreto-de-prueba-" * 3
@@ -358,3 +366,45 @@ def test_addresses_are_parsed_and_refused_without_writing(db: Session) -> None:
     assert address.set_address(db, who, "  Quien@Correo.PE ", utcnow()) == "Quien@correo.pe"
     assert address.set_address(db, who, "otra@correo.pe", utcnow()) == "otra@correo.pe"
     assert address.my_address(db, who) == "otra@correo.pe"
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_runner_sends_mail_by_itself(backend: str, tmp_path: Path) -> None:
+    """The embedded runner with the mail job from the settings, on real committed
+    transactions: an event is committed, and the mail arrives with nobody calling anything."""
+    url, schema = new_database(backend, tmp_path)
+    engine = engine_for(url)
+    sessions = make_sessionmaker(engine)
+    port = free_port()
+    settings = Settings(
+        database_url=url,
+        secret_key=SecretStr(SECRET),
+        public_url="https://asamblea.example",
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        smtp_security="none",
+    )
+    assert mail_jobs(Settings(database_url=url, secret_key=SecretStr(SECRET)), sessions) == ()
+    runner = Runner(sessions, KEY, interval=0.05, jobs=mail_jobs(settings, sessions))
+    try:
+        with sessions.begin() as db:
+            assembly_id, people = base_assembly(db, "Sindicato", 2)
+            address.set_address(db, people[1], "ana@ejemplo.pe", utcnow())
+        with smtp_server(port, Inbox()) as inbox:
+            runner.start()
+            with sessions.begin() as db:
+                open_vote(db, people[0], assembly_id, "¿Sola?")
+            deadline = time.monotonic() + 30
+            while not inbox.received and time.monotonic() < deadline:
+                time.sleep(0.05)
+            runner.stop()
+        assert [str(m["Subject"]) for m in inbox.received] == [
+            "Se abrió una votación en Sindicato: ¿Sola?"
+        ]
+        with sessions.begin() as db:
+            assert MailRepository(db).pending_count() == 0
+            assert MailRepository(db).outbox_size() == 0
+    finally:
+        runner.stop()
+        engine.dispose()
+        drop_database(url, schema)
