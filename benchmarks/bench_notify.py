@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.databases import drop_database, engine_for, new_database  # noqa: E402
 
+from asamblea import i18n  # noqa: E402
 from asamblea.clock import utcnow  # noqa: E402
 from asamblea.core.federation import AssemblyKind, MembershipState, Role  # noqa: E402
 from asamblea.core.votes import Mode, make_spec  # noqa: E402
@@ -328,6 +329,8 @@ def mail_throughput(backend: str, messages: int, connections: int = 2) -> dict[s
         sessions = make_sessionmaker(engine)
         try:
             founder, union_id = _seed_mail(sessions, messages)
+            for locale in i18n.LOCALES:  # a running server has its catalogs loaded already
+                i18n.translations(locale)
             peer = _peer_smtplib(port, messages)
             config = MailConfig(
                 "https://asamblea.example",

@@ -81,16 +81,17 @@ class MailRepository:
         if not person_ids:
             return {}
         rows = self.db.execute(
-            select(MailAddressRow, PersonRow.locale)
+            select(
+                MailAddressRow.person_id,
+                MailAddressRow.address,
+                PersonRow.locale,
+                MailAddressRow.digest_up_to,
+                MailAddressRow.digest_sent_at,
+            )
             .join(PersonRow, PersonRow.id == MailAddressRow.person_id)
             .where(MailAddressRow.person_id.in_(list(person_ids)))
         )
-        return {
-            row.person_id: MailAddress(
-                row.person_id, row.address, locale, row.digest_up_to, row.digest_sent_at
-            )
-            for row, locale in rows
-        }
+        return {row[0]: MailAddress(*row) for row in rows}
 
     def set_address(self, person_id: int, address: str, now: datetime) -> None:
         """Give or change the address. A new address starts its digest from now on (the
@@ -249,31 +250,30 @@ class MailRepository:
     def lease_due(self, now: datetime, until: datetime, limit: int) -> list[Delivery]:
         """Lock up to ``limit`` unsent messages due at ``now`` and move their next attempt to
         ``until`` (the lease): another runner leaves them alone until then."""
-        rows = list(
-            self.db.scalars(
-                select(MailDeliveryRow)
-                .where(MailDeliveryRow.sent_at.is_(None), MailDeliveryRow.next_attempt_at <= now)
-                .order_by(MailDeliveryRow.next_attempt_at, MailDeliveryRow.id)
-                .limit(limit)
-                .with_for_update(skip_locked=True)
+        rows = self.db.execute(
+            select(
+                MailDeliveryRow.id,
+                MailDeliveryRow.person_id,
+                MailDeliveryRow.message_id,
+                MailDeliveryRow.event_id,
+                MailDeliveryRow.digest_on,
+                MailDeliveryRow.after_id,
+                MailDeliveryRow.up_to,
+                MailDeliveryRow.attempts,
             )
+            .where(MailDeliveryRow.sent_at.is_(None), MailDeliveryRow.next_attempt_at <= now)
+            .order_by(MailDeliveryRow.next_attempt_at, MailDeliveryRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
         )
-        for row in rows:
-            row.next_attempt_at = until
-        self.db.flush()
-        return [
-            Delivery(
-                r.id,
-                r.person_id,
-                r.message_id,
-                r.event_id,
-                r.digest_on,
-                r.after_id,
-                r.up_to,
-                r.attempts,
+        leased = [Delivery(*row) for row in rows]
+        if leased:
+            self.db.execute(
+                update(MailDeliveryRow)
+                .where(MailDeliveryRow.id.in_([d.id for d in leased]))
+                .values(next_attempt_at=until)
             )
-            for r in rows
-        ]
+        return leased
 
     def mark_sent(self, ids: Iterable[int], now: datetime) -> None:
         """These messages left (the server accepted them)."""
