@@ -88,8 +88,11 @@ def _address(ctx: Ctx, current: str | None, *, status: int = 200, error: str = "
 
 
 @router.get("/avisos/baja")
-def unsubscribe_page(ctx: CtxDep, t: str = Query(default="", max_length=400)) -> Response:
-    """What the button will stop (reads only: a link scanner that opens it changes nothing)."""
+def unsubscribe_page(ctx: CtxDep, t: str | None = Query(default=None, max_length=400)) -> Response:
+    """What the button will stop (reads only: a link scanner that opens it changes nothing).
+    Without a token: where to find the link, and the preferences."""
+    if t is None:
+        return render(ctx, "notices_unsubscribe.html", token="", kind="", done=False)
     _, kind = unsubscribe.read_token(ctx.state.settings.secret(), t)
     return render(ctx, "notices_unsubscribe.html", token=t, kind=_kind_name(kind), done=False)
 
