@@ -31,7 +31,13 @@ from asamblea.core.votes import Mode, make_spec
 from asamblea.services import notices
 from asamblea.services.federation import accounts
 from asamblea.services.notices import address, unsubscribe
-from asamblea.services.notices.mail import MailConfig, Mailer, deliver_due, expand_outbox
+from asamblea.services.notices.mail import (
+    MailConfig,
+    Mailer,
+    OutboxDrain,
+    deliver_due,
+    expand_outbox,
+)
 from asamblea.services.notices.mail_setup import mail_jobs
 from asamblea.services.notices.smtp import Security, SmtpConfig, SmtpTransport
 from asamblea.services.runner import Runner
@@ -384,7 +390,8 @@ def test_the_runner_sends_mail_by_itself(backend: str, tmp_path: Path) -> None:
         smtp_port=port,
         smtp_security="none",
     )
-    assert mail_jobs(Settings(database_url=url, secret_key=SecretStr(SECRET)), sessions) == ()
+    (drain,) = mail_jobs(Settings(database_url=url, secret_key=SecretStr(SECRET)), sessions)
+    assert isinstance(drain, OutboxDrain)  # mail off: the outbox is kept empty
     runner = Runner(sessions, KEY, interval=0.05, jobs=mail_jobs(settings, sessions))
     try:
         with sessions.begin() as db:
@@ -404,6 +411,12 @@ def test_the_runner_sends_mail_by_itself(backend: str, tmp_path: Path) -> None:
         with sessions.begin() as db:
             assert MailRepository(db).pending_count() == 0
             assert MailRepository(db).outbox_size() == 0
+            open_vote(db, people[0], assembly_id, "¿Con el correo apagado?")
+            assert MailRepository(db).outbox_size() == 1
+        assert drain(utcnow()) == 1
+        with sessions.begin() as db:
+            assert MailRepository(db).outbox_size() == 0
+            assert MailRepository(db).pending_count() == 0  # nothing queued while off
     finally:
         runner.stop()
         engine.dispose()

@@ -138,6 +138,11 @@ class MailRepository:
         if ids:
             self.db.execute(delete(MailOutboxRow).where(MailOutboxRow.id.in_(list(ids))))
 
+    def clear_outbox(self) -> int:
+        """Delete every outbox row (mail is off); returns how many there were."""
+        gone = self.db.execute(delete(MailOutboxRow))
+        return int(gone.rowcount)  # type: ignore[attr-defined]
+
     def outbox_size(self) -> int:
         """Rows waiting to be expanded (for the tests and the logs)."""
         return int(self.db.scalar(select(func.count()).select_from(MailOutboxRow)) or 0)

@@ -444,3 +444,17 @@ class Mailer:
                     report.failed += failed
                 if report.sent == sent_before:
                     return
+
+
+@dataclass
+class OutboxDrain:
+    """The runner's job while mail is off: the outbox is emptied (its events stay in the audit
+    log and the inbox), so that it does not grow with every event; mail starts from the moment
+    SMTP is configured."""
+
+    sessions: sessionmaker[Session]
+
+    def __call__(self, now: datetime) -> int:
+        """Delete what the outbox holds; returns how many rows."""
+        with self.sessions.begin() as db:
+            return MailRepository(db).clear_outbox()

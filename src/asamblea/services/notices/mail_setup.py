@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from asamblea.services.notices.mail import MailConfig, Mailer
+from asamblea.services.notices.mail import MailConfig, Mailer, OutboxDrain
 from asamblea.services.notices.smtp import Security, SmtpConfig, SmtpTransport
 from asamblea.settings import Settings
 
@@ -36,10 +36,13 @@ def smtp_config(settings: Settings) -> SmtpConfig:
     )
 
 
-def mail_jobs(settings: Settings, sessions: sessionmaker[Session]) -> tuple[Mailer, ...]:
-    """The runner's jobs for mail: one `Mailer`, or none when no SMTP server is configured."""
+def mail_jobs(
+    settings: Settings, sessions: sessionmaker[Session]
+) -> tuple[Mailer | OutboxDrain, ...]:
+    """The runner's job for mail: a `Mailer`, or, when no SMTP server is configured, an
+    `OutboxDrain` that keeps the outbox empty."""
     if not settings.smtp_host:
-        return ()
+        return (OutboxDrain(sessions),)
     transport = SmtpTransport(smtp_config(settings))
     mailer = Mailer(
         sessions, mail_config(settings), transport, connections=settings.smtp_connections
