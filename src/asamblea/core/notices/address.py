@@ -49,8 +49,3 @@ def parse_address(text: str) -> str:
         raise Invalid(NOT_AN_ADDRESS)
     return address
 
-
-def masked(address: str) -> str:
-    """The address as its owner's page shows it back: ``n•••@ejemplo.pe``."""
-    local, _, domain = address.partition("@")
-    return f"{local[:1]}•••@{domain}"
