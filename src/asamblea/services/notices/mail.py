@@ -27,44 +27,35 @@ same id); the text of a message is written when it is sent and never stored.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, tzinfo
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Protocol
-from zoneinfo import ZoneInfo
 
-from babel.support import NullTranslations
 from sqlalchemy.orm import Session, sessionmaker
 
-from asamblea import i18n
 from asamblea.core import notices
-from asamblea.core.errors import N_
-from asamblea.core.notices import Delivery, Event, Notice, Seat, Standing
-from asamblea.core.notices.digest import DIGEST_HOUR, last_digest_time
-from asamblea.formats.mail import Mail, MailLine, message_bytes, message_id
-from asamblea.services.notices import unsubscribe
-from asamblea.services.notices.inbox import NoticeLine, _lines, _notices
+from asamblea.core.notices import Delivery, Event, Seat, Standing
+from asamblea.core.notices.digest import last_digest_time
+from asamblea.formats.mail import message_id
+from asamblea.services.notices.mail_writer import (
+    MailConfig,
+    daily_notices,
+    deliveries,
+    write_batch,
+)
 from asamblea.services.notices.smtp import Outgoing
 from asamblea.store.mail_repository import Delivery as Queued
 from asamblea.store.mail_repository import MailAddress, MailRepository
 from asamblea.store.notices_repository import NoticesRepository
 
+__all__ = ["MailConfig", "MailReport", "Mailer", "OutboxDrain", "deliver_due"]
+
 log = logging.getLogger("asamblea.mail")
 
-LIMA = ZoneInfo("America/Lima")
-#: Notices in one digest at most (the rest: "and N more in your inbox").
-DIGEST_MAX = 50
 #: Records of sent messages (ids and times, no text) are kept this long, then deleted.
 KEEP_SENT = timedelta(days=30)
-
-SUBJECT_DIGEST = N_("Your notices of the day: {count}")
-DIGEST_INTRO = N_("What happened in your assemblies since your last digest:")
-DIGEST_MORE = N_("And {count} more in your inbox.")
-FOOTER = N_(
-    "You get this mail because you gave this address for your notices. Your notices and "
-    "your choices: {url} — To stop this kind of notice by mail, open this link:"
-)
 
 
 class Transport(Protocol):
@@ -72,28 +63,6 @@ class Transport(Protocol):
 
     def send(self, messages: Sequence[Outgoing]) -> list[str | None]:
         """Send the messages."""
-
-
-@dataclass(frozen=True)
-class MailConfig:
-    """What every message needs: where links point, who sends, the key that signs."""
-
-    public_url: str
-    sender: str
-    secret: str
-    default_locale: str = i18n.DEFAULT_LOCALE
-    zone: tzinfo = LIMA
-    batch: int = 100
-    lease: timedelta = timedelta(minutes=5)
-
-    @property
-    def domain(self) -> str:
-        """The right-hand side of our Message-IDs (the sender's domain)."""
-        return self.sender.rpartition("@")[2] or "asamblea.invalid"
-
-    def url(self, path: str) -> str:
-        """An absolute link to one of our pages."""
-        return self.public_url.rstrip("/") + path
 
 
 @dataclass
@@ -106,10 +75,6 @@ class MailReport:
     sent: int = 0
     failed: int = 0
     dropped: int = 0
-
-
-def _deliveries(chosen: Mapping[str, str]) -> dict[str, Delivery]:
-    return {kind: Delivery(value) for kind, value in chosen.items()}
 
 
 # 2. Expanding the outbox -------------------------------------------------------------------
@@ -137,7 +102,7 @@ def _expand(repo: MailRepository, event: Event, config: MailConfig, now: datetim
         subjects = frozenset({event.subject}) if candidate.named else frozenset()
         if not notices.in_audience(rule, event, Standing(candidate.person_id, seats, subjects)):
             continue
-        wants = notices.delivery(rule.kind, _deliveries(chosen[candidate.person_id]))
+        wants = notices.delivery(rule.kind, deliveries(chosen[candidate.person_id]))
         if wants is not Delivery.AT_ONCE:
             continue
         key = message_id("notice", str(event.id), candidate.person_id, config.domain)
@@ -149,33 +114,6 @@ def _expand(repo: MailRepository, event: Event, config: MailConfig, now: datetim
 
 
 # 3. The daily digest -----------------------------------------------------------------------
-def _standing(repo: NoticesRepository, person_id: int) -> Standing:
-    seats = repo.seats(person_id)
-    subjects = {f"membership:{s.membership_id}" for s in seats}
-    subjects |= {f"proposal:{p}" for p in repo.authored_proposals(person_id)}
-    return Standing(
-        person_id,
-        tuple(Seat(s.assembly_id, s.role, s.state, s.since) for s in seats),
-        frozenset(subjects),
-    )
-
-
-def daily_notices(
-    repo: NoticesRepository, person_id: int, after_id: int, up_to: int
-) -> list[Notice]:
-    """The person's notices among events ``(after_id, up_to]`` that they want daily, oldest
-    first, read with the inbox's own rules at this moment."""
-    found = _notices(
-        repo,
-        _standing(repo, person_id),
-        after_id=after_id,
-        before_id=up_to + 1,
-        limit=DIGEST_MAX * 4,
-    )
-    _, daily = notices.split(found, _deliveries(repo.preferences(person_id)))
-    return sorted(daily, key=lambda n: n.event.id)
-
-
 def queue_digests(
     sessions: sessionmaker[Session], config: MailConfig, now: datetime, limit: int = 100
 ) -> int:
@@ -216,130 +154,6 @@ def _queue_digest(
 
 
 # 4. Writing and sending --------------------------------------------------------------------
-def _say(catalog: NullTranslations, message: str, **params: object) -> str:
-    text = catalog.gettext(message)
-    try:
-        return text.format(**params)
-    except (KeyError, IndexError, ValueError):
-        return text
-
-
-def _line_text(catalog: NullTranslations, line: NoticeLine) -> str:
-    return _say(catalog, line.text, **dict(line.params))
-
-
-@dataclass
-class _Writer:
-    """Writes the messages of one batch (one database transaction). What all recipients of an
-    event share (its description, each language's footer) is written once per batch."""
-
-    db: Session
-    config: MailConfig
-    addresses: dict[int, MailAddress] = field(default_factory=dict)
-    _footers: dict[str, str] = field(default_factory=dict)
-    _described: dict[int, NoticeLine] = field(default_factory=dict)
-
-    def _base(
-        self, queued: Queued, kind: str, subject: str, lines: list[MailLine], when: datetime
-    ) -> Outgoing:
-        address = self.addresses[queued.person_id]
-        link = self.config.url(
-            "/avisos/baja?t=" + unsubscribe.token(self.config.secret, queued.person_id, kind)
-        )
-        locale = self.locale(queued.person_id)
-        mail = Mail(
-            message_id=queued.message_id,
-            sender=self.config.sender,
-            recipient=address.address,
-            subject=subject,
-            lines=lines,
-            footer=self.footer(locale),
-            unsubscribe_url=link,
-            language=locale,
-            date=when,
-        )
-        return Outgoing(mail.sender, mail.recipient, message_bytes(mail), mail.message_id)
-
-    def footer(self, locale: str) -> str:
-        """The footer in one language."""
-        if locale not in self._footers:
-            catalog = i18n.translations(locale)
-            self._footers[locale] = _say(catalog, FOOTER, url=self.config.url("/avisos"))
-        return self._footers[locale]
-
-    def locale(self, person_id: int) -> str:
-        """The recipient's language (their account's, else the server's default)."""
-        locale = self.addresses[person_id].locale
-        return locale if locale in i18n.LOCALES else self.config.default_locale
-
-    def catalog(self, person_id: int) -> NullTranslations:
-        """The recipient's catalog (Quechua and Aymara fall back to Spanish inside it)."""
-        return i18n.translations(self.locale(person_id))
-
-    def notice(self, queued: Queued, event: Event, chosen: Mapping[str, str]) -> Outgoing | None:
-        """One notice to one person (None: they no longer want this kind at once)."""
-        rule = notices.rule_for(event.action, event.details)
-        if rule is None or notices.delivery(rule.kind, _deliveries(chosen)) is not Delivery.AT_ONCE:
-            return None
-        if event.id not in self._described:
-            notice = Notice(event, rule, read=False)
-            (self._described[event.id],) = _lines(NoticesRepository(self.db), [notice])
-        line = self._described[event.id]
-        text = _line_text(self.catalog(queued.person_id), line)
-        url = self.config.url(line.link or "/avisos")
-        return self._base(queued, rule.kind, text, [MailLine(text, url)], event.at)
-
-    def digest(self, queued: Queued) -> Outgoing | None:
-        repo = NoticesRepository(self.db)
-        daily = daily_notices(repo, queued.person_id, queued.after_id, queued.up_to)
-        if not daily:
-            return None
-        catalog = self.catalog(queued.person_id)
-        shown = daily[:DIGEST_MAX]
-        lines = [MailLine(_say(catalog, DIGEST_INTRO))]
-        described = {line.event_id: line for line in _lines(repo, shown)}
-        names = repo.assembly_names({n.event.assembly_id for n in shown if n.event.assembly_id})
-        for group in notices.group(shown):
-            if group.assembly_id is not None:
-                lines.append(MailLine(f"— {names.get(group.assembly_id, '')}"))
-            for notice in group.notices:
-                line = described[notice.event.id]
-                lines.append(
-                    MailLine(_line_text(catalog, line), self.config.url(line.link or "/avisos"))
-                )
-        if len(daily) > DIGEST_MAX:
-            more = _say(catalog, DIGEST_MORE, count=len(daily) - DIGEST_MAX)
-            lines.append(MailLine(more, self.config.url("/avisos")))
-        subject = _say(catalog, SUBJECT_DIGEST, count=len(daily))
-        day = queued.digest_on or shown[-1].event.at.date()
-        when = datetime.combine(day, time(DIGEST_HOUR), tzinfo=self.config.zone)
-        return self._base(queued, unsubscribe.DIGEST, subject, lines, when)
-
-
-def _write(
-    db: Session, config: MailConfig, leased: list[Queued]
-) -> tuple[list[tuple[Queued, Outgoing]], list[int]]:
-    """Each leased delivery's message, and the deliveries with nothing left to send."""
-    repo = MailRepository(db)
-    writer = _Writer(db, config, repo.addresses({q.person_id for q in leased}))
-    events = repo.events({q.event_id for q in leased if q.event_id is not None})
-    chosen = repo.chosen({q.person_id for q in leased})
-    ready: list[tuple[Queued, Outgoing]] = []
-    dropped: list[int] = []
-    for queued in leased:
-        message: Outgoing | None = None
-        if queued.person_id in writer.addresses:
-            if queued.event_id is not None and queued.event_id in events:
-                message = writer.notice(queued, events[queued.event_id], chosen[queued.person_id])
-            elif queued.digest_on is not None:
-                message = writer.digest(queued)
-        if message is None:
-            dropped.append(queued.id)
-        else:
-            ready.append((queued, message))
-    return ready, dropped
-
-
 Batch = list[tuple[Queued, Outgoing]]
 
 
@@ -351,7 +165,7 @@ def take_batch(
     with sessions.begin() as db:
         repo = MailRepository(db)
         leased = repo.lease_due(now, now + config.lease, config.batch)
-        ready, dropped = _write(db, config, leased)
+        ready, dropped = write_batch(db, config, leased)
         repo.drop(dropped)
     return ready, len(dropped)
 
