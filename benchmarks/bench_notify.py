@@ -8,14 +8,22 @@ a member's inbox takes to read from a large audit log.
    is a handful of those).
 2. Inbox: an audit log of E events spread over many assemblies, a reader who is a member of 5;
    time to build her inbox page (the query and the core rules), p50/p99 over repeated reads.
+3. Mail: M members with an address, one vote opens (one event, M recipients); the runner's mail
+   job expands the outbox, writes each message (its language, unsubscribe token, HTML) and hands
+   them to an SMTP server on the loopback (aiosmtpd, in a process of its own) in batches over one
+   connection each. Messages per second, from the event to the last message accepted. The peer
+   in the same run: the same number of ready-made messages sent with bare `smtplib` over one
+   connection (the ceiling the server and the loopback allow).
 
-Usage: python benchmarks/bench_notify.py [--votes 1000] [--events 1000000] [--backends sqlite]
+Usage: python benchmarks/bench_notify.py [--votes 1000] [--events 1000000] [--messages 2000]
+       [--backends sqlite] [--parts publish,inbox,mail]
 Writes benchmarks/results/notify.json (with the load average beside each figure).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import statistics
@@ -32,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.databases import drop_database, engine_for, new_database  # noqa: E402
 
+from asamblea import i18n  # noqa: E402
 from asamblea.clock import utcnow  # noqa: E402
 from asamblea.core.federation import AssemblyKind, MembershipState, Role  # noqa: E402
 from asamblea.core.votes import Mode, make_spec  # noqa: E402
@@ -41,8 +50,9 @@ from asamblea.services.federation import assemblies as federation  # noqa: E402
 from asamblea.services.runner import Runner  # noqa: E402
 from asamblea.services.votes import votes  # noqa: E402
 from asamblea.store.database import make_sessionmaker  # noqa: E402
-from asamblea.store.federation_models import AuditRow  # noqa: E402
+from asamblea.store.federation_models import AuditRow, MembershipRow, PersonRow  # noqa: E402
 from asamblea.store.federation_repository import FederationRepository  # noqa: E402
+from asamblea.store.mail_models import MailAddressRow  # noqa: E402
 from asamblea.store.votes_models import VoteRow  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "notify.json"
@@ -204,6 +214,176 @@ def inbox_latency(backend: str, events: int, reads: int = 30) -> dict[str, objec
     }
 
 
+@contextlib.contextmanager
+def _smtp_server():  # type: ignore[no-untyped-def]
+    """aiosmtpd in a process of its own, discarding what it accepts (a local MTA's place:
+    in this process it would share our interpreter's lock and slow both sides)."""
+    import socket  # noqa: PLC0415
+    import subprocess  # noqa: PLC0415
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            f"127.0.0.1:{port}",
+            "-c",
+            "aiosmtpd.handlers.Sink",
+        ]
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def _seed_mail(sessions, members: int):  # type: ignore[no-untyped-def]
+    """An assembly of `members` members with an address each (rows inserted directly)."""
+    long_ago = utcnow() - timedelta(days=1)
+    with sessions.begin() as db:
+        founder = accounts.register(db, "fundadora", "una frase larga y secreta")
+        union = federation.create_assembly(
+            db, founder, name="Sindicato", kind=AssemblyKind.UNION, parent_id=None
+        )
+        people = [
+            {
+                "username": f"m{i}",
+                "username_key": f"m{i}",
+                "password_hash": "x",
+                "locale": ("es", "en", "qu")[i % 3],
+                "created_at": long_ago,
+            }
+            for i in range(members)
+        ]
+        db.execute(insert(PersonRow), people)
+        ids = list(db.scalars(select(PersonRow.id).where(PersonRow.username_key.like("m%"))))
+        db.execute(
+            insert(MembershipRow),
+            [
+                {
+                    "assembly_id": union.id,
+                    "person_id": i,
+                    "state": "active",
+                    "role": "member",
+                    "created_at": long_ago,
+                }
+                for i in ids
+            ],
+        )
+        db.execute(
+            insert(MailAddressRow),
+            [
+                {
+                    "person_id": i,
+                    "address": f"m{i}@ejemplo.pe",
+                    "added_at": long_ago,
+                    "digest_up_to": 0,
+                    "digest_sent_at": utcnow(),
+                }
+                for i in ids
+            ],
+        )
+    return founder, union.id
+
+
+def _peer_smtplib(port: int, messages: int) -> float:
+    """The peer: bare smtplib, messages already in bytes, one connection (messages per
+    second): the ceiling of this server on this loopback, with nothing to write."""
+    import smtplib  # noqa: PLC0415
+    from email.message import EmailMessage  # noqa: PLC0415
+
+    ready = []
+    for i in range(messages):
+        m = EmailMessage()
+        m["From"], m["To"], m["Subject"] = "a@ejemplo.pe", f"m{i}@ejemplo.pe", "Hola"
+        m.set_content("Se abrió una votación en Sindicato.")
+        ready.append((f"m{i}@ejemplo.pe", m.as_bytes().replace(b"\n", b"\r\n")))
+    begin = time.perf_counter()
+    with smtplib.SMTP("127.0.0.1", port) as client:
+        for to, data in ready:
+            client.sendmail("a@ejemplo.pe", [to], data)
+    return messages / (time.perf_counter() - begin)
+
+
+def mail_throughput(backend: str, messages: int, connections: int = 2) -> dict[str, object]:
+    """`messages` notices of one event through the outbox to a loopback SMTP server."""
+    from asamblea.services.notices.mail import MailConfig, Mailer  # noqa: PLC0415
+    from asamblea.services.notices.smtp import Security, SmtpConfig, SmtpTransport  # noqa: PLC0415
+    from asamblea.store.mail_repository import MailRepository  # noqa: PLC0415
+
+    with tempfile.TemporaryDirectory() as folder, _smtp_server() as port:
+        url, schema = new_database(backend, Path(folder))
+        engine = engine_for(url)
+        sessions = make_sessionmaker(engine)
+        try:
+            founder, union_id = _seed_mail(sessions, messages)
+            for locale in i18n.LOCALES:  # a running server has its catalogs loaded already
+                i18n.translations(locale)
+            peer = _peer_smtplib(port, messages)
+            config = MailConfig(
+                "https://asamblea.example",
+                "avisos@asamblea.example",
+                "clave-de-benchmark-" * 3,
+                batch=100,
+            )
+            transport = SmtpTransport(SmtpConfig("127.0.0.1", port, Security.NONE))
+            mailer = Mailer(sessions, config, transport, connections=connections)
+            spec = make_spec(
+                question="¿Paro el lunes?",
+                options=["Sí", "No"],
+                rule="plurality",
+                seats=1,
+                threshold="simple",
+                quorum_percent=0,
+                mode=Mode.SECRET,
+                public=False,
+                opens_at=utcnow(),
+                closes_at=utcnow() + timedelta(days=1),
+            )
+            with sessions.begin() as db:  # the event (and its outbox row) in one transaction
+                vote = votes.draft_vote(db, founder, union_id, spec)
+                votes.open_vote(db, founder, vote.id, utcnow())
+            begin = time.perf_counter()
+            passes = 0
+            while True:
+                mailer(utcnow())
+                passes += 1
+                with sessions.begin() as db:
+                    left = MailRepository(db).pending_count()
+                if not left:
+                    break
+            elapsed = time.perf_counter() - begin
+            with sessions.begin() as db:
+                sent = len(MailRepository(db).sent_message_ids())
+        finally:
+            engine.dispose()
+            drop_database(url, schema)
+    return {
+        "backend": backend,
+        "messages": messages,
+        "sent": sent,
+        "passes": passes,
+        "all_sent_s": round(elapsed, 2),
+        "messages_per_s": round(sent / elapsed, 1),
+        "peer_bare_smtplib_per_s": round(peer, 1),
+        "batch": config.batch,
+        "connections": connections,
+        "load": _load(),
+    }
+
+
 def main() -> None:
     """Run the parts asked for on each backend; write benchmarks/results/notify.json (a part
     not run keeps its figures from the previous run)."""
@@ -211,12 +391,14 @@ def main() -> None:
     parser.add_argument("--votes", type=int, default=1000)
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--backends", default="sqlite,postgresql")
-    parser.add_argument("--parts", default="publish,inbox")
+    parser.add_argument("--messages", type=int, default=2000)
+    parser.add_argument("--connections", type=int, default=2)
+    parser.add_argument("--parts", default="publish,inbox,mail")
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     old = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     report: dict[str, list[dict[str, object]]] = {
-        part: [] if part in parts else old.get(part, []) for part in ("publish", "inbox")
+        part: [] if part in parts else old.get(part, []) for part in ("publish", "inbox", "mail")
     }
     for backend in args.backends.split(","):
         for runners in (1, 2) if backend == "postgresql" and "publish" in parts else (1,):
@@ -228,6 +410,10 @@ def main() -> None:
             result = inbox_latency(backend, args.events)
             print(json.dumps(result))
             report["inbox"].append(result)
+        if "mail" in parts:
+            result = mail_throughput(backend, args.messages, args.connections)
+            print(json.dumps(result))
+            report["mail"].append(result)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
 
 

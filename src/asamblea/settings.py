@@ -6,6 +6,7 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -48,7 +49,19 @@ class Settings(BaseSettings):
     # allowed (the tests allow them to reach a receiver on the loopback).
     webhooks_allow_private: bool = False
     webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
-    public_url: str = ""  # https://host of this server, for links in webhooks
+    # Mail (issue #11, docs/operating.md "Mail"): off while smtp_host is empty.
+    # https://host of this server, for links in mail, feeds and webhooks (empty: feeds use the
+    # address they are reached at, mail the loopback)
+    public_url: str = ""
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65_535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    mail_from: str = ""
+    mail_batch: int = Field(default=100, ge=1, le=10_000)
+    smtp_connections: int = Field(default=2, ge=1, le=20)
 
     @model_validator(mode="after")
     def _fill_defaults(self) -> Settings:

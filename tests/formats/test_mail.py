@@ -7,7 +7,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from asamblea.formats.mail import Mail, MailLine, build_message, message_id
+from asamblea.formats.mail import Mail, MailLine, build_message, message_bytes, message_id
 
 T0 = datetime(2026, 12, 6, 15, 30, tzinfo=UTC)
 
@@ -67,3 +67,46 @@ def test_header_injection_is_refused(bad: str) -> None:
 def test_message_id_keeps_only_safe_characters() -> None:
     assert message_id("digest", "2026-12-06", 3, "h") == "<digest-2026-12-06-3@h>"
     assert message_id("notice", "4>\r\n5", 3, "h") == "<notice-45-3@h>"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {},
+        {"subject": "Se abrió una votación en Sindicato: ¿Paro el lunes? " * 3},
+        {"subject": "Plain ASCII subject"},
+        {"language": "en", "lines": [MailLine("One", "https://a.example/1"), MailLine("Two")]},
+    ],
+)
+def test_the_wire_form_says_what_the_message_says(changes: dict[str, object]) -> None:
+    mail = _mail(**changes)
+    wire = message_from_bytes(message_bytes(mail), policy=policy.default)
+    built = _parsed(mail)
+    for header in (
+        "Message-ID",
+        "Date",
+        "From",
+        "To",
+        "Subject",
+        "Auto-Submitted",
+        "List-Unsubscribe",
+        "List-Unsubscribe-Post",
+        "Content-Language",
+    ):
+        assert wire[header] == built[header], header
+    for kind in ("plain", "html"):
+        assert wire.get_body((kind,)).get_content() == built.get_body((kind,)).get_content()
+    raw = message_bytes(mail)
+    assert b"\r\n" in raw
+    assert b"\n" not in raw.replace(b"\r\n", b"")  # CRLF only
+    assert max(len(line) for line in raw.split(b"\r\n")) <= 998
+    assert message_bytes(mail) == raw  # the same bytes on a retry
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"recipient": "a@b\r\nBcc: x@y"}, {"subject": "Hola\r\nBcc: x@y"}, {"recipient": "ñ@b.pe"}],
+)
+def test_the_wire_form_refuses_header_injection(changes: dict[str, object]) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011
+        message_bytes(_mail(**changes))

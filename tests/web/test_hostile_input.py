@@ -811,6 +811,7 @@ def notices_routes() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
             Case("visitor", "GET", prefs, None, expect=401),
             Case("forged cookie", "GET", prefs, None, expect=401, headers=FORGED),
         ],
+        **mail_routes(),
         ("PUT", prefs): lambda w: [
             Case("visitor", "PUT", prefs, None, body={"deliveries": {}}, expect=401),
             Case("unknown kind", "PUT", prefs, "member", body={"deliveries": {"nope": "never"}}),
@@ -818,6 +819,70 @@ def notices_routes() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
             Case("a list", "PUT", prefs, "member", body={"deliveries": ["never"]}),
             Case("json list", "PUT", prefs, "member", body=[{"deliveries": {}}]),
             Case("unknown field", "PUT", prefs, "member", body={"deliveries": {}, "x": 1}),
+        ],
+    }
+
+
+MAIL_TABLES = frozenset({"mail_address", "mail_delivery"})
+BAD_ADDRESSES = [*TEXTS, "sin-arroba", "a@b", "a@1.2.3.4", "a@@b.pe", "a b@c.pe"]
+BAD_TOKENS = ["", "x", SQLISH, SCRIPT, "%00", "a" * 500, "WzEsInZvdGVfb3BlbmVkIl0.AAAA"]
+
+
+def mail_routes() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
+    """Issue #11, mail: my address (page and API) and the one-click unsubscribe."""
+    page, api = "/avisos/correo", "/api/v1/notices/address"
+    return {
+        ("GET", page): lambda w: [
+            Case("visitor", "GET", page, None, expect=303),
+            Case("forged cookie", "GET", page, None, expect=303, headers=FORGED),
+        ],
+        ("POST", page): lambda w: form_cases(
+            page, "member", {"address": "a@ejemplo.pe"}, {"address": BAD_ADDRESSES}
+        ),
+        ("POST", f"{page}/quitar"): lambda w: [
+            Case("no csrf", "POST", f"{page}/quitar", "member", data={}, csrf="none", expect=403),
+            Case("wrong csrf", "POST", f"{page}/quitar", "member", data={}, csrf="wrong",
+                 expect=403),
+            Case("json", "POST", f"{page}/quitar", "member", body={}, expect=403),
+            Case("visitor", "POST", f"{page}/quitar", None, data={}, expect=303),
+        ],
+        ("GET", "/avisos/baja"): lambda w: [
+            Case(f"t={t[:12]!r}", "GET", f"/avisos/baja?t={t}", None, expect=422)
+            for t in BAD_TOKENS
+        ],
+        ("POST", "/avisos/baja"): lambda w: [
+            *(
+                Case(f"t={t[:12]!r}", "POST", f"/avisos/baja?t={t}", None, csrf="none",
+                     data={"List-Unsubscribe": "One-Click"}, expect=422)
+                for t in BAD_TOKENS
+            ),
+            Case("token in the form", "POST", "/avisos/baja", None, data={"t": SQLISH},
+                 expect=422),
+            Case("a file", "POST", "/avisos/baja?t=x", None, csrf="none",
+                 content=b"--b\r\nContent-Disposition: form-data; name=\"f\"; "
+                 b'filename="a.txt"\r\n\r\nhi\r\n--b--\r\n',
+                 content_type="multipart/form-data; boundary=b"),
+        ],
+        ("GET", api): lambda w: [
+            Case("visitor", "GET", api, None, expect=401),
+            Case("forged cookie", "GET", api, None, expect=401, headers=FORGED),
+        ],
+        ("PUT", api): lambda w: [
+            Case("visitor", "PUT", api, None, body={"address": "a@ejemplo.pe"}, expect=401),
+            *(
+                Case(f"address={str(a)[:12]!r}", "PUT", api, "member", body={"address": a},
+                     expect=422)
+                for a in [*BAD_ADDRESSES, *WRONG_STRINGS]
+            ),
+            Case("a list", "PUT", api, "member", body=["a@ejemplo.pe"]),
+            Case("unknown field", "PUT", api, "member", body={"address": "a@b.pe", "x": 1}),
+            Case("no csrf", "PUT", api, "member", body={"address": "a@b.pe"}, csrf="none",
+                 expect=403),
+        ],
+        ("DELETE", api): lambda w: [
+            Case("visitor", "DELETE", api, None, expect=401),
+            Case("no csrf", "DELETE", api, "member", csrf="none", expect=403),
+            Case("wrong csrf", "DELETE", api, "member", csrf="wrong", expect=403),
         ],
     }
 

@@ -52,6 +52,7 @@ DOMAIN_RULES = {
     "POST /api/v1/votes/{vote_id}/ceremony/complaints": "a trustee who sent me a share",
     "POST /api/v1/assemblies/{assembly_id}/webhooks": "no address of the server's own network",
     "PATCH /api/v1/webhooks/{webhook_id}": "no address of the server's own network",
+    "PUT /api/v1/notices/address": "the text must be an e-mail address (core.notices.address)",
 }
 #: Operations merged after the schema pass whose limits are not yet declared in their models, so
 #: schema-valid data may still be refused: they get only the invalid-data round (which must never

@@ -53,7 +53,7 @@ def serve(
 def worker(
     once: bool = typer.Option(False, "--once", help="Una sola pasada y salir."),
 ) -> None:
-    """Hace lo que vence a su hora (cierra y publica votaciones) sin servir páginas.
+    """Hace lo que vence a su hora (cierra y publica votaciones, envía correos) sin servir páginas.
 
     Para despliegues con varios procesos o máquinas: ponga ASAMBLEA_RUNNER=off en los
     servidores web y ejecute uno o más `asamblea worker` (docs/operating.md).
@@ -61,6 +61,7 @@ def worker(
     import logging  # noqa: PLC0415
     import signal  # noqa: PLC0415
 
+    from asamblea.services.notices.mail_setup import mail_jobs  # noqa: PLC0415
     from asamblea.services.runner import Runner, settle_backlog  # noqa: PLC0415
     from asamblea.services.votes.votes import signing_key  # noqa: PLC0415
     from asamblea.services.webhooks import webhook_job  # noqa: PLC0415
@@ -75,11 +76,12 @@ def worker(
         signing_key(settings.secret()),
         interval=settings.runner_interval_seconds,
         batch=settings.runner_batch,
-        jobs=(webhook_job(sessions, settings).run_pass,),
+        jobs=(*mail_jobs(settings, sessions), webhook_job(sessions, settings).run),
     )
     if once:
         settle_backlog(runner.sessions, now=runner.now)
         report = runner.run_pass()
+        runner.run_jobs()
         typer.echo(f"Publicadas: {len(report.published)}; con error: {len(report.failed)}.")
         engine.dispose()
         return

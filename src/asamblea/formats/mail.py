@@ -11,10 +11,19 @@ What every message has:
   with one POST, without logging in; the token names the person and the kind, nothing more;
 - ``Auto-Submitted: auto-generated`` (RFC 3834) so that auto-replies are not sent back.
 The strings arrive already translated into the recipient's language; this module only builds.
+
+Two writers of the same message: `build_message` (an `email.message.EmailMessage`, for reading
+and testing) and `message_bytes` (the wire form, CRLF lines, ready for `smtplib.SMTP.sendmail`).
+The second exists for speed: the standard library's header registry parses every header it is
+given and re-folds it when writing, about 10 ms a message on our machine, which alone held
+sending under 100 messages per second; writing the few fixed headers directly takes
+microseconds. A test parses both back and checks they say the same.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -99,3 +108,83 @@ def build_message(mail: Mail) -> EmailMessage:
     message.add_alternative(_html(mail), subtype="html")
     message["Content-Language"] = mail.language  # after the body: set_content drops Content-*
     return message
+
+
+def _header_value(value: str) -> str:
+    if any(ch in value for ch in "\r\n\0"):
+        msg = f"a header value may not hold a line break: {value!r}"
+        raise ValueError(msg)
+    return value
+
+
+def _ascii_header(name: str, value: str) -> str:
+    value = _header_value(value)
+    if not value.isascii():
+        msg = f"{name} must be ASCII: {value!r}"
+        raise ValueError(msg)
+    return f"{name}: {value}"
+
+
+#: Bytes of text per RFC 2047 encoded word: 4 × 45 / 3 = 60 base64 characters, 72 with the
+#: ``=?utf-8?b?…?=`` around them, so each folded line stays under 78.
+WORD_BYTES = 45
+
+
+def _subject(subject: str) -> str:
+    """The Subject line: plain when short ASCII, else RFC 2047 base64 words, never splitting
+    a character (the standard library's `email.header` does the same, 100× slower)."""
+    subject = _header_value(subject)
+    if subject.isascii() and len(subject) < 70:
+        return f"Subject: {subject}"
+    words: list[bytes] = []
+    chunk = b""
+    for char in subject:
+        encoded = char.encode("utf-8")
+        if len(chunk) + len(encoded) > WORD_BYTES:
+            words.append(chunk)
+            chunk = b""
+        chunk += encoded
+    words.append(chunk)
+    return "Subject: " + "\r\n ".join(
+        f"=?utf-8?b?{base64.b64encode(word).decode('ascii')}?=" for word in words
+    )
+
+
+def _part(content_type: str, text: str) -> list[str]:
+    body = base64.encodebytes(text.encode("utf-8")).decode("ascii").replace("\n", "\r\n")
+    return [
+        f'Content-Type: {content_type}; charset="utf-8"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        body.rstrip("\r\n"),
+    ]
+
+
+def message_bytes(mail: Mail) -> bytes:
+    """The message as sent on the wire (CRLF lines; base64 parts; the boundary derived from
+    the Message-ID, so a retry sends the same bytes). Refuses header injection (ValueError)."""
+    boundary = "=_" + hashlib.sha256(mail.message_id.encode("utf-8")).hexdigest()[:40]
+    lines = [
+        _ascii_header("Message-ID", mail.message_id),
+        _ascii_header("Date", format_datetime(mail.date)),
+        _ascii_header("From", mail.sender),
+        _ascii_header("To", mail.recipient),
+        _subject(mail.subject),
+        "Auto-Submitted: auto-generated",
+        _ascii_header("List-Unsubscribe", f"<{mail.unsubscribe_url}>"),
+        "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+        _ascii_header("Content-Language", mail.language),
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        "",
+        f"--{boundary}",
+        *_part("text/plain", _text(mail)),
+        f"--{boundary}",
+        *_part("text/html", _html(mail)),
+        f"--{boundary}--",
+        "",
+    ]
+    if "@" not in mail.recipient or "@" not in mail.sender:
+        msg = "sender and recipient must be addresses"
+        raise ValueError(msg)
+    return "\r\n".join(lines).encode("ascii")

@@ -19,6 +19,7 @@ from asamblea.core.federation import (
     WeightRule,
     rules_to_dict,
 )
+from asamblea.core.notices import rule_for
 from asamblea.core.people import Person
 from asamblea.store.federation_models import (
     ApiTokenRow,
@@ -31,6 +32,7 @@ from asamblea.store.federation_models import (
     VouchRow,
 )
 from asamblea.store.locking import for_update
+from asamblea.store.mail_models import MailOutboxRow
 
 
 def to_person(row: PersonRow) -> Person:
@@ -381,16 +383,18 @@ class AuditRepository:
         subject: str = "",
         details: dict[str, Any] | None = None,
     ) -> None:
-        """Append one event."""
-        self.db.add(
-            AuditRow(
-                actor_id=actor_id,
-                action=action,
-                assembly_id=assembly_id,
-                subject=subject,
-                details=details or {},
-            )
+        """Append one event (and, when it can be a notice, its mail outbox row: same
+        transaction, so neither is ever recorded without the other; store/mail_models.py)."""
+        row = AuditRow(
+            actor_id=actor_id,
+            action=action,
+            assembly_id=assembly_id,
+            subject=subject,
+            details=details or {},
         )
+        self.db.add(row)
+        if rule_for(action, row.details) is not None:
+            self.db.add(MailOutboxRow(event=row))
 
     def first_id(self, assembly_id: int, action: str, subject: str) -> int | None:
         """The id of the first event of ``action`` on ``subject`` (ids grow with time)."""

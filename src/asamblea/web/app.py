@@ -15,6 +15,7 @@ from asamblea import __version__
 from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.throttle import Throttle
 from asamblea.services.federation.accounts import LoginPolicy
+from asamblea.services.notices.mail_setup import mail_jobs
 from asamblea.services.runner import Runner
 from asamblea.services.votes.casting import CastBatcher
 from asamblea.services.votes.votes import signing_key
@@ -47,6 +48,8 @@ from asamblea.web.routes.mobilisation import pages as mobilisation_pages
 from asamblea.web.routes.mobilisation import platform_api as api_platform
 from asamblea.web.routes.mobilisation import platform_pages as mobilisation_platform
 from asamblea.web.routes.notices import api as api_notices
+from asamblea.web.routes.notices import mail_api as api_mail
+from asamblea.web.routes.notices.mail_pages import router as mail_router
 from asamblea.web.routes.notices.pages import router as notices_router
 from asamblea.web.routes.planning import api as api_planning
 from asamblea.web.routes.planning.pages import router as planning_router
@@ -129,6 +132,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         api_notices.router,
         api_feeds.router,
         api_webhooks.router,
+        api_mail.router,
     ):
         app.include_router(api)
     # Pages (HTML, /fuente.zip, carta.md, /salud) are not part of the JSON API's schema.
@@ -151,6 +155,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         feed_files.router,
         feed_pages.router,
         webhook_pages.router,
+        mail_router,
     ):
         app.include_router(pages, include_in_schema=False)
     app.mount("/static", CachedStatic(directory=STATIC), name="static")
@@ -168,7 +173,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             key,
             interval=settings.runner_interval_seconds,
             batch=settings.runner_batch,
-            jobs=(webhook_job(sessions, settings).run_pass,),
+            jobs=(*mail_jobs(settings, sessions), webhook_job(sessions, settings).run),
         )
         app.router.add_event_handler("startup", runner.start)
         app.router.add_event_handler("shutdown", runner.stop)

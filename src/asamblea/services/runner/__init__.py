@@ -118,20 +118,24 @@ class Runner:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _skip: set[int] = field(default_factory=set)
-    #: Other work done after the votes in each pass (webhooks…); each logs its own failures.
-    jobs: tuple[Callable[[], object], ...] = ()
+    #: Other work each pass does after the votes (mail, …): called with the pass's time.
+    jobs: tuple[Callable[[datetime], object], ...] = ()
 
     def run_pass(self) -> PassReport:
         """One pass over everything that is due."""
         report = publish_due_votes(
             self.sessions, self.key, now=self.now, batch=self.batch, skip=self._skip
         )
+        self.run_jobs()
+        return report
+
+    def run_jobs(self) -> None:
+        """Each registered job once; one that fails is logged and does not stop the others."""
         for job in self.jobs:
             try:
-                job()
-            except Exception:  # one job's trouble (a database gone away) holds up no other
-                log.exception("runner job %s failed", job)
-        return report
+                job(self.now())
+            except Exception:  # a mail server or database that went away: next pass retries
+                log.exception("runner job %r failed", job)
 
     def run_forever(self) -> None:
         """Passes until `stop`; a full batch means more may be due, so the next pass is at once."""
@@ -145,6 +149,7 @@ class Runner:
             except Exception:  # a database that went away: log, wait, try again
                 log.exception("runner pass failed")
                 report = PassReport()
+            self.run_jobs()
             busy = len(report.published) + len(report.failed) >= self.batch
             if not busy:
                 self._stop.wait(self.interval)

@@ -42,3 +42,15 @@ class PreferencesIO(In):
     """My delivery per kind of notice (a kind left out keeps its choice)."""
 
     deliveries: dict[str, Delivery] = Field(max_length=64)
+
+
+class AddressIn(In):
+    """The e-mail address to send my notices to."""
+
+    address: str = Field(min_length=3, max_length=254, strict=True)
+
+
+class AddressOut(BaseModel):
+    """My address for notices (null when I gave none)."""
+
+    address: str | None
