@@ -7,6 +7,7 @@ transactions (row lock on PostgreSQL, BEGIN IMMEDIATE on SQLite).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -17,14 +18,20 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from asamblea.core import ledger
-from asamblea.core.errors import Conflict, DomainError, RateLimited, Unauthenticated
+from asamblea.core.crypto.ballot import encrypt_ballot, tracker
+from asamblea.core.crypto.board import ballot_json
+from asamblea.core.errors import Conflict, DomainError, NotFound, RateLimited, Unauthenticated
 from asamblea.core.people import Person
+from asamblea.core.votes import Mode, make_spec
+from asamblea.services.encrypted_votes import ballots, ceremony
 from asamblea.services.federation import accounts
 from asamblea.services.votes import votes
 from asamblea.services.votes.casting import CastBatcher, CastRequest
 from asamblea.store.database import make_sessionmaker
+from asamblea.store.encrypted_votes_repository import EncryptedVoteRepository
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
 from tests.factories import union_with_open_vote
+from tests.services.test_encrypted_votes import run_ceremony
 
 VOTERS = 50
 KEY = votes.signing_key("clave-de-prueba-" * 4)
@@ -168,3 +175,56 @@ def test_a_full_queue_refuses_at_once(election: Election) -> None:
     batcher.stop()
     with election.sessions.begin() as db:
         assert votes.vote_view(db, election.voters[1], election.vote_id).can_cast
+
+
+def test_plain_and_encrypted_casts_share_the_writer(election: Election) -> None:
+    """Every voter casts in the plaintext vote and, at the same time, an encrypted ballot (its
+    proofs checked before it is queued) in an encrypted vote of the same union: both go through
+    one writer, batches mixing both kinds; a cast of the wrong kind is refused alone."""
+    with election.sessions.begin() as db:
+        assembly_id = votes.vote_view(db, election.facilitator, election.vote_id).vote.assembly_id
+        spec = make_spec(
+            question="¿Qué acción?",
+            options=["Paro", "Marcha", "Plantón"],
+            rule="plurality",
+            seats=1,
+            threshold="simple",
+            quorum_percent=0,
+            mode=Mode.SECRET,
+            public=False,
+            opens_at=NOW,
+            closes_at=NOW + timedelta(days=1),
+        )
+        sealed_id = votes.draft_vote(db, election.facilitator, assembly_id, spec).id
+        trustees = election.voters[1:4]
+        ceremony.make_encrypted(db, election.facilitator, sealed_id, [p.id for p in trustees], 2)
+        run_ceremony(db, sealed_id, trustees)
+        votes.open_vote(db, election.facilitator, sealed_id, NOW)
+        _, found = ballots.election_for(db, election.facilitator, sealed_id)
+    made = [
+        ballots.checked_ballot(
+            found, ballot_json(encrypt_ballot(found, [int(i == n % 3) for i in range(3)])[0])
+        )
+        for n in range(VOTERS)
+    ]
+    batcher = CastBatcher(election.sessions, KEY, clock=lambda: NOW)
+    plain, sealed = [], []
+    for voter, ballot in zip(election.voters, made, strict=True):
+        plain.append(batcher.submit(voter, election.vote_id, (voter.id % 3,)))
+        sealed.append(batcher.submit_encrypted(voter, sealed_id, ballot))
+    wrong_kind = batcher.submit(election.voters[0], sealed_id, (0,))
+    wrong_vote = batcher.submit_encrypted(election.voters[0], election.vote_id, made[0])
+    receipts = [f.result(timeout=120).receipt for f in plain]
+    trackers = [f.result(timeout=120).tracker for f in sealed]
+    with pytest.raises(Conflict):
+        wrong_kind.result(timeout=60)
+    with pytest.raises(NotFound):
+        wrong_vote.result(timeout=60)
+    batcher.stop()
+    assert trackers == [tracker(m.ballot).hex() for m in made]
+    with election.sessions.begin() as db:
+        stored = EncryptedVoteRepository(db).ballots(sealed_id)
+    assert sorted(s.tracker for s in stored) == sorted(trackers)
+    assert [s.position for s in stored] == list(range(1, VOTERS + 1))
+    assert all(a.head == b.previous for a, b in itertools.pairwise(stored))
+    check_board(election, receipts)

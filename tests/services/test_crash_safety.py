@@ -18,11 +18,12 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -41,7 +42,7 @@ CLIENTS = 6
 KILL_AFTER = 30
 PASSWORD = "una frase larga y secreta"
 SECRET = "clave-de-prueba-para-el-servidor-" * 2
-STARTUP_SECONDS = 30.0
+STARTUP_SECONDS = 90.0  # a loaded CI machine imports slowly
 HTTP_TIMEOUT = 20.0
 OPTIONS = 3
 
@@ -56,7 +57,7 @@ class Server:
     url: str = ""
 
     def start(self) -> None:
-        port = _free_port()
+        port = free_port()
         self.url = f"http://{HOST}:{port}"
         command = [
             str(Path(sys.executable).with_name("asamblea")),
@@ -152,10 +153,15 @@ def election(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Electio
 
 @pytest.fixture
 def server_env(election: Election, tmp_path: Path) -> dict[str, str]:
+    return server_environment(election.url, tmp_path)
+
+
+def server_environment(database_url: str, tmp_path: Path) -> dict[str, str]:
+    """The server's environment: this database, a fresh instance directory, unbuffered logs."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("ASAMBLEA_")}
     return env | {
         "ASAMBLEA_INSTANCE_DIR": str(tmp_path / "instance"),
-        "ASAMBLEA_DATABASE_URL": election.url,
+        "ASAMBLEA_DATABASE_URL": database_url,
         "ASAMBLEA_SECRET_KEY": SECRET,
         "ASAMBLEA_ENV": "development",
         "PYTHONUNBUFFERED": "1",
@@ -168,14 +174,23 @@ def test_receipts_survive_sigkill(
     server = Server(server_env, tmp_path / "server.log")
     try:
         server.start()
-        tokens = _log_in(server.url, election.usernames)
-        tally = _cast_until_killed(server, election.vote_id, tokens)
+        tokens = log_in(server.url, election.usernames)
+        tally = cast_until_killed(
+            server,
+            Casting(f"/api/v1/votes/{election.vote_id}/ballots", _ballot, "receipt", VOTERS),
+            tokens,
+        )
         assert not tally.errors, tally.errors
         assert len(tally.receipts) >= KILL_AFTER
         assert tally.died, "no cast was in flight when the server was killed"
 
         server.start()  # the same database, a new process
-        retried = _cast_rest(server.url, election.vote_id, tokens, tally)
+        retried = cast_rest(
+            server.url,
+            Casting(f"/api/v1/votes/{election.vote_id}/ballots", _ballot, "receipt", VOTERS),
+            tokens,
+            tally,
+        )
         board = _close_and_download(server.url, election, tokens)
     except AssertionError as error:
         raise AssertionError(f"{error}\n--- server log ---\n{server.tail()}") from error
@@ -198,7 +213,7 @@ def test_receipts_survive_sigkill(
     assert ledger.verify_board(board, recount=ledger.recount) == []
 
 
-def _log_in(url: str, usernames: list[str]) -> list[str]:
+def log_in(url: str, usernames: list[str]) -> list[str]:
     """A bearer token per voter, through the API."""
 
     def one(names: list[str]) -> list[str]:
@@ -221,21 +236,31 @@ def _log_in(url: str, usernames: list[str]) -> list[str]:
     return tokens
 
 
-def _ballot(voter: int) -> dict[str, list[int]]:
+def _ballot(voter: int) -> dict[str, Any]:
     return {"selection": [voter % OPTIONS]}
 
 
-def _cast_until_killed(server: Server, vote_id: int, tokens: list[str]) -> Tally:
+@dataclass(frozen=True)
+class Casting:
+    """What the clients post: where, each voter's body, the answer's receipt field, how many."""
+
+    path: str
+    body: Callable[[int], dict[str, Any]]
+    field: str
+    voters: int
+
+
+def cast_until_killed(server: Server, casting: Casting, tokens: list[str]) -> Tally:
     """Each client casts its voters one after another until the server dies under it."""
     tally = Tally()
-    path = f"/api/v1/votes/{vote_id}/ballots"
+    path = casting.path
 
     def client(voters: list[int]) -> None:
         with httpx.Client(base_url=server.url, timeout=HTTP_TIMEOUT) as http:
             for voter in voters:
                 headers = {"authorization": f"Bearer {tokens[voter]}"}
                 try:
-                    answer = http.post(path, json=_ballot(voter), headers=headers)
+                    answer = http.post(path, json=casting.body(voter), headers=headers)
                 except httpx.TransportError:
                     with tally.lock:
                         tally.died.add(voter)
@@ -245,12 +270,14 @@ def _cast_until_killed(server: Server, vote_id: int, tokens: list[str]) -> Tally
                         tally.errors.append(f"voter {voter}: {answer.status_code} {answer.text}")
                         tally.enough.set()
                         return
-                    tally.receipts[voter] = answer.json()["receipt"]
+                    tally.receipts[voter] = answer.json()[casting.field]
                     if len(tally.receipts) >= KILL_AFTER:
                         tally.enough.set()
 
     threads = [
-        threading.Thread(target=client, args=(list(range(c, VOTERS, CLIENTS)),), daemon=True)
+        threading.Thread(
+            target=client, args=(list(range(c, casting.voters, CLIENTS)),), daemon=True
+        )
         for c in range(CLIENTS)
     ]
     for thread in threads:
@@ -264,24 +291,24 @@ def _cast_until_killed(server: Server, vote_id: int, tokens: list[str]) -> Tally
     return tally
 
 
-def _cast_rest(url: str, vote_id: int, tokens: list[str], tally: Tally) -> dict[int, int]:
+def cast_rest(url: str, casting: Casting, tokens: list[str], tally: Tally) -> dict[int, int]:
     """After the restart: the died requests are retried, the voters not yet tried cast."""
-    path = f"/api/v1/votes/{vote_id}/ballots"
+    path = casting.path
     retried: dict[int, int] = {}
-    pending = [v for v in range(VOTERS) if v not in tally.receipts]
+    pending = [v for v in range(casting.voters) if v not in tally.receipts]
 
     def client(voters: list[int]) -> None:
         with httpx.Client(base_url=url, timeout=HTTP_TIMEOUT) as http:
             for voter in voters:
                 headers = {"authorization": f"Bearer {tokens[voter]}"}
-                answer = http.post(path, json=_ballot(voter), headers=headers)
+                answer = http.post(path, json=casting.body(voter), headers=headers)
                 with tally.lock:
                     if voter in tally.died:
                         retried[voter] = answer.status_code
                     elif answer.status_code != 201:
                         tally.errors.append(f"voter {voter}: {answer.status_code} {answer.text}")
                     if answer.status_code == 201:
-                        tally.receipts[voter] = answer.json()["receipt"]
+                        tally.receipts[voter] = answer.json()[casting.field]
 
     with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         list(pool.map(client, [pending[c::CLIENTS] for c in range(CLIENTS)]))
@@ -301,7 +328,7 @@ def _close_and_download(url: str, election: Election, tokens: list[str]) -> ledg
     return load_board(answer.content)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind((HOST, 0))
         port: int = probe.getsockname()[1]

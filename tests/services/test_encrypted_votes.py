@@ -38,9 +38,10 @@ from asamblea.formats.trustee import (
     shares_file,
 )
 from asamblea.services.encrypted_votes import ballots, ceremony, closing
+from asamblea.services.federation import accounts
 from asamblea.services.votes import votes
 from asamblea.store.encrypted_votes_repository import EncryptedVoteRepository
-from tests.services.test_votes import KEY, T0, assembly_with, spec
+from tests.services.test_votes import KEY, PASSWORD, T0, assembly_with, spec
 
 VOTING = T0 + timedelta(minutes=5)
 AFTER = T0 + timedelta(hours=3)
@@ -233,3 +234,43 @@ def test_nothing_stored_opens_a_ballot_without_two_trustees(db: Session) -> None
         assert secret.secret is not None
         point = decrypt_point(secret.secret, option)
         assert point not in (small_multiple(0), small_multiple(1))
+
+
+def test_a_batch_casts_in_order_and_refuses_each_bad_cast_alone(db: Session) -> None:
+    """The group-commit writer's batch: copies within the batch, a second ballot from one voter
+    and a voter off the roll are refused one by one; the others are cast, chained in order."""
+    vote_id, people, _, election = opened_vote(db)
+    made = [ballots.checked_ballot(election, ballot_for(election, c)) for c in (0, 1, 2, None)]
+    outsider = accounts.register(db, "ajena", PASSWORD)
+    outcomes = ballots.cast_encrypted_many(
+        db,
+        vote_id,
+        [
+            (people[0], made[0]),
+            (people[1], made[0]),  # the same ballot again, in the same batch
+            (people[0], made[1]),  # a second ballot from people[0]
+            (outsider, made[2]),
+            (people[2], made[3]),
+        ],
+        now=VOTING,
+        key=KEY,
+    )
+    assert [type(o).__name__ for o in outcomes] == [
+        "EncryptedReceipt",
+        "Conflict",
+        "Conflict",
+        "Forbidden",
+        "EncryptedReceipt",
+    ]
+    first, last = outcomes[0], outcomes[4]
+    assert isinstance(first, ballots.EncryptedReceipt)
+    assert isinstance(last, ballots.EncryptedReceipt)
+    assert (first.statement.length, last.statement.length) == (1, 2)
+    stored = EncryptedVoteRepository(db).ballots(vote_id)
+    assert [s.tracker for s in stored] == [first.tracker, last.tracker]
+    assert stored[1].previous == stored[0].head == first.statement.head
+    assert stored[1].head == last.statement.head
+    again = ballots.cast_encrypted_many(db, vote_id, [(people[3], made[3])], now=VOTING, key=KEY)
+    assert isinstance(again[0], Conflict)  # a ballot already in the box, from another batch
+    view = votes.vote_view(db, people[1], vote_id)
+    assert (view.has_voted, view.vote.length, view.vote.voters) == (False, 2, 2)

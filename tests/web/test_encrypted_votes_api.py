@@ -5,19 +5,30 @@ published board verifies. Who may call each new route, with refusals writing not
 from __future__ import annotations
 
 import json
+import logging
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi import FastAPI
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 
 from asamblea.clock import utcnow
-from asamblea.core.crypto.ballot import Election, encrypt_ballot
+from asamblea.core.crypto.ballot import Election, EncryptedBallot, encrypt_ballot
 from asamblea.core.crypto.board import ballot_json, dealing_json, share_json
-from asamblea.core.crypto.group import decode_point
-from asamblea.core.crypto.tally import make_share, tally_ciphertexts
+from asamblea.core.crypto.group import (
+    Scalar,
+    base_mul,
+    decode_point,
+    mul,
+    scalar_sum,
+    small_multiple,
+    sub,
+)
+from asamblea.core.crypto.tally import decrypt_tally, make_share, tally_ciphertexts
 from asamblea.core.crypto.threshold import combine_shares, is_valid_share
 from asamblea.core.crypto.verify import verify_encrypted_board
+from asamblea.core.errors import Invalid
 from asamblea.formats.encrypted_board import dealing_from_json, load_encrypted_board
 from asamblea.formats.trustee import (
     SHARES_SCHEMA,
@@ -263,3 +274,76 @@ def check_refusals(
         )
         assert_refused(response, "es", status)
         assert row_counts(engine) == before, (role, method, suffix)
+
+
+def test_nothing_stored_or_logged_opens_a_ballot_without_two_trustees(
+    app: FastAPI, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ballots cast through the API (checked in a worker thread, written by the group-commit
+    writer) with every log on, SQL and its parameters included: no table of the database and
+    no log line holds a nonce, the mask ``r·Y = x·α`` of a chosen option (for an option not
+    chosen it is ``β`` itself, public and telling nothing), the election secret or anything a
+    trustee keeps; what is stored decrypts with two trustees' shares, not with one."""
+    world = make_world(app, ROLES)
+    clients = {role: Browser(app).logged_in_as(world.names[role]) for role in ROLES}
+    vote_id = draft(clients["facilitator"], world)
+    ids = [person_id(engine, world.names[r]) for r in TRUSTEES]
+    made = clients["facilitator"].api(
+        "POST", f"/api/v1/votes/{vote_id}/encryption", json={"trustees": ids, "threshold": 2}
+    )
+    assert made.status_code == 201, made.text
+    secrets = ceremony(vote_id, clients)
+    assert clients["facilitator"].api("POST", f"/api/v1/votes/{vote_id}/open").status_code == 200
+    found = election(clients["member"], vote_id)
+    cast: list[tuple[EncryptedBallot, tuple[Scalar, ...], int]] = []
+    sql = logging.getLogger("sqlalchemy.engine")
+    with caplog.at_level(logging.DEBUG), caplog.at_level(logging.INFO, logger=sql.name):
+        for role, choice in zip(
+            ("member", "target_active", "target_active2"), (2, 0, 1), strict=True
+        ):
+            made_ballot, nonces = encrypt_ballot(found, [int(i == choice) for i in range(3)])
+            answer = clients[role].api(
+                "POST",
+                f"/api/v1/votes/{vote_id}/encrypted-ballots",
+                json={"ballot": ballot_json(made_ballot)},
+            )
+            assert answer.status_code == 201, answer.text
+            cast.append((made_ballot, nonces, choice))
+    logged = caplog.text.lower()
+    assert "insert into encrypted_ballot" in logged  # the SQL log was really on
+    with engine.connect() as connection:
+        stored = " ".join(
+            json.dumps([str(value) for value in row])
+            for table in inspect(connection).get_table_names()
+            for row in connection.execute(text(f'SELECT * FROM "{table}"'))  # noqa: S608
+        ).lower()
+    election_secret = scalar_sum([s.coefficients[0] for s in secrets])
+    assert base_mul(election_secret) == found.public_key
+    hidden = [election_secret]
+    for secret in secrets:
+        assert secret.secret is not None
+        hidden += [secret.secret, own_share(secret), secret.box_key, *secret.coefficients]
+    for made_ballot, nonces, choice in cast:
+        for i, (option, nonce) in enumerate(zip(made_ballot.options, nonces, strict=True)):
+            assert option.ciphertext.alpha.hex() in stored  # the search sees what is there
+            hidden.append(nonce)
+            if i == choice:  # for an option not chosen, β is itself the mask r·Y = x·α
+                hidden += [
+                    mul(nonce, found.public_key),
+                    mul(election_secret, option.ciphertext.alpha),
+                ]
+    assert not [h.hex() for h in hidden if h.hex() in stored], "a secret is stored"
+    assert not [h.hex() for h in hidden if h.hex() in logged], "a secret is logged"
+    # What is stored opens a ballot with two trustees' shares, and with one it does not.
+    made_ballot, _, choice = cast[0]
+    options = [o.ciphertext for o in made_ballot.options]
+    shares = [
+        make_share(found.election_hash, s.index, s.secret, options)
+        for s in (secrets[0], secrets[2])
+        if s.secret is not None
+    ]
+    assert decrypt_tally(options, shares, 2, 1) == tuple(int(i == choice) for i in range(3))
+    with pytest.raises(Invalid):
+        decrypt_tally(options, shares[:1], 2, 1)
+    alone = [sub(c.beta, d) for c, d in zip(options, shares[0].parts, strict=True)]
+    assert not set(alone) & {small_multiple(0), small_multiple(1)}

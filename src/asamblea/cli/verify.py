@@ -10,16 +10,15 @@ cannot re-count this vote here (the other checks are still reported).
 
 An encrypted vote's board (``asamblea-encrypted-board/1``, docs/encrypted-votes.md) is recognised
 by its first bytes and checked with `asamblea.core.crypto.verify`; its receipts are ballot
-trackers (64 hex digits), and ``--jobs`` spreads the ballots' proofs over processes.
+trackers (64 hex digits), and ``--jobs`` parses and checks the ballots in that many processes
+(`asamblea.formats.encrypted_board_jobs`).
 """
 
 from __future__ import annotations
 
 import json
-import multiprocessing
-from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -40,6 +39,7 @@ from asamblea.core.ledger import (
 )
 from asamblea.formats.board import read_board
 from asamblea.formats.encrypted_board import is_encrypted_board, read_encrypted_board
+from asamblea.formats.encrypted_board_jobs import read_and_check
 from asamblea.formats.errors import FormatError
 
 SHOWN_FINDINGS = 50
@@ -168,17 +168,21 @@ def _starts_encrypted(path: Path) -> bool:
 def _verify_encrypted(path: Path, receipt: str | None, *, as_json: bool,
                       public_key: str | None, jobs: int) -> None:
     """Check an encrypted board and exit with the same codes as a plaintext one."""
-    try:
-        board = read_encrypted_board(path)
-    except FormatError as error:
-        typer.echo(f"Error: {error}", err=True)
-        raise typer.Exit(2) from None
     code = None if receipt is None else receipt.strip().lower()
     if code is not None and (len(code) != 64 or any(c not in "0123456789abcdef" for c in code)):
         typer.echo(f"Error: {receipt!r} no es un rastreador de papeleta: son 64 cifras "
                    "hexadecimales; revise si hay un error al copiarlo.", err=True)
         raise typer.Exit(2)
-    findings = _encrypted_findings(board, public_key, jobs)
+    try:
+        if jobs == 1:
+            board = read_encrypted_board(path)
+            findings = verify_encrypted_board(board, expected_key=public_key)
+        else:  # ballots parsed and checked in the workers
+            board, checks = read_and_check(path, jobs)
+            findings = verify_encrypted_board(board, expected_key=public_key, checks=checks)
+    except FormatError as error:
+        typer.echo(f"Error: {error}", err=True)
+        raise typer.Exit(2) from None
     trackers = [tracker(ballot).hex() for ballot in board.ballots] if code else []
     index = trackers.index(code) if code in trackers else None
     if as_json:
@@ -193,16 +197,6 @@ def _verify_encrypted(path: Path, receipt: str | None, *, as_json: bool,
     else:
         _print_encrypted(board, findings, code, index)
     raise typer.Exit(1 if findings or (code is not None and index is None) else 0)
-
-
-def _encrypted_findings(board: EncryptedBoard, public_key: str | None,
-                        jobs: int) -> list[Finding]:
-    if jobs == 1:
-        return verify_encrypted_board(board, expected_key=public_key)
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
-        def spread(check: Callable[[Any], bool], items: Iterable[Any]) -> Iterable[bool]:
-            return pool.imap(check, items, chunksize=256)
-        return verify_encrypted_board(board, expected_key=public_key, map_ballots=spread)
 
 
 def _print_encrypted(board: EncryptedBoard, findings: list[Finding], code: str | None,

@@ -90,17 +90,30 @@ def read_encrypted_board(path: str | Path) -> EncryptedBoard:
 def load_encrypted_board(data: bytes | str) -> EncryptedBoard:
     """Parse the board's JSON into an `EncryptedBoard` (shape and encodings only)."""
     with paused_gc():
-        try:
-            raw = json.loads(data, parse_float=reject_decimals)
-        except (ValueError, UnicodeDecodeError) as error:
-            if isinstance(error, FormatError):
-                raise
-            raise FormatError(f"no es JSON válido ({error})") from None
-        top = _object(raw, "$", {"schema", "manifest", "vote", "ballots", "audited", "chain",
-                                 "tally", "shares", "counts", "signature"})
-        if top["schema"] != SCHEMA:
-            raise FormatError(f"schema: se esperaba {SCHEMA!r}")
-        return _board(top)
+        return _board(_top(data))
+
+
+def load_encrypted_board_shell(data: bytes | str) -> tuple[EncryptedBoard, list[Any]]:
+    """The board with no ballots, and its ballots as raw JSON, for a caller that parses them
+    elsewhere (with `ballot_from_json`, in worker processes: `encrypted_board_jobs`)."""
+    with paused_gc():
+        top = _top(data)
+        ballots = _list(top["ballots"], "ballots")
+        return _board(top | {"ballots": []}), ballots
+
+
+def _top(data: bytes | str) -> dict[str, Any]:
+    try:
+        raw = json.loads(data, parse_float=reject_decimals)
+    except (ValueError, UnicodeDecodeError) as error:
+        if isinstance(error, FormatError):
+            raise
+        raise FormatError(f"no es JSON válido ({error})") from None
+    top = _object(raw, "$", {"schema", "manifest", "vote", "ballots", "audited", "chain",
+                             "tally", "shares", "counts", "signature"})
+    if top["schema"] != SCHEMA:
+        raise FormatError(f"schema: se esperaba {SCHEMA!r}")
+    return top
 
 
 def _board(top: dict[str, Any]) -> EncryptedBoard:

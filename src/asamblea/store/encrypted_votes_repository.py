@@ -6,10 +6,11 @@ parsing and checking them is the services' work.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from asamblea.store.encrypted_votes_models import (
@@ -188,6 +189,50 @@ class EncryptedVoteRepository:
             .values(head=ballot.head, length=ballot.position, voters=VoteRow.voters + 1)
         )
         self.db.flush()
+
+    def append_many(self, vote_id: int, ballots: Sequence[StoredBallot]) -> None:
+        """Append ballots in chain order, their ciphertexts' ``α`` with them, and move the
+        vote's head past the last one (the group-commit writer's batch: one insert per table,
+        one update); the caller holds the vote's lock and has refused repeated ``α``."""
+        self.db.execute(
+            insert(EncryptedBallotRow), [{"vote_id": vote_id, **b.__dict__} for b in ballots]
+        )
+        self.db.execute(
+            insert(EncryptedAlphaRow),
+            [
+                {"vote_id": vote_id, "alpha": option["alpha"]}
+                for b in ballots
+                for option in b.ballot["options"]
+            ],
+        )
+        last = ballots[-1]
+        self.db.execute(
+            update(VoteRow)
+            .where(VoteRow.id == vote_id)
+            .values(head=last.head, length=last.position, voters=VoteRow.voters + len(ballots)),
+            execution_options={"synchronize_session": False},
+        )
+
+    def taken_alphas(self, vote_id: int, alphas: Sequence[str]) -> set[str]:
+        """Which of these ``α`` are already in the box (one query)."""
+        return set(
+            self.db.scalars(
+                select(EncryptedAlphaRow.alpha).where(
+                    EncryptedAlphaRow.vote_id == vote_id, EncryptedAlphaRow.alpha.in_(set(alphas))
+                )
+            )
+        )
+
+    def taken_trackers(self, vote_id: int, trackers: Sequence[str]) -> set[str]:
+        """Which of these trackers are already in the box (one query)."""
+        return set(
+            self.db.scalars(
+                select(EncryptedBallotRow.tracker).where(
+                    EncryptedBallotRow.vote_id == vote_id,
+                    EncryptedBallotRow.tracker.in_(set(trackers)),
+                )
+            )
+        )
 
     def add_alphas(self, vote_id: int, alphas: list[str]) -> bool:
         """Record a ballot's ciphertexts; False (nothing written) when one was already cast."""

@@ -60,7 +60,7 @@ def _commitments(key: Point, ciphertext: Ciphertext, j: int,
                  pair: Response) -> tuple[Point, Point]:
     """``A_j = s·G − c·α`` and ``B_j = s·Y − c·(β − j·G)``."""
     c, s = pair
-    shifted = sub(ciphertext.beta, small_multiple(j))
+    shifted = ciphertext.beta if j == 0 else sub(ciphertext.beta, small_multiple(j))
     return (sub(base_mul(s), mul(c, ciphertext.alpha)), sub(mul(s, key), mul(c, shifted)))
 
 

@@ -14,13 +14,17 @@ The checks, each with its stable code (docs/encrypted-votes.md, §7):
 - ``result.*`` — the published counts are what the shares decrypt the tally to.
 
 Checking ballots is the slow part (about 3 ms each); ``map_ballots`` lets a caller spread it over
-processes (``asamblea verify --jobs``) while this module stays pure.
+processes while this module stays pure, or a caller checks chunks of ballots elsewhere with
+`check_ballots` (each ballot's proofs and the chunk's partial tally), adds them up with
+`merge_checks`, and hands the result in as ``checks`` (``asamblea verify --jobs``,
+`asamblea.formats.encrypted_board_jobs`: ballots parsed and checked in worker processes).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from asamblea.core.crypto.ballot import (
     Election,
@@ -30,6 +34,7 @@ from asamblea.core.crypto.ballot import (
     tracker,
 )
 from asamblea.core.crypto.board import EncryptedBoard
+from asamblea.core.crypto.elgamal import Ciphertext
 from asamblea.core.crypto.tally import check_result, is_valid_share, tally_ciphertexts
 from asamblea.core.crypto.threshold import election_key, is_valid_dealing, verification_key
 from asamblea.core.ledger.canonical import is_hex
@@ -38,6 +43,30 @@ from asamblea.core.ledger.verify import Finding
 
 BallotMap = Callable[[Callable[[tuple[Election, EncryptedBallot]], bool],
                       Iterable[tuple[Election, EncryptedBallot]]], Iterable[bool]]
+
+
+@dataclass(frozen=True)
+class BallotChecks:
+    """Ballots checked elsewhere: each one's proofs, in board order, and the option-wise sum of
+    the ciphertexts of those with the right number of options (what `verify_tally` sums)."""
+
+    valid: tuple[bool, ...]
+    tally: tuple[Ciphertext, ...]
+
+
+def check_ballots(election: Election, ballots: Sequence[EncryptedBallot]) -> BallotChecks:
+    """Check a run of consecutive ballots: their proofs and their partial tally."""
+    columns = [[option.ciphertext for option in ballot.options] for ballot in ballots
+               if len(ballot.options) == election.options]
+    return BallotChecks(tuple(is_valid_ballot(election, ballot) for ballot in ballots),
+                        tally_ciphertexts(columns, election.options))
+
+
+def merge_checks(parts: Iterable[BallotChecks], options: int) -> BallotChecks:
+    """The checks of consecutive runs, in order, as one (the partial tallies added up)."""
+    runs = list(parts)
+    return BallotChecks(tuple(ok for run in runs for ok in run.valid),
+                        tally_ciphertexts([run.tally for run in runs], options))
 
 
 def election_of(board: EncryptedBoard) -> Election:
@@ -73,10 +102,13 @@ def verify_trustees(board: EncryptedBoard) -> list[Finding]:
     return findings
 
 
-def verify_ballots(board: EncryptedBoard, map_ballots: BallotMap = map) -> list[Finding]:
+def verify_ballots(board: EncryptedBoard, map_ballots: BallotMap = map,
+                   checks: BallotChecks | None = None) -> list[Finding]:
     """Every ballot's proofs, and no ciphertext used twice (across all ballots)."""
     election = election_of(board)
-    results = map_ballots(check_one, ((election, ballot) for ballot in board.ballots))
+    results: Iterable[bool] = map_ballots(
+        check_one, ((election, ballot) for ballot in board.ballots)) if checks is None else (
+        checks.valid if len(checks.valid) == len(board.ballots) else [False] * len(board.ballots))
     findings = [Finding("ballot.proof", f"La papeleta {i} no prueba ser válida (cada opción 0 o "
                         "1 y el número de opciones dentro de los límites)", f"ballots[{i}]", i)
                 for i, ok in enumerate(results) if not ok]
@@ -159,11 +191,15 @@ def verify_counts(board: EncryptedBoard) -> list[Finding]:
                     f"y un padrón de {roll} no encajan", "vote.voters")]
 
 
-def verify_tally(board: EncryptedBoard) -> list[Finding]:
+def verify_tally(board: EncryptedBoard, checks: BallotChecks | None = None) -> list[Finding]:
     """The published tally is the option-wise sum of the cast ballots' ciphertexts."""
-    columns = [[option.ciphertext for option in ballot.options] for ballot in board.ballots
-               if len(ballot.options) == len(board.manifest.header.options)]
-    if tally_ciphertexts(columns, len(board.manifest.header.options)) == board.tally:
+    if checks is None:
+        columns = [[option.ciphertext for option in ballot.options] for ballot in board.ballots
+                   if len(ballot.options) == len(board.manifest.header.options)]
+        summed = tally_ciphertexts(columns, len(board.manifest.header.options))
+    else:
+        summed = checks.tally
+    if summed == board.tally:
         return []
     return [Finding("tally.mismatch", "El recuento cifrado publicado no es la suma de las "
                     "papeletas depositadas", "tally")]
@@ -201,12 +237,14 @@ def verify_result(board: EncryptedBoard) -> list[Finding]:
 
 
 def verify_encrypted_board(board: EncryptedBoard, *, expected_key: str | None = None,
-                           map_ballots: BallotMap = map) -> list[Finding]:
-    """All the checks above, in the order a reader would want them."""
-    findings = verify_trustees(board) + verify_ballots(board, map_ballots)
+                           map_ballots: BallotMap = map,
+                           checks: BallotChecks | None = None) -> list[Finding]:
+    """All the checks above, in the order a reader would want them; ``checks``, when given,
+    are `merge_checks` of `check_ballots` over all of ``board.ballots`` in order."""
+    findings = verify_trustees(board) + verify_ballots(board, map_ballots, checks)
     findings += verify_audited(board) + verify_chain(board)
     findings += verify_signatures(board, expected_key) + verify_counts(board)
-    findings += verify_tally(board)
+    findings += verify_tally(board, checks)
     share_findings = verify_shares(board)
     findings += share_findings
     if not share_findings:

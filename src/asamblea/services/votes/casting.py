@@ -9,6 +9,11 @@ one roll update and one insert per vote and batch) and answers every waiting vot
 the commit is on disk.
 Nothing is acknowledged that is not durable; a crash loses only unacknowledged casts.
 
+Encrypted ballots go through the same writer (`submit_encrypted`): their proofs are checked
+before they are queued (services/encrypted_votes/ballots.py, `checked_ballot`, in a worker
+thread of the web server), and the writer casts them with `ballots.cast_encrypted_many`, under
+the same rules — nothing acknowledged before the commit is durable.
+
 A cast made with an API token may come unidentified: the writer finds the owners of all the
 batch's tokens with one query inside the batch's own transaction, instead of one read per
 request on the server's event loop before it (a revoked token is refused just the same).
@@ -23,6 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar, cast
 
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session, sessionmaker
@@ -30,6 +36,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from asamblea.clock import utcnow
 from asamblea.core.errors import N_, DomainError, RateLimited, Unauthenticated
 from asamblea.core.people import Person
+from asamblea.services.encrypted_votes import ballots
+from asamblea.services.encrypted_votes.ballots import CheckedBallot, EncryptedReceipt
 from asamblea.services.federation import accounts
 from asamblea.services.votes import votes
 from asamblea.services.votes.votes import CastReceipt
@@ -51,6 +59,21 @@ class CastRequest:
     answer: Future[CastReceipt] = field(default_factory=Future)
 
 
+@dataclass(eq=False)
+class EncryptedCastRequest:
+    """One voter's encrypted ballot, its proofs already checked, on its way to the box."""
+
+    voter: Person | None
+    vote_id: int
+    ballot: CheckedBallot
+    token: str | None = None
+    answer: Future[EncryptedReceipt] = field(default_factory=Future)
+
+
+Request = CastRequest | EncryptedCastRequest
+R = TypeVar("R", CastRequest, EncryptedCastRequest)
+
+
 class CastBatcher:
     """A single writer thread per process that casts in batches (see the module docstring)."""
 
@@ -63,7 +86,7 @@ class CastBatcher:
         max_waiting: int = MAX_WAITING,
     ) -> None:
         self._sessions, self._key, self._clock, self._max = sessions, key, clock, max_batch
-        self._queue: queue.Queue[CastRequest | None] = queue.Queue()
+        self._queue: queue.Queue[Request | None] = queue.Queue()
         self._max_waiting = max_waiting
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
@@ -80,7 +103,13 @@ class CastBatcher:
         """Queue a cast by the owner of an API token (refused as unauthenticated if none)."""
         return self.submit_request(CastRequest(None, vote_id, selection, token=token))
 
-    def submit_request(self, request: CastRequest) -> CastRequest:
+    def submit_encrypted(
+        self, voter: Person, vote_id: int, ballot: CheckedBallot
+    ) -> Future[EncryptedReceipt]:
+        """Queue an encrypted ballot whose proofs were checked; resolves after the commit."""
+        return self.submit_request(EncryptedCastRequest(voter, vote_id, ballot)).answer
+
+    def submit_request(self, request: R) -> R:
         """Queue a prepared request; its `answer` resolves after the batch is committed.
 
         Refused at once (`RateLimited`) when the writer already has `max_waiting` casts to
@@ -124,24 +153,16 @@ class CastBatcher:
                 batch.append(item)
             self._write(batch)
 
-    def _write(self, batch: list[CastRequest]) -> None:
-        answers: list[tuple[CastRequest, CastReceipt | DomainError]] = []
+    def _write(self, batch: list[Request]) -> None:
+        answers: list[tuple[Request, CastReceipt | EncryptedReceipt | DomainError]] = []
         try:
             with self._sessions.begin() as db:
                 now = self._clock()
-                by_vote: dict[int, list[CastRequest]] = {}
+                by_vote: dict[int, list[Request]] = {}
                 for request in _identified(db, batch, answers):
                     by_vote.setdefault(request.vote_id, []).append(request)
                 for vote_id in sorted(by_vote):  # one lock order for every writer
-                    requests = by_vote[vote_id]
-                    outcomes = votes.cast_many(
-                        db,
-                        vote_id,
-                        [(r.voter, list(r.selection)) for r in requests if r.voter is not None],
-                        now=now,
-                        key=self._key,
-                    )
-                    answers.extend(zip(requests, outcomes, strict=True))
+                    answers.extend(self._cast(db, vote_id, by_vote[vote_id], now))
         except Exception as error:  # the commit failed: nobody in this batch has voted
             log.exception("a batch of casts could not be committed")
             for request in batch:
@@ -150,8 +171,36 @@ class CastBatcher:
         for request, outcome in answers:
             _answer(request, outcome)
 
+    def _cast(
+        self, db: Session, vote_id: int, requests: list[Request], now: datetime
+    ) -> list[tuple[Request, CastReceipt | EncryptedReceipt | DomainError]]:
+        """One vote's share of the batch: plaintext casts, then encrypted ones (a vote is one
+        or the other; each kind's `cast_many` refuses the other kind)."""
+        plain = [r for r in requests if isinstance(r, CastRequest) and r.voter is not None]
+        sealed = [r for r in requests if isinstance(r, EncryptedCastRequest) and r.voter]
+        out: list[tuple[Request, CastReceipt | EncryptedReceipt | DomainError]] = []
+        if plain:
+            outcomes = votes.cast_many(
+                db,
+                vote_id,
+                [(r.voter, list(r.selection)) for r in plain if r.voter is not None],
+                now=now,
+                key=self._key,
+            )
+            out.extend(zip(plain, outcomes, strict=True))
+        if sealed:
+            found = ballots.cast_encrypted_many(
+                db,
+                vote_id,
+                [(r.voter, r.ballot) for r in sealed if r.voter is not None],
+                now=now,
+                key=self._key,
+            )
+            out.extend(zip(sealed, found, strict=True))
+        return out
 
-def _answer(request: CastRequest, outcome: CastReceipt | BaseException) -> None:
+
+def _answer(request: Request, outcome: CastReceipt | EncryptedReceipt | BaseException) -> None:
     """Resolve a waiting cast, unless its waiter gave up (a cancelled future refuses a result,
     and the writer thread must live on)."""
     if request.answer.done():
@@ -159,22 +208,24 @@ def _answer(request: CastRequest, outcome: CastReceipt | BaseException) -> None:
     try:
         if isinstance(outcome, BaseException):
             request.answer.set_exception(outcome)
+        elif isinstance(request, CastRequest):  # each kind's cast_many gives its own receipts
+            request.answer.set_result(cast(CastReceipt, outcome))
         else:
-            request.answer.set_result(outcome)
+            request.answer.set_result(cast(EncryptedReceipt, outcome))
     except InvalidStateError:  # cancelled between the check and the call
         log.info("a cast's waiter left before its answer")
 
 
 def _identified(
     db: Session,
-    batch: list[CastRequest],
-    answers: list[tuple[CastRequest, CastReceipt | DomainError]],
-) -> list[CastRequest]:
+    batch: list[Request],
+    answers: list[tuple[Request, CastReceipt | EncryptedReceipt | DomainError]],
+) -> list[Request]:
     """The batch's requests with a voter: token owners found in one query; a token that names
     nobody (unknown, expired or revoked) gets its refusal in `answers` and is left out."""
     tokens = [r.token for r in batch if r.voter is None and r.token is not None]
     owners = accounts.token_people(db, tokens) if tokens else {}
-    ready: list[CastRequest] = []
+    ready: list[Request] = []
     for request in batch:
         if request.voter is None and request.token is not None:
             request.voter = owners.get(request.token)

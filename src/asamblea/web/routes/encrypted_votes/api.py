@@ -3,15 +3,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from asamblea.clock import utcnow
 from asamblea.core.ledger import canonical_json
 from asamblea.formats.encrypted_board import dump_encrypted_board
 from asamblea.services.encrypted_votes import ballots, ceremony, closing, trustees
+from asamblea.services.encrypted_votes.ballots import CheckedBallot
 from asamblea.services.encrypted_votes.ceremony import CeremonyView
 from asamblea.services.federation import accounts
 from asamblea.web.context import Ctx
@@ -103,13 +106,16 @@ def election(vote_id: Id, ctx: Ctx = ApiCtx) -> ElectionOut:
 
 
 @router.post("/votes/{vote_id}/encrypted-ballots", status_code=201, response_model=TrackerOut)
-def cast(vote_id: Id, body: EncryptedBallotIn, ctx: Ctx = ApiCtx) -> TrackerOut:
-    """Cast my encrypted ballot; its proofs are checked first."""
+async def cast(vote_id: Id, body: EncryptedBallotIn, ctx: Ctx = ApiCtx) -> TrackerOut:
+    """Cast my encrypted ballot; answered once it is durably in the box.
+
+    Its proofs are checked in a worker thread (the event loop keeps serving), then the
+    group-commit writer casts it with the other ballots waiting (services/votes/casting.py).
+    """
     person = accounts.require(ctx.person)
-    with ctx.transaction() as db:
-        receipt = ballots.cast_encrypted(
-            db, person, vote_id, body.ballot, now=utcnow(), key=ctx.state.signing_key
-        )
+    checked = await run_in_threadpool(_checked, ctx, vote_id, body.ballot)
+    pending = ctx.state.batcher.submit_encrypted(person, vote_id, checked)
+    receipt = await asyncio.wrap_future(pending)
     s = receipt.statement
     return TrackerOut(
         tracker=receipt.tracker,
@@ -117,6 +123,13 @@ def cast(vote_id: Id, body: EncryptedBallotIn, ctx: Ctx = ApiCtx) -> TrackerOut:
         signature=receipt.signature,
         public_key=receipt.public_key,
     )
+
+
+def _checked(ctx: Ctx, vote_id: int, ballot: object) -> CheckedBallot:
+    """The vote's election (one short read), then the ballot's proofs, outside any transaction."""
+    with ctx.reading() as db:
+        election = ballots.election_to_cast(db, vote_id, utcnow())
+    return ballots.checked_ballot(election, ballot)
 
 
 @router.post("/votes/{vote_id}/audits", status_code=201)
