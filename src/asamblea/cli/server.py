@@ -61,6 +61,7 @@ def worker(
     import logging  # noqa: PLC0415
     import signal  # noqa: PLC0415
 
+    from asamblea.services.archive.sweep import BlobSweep  # noqa: PLC0415
     from asamblea.services.runner import Runner, settle_backlog  # noqa: PLC0415
     from asamblea.services.votes.votes import signing_key  # noqa: PLC0415
     from asamblea.store.database import make_engine, make_sessionmaker  # noqa: PLC0415
@@ -68,11 +69,13 @@ def worker(
     settings = _settings_or_exit()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     engine = make_engine(settings.database_url)
+    sessions = make_sessionmaker(engine)
     runner = Runner(
-        make_sessionmaker(engine),
+        sessions,
         signing_key(settings.secret()),
         interval=settings.runner_interval_seconds,
         batch=settings.runner_batch,
+        jobs=(BlobSweep(sessions, settings.instance_dir / "archive"),),
     )
     if once:
         settle_backlog(runner.sessions, now=runner.now)

@@ -21,7 +21,7 @@ from sqlalchemy import delete, text
 from sqlalchemy.orm import Session
 
 from asamblea.core.archive import Consent
-from asamblea.core.archive.search import fts5_match, index_terms, tsquery
+from asamblea.core.archive.search import fts5_match, index_terms, scope, tsquery
 from asamblea.store.archive_models import ArchiveSearchRow
 
 _SQLITE = text(
@@ -49,7 +49,8 @@ class SearchIndex:
         terms = index_terms(case_id, level, title, tags)
         if terms is not None:
             self.db.add(ArchiveSearchRow(item_id=item_id, case_id=case_id,
-                                         created_at=created_at, terms=terms))
+                                         created_at=created_at, terms=terms,
+                                         circle=scope(case_id, level)))
             self.db.flush()
 
     def remove(self, item_id: str) -> None:

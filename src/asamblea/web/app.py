@@ -15,6 +15,7 @@ from asamblea import __version__
 from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.throttle import Throttle
 from asamblea.services.federation.accounts import LoginPolicy
+from asamblea.services.archive.sweep import BlobSweep
 from asamblea.services.runner import Runner
 from asamblea.services.votes.casting import CastBatcher
 from asamblea.services.votes.votes import signing_key
@@ -147,7 +148,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.router.add_event_handler("shutdown", app.state.web.batcher.stop)
     if settings.runner:  # the embedded runner: what is due is done with nothing else to start
         runner = Runner(
-            sessions, key, interval=settings.runner_interval_seconds, batch=settings.runner_batch
+            sessions, key, interval=settings.runner_interval_seconds, batch=settings.runner_batch,
+            jobs=(BlobSweep(sessions, settings.instance_dir / "archive"),),
         )
         app.router.add_event_handler("startup", runner.start)
         app.router.add_event_handler("shutdown", runner.stop)

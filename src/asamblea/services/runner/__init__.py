@@ -118,12 +118,16 @@ class Runner:
     _stop: threading.Event = field(default_factory=threading.Event)
     _thread: threading.Thread | None = None
     _skip: set[int] = field(default_factory=set)
+    jobs: tuple[Callable[[], object], ...] = ()  # run after each pass (each keeps its schedule)
 
     def run_pass(self) -> PassReport:
         """One pass over everything that is due."""
-        return publish_due_votes(
+        report = publish_due_votes(
             self.sessions, self.key, now=self.now, batch=self.batch, skip=self._skip
         )
+        for job in self.jobs:
+            job()
+        return report
 
     def run_forever(self) -> None:
         """Passes until `stop`; a full batch means more may be due, so the next pass is at once."""

@@ -1,5 +1,9 @@
 """archive timeline: case timelines and archive teams (reserved for #15)
 
+Adds a case's timeline (dated events, consent-levelled like items, with linked items) and the
+circle of each search row with a ``(circle, id)`` index: PostgreSQL's search walks it backwards,
+one circle the person may search at a time (`asamblea.store.archive_search`).
+
 Revision ID: 0019
 Revises: 0018
 Create Date: 2026-12-06 22:10:00
@@ -7,15 +11,78 @@ Create Date: 2026-12-06 22:10:00
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
+import asamblea.store.types
+
 revision: str = "0019"
 down_revision: str | None = "0018"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+#: A search row's circle is the prefix of its first word: ``pub``, ``fed``, or ``t``/``l`` and
+#: 16 hex digits (`asamblea.core.archive.search.scope`).
+BACKFILL = (
+    "UPDATE archive_search SET circle = CASE "
+    "WHEN substr(terms, 1, 3) IN ('pub', 'fed') THEN substr(terms, 1, 3) "
+    "ELSE substr(terms, 1, 17) END"
+)
+
 
 def upgrade() -> None:
     """Apply this revision."""
+    op.create_table(
+        "archive_event",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("case_id", sa.String(length=32), nullable=False),
+        sa.Column("happened_on", sa.Date(), nullable=False),
+        sa.Column("happened_at", sa.Time(), nullable=True),
+        sa.Column("description", sa.String(length=500), nullable=False),
+        sa.Column("consent", sa.String(length=12), nullable=False),
+        sa.Column("created_by", sa.Integer(), nullable=False),
+        sa.Column("created_at", asamblea.store.types.UTCDateTime(timezone=True), nullable=False),
+        sa.CheckConstraint(
+            "consent IN ('public', 'federation', 'team', 'legal')",
+            name=op.f("ck_archive_event_consent_known"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["case_id"], ["archive_case.id"], name=op.f("fk_archive_event_case_id_archive_case")
+        ),
+        sa.ForeignKeyConstraint(
+            ["created_by"], ["person.id"], name=op.f("fk_archive_event_created_by_person")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_archive_event")),
+    )
+    op.create_index(op.f("ix_archive_event_case_id"), "archive_event", ["case_id"], unique=False)
+    op.create_table(
+        "archive_event_item",
+        sa.Column("event_id", sa.Integer(), nullable=False),
+        sa.Column("item_id", sa.String(length=32), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["archive_event.id"],
+            name=op.f("fk_archive_event_item_event_id_archive_event"), ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["item_id"], ["archive_item.id"],
+            name=op.f("fk_archive_event_item_item_id_archive_item"),
+        ),
+        sa.PrimaryKeyConstraint("event_id", "item_id", name=op.f("pk_archive_event_item")),
+    )
+    op.add_column(
+        "archive_search",
+        sa.Column("circle", sa.String(length=17), server_default="", nullable=False),
+    )
+    op.execute(BACKFILL)
+    op.create_index(
+        "ix_archive_search_circle_id", "archive_search", ["circle", "id"], unique=False
+    )
 
 
 def downgrade() -> None:
     """Revert this revision."""
+    op.drop_index("ix_archive_search_circle_id", table_name="archive_search")
+    op.execute("ALTER TABLE archive_search DROP COLUMN circle")  # keeps SQLite's FTS triggers
+    op.drop_table("archive_event_item")
+    op.drop_index(op.f("ix_archive_event_case_id"), table_name="archive_event")
+    op.drop_table("archive_event")
