@@ -36,10 +36,11 @@ from sqlalchemy import create_engine, insert
 from sqlalchemy.orm import Session
 
 from asamblea.core.archive import Consent
-from asamblea.core.archive.search import index_terms
+from asamblea.core.archive.search import index_terms, scope
 from asamblea.core.federation import AssemblyKind, MembershipState, Role
 from asamblea.core.people import Person
 from asamblea.services.archive import keys, team
+from asamblea.services.archive.custody import archive_key
 from asamblea.services.archive.search import search
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
@@ -81,7 +82,8 @@ def people(db: Session) -> tuple[dict[str, Person | None], list[str]]:
     private = keys.unlock(db, ana, PASSPHRASE)
     cases = [team.open_case(db, ana, assembly.id, title=f"Caso {n}", place="Lugar",
                             occurred_on=date(2026, 1, 1)).id for n in range(CASES)]
-    team.add_member(db, ana, cases[0], beto, legal=False, private=private)
+    team.add_member(db, archive_key("banco"), ana, cases[0], beto, legal=False,
+                    private=private, now=datetime.now(UTC))
     viewers = {"anonymous": None, "federation": chela, "team_of_one_case": beto,
                "legal_of_20_cases": ana}
     return viewers, cases
@@ -106,7 +108,7 @@ def fill(db: Session, cases: list[str], words: list[str], count: int, rng: rando
                           "tags": tags, "received_seq": n + 1, "created_at": at})
             terms = index_terms(case_id, level, title, tags)
             index.append({"item_id": item_id, "case_id": case_id, "created_at": at,
-                          "terms": terms})
+                          "terms": terms, "circle": scope(case_id, level)})
         db.execute(insert(ArchiveItemRow), items)
         db.execute(insert(ArchiveSearchRow), index)
 
