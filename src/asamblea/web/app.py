@@ -27,6 +27,7 @@ from asamblea.web.context import ReleaseContext, WebState
 from asamblea.web.routes import site_pages
 from asamblea.web.routes.archive import api as api_archive
 from asamblea.web.routes.archive.pages import router as archive_router
+from asamblea.web.routes.archive.team_pages import router as archive_team_router
 from asamblea.web.routes.budgeting import api as api_budgeting
 from asamblea.web.routes.budgeting.pages import router as budget_router
 from asamblea.web.routes.delegation.pages import router as delegate_router
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mobilisation_actions.router,
         delegate_router,
         archive_router,
+        archive_team_router,
         notices_router,
     ):
         app.include_router(pages, include_in_schema=False)

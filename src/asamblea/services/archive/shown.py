@@ -91,3 +91,11 @@ def public_copy(db: Session, vault: Vault, case_id: str, item_id: str) -> ShownC
     except FileNotFoundError:
         raise NotFound(N_("No such item")) from None
     return ShownCopy(item.media_type, content)
+
+
+def case_of(db: Session, item_id: str) -> str:
+    """The case an item belongs to (after a change the caller was allowed to make on it)."""
+    item = ArchiveRepository(db).item(item_id)
+    if item is None:
+        raise NotFound(N_("No such item"))
+    return item.case_id
