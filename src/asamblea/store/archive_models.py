@@ -173,6 +173,8 @@ class ArchiveUploadRow(Base):
     name_box: Mapped[bytes | None] = mapped_column(LargeBinary)
     consent: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The title the sender gave (kept in the clear, like every title; migration 0019).
+    title: Mapped[str | None] = mapped_column(String(200))
 
 
 class ArchiveUnlockRow(Base):

@@ -28,6 +28,8 @@ from asamblea.web.routes import site_pages
 from asamblea.web.routes.archive import api as api_archive
 from asamblea.web.routes.archive.pages import router as archive_router
 from asamblea.web.routes.archive.team_pages import router as archive_team_router
+from asamblea.web.routes.archive.upload_pages import PREFIX as ARCHIVE_UPLOADS
+from asamblea.web.routes.archive.upload_pages import router as archive_upload_router
 from asamblea.web.routes.budgeting import api as api_budgeting
 from asamblea.web.routes.budgeting.pages import router as budget_router
 from asamblea.web.routes.delegation.pages import router as delegate_router
@@ -136,6 +138,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         delegate_router,
         archive_router,
         archive_team_router,
+        archive_upload_router,
         notices_router,
     ):
         app.include_router(pages, include_in_schema=False)
@@ -143,7 +146,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body_bytes,
-        streamed=(("PATCH", "/api/v1/archive/uploads/", MAX_UPLOAD),),
+        streamed=(("PATCH", "/api/v1/archive/uploads/", MAX_UPLOAD),
+                  ("POST", ARCHIVE_UPLOADS, MAX_UPLOAD + 64 * 1024)),  # the form's other fields
     )
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(ReleaseContext)

@@ -88,6 +88,7 @@ class UploadState:
     offset: int
     segments: int
     consent: Consent
+    title: str | None = None
 
 
 @dataclass(frozen=True)

@@ -82,9 +82,12 @@ class Received:
     receipt: str
 
 
-def _clean(value: str | None, limit: int) -> str | None:
+def clean_text(value: str | None, limit: int) -> str | None:
+    """A title or tags on one line, None when blank; `Invalid` when over ``limit``."""
     if value is None or not value.strip():
         return None
+    if "\x00" in value:
+        raise Invalid(N_("Text with characters that are not allowed"))
     cleaned = " ".join(value.split())
     if len(cleaned) > limit:
         raise Invalid(N_("Text longer than {n} characters"), n=limit)
@@ -130,9 +133,9 @@ def receive(db: Session, vault: Vault, case_id: str, incoming: Incoming,
                             detail=detail, now=now)
     holder = secrets.token_urlsafe(24)
     item = Item(item_id, case_id, kind, media_type, measured.size, measured.digest.hexdigest(),
-                incoming.consent, False, _clean(incoming.title, 200), _clean(incoming.tags, 400),
+                incoming.consent, False, clean_text(incoming.title, 200), clean_text(incoming.tags, 400),
                 signed.seq, False, now)
-    name = _clean(incoming.file_name, MAX_NAME)
+    name = clean_text(incoming.file_name, MAX_NAME)
     repo.add_item(item, blob_id=blob_id,
                   name_box=None if name is None else encrypt_bytes(file_key, name.encode()),
                   holder_digest=hashlib.sha256(holder.encode()).hexdigest())

@@ -69,6 +69,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("event_id", "item_id", name=op.f("pk_archive_event_item")),
     )
+    op.add_column("archive_upload", sa.Column("title", sa.String(length=200), nullable=True))
     op.add_column(
         "archive_search",
         sa.Column("circle", sa.String(length=17), server_default="", nullable=False),
@@ -83,6 +84,7 @@ def downgrade() -> None:
     """Revert this revision."""
     op.drop_index("ix_archive_search_circle_id", table_name="archive_search")
     op.execute("ALTER TABLE archive_search DROP COLUMN circle")  # keeps SQLite's FTS triggers
+    op.execute("ALTER TABLE archive_upload DROP COLUMN title")
     op.drop_table("archive_event_item")
     op.drop_index(op.f("ix_archive_event_case_id"), table_name="archive_event")
     op.drop_table("archive_event")

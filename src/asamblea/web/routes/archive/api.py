@@ -97,7 +97,7 @@ def create(case_id: Hex32, request: Request, ctx: Ctx = ApiCtx) -> Response:
         started = intake.start_upload(
             db, case_id=case_id, length=length, file_name=metadata.get("filename"),
             consent=consent, link_token=token, actor=None if token else ctx.person,
-            now=utcnow())
+            title=metadata.get("title"), now=utcnow())
     location = f"/api/v1/archive/uploads/{started.upload_id}/{started.secret}"
     return Response(status_code=201, headers=TUS | {"Location": location})
 
@@ -144,7 +144,8 @@ async def append(upload_id: Hex32, secret: Secret, request: Request) -> Response
     if done.received is not None:
         extra |= {"Archive-Item": done.received.item.id,
                   "Archive-Holder": done.received.holder_token,
-                  "Archive-Receipt": done.received.receipt}
+                  "Archive-Receipt": done.received.receipt,
+                  "Archive-Sha256": done.received.item.sha256}
     return Response(status_code=204, headers=TUS | extra)
 
 

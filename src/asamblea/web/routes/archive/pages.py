@@ -1,8 +1,8 @@
 """The archive's pages: the public memorial of a case (built only from what is consented public),
 and the page where a witness without an account sends a written testimony through a one-time
 intake link. The link's token is in the path: it is the link; the server keeps only its digest.
-Files go through the resumable upload API (`asamblea.web.routes.archive.api`), never through a
-form (a form's file would be spooled to a temporary file in the clear)."""
+Files are sent from these pages through `asamblea.web.routes.archive.upload_pages` (a form read as
+it streams, never spooled to disk in the clear) or, with JavaScript, the resumable upload API."""
 
 from __future__ import annotations
 
@@ -70,8 +70,11 @@ def intake_page(token: Token, ctx: CtxDep) -> Response:
     """The witness's page: what the link is for, and the form."""
     with ctx.state.readers.begin() as db:
         link, title = intake.open_link(db, token, utcnow())
+    settings = ctx.state.settings
+    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
     return render(ctx, "archive_intake.html", title=title, consent=link.consent.code,
-                  token=token, receipt=None)
+                  token=token, receipt=None, case_id=link.case_id,
+                  public_key=vault.key.verify_key.encode().hex())
 
 
 @router.post("/entrega/{token}")
