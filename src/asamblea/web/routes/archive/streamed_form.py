@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
@@ -132,7 +133,10 @@ async def stream_upload(request: Request, consume: Consumer[T]) -> T:
     ended = False
     try:
         async for chunk in request.stream():
-            parser.write(chunk)
+            try:
+                parser.write(chunk)
+            except FormParserError as error:
+                raise Invalid(N_("The form's body is malformed")) from error
             if task is None and state.file is not None:
                 fields, name = dict(state.fields), state.file
                 task = asyncio.get_running_loop().run_in_executor(
