@@ -21,7 +21,6 @@ from sqlalchemy import (
     ForeignKey,
     LargeBinary,
     String,
-    Index,
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -195,7 +194,6 @@ class ArchiveSearchRow(Base):
     an FTS5 table on SQLite, a GIN index on PostgreSQL (migration 0014; not modelled here)."""
 
     __tablename__ = "archive_search"
-    __table_args__ = (Index("ix_archive_search_circle_id", "circle", "id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[str] = mapped_column(ForeignKey("archive_item.id"), unique=True)
@@ -203,7 +201,8 @@ class ArchiveSearchRow(Base):
     created_at: Mapped[datetime]
     terms: Mapped[str] = mapped_column(Text)
     #: The circle every word of ``terms`` is prefixed with (migration 0019): PostgreSQL walks
-    #: ``(circle, id)`` backwards per circle the person may search (`archive_search`).
+    #: its index on ``(circle, id + 0)`` backwards, one circle the person may search at a time
+    #: (`asamblea.store.archive_search`; the index is the migration's, like the GIN index).
     circle: Mapped[str] = mapped_column(String(17), server_default="")
 
 
