@@ -198,7 +198,7 @@ def test_runner_sweeps_withdrawn_blobs_after_the_grace(world: World) -> None:
     fresh = new_blob_id()  # a blob some transaction is writing right now
     world.vault.blobs.write(fresh, [b"ciphertext"])
     old = time.time() - 7200
-    os.utime(world.vault.blobs._path(blob_id), (old, old))  # noqa: SLF001 - the blob's file
+    os.utime(world.vault.blobs._path(blob_id), (old, old))
     world.db.flush()
     sessions = sessionmaker(bind=world.db.connection(), join_transaction_mode="create_savepoint")
     job = BlobSweep(sessions, world.vault.blobs.root)

@@ -148,7 +148,7 @@ def test_a_witness_sends_a_file_through_the_link_page(app: FastAPI, world: World
     assert f'action="/archivo/subir/entrega/{token}"' in page.text
     assert f'data-tus-endpoint="/api/v1/archive/cases/{world.case_id}/uploads"' in page.text
     sent = upload(witness, f"/archivo/subir/entrega/{token}", {"title": "Audio del testigo"},
-                  "Texto enviado como archivo: lo que vi.".encode())
+                  b"Texto enviado como archivo: lo que vi.")
     assert sent.status_code == 200, sent.text[:300]  # type: ignore[attr-defined]
     assert "Su testimonio fue recibido" in sent.text  # type: ignore[attr-defined]
     assert_refused(witness.get(f"/entrega/{token}"), "es", 404)  # the link is spent

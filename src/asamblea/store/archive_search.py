@@ -51,19 +51,20 @@ _SQLITE = text(
 _TSV = "array_to_tsvector(string_to_array({}.terms, ' ')) @@ CAST(:q AS tsquery)"
 _CASE = "(CAST(:case AS varchar) IS NULL OR {}.case_id = :case)"
 _WALK_PLAN = ("SELECT set_config('enable_seqscan', 'off', true), "
-              "set_config('enable_bitmapscan', 'off', true), set_config('enable_sort', 'off', true), "
+              "set_config('enable_bitmapscan', 'off', true), "
+              "set_config('enable_sort', 'off', true), "
               "set_config('max_parallel_workers_per_gather', '0', true)")
 _BITMAP_PLAN = ("SELECT set_config('enable_bitmapscan', 'on', true), "
                 "set_config('enable_sort', 'on', true)")
 _BITMAP = text(
-    f"SELECT s.item_id FROM archive_search s WHERE {_TSV.format('s')} AND s.id * 1 < :bound "
+    f"SELECT s.item_id FROM archive_search s WHERE {_TSV.format('s')} AND s.id * 1 < :bound "  # noqa: S608 - fixed text, values bound
     f"AND {_CASE.format('s')} ORDER BY s.id + 0 DESC LIMIT :limit")
 
 
 def _walks(circles: int, columns: str) -> str:
     """Each circle's rows, newest first, merged: ``(SELECT …) UNION ALL (SELECT …) …``."""
     return " UNION ALL ".join(
-        f"(SELECT {columns} FROM archive_search s WHERE s.circle = :c{n} ORDER BY s.id + 0 DESC)"
+        f"(SELECT {columns} FROM archive_search s WHERE s.circle = :c{n} ORDER BY s.id + 0 DESC)"  # noqa: S608 - fixed text, values bound
         for n in range(circles))
 
 
@@ -102,12 +103,12 @@ class SearchIndex:
         circles = {f"c{n}": circle for n, circle in enumerate(scopes)}
         params: dict[str, Any] = circles | {"q": q, "case": case_id, "limit": limit}
         walk = text(
-            "SELECT w.k, w.item_id FROM (SELECT u.k, u.item_id, u.terms FROM ("
+            "SELECT w.k, w.item_id FROM (SELECT u.k, u.item_id, u.terms FROM ("  # noqa: S608 - fixed text
             + _walks(len(scopes), "s.id + 0 AS k, s.item_id, s.terms, s.case_id")
             + f") u WHERE {_CASE.format('u')} ORDER BY u.k DESC LIMIT :window) w "
             f"WHERE {_TSV.format('w')} ORDER BY w.k DESC LIMIT :limit")
         edge = text(
-            "SELECT u.k FROM (" + _walks(len(scopes), "s.id + 0 AS k, s.case_id")
+            "SELECT u.k FROM (" + _walks(len(scopes), "s.id + 0 AS k, s.case_id")  # noqa: S608
             + f") u WHERE {_CASE.format('u')} ORDER BY u.k DESC OFFSET :skip LIMIT 1")
         self.db.execute(text(_WALK_PLAN))
         found: list[Any] = []

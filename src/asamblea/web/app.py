@@ -14,8 +14,8 @@ from starlette.types import ASGIApp
 from asamblea import __version__
 from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.throttle import Throttle
-from asamblea.services.federation.accounts import LoginPolicy
 from asamblea.services.archive.sweep import BlobSweep
+from asamblea.services.federation.accounts import LoginPolicy
 from asamblea.services.runner import Runner
 from asamblea.services.votes.casting import CastBatcher
 from asamblea.services.votes.votes import signing_key

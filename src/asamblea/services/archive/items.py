@@ -133,8 +133,8 @@ def receive(db: Session, vault: Vault, case_id: str, incoming: Incoming,
                             detail=detail, now=now)
     holder = secrets.token_urlsafe(24)
     item = Item(item_id, case_id, kind, media_type, measured.size, measured.digest.hexdigest(),
-                incoming.consent, False, clean_text(incoming.title, 200), clean_text(incoming.tags, 400),
-                signed.seq, False, now)
+                incoming.consent, False, clean_text(incoming.title, 200),
+                clean_text(incoming.tags, 400), signed.seq, False, now)
     name = clean_text(incoming.file_name, MAX_NAME)
     repo.add_item(item, blob_id=blob_id,
                   name_box=None if name is None else encrypt_bytes(file_key, name.encode()),

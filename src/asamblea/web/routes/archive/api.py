@@ -32,7 +32,7 @@ from starlette.requests import ClientDisconnect
 
 from asamblea.clock import utcnow
 from asamblea.core.archive import Consent
-from asamblea.core.archive.case import Item
+from asamblea.core.archive.case import Item, TimelineEvent
 from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.archive.tus import (
     EXTENSIONS,
@@ -41,9 +41,8 @@ from asamblea.core.archive.tus import (
     parse_length,
     parse_metadata,
 )
-from asamblea.core.errors import N_, Invalid
-from asamblea.core.archive.case import TimelineEvent
 from asamblea.core.edge import parse_date
+from asamblea.core.errors import N_, Invalid
 from asamblea.services.archive import intake, items, search, timeline
 from asamblea.services.archive.custody import Vault, vault_for
 from asamblea.services.federation import accounts

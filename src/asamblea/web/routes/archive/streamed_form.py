@@ -20,7 +20,8 @@ import contextlib
 import queue
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TypeVar
+from functools import partial
+from typing import Generic, TypeVar
 
 from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
@@ -109,6 +110,47 @@ def _callbacks(state: _State) -> dict[str, Callable[..., None]]:
 Consumer = Callable[[dict[str, str], str, Iterator[bytes]], T]
 
 
+class _Feeder(Generic[T]):
+    """The parser's side of one upload: writes chunks, starts the consumer, hands it pieces."""
+
+    def __init__(self, boundary: bytes, consume: Consumer[T]) -> None:
+        self.state = _State()
+        self.parser = MultipartParser(boundary, _callbacks(self.state))  # type: ignore[arg-type]
+        self.consume = consume
+        self.pieces: queue.Queue[bytes | Exception | None] = queue.Queue(maxsize=8)
+        self.task: asyncio.Future[T] | None = None
+
+    def body(self) -> Iterator[bytes]:
+        """The file's bytes, in the consumer's thread; raises if the upload was cut."""
+        while (piece := self.pieces.get()) is not None:
+            if isinstance(piece, Exception):
+                raise piece
+            yield piece
+
+    async def write(self, chunk: bytes) -> bool:
+        """Parse a chunk and pass on its file bytes; False once nothing more is wanted."""
+        try:
+            self.parser.write(chunk)
+        except FormParserError as error:
+            raise Invalid(N_("The form's body is malformed")) from error
+        if self.task is None and self.state.file is not None:
+            work = partial(self.consume, dict(self.state.fields), self.state.file, self.body())
+            self.task = asyncio.get_running_loop().run_in_executor(None, work)
+        if self.task is None:
+            return True
+        for piece in self.state.pieces:
+            if not await _feed(self.pieces, piece, self.task):
+                break
+        self.state.pieces.clear()
+        return not (self.state.file_done or self.task.done())
+
+    async def finish(self, error: Exception | None = None) -> None:
+        """Tell the consumer the file ended (or was cut, or the body was malformed)."""
+        if self.task is not None:
+            ended = None if self.state.file_done and error is None else error or Incomplete()
+            await _feed(self.pieces, ended, self.task)
+
+
 async def stream_upload(request: Request, consume: Consumer[T]) -> T:
     """Parse the body; when the file part begins, run ``consume(fields, file_name, bytes)`` in a
     worker thread (fields: those sent before the file) and feed it the file as it arrives.
@@ -119,49 +161,25 @@ async def stream_upload(request: Request, consume: Consumer[T]) -> T:
     boundary = options.get(b"boundary")
     if kind != b"multipart/form-data" or not boundary or len(boundary) > 200:
         raise Invalid(N_("Send the file with the page's form"))
-    state = _State()
-    parser = MultipartParser(boundary, _callbacks(state))  # type: ignore[arg-type]
-    pieces: queue.Queue[bytes | Exception | None] = queue.Queue(maxsize=8)
-    task: asyncio.Future[T] | None = None
-
-    def body() -> Iterator[bytes]:
-        while (piece := pieces.get()) is not None:
-            if isinstance(piece, Exception):
-                raise piece
-            yield piece
-
+    feeder = _Feeder(boundary, consume)
     ended = False
     try:
         async for chunk in request.stream():
-            try:
-                parser.write(chunk)
-            except FormParserError as error:
-                raise Invalid(N_("The form's body is malformed")) from error
-            if task is None and state.file is not None:
-                fields, name = dict(state.fields), state.file
-                task = asyncio.get_running_loop().run_in_executor(
-                    None, lambda: consume(fields, name, body()))
-            if task is not None:
-                for piece in state.pieces:
-                    if not await _feed(pieces, piece, task):
-                        break
-                state.pieces.clear()
-                if state.file_done or task.done():
-                    break
+            if not await feeder.write(chunk):
+                break
         ended = True
     except ClientDisconnect:
         pass
     except Exception:  # a malformed body: the consumer's stream fails, its transaction rolls back
-        if task is not None:
-            await _feed(pieces, Incomplete(), task)
+        await feeder.finish(Incomplete())
+        if feeder.task is not None:
             with contextlib.suppress(Exception):
-                await task
+                await feeder.task
         raise
-    if task is not None:
-        await _feed(pieces, None if state.file_done else Incomplete(), task)
-    if task is None:
+    await feeder.finish()
+    if feeder.task is None:
         raise Invalid(N_("Choose a file to send")) if ended else Incomplete()
-    return await task
+    return await feeder.task
 
 
 async def _feed(pieces: queue.Queue[bytes | Exception | None], piece: bytes | Exception | None,
