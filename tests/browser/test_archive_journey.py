@@ -110,3 +110,7 @@ def test_witness_submits_team_reads_and_exports(open_visitor: OpenVisitor,
                              and "/api/v1/archive/uploads/" in r.url):
         upload.locator('button[type="submit"]').click()
     expect(page.locator("main")).to_contain_text("Foto del puente (image/jpeg")
+    team_page = ana_js.go(f"/archivo/casos/{case_id}/equipo")  # audited, like every page here
+    expect(team_page.locator("main table")).to_contain_text("ana.archivo")
+    expect(ana_js.go(f"/memoria/{case_id}").locator("main h1")).to_have_text(
+        "Caso ficticio del Puente")
