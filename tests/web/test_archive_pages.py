@@ -125,6 +125,10 @@ def test_page_upload_refusals_store_nothing(app: FastAPI, world: World) -> None:
     program = upload(legal, path, {}, b"MZ\x90\x00" + bytes(200))  # whatever its name
     assert program.status_code == 422  # type: ignore[attr-defined]
     assert "No se aceptan archivos de tipo" in program.text  # type: ignore[attr-defined]
+    assert_refused(upload(legal, path, {}, b""), "es", 422)  # type: ignore[arg-type]
+    none_chosen = legal.client.post(path, data={"csrf_token": legal.csrf()},
+                                    files={"file": ("", b"", "application/octet-stream")})
+    assert_refused(none_chosen, "es", 422)
     plain = legal.post_form(path, {"title": "sin archivo"})
     assert_refused(plain, "es", 422)
     boundary = "limite"

@@ -104,6 +104,8 @@ def store_encrypted(blobs: BlobStore, content: Iterable[bytes], file_key: bytes
     blob_id = new_blob_id()
     blobs.write(blob_id, encrypt(file_key, measured))
     try:
+        if measured.size == 0:
+            raise Invalid(N_("The file is empty"))
         media_type, kind = classify(sniff(measured.head), measured.head)
         check_size(kind, measured.size)
     except Invalid:

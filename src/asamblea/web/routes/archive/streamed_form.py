@@ -78,7 +78,7 @@ def _callbacks(state: _State) -> dict[str, Callable[..., None]]:
     def headers_finished() -> None:
         _, options = parse_options_header(state.part.headers.get(b"content-disposition", b""))
         state.part.name = options.get(b"name", b"").decode("utf-8", "replace")
-        if b"filename" in options and state.file is None:
+        if options.get(b"filename") and state.file is None:  # "": no file was chosen
             state.part.file_name = options[b"filename"].decode("utf-8", "replace")
             state.file = state.part.file_name
 
