@@ -49,7 +49,7 @@ DOMAIN_RULES = {
     "GET /api/v1/votes/{vote_id}/receipts/{code}": "the receipt's check symbol",
     "POST /api/v1/me/password": "the current password must be right",
     "POST /api/v1/tokens": "the name and password must be an account's",
-    "POST /api/v1/archive/cases/{case_id}/timeline": "a calendar day of 1970–2999, the case's items",
+    "POST /api/v1/archive/cases/{case_id}/timeline": "a day of 1970–2999, the case's items",
 }
 #: Operations merged after the schema pass whose limits are not yet declared in their models, so
 #: schema-valid data may still be refused: they get only the invalid-data round (which must never
