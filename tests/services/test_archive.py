@@ -296,6 +296,10 @@ def test_demo_case_is_fictional_encrypted_and_its_bundle_verifies(world: World,
     levels = {i.consent for i in items.visible_items(world.db, world.ana, case_id)}
     assert levels == set(Consent)
     assert len(items.visible_items(world.db, None, case_id)) == 1
+    from asamblea.services.archive import timeline  # noqa: PLC0415
+
+    assert [len(e.items) for e in timeline.timeline(world.db, None, case_id)] == [1]
+    assert len(timeline.timeline(world.db, world.ana, case_id)) == 2
     bundle = read_bundle(bundle_path)
     assert verify_bundle(bundle.manifest, bundle.signature, bundle.records, bundle.actual) == []
     assert len(bundle.manifest.files) == 4
