@@ -1,7 +1,8 @@
 """Acceptance (issue 15): on a phone-sized browser with JavaScript off, a witness without an account
 sends a testimony through a one-time intake link and keeps the receipt; a team member logs in,
 unlocks their key for the session, opens and reads the testimony, and downloads the case's bundle,
-which verifies offline and holds the witness's receipt.
+which verifies offline and holds the witness's receipt. With JavaScript on, a photo sent from the
+case page goes through tus and is listed.
 
 Ana (the account, her assembly, her key and the case) is set up through the services on the live
 server's own database; everything the people do goes through the pages. Elements are found by
@@ -28,6 +29,7 @@ from asamblea.services.federation import assemblies as federation
 from asamblea.store.database import make_engine, make_sessionmaker
 from tests.browser.conftest import LiveServer, OpenVisitor
 from tests.browser.test_federation_journey import PASSWORD, log_in
+from tests.formats.test_archive_media import jpeg_with_gps
 
 pytestmark = pytest.mark.browser
 PASSPHRASE = "frase de paso del equipo"
@@ -94,3 +96,21 @@ def test_witness_submits_team_reads_and_exports(open_visitor: OpenVisitor,
     assert verify_bundle(bundle.manifest, bundle.signature, bundle.records, bundle.actual) == []
     assert holds_receipt(bundle.records, int(seq), head)
     assert TESTIMONY.encode() in path.read_bytes()  # the original, as the witness sent it
+
+    # With JavaScript, a file from the case page goes through tus (the vendored tus-js-client):
+    # created, sent by PATCH, and the page comes back listing it.
+    ana_js = open_visitor("ana-js")
+    log_in(ana_js, "ana.archivo", f"/archivo/casos/{case_id}")
+    page = ana_js.page
+    upload = page.locator(f'main form[action="/archivo/subir/caso/{case_id}"]')
+    upload.locator("#upload_title").fill("Foto del puente")
+    upload.locator("#upload_file").set_input_files(
+        files=[{"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": jpeg_with_gps()}])
+    with page.expect_request(lambda r: r.method == "PATCH"
+                             and "/api/v1/archive/uploads/" in r.url):
+        upload.locator('button[type="submit"]').click()
+    expect(page.locator("main")).to_contain_text("Foto del puente (image/jpeg")
+    team_page = ana_js.go(f"/archivo/casos/{case_id}/equipo")  # audited, like every page here
+    expect(team_page.locator("main table")).to_contain_text("ana.archivo")
+    expect(ana_js.go(f"/memoria/{case_id}").locator("main h1")).to_have_text(
+        "Caso ficticio del Puente")

@@ -71,8 +71,9 @@ def world(db: Session, tmp_path: Path) -> World:
     private = {p.id: keys.unlock(db, p, PASSPHRASE) for p in people}
     case = team.open_case(db, ana, familiares.id, title="Puente Ficticio, 12 de diciembre",
                           place="Ciudad Ficticia", occurred_on=date(2026, 12, 12))
-    team.add_member(db, ana, case.id, beto, legal=False, private=private[ana.id])
     vault = Vault(custody.archive_key("secreto de prueba"), BlobStore(tmp_path / "archivo"))
+    team.add_member(db, vault.key, ana, case.id, beto, legal=False, private=private[ana.id],
+                    now=NOW)
     return World(db, vault, ana, beto, chela, dora, case.id, private)
 
 
@@ -120,8 +121,8 @@ def test_member_intake_is_encrypted_at_rest_and_readable_by_the_team(world: Worl
     assert opened.file_name == SECRET_NAME
     assert opened.item.sha256 == hashlib.sha256(SECRET_TEXT.encode()).hexdigest()
     log = ArchiveRepository(world.db).records(world.case_id)
-    assert [r.entry.action for r in log if r.entry] == [Action.RECEIVED, Action.VIEWED,
-                                                        Action.VIEWED]
+    assert [r.entry.action for r in log if r.entry] == [Action.MEMBER_ADDED, Action.RECEIVED,
+                                                        Action.VIEWED, Action.VIEWED]
     case = ArchiveRepository(world.db).case(world.case_id)
     assert case is not None
     assert verify_custody(custody.header_of(case, world.vault.key), log) == []
@@ -295,6 +296,10 @@ def test_demo_case_is_fictional_encrypted_and_its_bundle_verifies(world: World,
     levels = {i.consent for i in items.visible_items(world.db, world.ana, case_id)}
     assert levels == set(Consent)
     assert len(items.visible_items(world.db, None, case_id)) == 1
+    from asamblea.services.archive import timeline  # noqa: PLC0415
+
+    assert [len(e.items) for e in timeline.timeline(world.db, None, case_id)] == [1]
+    assert len(timeline.timeline(world.db, world.ana, case_id)) == 2
     bundle = read_bundle(bundle_path)
     assert verify_bundle(bundle.manifest, bundle.signature, bundle.records, bundle.actual) == []
     assert len(bundle.manifest.files) == 4

@@ -99,3 +99,34 @@ def test_more_than_a_page_and_bad_queries(world: World, monkeypatch: pytest.Monk
             search(world.db, world.ana, query)
     with pytest.raises(NotFound):
         search(world.db, world.ana, "puente", case_id="0" * 32)
+
+
+def test_newest_first_in_every_step_of_the_walk(world: World,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """With a window of 2 rows (16 in the wider walk) and pages of 3, each step of
+    PostgreSQL's search is taken — the walk, the wider walk, the GIN index for older rows — and
+    SQLite's FTS5 answers alike: the newest visible matches, in order, the same for an outsider
+    whatever hidden items match among them."""
+    from asamblea.store import archive_search as store_search  # noqa: PLC0415
+
+    monkeypatch.setattr(store_search, "WINDOW", 2)
+    monkeypatch.setattr(archive_search, "LIMIT", 3)
+    added: list[tuple[str, Consent, str]] = []
+    for n in range(40):
+        level = list(Consent)[n % 4]
+        title = "vela" + (" comun" if n % 2 else "") + (" rara" if n in {1, 5} else "")
+        title += " media" if n % 9 == 0 else ""
+        added.append((add(world, level, title), level, title))
+    for person in (None, world.dora, world.beto, world.ana):
+        seen = {i.id for i in items.visible_items(world.db, person, world.case_id)}
+        for query in ("comun", "media", "rara", "vela rara", "nada"):
+            expected = [i for i, _, t in reversed(added)
+                        if i in seen and set(words(query)) <= set(words(t))]
+            found = search(world.db, person, query)
+            assert [i.id for i in found.items] == expected[:3], (person, query)
+            assert found.more == (len(expected) > 3)
+    before = {q: search(world.db, world.dora, q) for q in ("comun", "media", "rara")}
+    for n in range(30):
+        add(world, (Consent.TEAM, Consent.LEGAL)[n % 2], "vela comun media rara")
+    for query, answer in before.items():
+        assert search(world.db, world.dora, query) == answer

@@ -185,7 +185,9 @@ def test_a_notice_reaches_who_asked_in_their_language(
     assert english["Subject"] == "A vote opened in Sindicato: ¿Olla común el sábado?"
     assert spanish["Subject"] == "Se abrió una votación en Sindicato: ¿Olla común el sábado?"
     # the Quechua draft's own words (its catalogue, not Spanish, not English)
-    assert quechua["Subject"] == "Sindicato nisqapi akllanakuy kicharikurqan: ¿Olla común el sábado?"
+    assert quechua["Subject"] == (
+        "Sindicato nisqapi akllanakuy kicharikurqan: ¿Olla común el sábado?"
+    )
     assert english["Content-Language"] == "en"
     assert quechua["Content-Language"] == "qu"
     assert english["Message-ID"] == f"<notice-{opened}-{people[1].id}@asamblea.example>"

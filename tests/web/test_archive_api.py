@@ -55,8 +55,8 @@ def archive(app: FastAPI) -> Archive:
         private = keys.unlock(db, people["legal"], "frase de paso del equipo")
         case = team.open_case(db, people["legal"], mine.id, title="Caso ficticio",
                               place="Lugar ficticio", occurred_on=date(2026, 1, 9))
-        team.add_member(db, people["legal"], case.id, people["team"], legal=False,
-                        private=private)
+        team.add_member(db, vault.key, people["legal"], case.id, people["team"], legal=False,
+                        private=private, now=utcnow())
         team.add_victim(db, people["legal"], case.id, "Víctima ficticia", Consent.PUBLIC)
         team.add_victim(db, people["legal"], case.id, "Nombre reservado", Consent.TEAM)
         ids, holder = {}, {}

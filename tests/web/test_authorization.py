@@ -799,7 +799,7 @@ def archive_world(app: FastAPI) -> ArchiveWorld:
 
 
 def test_archive_matrix_covers_every_role_once() -> None:
-    for refused in (ARCHIVE_UPLOAD_REFUSED, ARCHIVE_CONSENT_REFUSED):
+    for refused in (ARCHIVE_UPLOAD_REFUSED, ARCHIVE_CONSENT_REFUSED, ARCHIVE_TEAM_REFUSED):
         assert set(refused) | {"facilitator"} == set(ROLES)
 
 
@@ -821,4 +821,36 @@ def test_archive_upload_and_consent_by_role(role: str, archive_world: ArchiveWor
     assert_refused(upload, "es", ARCHIVE_UPLOAD_REFUSED[role])
     assert_refused(narrow, "es", ARCHIVE_CONSENT_REFUSED[role])
     assert listed == []
+    assert row_counts(engine) == before, role
+
+
+# The archive's phase B: the timeline (API), the team page, a file sent from the case page.
+ARCHIVE_TEAM_REFUSED = {"anonymous": 401, "pending": 403, "member": 403, "outsider": 403,
+                        "suspended": 403}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_archive_timeline_team_page_and_page_upload_by_role(
+        role: str, archive_world: ArchiveWorld, engine: Engine) -> None:
+    b = archive_world.actors(role)
+    case = archive_world.case_id
+    before = row_counts(engine)
+    event = b.api("POST", f"/api/v1/archive/cases/{case}/timeline",
+                  json={"happened_on": "2026-01-09", "description": "Marcha",
+                        "consent": "team"})
+    team_page = b.get(f"/archivo/casos/{case}/equipo")
+    token = b.csrf()
+    upload = b.client.post(f"/archivo/subir/caso/{case}", data={"csrf_token": token},
+                           files={"file": ("a.txt", b"texto ficticio 2", "text/plain")})
+    timeline = b.get(f"/api/v1/archive/cases/{case}/timeline").json()
+    if role == "facilitator":
+        assert event.status_code == 201, event.text
+        assert team_page.status_code == 200
+        assert upload.status_code == 303, upload.text[:300]
+        assert "Marcha" in {e["description"] for e in timeline}
+        return
+    assert_refused(event, "es", ARCHIVE_TEAM_REFUSED[role])
+    assert_refused(team_page, "es", ARCHIVE_TEAM_REFUSED[role])
+    assert_refused(upload, "es", ARCHIVE_TEAM_REFUSED[role])
+    assert timeline == []
     assert row_counts(engine) == before, role

@@ -135,7 +135,7 @@ def test_a_webhook_registered_on_its_page_and_delivered_by_the_runner(
             app.state.web.sessions, webhooks.Sealer(SECRET), allow_private=True, timeout=5
         )
         runner = Runner(app.state.web.sessions, app.state.web.signing_key, jobs=(job.run,))
-        runner.run_pass()
+        runner.run_jobs()
         assert [r.verified for r in hook.received] == [True]
         body = hook.received[0].body
         assert body["type"] == "vote_opened"

@@ -748,6 +748,7 @@ def routes_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
     for method, template in BUDGET_ROUTES:
         table[(method, template)] = lambda w, m=method, t=template: budget_cases(t, m, w)
     table.update(archive_upload_table())
+    table.update(archive_phase_b_table())
     from tests.web.mobilisation_hostile import mobilisation_table  # noqa: PLC0415 - it imports this
 
     table.update(mobilisation_table())
@@ -1238,6 +1239,129 @@ def archive_upload_table() -> dict[tuple[str, str], Callable[[World], list[Case]
               for path in bad_ids],
         ],
     }
+
+
+def _multipart(fields: dict[str, str], file: bytes = b"hola") -> bytes:
+    parts = [f'--b\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+             for k, v in fields.items()]
+    parts.append('--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n'
+                 "Content-Type: text/plain\r\n\r\n")
+    return "".join(parts).encode() + file + b"\r\n--b--\r\n"
+
+
+MULTIPART = "multipart/form-data; boundary=b"
+
+
+def archive_phase_b_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
+    """The archive's timeline, team pages, public copies and page uploads (issue 15, phase B)."""
+    case = "/archivo/casos/" + "ef" * 16
+    api = "/api/v1/archive/cases/" + "ef" * 16 + "/timeline"
+    event = {"happened_on": "2026-01-09", "description": "texto", "consent": "public"}
+    page_event = {**event, "happened_at": ""}
+    upload = "/archivo/subir/caso/" + "ef" * 16
+    entrega = "/archivo/subir/entrega/" + "A" * 43
+    return {
+        ("GET", "/api/v1/archive/cases/{case_id}/timeline"):
+            lambda w: archive_read_cases("/timeline"),
+        ("POST", "/api/v1/archive/cases/{case_id}/timeline"): lambda w: [
+            Case("visitor", "POST", api, None, body=event, expect=401),
+            Case("unknown case", "POST", api, "member", body=event, expect=404),
+            Case("no csrf", "POST", api, "member", body=event, csrf="none", expect=403),
+            *[Case(f"bad {k}={v!r:.20}", "POST", api, "member", body={**event, k: v},
+                   expect=422)
+              for k, v in [("happened_on", "2026-13-01"), ("happened_on", "²⁰²⁶-01-01"),
+                           ("happened_on", "1900-01-01"), ("happened_on", 20260109),
+                           ("happened_at", "25:00"), ("description", ""),
+                           ("description", NUL), ("description", HUGE), ("consent", "todos"),
+                           ("items", ["xyz"]), ("items", ["ab" * 16] * 21), ("extra", 1)]],
+        ],
+        ("DELETE", "/api/v1/archive/timeline/{event_id}"): lambda w: [
+            Case("visitor", "DELETE", f"/api/v1/archive/timeline/{UNKNOWN}", None, expect=401),
+            Case("unknown", "DELETE", f"/api/v1/archive/timeline/{UNKNOWN}", "member",
+                 expect=404),
+            Case("no csrf", "DELETE", f"/api/v1/archive/timeline/{UNKNOWN}", "member",
+                 csrf="none", expect=403),
+            *[Case(f"bad id {bad}", "DELETE", f"/api/v1/archive/timeline/{bad}", "member",
+                   expect=422) for bad in BAD_PATH_IDS if bad != "%00"],
+        ],
+        ("GET", "/archivo/casos/{case_id}/equipo"): lambda w: [
+            Case("visitor", "GET", case + "/equipo", None, expect=401),
+            Case("unknown case", "GET", case + "/equipo", "member", expect=404),
+            Case("malformed id", "GET", "/archivo/casos/xyz/equipo", "member", expect=None),
+        ],
+        ("POST", "/archivo/casos/{case_id}/equipo"): lambda w: [
+            *form_cases(case + "/equipo", "member", {"username": "alguien", "role": "team"},
+                        {"username": ["", NUL, "x" * 41], "role": ["", "admin", SQLISH]}),
+            Case("unknown case", "POST", case + "/equipo", "member",
+                 data={"username": "alguien", "role": "team"}, expect=404),
+        ],
+        ("POST", "/archivo/casos/{case_id}/equipo/{person_id}/quitar"): lambda w: [
+            Case("visitor", "POST", case + "/equipo/1/quitar", None, data={}, expect=401),
+            Case("no csrf", "POST", case + "/equipo/1/quitar", "member", data={},
+                 csrf="none", expect=403),
+            Case("unknown case", "POST", case + "/equipo/1/quitar", "member", data={},
+                 expect=404),
+            *[Case(f"bad id {bad}", "POST", f"{case}/equipo/{bad}/quitar", "member", data={},
+                   expect=None) for bad in BAD_PATH_IDS],
+        ],
+        ("POST", "/archivo/casos/{case_id}/cronologia"): lambda w: [
+            *form_cases(case + "/cronologia", "member", page_event,
+                        {"happened_on": ["", NUL, "2026-13-01", "²⁰²⁶-01-01", "1900-01-01"],
+                         "happened_at": [NUL, "25:00", "ab:cd", "²:³⁴"],
+                         "description": ["", NUL, "x" * 501],
+                         "consent": ["", "todos", SQLISH], "item": ["x" * 33, NUL]}),
+            Case("unknown case", "POST", case + "/cronologia", "member", data=page_event,
+                 expect=404),
+        ],
+        ("POST", "/archivo/cronologia/{event_id}/quitar"): lambda w: [
+            Case("visitor", "POST", f"/archivo/cronologia/{UNKNOWN}/quitar", None, data={},
+                 expect=401),
+            Case("unknown", "POST", f"/archivo/cronologia/{UNKNOWN}/quitar", "member", data={},
+                 expect=404),
+            *[Case(f"bad id {bad}", "POST", f"/archivo/cronologia/{bad}/quitar", "member",
+                   data={}, expect=None) for bad in BAD_PATH_IDS],
+        ],
+        ("POST", "/archivo/elementos/{item_id}/copia-publica"): lambda w: [
+            Case("visitor", "POST", "/archivo/elementos/" + "ef" * 16 + "/copia-publica", None,
+                 data={}, expect=401),
+            Case("not unlocked", "POST", "/archivo/elementos/" + "ef" * 16 + "/copia-publica",
+                 "member", data={}, expect=422),
+            Case("no csrf", "POST", "/archivo/elementos/" + "ef" * 16 + "/copia-publica",
+                 "member", data={}, csrf="none", expect=403),
+            Case("malformed id", "POST", "/archivo/elementos/xyz/copia-publica", "member",
+                 data={}, expect=None),
+        ],
+        ("GET", "/memoria/{case_id}/fotos/{item_id}"): lambda w: [
+            Case("unknown", "GET", "/memoria/" + "ef" * 16 + "/fotos/" + "ab" * 16, None,
+                 expect=404),
+            *[Case(f"malformed {bad[:8]!r}", "GET", f"/memoria/{'ef' * 16}/fotos/{bad}", None,
+                   expect=None) for bad in ["xyz", "EF" * 16, SQLISH.replace("/", "")]],
+        ],
+        ("POST", "/archivo/subir/caso/{case_id}"): lambda w: archive_upload_cases(upload, "member"),
+        ("POST", "/archivo/subir/entrega/{token}"): lambda w: archive_upload_cases(entrega, None),
+    }
+
+
+def archive_upload_cases(path: str, actor: str | None) -> list[Case]:
+    """A file sent from a page: not multipart, no or wrong CSRF, a cut or malformed body, an
+    unknown case or link."""
+    return [
+        Case("a plain form", "POST", path, actor, data={"title": "x"}, expect=422),
+        Case("json", "POST", path, actor, body={"title": "x"}, expect=422),
+        Case("no csrf", "POST", path, actor, content=_multipart({}), content_type=MULTIPART,
+             expect=403),
+        Case("wrong csrf", "POST", path, actor, content=_multipart({"csrf_token": "x" * 43}),
+             content_type=MULTIPART, expect=403),
+        Case("no boundary", "POST", path, actor, content=b"abc",
+             content_type="multipart/form-data", expect=422),
+        Case("no file part", "POST", path, actor, content=b"--b\r\nContent-Disposition: "
+             b'form-data; name="title"\r\n\r\nx\r\n--b--\r\n', content_type=MULTIPART,
+             expect=422),
+        Case("garbage", "POST", path, actor, content=SCRIPT.encode() * 50,
+             content_type=MULTIPART, expect=422),
+        Case("huge field", "POST", path, actor, content=_multipart({"title": HUGE}),
+             content_type=MULTIPART, expect=422),
+    ]
 
 
 def archive_read_cases(tail: str) -> list[Case]:

@@ -61,6 +61,7 @@ def worker(
     import logging  # noqa: PLC0415
     import signal  # noqa: PLC0415
 
+    from asamblea.services.archive.sweep import BlobSweep  # noqa: PLC0415
     from asamblea.services.notices.mail_setup import mail_jobs  # noqa: PLC0415
     from asamblea.services.runner import Runner, settle_backlog  # noqa: PLC0415
     from asamblea.services.votes.votes import signing_key  # noqa: PLC0415
@@ -76,7 +77,11 @@ def worker(
         signing_key(settings.secret()),
         interval=settings.runner_interval_seconds,
         batch=settings.runner_batch,
-        jobs=(*mail_jobs(settings, sessions), webhook_job(sessions, settings).run),
+        jobs=(
+            *mail_jobs(settings, sessions),
+            webhook_job(sessions, settings).run,
+            BlobSweep(sessions, settings.instance_dir / "archive"),
+        ),
     )
     if once:
         settle_backlog(runner.sessions, now=runner.now)

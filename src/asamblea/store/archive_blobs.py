@@ -93,16 +93,22 @@ class BlobStore:
         """Remove an upload's segments (completed or terminated)."""
         shutil.rmtree(self._segment_dir(upload_id), ignore_errors=True)
 
-    def blob_ids(self) -> set[str]:
-        """Every blob id on disk (for `sweep`)."""
+    def blob_ids(self, *, before: float | None = None) -> set[str]:
+        """Every blob id on disk (for `sweep`); only those last written before ``before``
+        (seconds since the epoch) when given."""
         folder = self.root / "blobs"
         if not folder.exists():
             return set()
-        return {p.name for p in folder.glob("*/*") if _ID.fullmatch(p.name)}
+        return {p.name for p in folder.glob("*/*") if _ID.fullmatch(p.name)
+                and (before is None or p.stat().st_mtime < before)}
 
-    def sweep(self, referenced: set[str]) -> int:
-        """Remove blobs the database does not reference; how many were removed."""
-        orphans = self.blob_ids() - referenced
+    def sweep(self, referenced: set[str], *, before: float | None = None) -> int:
+        """Remove blobs the database does not reference; how many were removed.
+
+        ``before``: only blobs written before then — a blob written by a transaction still
+        running is not referenced *yet*, and must not be swept from under it.
+        """
+        orphans = self.blob_ids(before=before) - referenced
         for blob_id in orphans:
             self.delete(blob_id)
         return len(orphans)

@@ -12,7 +12,7 @@ Rows never leave the store: `asamblea.store.archive_repository` maps them to fro
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
@@ -172,6 +172,8 @@ class ArchiveUploadRow(Base):
     name_box: Mapped[bytes | None] = mapped_column(LargeBinary)
     consent: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The title the sender gave (kept in the clear, like every title; migration 0019).
+    title: Mapped[str | None] = mapped_column(String(200))
 
 
 class ArchiveUnlockRow(Base):
@@ -198,3 +200,34 @@ class ArchiveSearchRow(Base):
     case_id: Mapped[str] = mapped_column(String(32), index=True)
     created_at: Mapped[datetime]
     terms: Mapped[str] = mapped_column(Text)
+    #: The circle every word of ``terms`` is prefixed with (migration 0019): PostgreSQL walks
+    #: its index on ``(circle, id + 0)`` backwards, one circle the person may search at a time
+    #: (`asamblea.store.archive_search`; the index is the migration's, like the GIN index).
+    circle: Mapped[str] = mapped_column(String(17), server_default="")
+
+
+class ArchiveEventRow(Base):
+    """A dated event of a case's timeline (what happened when), with a consent level like an
+    item's. Its text is in the clear, like titles (docs/archive.md, "Timeline")."""
+
+    __tablename__ = "archive_event"
+    __table_args__ = (CheckConstraint(f"consent {_CONSENT}", name="consent_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("archive_case.id"), index=True)
+    happened_on: Mapped[date]
+    happened_at: Mapped[time | None]
+    description: Mapped[str] = mapped_column(String(500))
+    consent: Mapped[str] = mapped_column(String(12))
+    created_by: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ArchiveEventItemRow(Base):
+    """An item linked to a timeline event (shown only to whoever may see the item too)."""
+
+    __tablename__ = "archive_event_item"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("archive_event.id", ondelete="CASCADE"),
+                                          primary_key=True)
+    item_id: Mapped[str] = mapped_column(ForeignKey("archive_item.id"), primary_key=True)

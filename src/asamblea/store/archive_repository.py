@@ -54,7 +54,7 @@ def _entry(data: Mapping[str, Any]) -> Entry:
 
 def _upload(row: ArchiveUploadRow) -> UploadState:
     return UploadState(row.id, row.case_id, row.link_id, row.person_id, row.length, row.offset,
-                       row.segments, Consent.parse(row.consent))
+                       row.segments, Consent.parse(row.consent), row.title)
 
 
 class ArchiveRepository:
@@ -325,13 +325,13 @@ class ArchiveRepository:
                         .values(used_at=at))
 
     def add_upload(self, upload: UploadState, *, held_key: bytes, wraps: Mapping[int, bytes],
-                   name_box: bytes | None) -> None:
+                   name_box: bytes | None, title: str | None = None) -> None:
         """A new resumable upload."""
         self.db.add(ArchiveUploadRow(
             id=upload.id, case_id=upload.case_id, link_id=upload.link_id,
             person_id=upload.person_id, length=upload.length, offset=0, segments=0,
             held_key=held_key, wraps={str(k): v.hex() for k, v in wraps.items()},
-            name_box=name_box, consent=upload.consent.code))
+            name_box=name_box, consent=upload.consent.code, title=title))
         self.db.flush()
 
     def upload(self, upload_id: str, *, lock: bool = False

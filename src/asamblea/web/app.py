@@ -14,6 +14,7 @@ from starlette.types import ASGIApp
 from asamblea import __version__
 from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.throttle import Throttle
+from asamblea.services.archive.sweep import BlobSweep
 from asamblea.services.federation.accounts import LoginPolicy
 from asamblea.services.notices.mail_setup import mail_jobs
 from asamblea.services.runner import Runner
@@ -28,6 +29,9 @@ from asamblea.web.context import ReleaseContext, WebState
 from asamblea.web.routes import site_pages
 from asamblea.web.routes.archive import api as api_archive
 from asamblea.web.routes.archive.pages import router as archive_router
+from asamblea.web.routes.archive.team_pages import router as archive_team_router
+from asamblea.web.routes.archive.upload_pages import PREFIX as ARCHIVE_UPLOADS
+from asamblea.web.routes.archive.upload_pages import router as archive_upload_router
 from asamblea.web.routes.budgeting import api as api_budgeting
 from asamblea.web.routes.budgeting.pages import router as budget_router
 from asamblea.web.routes.delegation.pages import router as delegate_router
@@ -151,6 +155,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mobilisation_platform.router,
         delegate_router,
         archive_router,
+        archive_team_router,
+        archive_upload_router,
         notices_router,
         feed_files.router,
         feed_pages.router,
@@ -162,7 +168,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body_bytes,
-        streamed=(("PATCH", "/api/v1/archive/uploads/", MAX_UPLOAD),),
+        streamed=(("PATCH", "/api/v1/archive/uploads/", MAX_UPLOAD),
+                  ("POST", ARCHIVE_UPLOADS, MAX_UPLOAD + 64 * 1024)),  # the form's other fields
     )
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(ReleaseContext)
@@ -173,7 +180,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             key,
             interval=settings.runner_interval_seconds,
             batch=settings.runner_batch,
-            jobs=(*mail_jobs(settings, sessions), webhook_job(sessions, settings).run),
+            jobs=(
+                *mail_jobs(settings, sessions),
+                webhook_job(sessions, settings).run,
+                BlobSweep(sessions, settings.instance_dir / "archive"),
+            ),
         )
         app.router.add_event_handler("startup", runner.start)
         app.router.add_event_handler("shutdown", runner.stop)

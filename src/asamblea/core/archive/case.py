@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from asamblea.core.archive.consent import Consent, ItemAccess
 from asamblea.core.archive.media import Kind
@@ -88,3 +88,23 @@ class UploadState:
     offset: int
     segments: int
     consent: Consent
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """A dated event of a case (what happened when), consent-levelled like an item; ``items``
+    are the ids of the items linked to it (a reader is shown only those they may see)."""
+
+    id: int
+    case_id: str
+    happened_on: date
+    happened_at: time | None
+    description: str
+    consent: Consent
+    items: tuple[str, ...]
+
+    @property
+    def access(self) -> ItemAccess:
+        """What the access rule needs (an event is never withdrawn: it is deleted)."""
+        return ItemAccess(self.consent, withdrawn=False)

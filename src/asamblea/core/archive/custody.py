@@ -51,6 +51,8 @@ class Action(StrEnum):
     CONSENT_CHANGED = "consent_changed"
     WITHDRAWN = "withdrawn"
     KEYS_REWRAPPED = "keys_rewrapped"
+    MEMBER_ADDED = "member_added"
+    COPY_SHOWN = "copy_shown"
 
 
 #: The detail fields each action requires (and allows), with their JSON types.
@@ -62,10 +64,12 @@ DETAIL_FIELDS: Mapping[Action, Mapping[str, type]] = {
     Action.CONSENT_CHANGED: {"from": str, "to": str, "by": str},
     Action.WITHDRAWN: {"by": str},
     Action.KEYS_REWRAPPED: {"removed": str, "recipients": int},
+    Action.MEMBER_ADDED: {"added": str, "role": str},
+    Action.COPY_SHOWN: {"sha256": str},
 }
 #: Actions about one item (the others concern the whole case and carry ``item: null``).
 ITEM_ACTIONS = frozenset({Action.RECEIVED, Action.VIEWED, Action.ANNOTATED,
-                          Action.CONSENT_CHANGED, Action.WITHDRAWN})
+                          Action.CONSENT_CHANGED, Action.WITHDRAWN, Action.COPY_SHOWN})
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from asamblea.core.errors import N_, Invalid, NotFound
 from asamblea.core.people import Person
 from asamblea.services.archive.access import case_for, team_member
 from asamblea.services.archive.custody import Vault
-from asamblea.services.archive.items import Incoming, Received, receive
+from asamblea.services.archive.items import Incoming, Received, clean_text, receive
 from asamblea.store.archive_repository import ArchiveRepository
 from asamblea.store.federation_repository import AuditRepository
 
@@ -80,7 +80,8 @@ class Started:
 
 def start_upload(db: Session, *, case_id: str, length: int, file_name: str | None,
                  consent: Consent | None = None, link_token: str | None = None,
-                 actor: Person | None = None, now: datetime) -> Started:
+                 actor: Person | None = None, title: str | None = None,
+                 now: datetime) -> Started:
     """Begin an upload through a link (``link_token``) or by a team member (``actor``)."""
     repo = ArchiveRepository(db)
     link_id = None
@@ -103,7 +104,7 @@ def start_upload(db: Session, *, case_id: str, length: int, file_name: str | Non
                         length, 0, 0, consent or Consent.TEAM)
     name_box = None if not file_name else encrypt_bytes(file_key, file_name[:200].encode())
     repo.add_upload(state, held_key=hold_key(file_key, secret, upload_id), wraps=wraps,
-                    name_box=name_box)
+                    name_box=name_box, title=clean_text(title, 200))
     return Started(upload_id, secret)
 
 
@@ -154,7 +155,8 @@ def append(db: Session, vault: Vault, upload_id: str, secret: str, body: Iterabl
     vault.blobs.write_segment(upload_id, state.segments, encrypt(file_key, counted))
     repo = ArchiveRepository(db)
     state = UploadState(state.id, state.case_id, state.link_id, state.person_id, state.length,
-                        state.offset + counted.count, state.segments + 1, state.consent)
+                        state.offset + counted.count, state.segments + 1, state.consent,
+                        state.title)
     repo.advance_upload(upload_id, state.offset, state.segments)
     if state.offset < state.length:
         return Appended(state)
@@ -172,7 +174,8 @@ def _complete(db: Session, vault: Vault, state: UploadState, *, file_key: bytes,
     segments = vault.blobs.segments(state.id, state.segments)
     plaintext = itertools.chain.from_iterable(decrypt(file_key, s) for s in segments)
     name = None if name_box is None else decrypt_bytes(file_key, name_box).decode()
-    received = receive(db, vault, state.case_id, Incoming(state.consent, name), plaintext,
+    received = receive(db, vault, state.case_id, Incoming(state.consent, name, state.title),
+                       plaintext,
                        actor=actor, file_key=file_key, wraps=wraps, now=now)
     if state.link_id is not None:
         repo.spend_link(state.link_id, now)
@@ -203,5 +206,16 @@ def submit_text(db: Session, vault: Vault, token: str, text: str, *, title: str 
         raise Invalid(N_("Write your testimony before sending it"))
     received = receive(db, vault, link.case_id, Incoming(link.consent, None, title),
                        [body.encode("utf-8")], actor=WITNESS, now=now)
+    ArchiveRepository(db).spend_link(link.id, now)
+    return received
+
+
+def submit_file(db: Session, vault: Vault, token: str, content: Iterable[bytes], *,
+                file_name: str | None, title: str | None, now: datetime) -> Received:
+    """A witness sends a file through a link from its page (no script: one request, not
+    resumable); it is encrypted as it streams in, and the link is spent."""
+    link = link_for(db, token, now, lock=True)
+    received = receive(db, vault, link.case_id, Incoming(link.consent, file_name, title),
+                       content, actor=WITNESS, now=now)
     ArchiveRepository(db).spend_link(link.id, now)
     return received

@@ -82,9 +82,12 @@ class Received:
     receipt: str
 
 
-def _clean(value: str | None, limit: int) -> str | None:
+def clean_text(value: str | None, limit: int) -> str | None:
+    """A title or tags on one line, None when blank; `Invalid` when over ``limit``."""
     if value is None or not value.strip():
         return None
+    if "\x00" in value:
+        raise Invalid(N_("Text with characters that are not allowed"))
     cleaned = " ".join(value.split())
     if len(cleaned) > limit:
         raise Invalid(N_("Text longer than {n} characters"), n=limit)
@@ -101,6 +104,8 @@ def store_encrypted(blobs: BlobStore, content: Iterable[bytes], file_key: bytes
     blob_id = new_blob_id()
     blobs.write(blob_id, encrypt(file_key, measured))
     try:
+        if measured.size == 0:
+            raise Invalid(N_("The file is empty"))
         media_type, kind = classify(sniff(measured.head), measured.head)
         check_size(kind, measured.size)
     except Invalid:
@@ -130,9 +135,9 @@ def receive(db: Session, vault: Vault, case_id: str, incoming: Incoming,
                             detail=detail, now=now)
     holder = secrets.token_urlsafe(24)
     item = Item(item_id, case_id, kind, media_type, measured.size, measured.digest.hexdigest(),
-                incoming.consent, False, _clean(incoming.title, 200), _clean(incoming.tags, 400),
-                signed.seq, False, now)
-    name = _clean(incoming.file_name, MAX_NAME)
+                incoming.consent, False, clean_text(incoming.title, 200),
+                clean_text(incoming.tags, 400), signed.seq, False, now)
+    name = clean_text(incoming.file_name, MAX_NAME)
     repo.add_item(item, blob_id=blob_id,
                   name_box=None if name is None else encrypt_bytes(file_key, name.encode()),
                   holder_digest=hashlib.sha256(holder.encode()).hexdigest())

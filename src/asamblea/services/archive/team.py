@@ -11,6 +11,7 @@ this cannot undo).
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from nacl.public import PrivateKey
@@ -20,11 +21,15 @@ from sqlalchemy.orm import Session
 from asamblea.core.archive import Action, Consent, keys
 from asamblea.core.archive.case import Case
 from asamblea.core.errors import N_, Conflict, Forbidden, Invalid
-from asamblea.core.people import Person
+from asamblea.core.people import Person, username_key
 from asamblea.services.archive import custody
 from asamblea.services.archive.access import case_for, team_member
 from asamblea.store.archive_repository import ArchiveRepository
-from asamblea.store.federation_repository import AuditRepository, FederationRepository
+from asamblea.store.federation_repository import (
+    AuditRepository,
+    FederationRepository,
+    PeopleRepository,
+)
 
 MAX_TEXT = 200
 
@@ -65,15 +70,16 @@ def open_case(db: Session, actor: Person, assembly_id: int, *, title: str, place
     return case
 
 
-def add_member(db: Session, actor: Person, case_id: str, person: Person, *, legal: bool,
-               private: PrivateKey) -> None:
+def add_member(db: Session, key: SigningKey, actor: Person, case_id: str, person: Person, *,
+               legal: bool, private: PrivateKey, now: datetime) -> None:
     """A legal-team member adds an active member of the assembly (who has a key) to the team.
 
     Every existing file key of the case is wrapped to the new member with the actor's unlocked
-    key, so the newcomer can read what the team holds.
+    key, so the newcomer can read what the team holds; the custody log records ``member_added``
+    (handles only).
     """
     case = case_for(db, actor, case_id)
-    team_member(db, actor, case, legal=True)
+    me = team_member(db, actor, case, legal=True)
     membership = FederationRepository(db).membership_of(case.assembly_id, person.id)
     if membership is None or not membership.is_active:
         raise Invalid(N_("Only active members of the assembly can join its archive team"))
@@ -93,7 +99,45 @@ def add_member(db: Session, actor: Person, case_id: str, person: Person, *, lega
         wraps = {p: w for p in repo.team_keys(case.id) if (w := repo.wrap_for(item_id, p))}
         wraps[person.id] = keys.wrap(keys.unwrap(mine, private), stored[0])
         repo.put_wraps(item_id, wraps)
+    custody.record(db, key, case.id, Action.MEMBER_ADDED, me.handle,
+                   detail={"added": handle, "role": "legal" if legal else "team"}, now=now)
     AuditRepository(db).record(actor.id, "archive.member_added", case.assembly_id, case.id)
+
+
+def add_member_named(db: Session, key: SigningKey, actor: Person, case_id: str, username: str,
+                     *, legal: bool, private: PrivateKey, now: datetime) -> None:
+    """`add_member`, the newcomer given by their username (the team page's form).
+
+    Only a legal-team member gets an answer about the name: anyone else is refused first.
+    """
+    team_member(db, actor, case_for(db, actor, case_id), legal=True)
+    try:
+        found = PeopleRepository(db).by_key(username_key(username))
+    except Invalid:
+        found = None
+    if found is None:
+        raise Invalid(N_("Only active members of the assembly can join its archive team"))
+    add_member(db, key, actor, case_id, found[0], legal=legal, private=private, now=now)
+
+
+@dataclass(frozen=True)
+class TeamEntry:
+    """A member of the team as the team's page shows them (to team members only)."""
+
+    person_id: int
+    username: str
+    handle: str
+    legal: bool
+
+
+def team_of(db: Session, actor: Person, case_id: str) -> list[TeamEntry]:
+    """The case's active team, for one of its members (nobody else sees who is in it)."""
+    case = case_for(db, actor, case_id)
+    team_member(db, actor, case)
+    members = ArchiveRepository(db).team(case.id)
+    names = PeopleRepository(db).usernames(m.person_id for m in members)
+    return [TeamEntry(m.person_id, names.get(m.person_id, "?"), m.handle, m.legal)
+            for m in members]
 
 
 def remove_member(db: Session, key: SigningKey, actor: Person, case_id: str, person_id: int, *,

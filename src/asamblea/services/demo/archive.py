@@ -1,17 +1,18 @@
 """The demo's archive: one fictional case — no real victim's name — with a testimony at each consent
-level, one withdrawn by its family, and an exported bundle to check with ``asamblea archive
-verify``. Seeded through the real use cases, so the demo is encrypted like real material."""
+level, one withdrawn by its family, two events of its timeline (one public), and an exported
+bundle to check with ``asamblea archive verify``. Seeded through the real use cases, so the demo
+is encrypted like real material."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
 from asamblea.core.archive import Consent
 from asamblea.core.people import Person, username_key
-from asamblea.services.archive import items, keys, team
+from asamblea.services.archive import items, keys, team, timeline
 from asamblea.services.archive.custody import Vault
 from asamblea.services.archive.export import export_bundle
 from asamblea.store.archive_repository import ArchiveRepository
@@ -51,6 +52,14 @@ def seed_archive(db: Session, vault: Vault, facilitator: Person, assembly_id: in
                        now=now)
         for consent, title, text in TESTIMONIES
     ]
+    timeline.add_event(db, facilitator, case.id, happened_on=date(2026, 1, 9),
+                       happened_at=time(17, 30), consent=Consent.PUBLIC,
+                       description="Marcha pacífica hacia el puente (hecho ficticio).",
+                       item_ids=[received[0].item.id])
+    timeline.add_event(db, facilitator, case.id, happened_on=date(2026, 1, 10),
+                       happened_at=None, consent=Consent.TEAM,
+                       description="El equipo recibe los primeros testimonios (ficticio).",
+                       item_ids=[received[2].item.id])
     withdrawn = received[-1]
     items.change_consent(db, vault, withdrawn.item.id, None, holder_token=withdrawn.holder_token,
                          now=now)

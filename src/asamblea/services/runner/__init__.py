@@ -122,12 +122,10 @@ class Runner:
     jobs: tuple[Callable[[datetime], object], ...] = ()
 
     def run_pass(self) -> PassReport:
-        """One pass over everything that is due."""
-        report = publish_due_votes(
+        """One pass over the votes that are due (`run_jobs` does the rest)."""
+        return publish_due_votes(
             self.sessions, self.key, now=self.now, batch=self.batch, skip=self._skip
         )
-        self.run_jobs()
-        return report
 
     def run_jobs(self) -> None:
         """Each registered job once; one that fails is logged and does not stop the others."""

@@ -51,11 +51,13 @@ def run_migrations_online() -> None:
 
 def _modelled(name: str | None, type_: str, parent_names: object) -> bool:
     """Leave out of `alembic check` the database's own full-text index of the archive's search
-    (an FTS5 table and its shadow tables on SQLite, a GIN expression index on PostgreSQL),
-    which migration 0014 creates and no model describes."""
+    (an FTS5 table and its shadow tables on SQLite, a GIN expression index on PostgreSQL, and
+    the ``(circle, id + 0)`` index PostgreSQL's search walks), which migrations 0014 and 0019
+    create and no model describes."""
     del type_, parent_names
     return name is None or not (name.startswith("archive_search_fts")
-                                or name == "ix_archive_search_terms")
+                                or name in {"ix_archive_search_terms",
+                                            "ix_archive_search_circle_id"})
 
 
 def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:

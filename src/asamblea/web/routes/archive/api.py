@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import queue
 from collections.abc import Iterator
+from datetime import time
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
@@ -31,7 +32,7 @@ from starlette.requests import ClientDisconnect
 
 from asamblea.clock import utcnow
 from asamblea.core.archive import Consent
-from asamblea.core.archive.case import Item
+from asamblea.core.archive.case import Item, TimelineEvent
 from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.archive.tus import (
     EXTENSIONS,
@@ -40,13 +41,17 @@ from asamblea.core.archive.tus import (
     parse_length,
     parse_metadata,
 )
+from asamblea.core.edge import parse_date
 from asamblea.core.errors import N_, Invalid
-from asamblea.services.archive import intake, items, search
+from asamblea.services.archive import intake, items, search, timeline
 from asamblea.services.archive.custody import Vault, vault_for
+from asamblea.services.federation import accounts
 from asamblea.web.context import Ctx
 from asamblea.web.routes.archive.schemas import (
     CaseOut,
     ConsentIn,
+    EventIn,
+    EventOut,
     FoundItem,
     ItemOut,
     SearchOut,
@@ -91,7 +96,7 @@ def create(case_id: Hex32, request: Request, ctx: Ctx = ApiCtx) -> Response:
         started = intake.start_upload(
             db, case_id=case_id, length=length, file_name=metadata.get("filename"),
             consent=consent, link_token=token, actor=None if token else ctx.person,
-            now=utcnow())
+            title=metadata.get("title"), now=utcnow())
     location = f"/api/v1/archive/uploads/{started.upload_id}/{started.secret}"
     return Response(status_code=201, headers=TUS | {"Location": location})
 
@@ -138,7 +143,8 @@ async def append(upload_id: Hex32, secret: Secret, request: Request) -> Response
     if done.received is not None:
         extra |= {"Archive-Item": done.received.item.id,
                   "Archive-Holder": done.received.holder_token,
-                  "Archive-Receipt": done.received.receipt}
+                  "Archive-Receipt": done.received.receipt,
+                  "Archive-Sha256": done.received.item.sha256}
     return Response(status_code=204, headers=TUS | extra)
 
 
@@ -207,6 +213,49 @@ def change_consent(item_id: Hex32, body: ConsentIn, ctx: Ctx = ApiCtx) -> ItemOu
                                     actor=None if body.holder_token else ctx.person,
                                     now=utcnow())
     return _item(item)
+
+
+@router.get("/cases/{case_id}/timeline", response_model=list[EventOut])
+def case_timeline(case_id: Hex32, ctx: Ctx = ApiCtx) -> list[EventOut]:
+    """The case's timeline as this person may see it, in the order things happened."""
+    with ctx.reading() as db:
+        found = timeline.timeline(db, ctx.person, case_id)
+    return [_event(e) for e in found]
+
+
+@router.post("/cases/{case_id}/timeline", status_code=201, response_model=EventOut)
+def add_event(case_id: Hex32, body: EventIn, ctx: Ctx = ApiCtx) -> EventOut:
+    """A team member adds an event to the case's timeline."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        event = timeline.add_event(
+            db, person, case_id, happened_on=parse_date(body.happened_on),
+            happened_at=parse_hour(body.happened_at), description=body.description,
+            consent=Consent.parse(body.consent), item_ids=body.items)
+    return _event(event)
+
+
+@router.delete("/timeline/{event_id}", status_code=204)
+def remove_event(event_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
+                 ctx: Ctx = ApiCtx) -> Response:
+    """A team member who may see the event removes it."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        timeline.remove_event(db, person, event_id)
+    return Response(status_code=204)
+
+
+def parse_hour(text: str | None) -> time | None:
+    """``HH:MM`` (already matched by the schema's pattern) as a time, or None."""
+    return None if not text else time(int(text[:2]), int(text[3:5]))
+
+
+def _event(event: TimelineEvent) -> EventOut:
+    return EventOut(id=event.id, happened_on=event.happened_on,
+                    happened_at=None if event.happened_at is None
+                    else event.happened_at.strftime("%H:%M"),
+                    description=event.description, consent=event.consent.code,
+                    items=list(event.items))
 
 
 def _item(item: Item) -> ItemOut:

@@ -1,8 +1,8 @@
 """The archive's pages: the public memorial of a case (built only from what is consented public),
 and the page where a witness without an account sends a written testimony through a one-time
 intake link. The link's token is in the path: it is the link; the server keeps only its digest.
-Files go through the resumable upload API (`asamblea.web.routes.archive.api`), never through a
-form (a form's file would be spooled to a temporary file in the clear)."""
+Files are sent from these pages through `asamblea.web.routes.archive.upload_pages` (a form read as
+it streams, never spooled to disk in the clear) or, with JavaScript, the resumable upload API."""
 
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from pydantic import Field
 
 from asamblea.clock import utcnow
 from asamblea.core.archive import Viewer
+from asamblea.core.archive.media import STRIPPABLE
 from asamblea.core.errors import N_, Invalid
 from asamblea.formats.archive import safe_name
-from asamblea.services.archive import intake, items, keys, search
+from asamblea.services.archive import intake, items, keys, search, timeline
 from asamblea.services.archive.access import viewer_of
 from asamblea.services.archive.custody import vault_for
 from asamblea.services.archive.export import export_bundle
@@ -59,7 +60,9 @@ def memorial(case_id: CaseId, ctx: CtxDep) -> Response:
     with ctx.state.readers.begin() as db:
         view = items.case_view(db, None, case_id)
         public = items.visible_items(db, None, case_id)
-    return render(ctx, "archive_memorial.html", view=view, items=public)
+        events = timeline.timeline(db, None, case_id)
+    return render(ctx, "archive_memorial.html", view=view, items=public, events=events,
+                  by_id={i.id: i for i in public})
 
 
 @router.get("/entrega/{token}")
@@ -67,8 +70,11 @@ def intake_page(token: Token, ctx: CtxDep) -> Response:
     """The witness's page: what the link is for, and the form."""
     with ctx.state.readers.begin() as db:
         link, title = intake.open_link(db, token, utcnow())
+    settings = ctx.state.settings
+    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
     return render(ctx, "archive_intake.html", title=title, consent=link.consent.code,
-                  token=token, receipt=None)
+                  token=token, receipt=None, case_id=link.case_id,
+                  public_key=vault.key.verify_key.encode().hex())
 
 
 @router.post("/entrega/{token}")
@@ -96,8 +102,10 @@ def case_page(case_id: CaseId, ctx: CtxDep, q: str = "") -> Response:
         viewer: Viewer = viewer_of(db, person, view.case)
         unlocked = viewer.case_team and keys.session_key(
             db, person, ctx.session_token, now=utcnow()) is not None
+        events = timeline.timeline(db, person, case_id)
     return render(ctx, "archive_case.html", view=view, items=shown, team=viewer.case_team,
-                  legal=viewer.legal_team, unlocked=unlocked, query=q, found=found)
+                  legal=viewer.legal_team, unlocked=unlocked, query=q, found=found,
+                  events=events, by_id={i.id: i for i in shown}, photos=STRIPPABLE)
 
 
 @router.post("/archivo/desbloquear")

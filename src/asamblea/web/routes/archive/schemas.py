@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
@@ -65,3 +65,26 @@ class SearchOut(BaseModel):
 
     results: list[FoundItem]
     more: bool
+
+
+class EventOut(BaseModel):
+    """A timeline event this person may see; ``items`` only the linked items they may see."""
+
+    id: int
+    happened_on: date
+    happened_at: str | None
+    description: str
+    consent: ConsentCode
+    items: list[str]
+
+
+class EventIn(In):
+    """A new timeline event (a team member): the day (``2026-12-12``), the hour if known
+    (``18:30``), what happened, its consent level and the case's items it refers to."""
+
+    happened_on: str = Field(min_length=10, max_length=10, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    happened_at: str | None = Field(default=None, pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$")
+    description: str = Field(min_length=1, max_length=500)
+    consent: ConsentCode
+    items: list[Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]] = Field(default=[],
+                                                                        max_length=20)
