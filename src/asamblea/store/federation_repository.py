@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from asamblea.core.federation import (
@@ -367,6 +367,9 @@ class FederationRepository:
         self.db.execute(delete(VouchRow).where(VouchRow.membership_id == membership_id))
 
 
+_AUDIT_INSERT = insert(AuditRow.__table__)
+
+
 class AuditRepository:
     """The append-only audit log."""
 
@@ -381,15 +384,16 @@ class AuditRepository:
         subject: str = "",
         details: dict[str, Any] | None = None,
     ) -> None:
-        """Append one event."""
-        self.db.add(
-            AuditRow(
-                actor_id=actor_id,
-                action=action,
-                assembly_id=assembly_id,
-                subject=subject,
-                details=details or {},
-            )
+        """Append one event (a plain INSERT, built once: no ORM object to track and flush)."""
+        self.db.execute(
+            _AUDIT_INSERT,
+            {
+                "actor_id": actor_id,
+                "action": action,
+                "assembly_id": assembly_id,
+                "subject": subject,
+                "details": details or {},
+            },
         )
 
     def first_id(self, assembly_id: int, action: str, subject: str) -> int | None:

@@ -67,21 +67,29 @@ def publish_due_votes(
         with sessions.begin() as db:
             want = min(group, batch - len(report.published) - len(report.failed))
             taken = RunnerRepository(db).take_due_votes(now(), want, exclude=skip)
+            due = closing.load_due(db, taken)
             for vote_id in taken:
-                _publish_one(db, vote_id, key, now, report=report, skip=skip)
+                _publish_one(db, due, vote_id, key, now, report=report, skip=skip)
         if len(taken) < want:
             break
     return report
 
 
-def _publish_one(
-    db: Session, vote_id: int, key: SigningKey, now: Clock, *, report: PassReport, skip: set[int]
+def _publish_one(  # noqa: PLR0913 - the group's reads and the pass's bookkeeping
+    db: Session,
+    due: closing.DueGroup,
+    vote_id: int,
+    key: SigningKey,
+    now: Clock,
+    *,
+    report: PassReport,
+    skip: set[int],
 ) -> None:
     """One vote of a group, in a savepoint: a vote that cannot be published (a domain error)
     is rolled back alone and skipped; the others of its group still commit."""
     try:
         with db.begin_nested():
-            if closing.close_due_vote(db, vote_id, now(), key) is not None:
+            if closing.close_due_in(db, due, vote_id, now(), key):
                 report.published.append(vote_id)
     except DomainError as error:
         log.warning("vote %s could not be published: %s", vote_id, error)
