@@ -66,6 +66,13 @@ class RunnerRepository:
         )
         return list(self.db.scalars(query))
 
+    def next_closing(self, now: datetime) -> datetime | None:
+        """When the next open vote (not counted in person) closes after ``now``, if any."""
+        query = select(func.min(VoteRow.closes_at)).where(
+            VoteRow.state == "open", VoteRow.mode != "in_person", VoteRow.closes_at > now
+        )
+        return self.db.scalar(query)
+
     def count_due_votes(self, now: datetime) -> int:
         """How many open votes are past their closing time (for the logs and the tests)."""
         query = select(func.count()).where(
