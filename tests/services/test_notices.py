@@ -167,3 +167,28 @@ def test_the_author_hears_of_support_and_adoption_never_who(db: Session) -> None
     assert supported.params["title"] == "Olla común en el local"
     assert supported.link == f"/propuestas/{proposal_id}"
     assert "proposal_adopted" not in _kinds(db, people[1])  # not her proposal
+
+
+def test_the_unread_count_beyond_one_page(db: Session) -> None:
+    """A page's unread count is taken from the page unless all of it is unread; then only the
+    older notices are counted, up to the cap. It always equals the header's count."""
+    from asamblea.services.notices.inbox import UNREAD_CAP  # noqa: PLC0415
+    from asamblea.store.federation_repository import AuditRepository  # noqa: PLC0415
+
+    assembly_id, people = base_assembly(db, "Sindicato", 2)
+    reader = people[1]
+    start = notices.unread_count(db, reader)
+    audit = AuditRepository(db)
+    for n in range(130):
+        audit.record(people[0].id, "vote.opened", assembly_id, f"vote:{10_000 + n}")
+    box = notices.inbox(db, reader, now=utcnow())
+    cap = UNREAD_CAP + 1
+    assert len(box.lines) == 50
+    assert box.unread == notices.unread_count(db, reader) == cap
+    notices.mark_read(db, reader, box.lines[29].event_id)  # up to the 30th newest: read
+    box = notices.inbox(db, reader, now=utcnow())
+    assert box.unread == notices.unread_count(db, reader) == 29
+    assert sum(not line.read for line in box.lines) == 29
+    older = notices.inbox(db, reader, now=utcnow(), before=box.older_than)
+    assert older.unread == 29 and all(line.read for line in older.lines)
+    assert start <= 2

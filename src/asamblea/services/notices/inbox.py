@@ -69,13 +69,17 @@ def _standing(repo: NoticesRepository, person: Person) -> Standing:
 def _notices(
     repo: NoticesRepository,
     standing: Standing,
+    marker: int,
     *,
     after_id: int = 0,
     before_id: int | None = None,
     limit: int = PAGE,
 ) -> list[Notice]:
-    """Up to ``limit`` notices, newest first: the query over-selects, the core rules decide."""
-    marker = repo.read_up_to(standing.person_id)
+    """Up to ``limit`` notices, newest first: the query over-selects, the core rules decide.
+
+    Keyset pagination: each round reads, per assembly and for the person's own subjects, the
+    newest events below ``before_id`` (index (assembly_id, id) or (subject, id), backwards);
+    a round that fills nothing moves ``before_id`` below what it read."""
     active = [(s.assembly_id, s.since) for s in standing.seats if s.state == "active"]
     found: list[Notice] = []
     while len(found) < limit:
@@ -127,18 +131,42 @@ def _line(
 
 
 def inbox(db: Session, person: Person, *, now: datetime, before: int | None = None) -> Inbox:
-    """A page of the person's notices (older than event ``before`` when given)."""
+    """A page of the person's notices (older than event ``before`` when given), with the
+    unread count for the header (``Inbox.unread``: a page needs no second count)."""
     repo = NoticesRepository(db)
     standing = _standing(repo, person)
-    found = _notices(repo, standing, before_id=before)
+    marker = repo.read_up_to(person.id)
+    found = _notices(repo, standing, marker, before_id=before)
     lines = _lines(repo, found)
     return Inbox(
         lines=tuple(lines),
         closing=tuple(_closing(repo, standing, now)),
-        unread=unread_count(db, person),
+        unread=_unread(repo, standing, marker, found if before is None else None),
         newest=max((line.event_id for line in lines), default=0),
         older_than=lines[-1].event_id if len(lines) == PAGE else None,
     )
+
+
+def _unread(
+    repo: NoticesRepository, standing: Standing, marker: int, newest: list[Notice] | None
+) -> int:
+    """The unread count (capped at `UNREAD_CAP` + 1). ``newest``, the first page when the
+    caller has it, holds every unread notice unless all of it is unread: then only the notices
+    older than the page are read, and only as many as the cap still needs."""
+    if newest is None:
+        return len(_notices(repo, standing, marker, after_id=marker, limit=UNREAD_CAP + 1))
+    unread = sum(1 for notice in newest if not notice.read)
+    if unread < len(newest) or len(newest) < PAGE:
+        return unread
+    more = _notices(
+        repo,
+        standing,
+        marker,
+        after_id=marker,
+        before_id=newest[-1].event.id,
+        limit=UNREAD_CAP + 1 - unread,
+    )
+    return unread + len(more)
 
 
 def _closing(repo: NoticesRepository, standing: Standing, now: datetime) -> list[NoticeLine]:
@@ -163,9 +191,7 @@ def _closing(repo: NoticesRepository, standing: Standing, now: datetime) -> list
 def unread_count(db: Session, person: Person) -> int:
     """How many notices the person has not read (at most `UNREAD_CAP` + 1: "99+")."""
     repo = NoticesRepository(db)
-    standing = _standing(repo, person)
-    marker = repo.read_up_to(person.id)
-    return len(_notices(repo, standing, after_id=marker, limit=UNREAD_CAP + 1))
+    return _unread(repo, _standing(repo, person), repo.read_up_to(person.id), None)
 
 
 def mark_read(db: Session, person: Person, up_to: int) -> None:

@@ -56,7 +56,7 @@ def inbox_page(ctx: CtxDep, antes: int | None = Query(default=None, ge=1, le=MAX
         return redirect(ctx, "/entrar?next=/avisos")
     with ctx.reading() as db:
         box = notices.inbox(db, ctx.person, now=utcnow(), before=antes)
-    return render(ctx, "notices.html", box=box, text=_text)
+    return render(ctx, "notices.html", box=box, text=_text, unread_notices=box.unread)
 
 
 @router.post("/avisos/leidos")
