@@ -192,3 +192,36 @@ def test_the_unread_count_beyond_one_page(db: Session) -> None:
     older = notices.inbox(db, reader, now=utcnow(), before=box.older_than)
     assert older.unread == 29 and all(line.read for line in older.lines)
     assert start <= 2
+
+
+def test_the_members_hear_that_their_delegate_voted_against_the_mandate(db: Session) -> None:
+    """A roll call upstairs: Uno mandated "against" and its delegate voted yes, Dos gave none.
+    When the vote is published, Uno's members are told (linked to the roll call, never named);
+    Dos's members, the parent's coordinator and a stranger are not. Settling again records
+    nothing twice."""
+    from asamblea.core.delegation import MandateChoice  # noqa: PLC0415
+    from asamblea.services import delegation  # noqa: PLC0415
+    from tests.services.test_delegation import elect, parent_motion, region_with  # noqa: PLC0415
+
+    region_id, coordinator, children = region_with(db, {"Uno": 3, "Dos": 3})
+    (one, one_people), (two, two_people) = children["Uno"], children["Dos"]
+    elect(db, one, one_people, [1])
+    elect(db, two, two_people, [1])
+    vote = parent_motion(db, coordinator, region_id, public=False)
+    delegation.set_mandate(db, one_people[0], one, vote.id, MandateChoice.AGAINST)
+    votes.open_vote(db, coordinator, vote.id, T0)
+    votes.cast(db, one_people[1], vote.id, [0], now=T0, key=KEY)
+    votes.cast(db, two_people[1], vote.id, [0], now=T0, key=KEY)
+    closing.close_vote(db, coordinator, vote.id, T0 + timedelta(hours=2), KEY)
+    lines = notices.inbox(db, one_people[2], now=utcnow()).lines
+    breach = [line for line in lines if line.kind == "delegate_against_mandate"]
+    assert len(breach) == 1
+    assert breach[0].link == f"/votaciones/{vote.id}/nominal"
+    assert breach[0].params["assembly"] == "Uno"
+    assert breach[0].params["question"] == vote.spec.question
+    shown = " ".join([breach[0].text, *breach[0].params.values()])
+    assert one_people[1].username not in shown
+    stranger = person(db, "forastera")
+    for other in (two_people[2], coordinator, stranger):
+        assert "delegate_against_mandate" not in _kinds(db, other)
+    assert delegation.record_breaches(db, vote.id) == []  # idempotent

@@ -155,6 +155,7 @@ class NoticesRepository:
         """Questions of votes, titles of proposals, budgets and planning rounds, by id."""
         table = {
             "vote": (VoteRow.id, VoteRow.question),
+            "roll_call": (VoteRow.id, VoteRow.question),
             "proposal": (ProposalRow.id, ProposalRow.title),
             "budget": (BudgetProcessRow.id, BudgetProcessRow.title),
             "planning_round": (PlanningRoundRow.id, PlanningRoundRow.title),

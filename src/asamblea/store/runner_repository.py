@@ -18,7 +18,11 @@ from sqlalchemy import func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
 from asamblea.store.budgeting_models import BudgetElectionRow
-from asamblea.store.delegation_models import DelegateElectionRow, RecallPetitionRow
+from asamblea.store.delegation_models import (
+    DelegateElectionRow,
+    MandateRow,
+    RecallPetitionRow,
+)
 from asamblea.store.deliberation_models import AmendmentRow, ProposalRow
 from asamblea.store.encrypted_votes_models import EncryptedVoteRow
 from asamblea.store.federation_models import RulesChangeRow
@@ -39,6 +43,7 @@ class Decisions:
     drafts: tuple[int, ...] = ()
     rules_change_assembly: int | None = None
     adhesion: bool = False
+    mandates: tuple[int, ...] = ()  # children that gave a mandate (a roll call's breaches)
 
 
 class RunnerRepository:
@@ -133,6 +138,9 @@ class RunnerRepository:
             select(literal("adhesion"), AdhesionRow.vote_id, AdhesionRow.id).where(
                 AdhesionRow.vote_id.in_(ids)
             ),
+            select(literal("mandate"), MandateRow.vote_id, MandateRow.child_id).where(
+                MandateRow.vote_id.in_(ids)
+            ),
         )
         found: dict[int, dict[str, list[int]]] = {vote_id: {} for vote_id in ids}
         for kind, vote_id, key in self.db.execute(kinds):
@@ -158,4 +166,5 @@ def _decisions(found: dict[str, list[int]]) -> Decisions:
         drafts=tuple(found.get("draft", ())),
         rules_change_assembly=rules[0] if rules else None,
         adhesion="adhesion" in found,
+        mandates=tuple(found.get("mandate", ())),
     )

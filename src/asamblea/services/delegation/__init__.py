@@ -27,6 +27,7 @@ from asamblea.services.delegation.mandates import (
     RollCall,
     RollCallEntry,
     mandates_of,
+    record_breaches,
     roll_call,
     set_mandate,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "open_delegate_election",
     "open_recall",
     "petitions_against",
+    "record_breaches",
     "roll_call",
     "set_mandate",
     "settle_delegate_election",

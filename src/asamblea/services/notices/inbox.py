@@ -28,6 +28,7 @@ LINKS = {
     "budget": "/presupuestos/{}",
     "planning_round": "/planificacion/{}",
     "delegate": "/delegados/{}/revocatoria",
+    "roll_call": "/votaciones/{}/nominal",
 }
 
 

@@ -134,3 +134,5 @@ def settle_vote(
         assembly_rules.settle_rules(db, assembly_id)
     if waiting.adhesion:
         mobilisation.settle_adhesion(db, vote_id)
+    if waiting.mandates:
+        delegation.record_breaches(db, vote_id)
