@@ -8,13 +8,21 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, literal, or_, select, union_all
 from sqlalchemy.orm import Session
 
 from asamblea.core.notices import Event
 from asamblea.store.budgeting_models import BudgetProcessRow
 from asamblea.store.deliberation_models import ProposalRow
 from asamblea.store.federation_models import AssemblyRow, AuditRow, MembershipRow
+from asamblea.store.mobilisation_models import (
+    ActionRow,
+    ActionTaskRow,
+    AdhesionRow,
+    PledgeCampaignRow,
+    PledgeRow,
+    TaskSignupRow,
+)
 from asamblea.store.notices_models import NoticePreferenceRow, NoticeReaderRow
 from asamblea.store.planning_models import PlanningRoundRow
 from asamblea.store.votes_models import VoteRow
@@ -64,6 +72,29 @@ class NoticesRepository:
         """Ids of the proposals the person wrote."""
         query = select(ProposalRow.id).where(ProposalRow.author_id == person_id)
         return list(self.db.scalars(query))
+
+    def mobilisation_subjects(self, person_id: int, assembly_ids: Collection[int]) -> set[str]:
+        """The mobilisation subjects that name the person, in one statement: the campaigns she
+        pledged to (``pledge_campaign:<id>``), and the actions she takes part in through an
+        assembly of ``assembly_ids`` that joined them or a task she signed up for
+        (``action:<id>``). Only her own: nothing here is ever shown to anyone else."""
+        parts = [
+            select(literal("pledge_campaign"), PledgeRow.campaign_id).where(
+                PledgeRow.person_id == person_id
+            ),
+            select(literal("action"), ActionTaskRow.action_id)
+            .join(TaskSignupRow, TaskSignupRow.task_id == ActionTaskRow.id)
+            .where(TaskSignupRow.person_id == person_id),
+        ]
+        if assembly_ids:
+            parts.append(
+                select(literal("action"), AdhesionRow.target_id).where(
+                    AdhesionRow.assembly_id.in_(list(assembly_ids)),
+                    AdhesionRow.target == "action",
+                    AdhesionRow.state == "joined",
+                )
+            )
+        return {f"{kind}:{key}" for kind, key in self.db.execute(union_all(*parts))}
 
     def events(
         self,
@@ -159,7 +190,15 @@ class NoticesRepository:
             "proposal": (ProposalRow.id, ProposalRow.title),
             "budget": (BudgetProcessRow.id, BudgetProcessRow.title),
             "planning_round": (PlanningRoundRow.id, PlanningRoundRow.title),
+            "action": (ActionRow.id, ActionRow.title),
         }.get(kind)
+        if kind == "pledge_campaign" and ids:
+            rows = self.db.execute(
+                select(PledgeCampaignRow.id, ActionRow.title)
+                .join(ActionRow, ActionRow.id == PledgeCampaignRow.action_id)
+                .where(PledgeCampaignRow.id.in_(ids))
+            )
+            return {int(i): str(t) for i, t in rows}
         if table is None or not ids:
             return {}
         key, title = table

@@ -29,6 +29,7 @@ LINKS = {
     "planning_round": "/planificacion/{}",
     "delegate": "/delegados/{}/revocatoria",
     "roll_call": "/votaciones/{}/nominal",
+    "action": "/acciones/{}",
 }
 
 
@@ -60,6 +61,8 @@ def _standing(repo: NoticesRepository, person: Person) -> Standing:
     seats = repo.seats(person.id)
     subjects = {f"membership:{s.membership_id}" for s in seats}
     subjects |= {f"proposal:{p}" for p in repo.authored_proposals(person.id)}
+    active = [s.assembly_id for s in seats if s.state == "active"]
+    subjects |= repo.mobilisation_subjects(person.id, active)
     return Standing(
         person.id,
         tuple(Seat(s.assembly_id, s.role, s.state, s.since) for s in seats),
@@ -126,6 +129,9 @@ def _line(
         "state": str(event.details.get("state", "")),
     }
     link = LINKS[kind].format(number) if kind in LINKS and number else ""
+    action_id = event.details.get("action_id")
+    if kind == "pledge_campaign" and isinstance(action_id, int):  # the campaign's action
+        link = LINKS["action"].format(action_id)
     if not link and event.assembly_id:
         link = f"/asambleas/{event.assembly_id}"
     return NoticeLine(event.id, notice.kind, notice.rule.text, params, link, event.at, notice.read)
