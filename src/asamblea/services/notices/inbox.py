@@ -21,6 +21,9 @@ from asamblea.store.notices_repository import NoticesRepository
 
 PAGE = 50
 UNREAD_CAP = 99
+#: Events read beyond what a page needs, for those the core rules set aside (a proposal
+#: settled as rejected, a facilitators' event): most pages then take one statement.
+OVERREAD = 20
 #: Where a notice about a subject links to (the page that shows it, with its own checks).
 LINKS = {
     "vote": "/votaciones/{}",
@@ -94,10 +97,10 @@ def _notices(
             person_id=standing.person_id,
             after_id=after_id,
             before_id=before_id,
-            limit=limit * 2,
+            limit=limit + OVERREAD,
         )
         found += notices.inbox(events, standing, marker, limit=limit - len(found))
-        if len(events) < limit * 2:
+        if len(events) < limit + OVERREAD:
             break
         before_id = events[-1].id
     return found
@@ -139,41 +142,34 @@ def _line(
 
 def inbox(db: Session, person: Person, *, now: datetime, before: int | None = None) -> Inbox:
     """A page of the person's notices (older than event ``before`` when given), with the
-    unread count for the header (``Inbox.unread``: a page needs no second count)."""
+    unread count for the header (``Inbox.unread``: a page needs no second count).
+
+    The first page reads the newest `UNREAD_CAP` + 1 notices in one statement: the page is the
+    first `PAGE` of them, and the unread ones among them are the count (unread notices are the
+    newest ones, so when not all of them are unread the count is exact, and when all are it
+    is "99+")."""
     repo = NoticesRepository(db)
     standing = _standing(repo, person)
     marker = repo.read_up_to(person.id)
-    found = _notices(repo, standing, marker, before_id=before)
-    lines = _lines(repo, found)
+    if before is None:
+        found = _notices(repo, standing, marker, limit=UNREAD_CAP + 1)
+        unread = sum(1 for notice in found if not notice.read)
+    else:
+        found = _notices(repo, standing, marker, before_id=before, limit=PAGE + 1)
+        unread = _unread(repo, standing, marker)
+    lines = _lines(repo, found[:PAGE])
     return Inbox(
         lines=tuple(lines),
         closing=tuple(_closing(repo, standing, now)),
-        unread=_unread(repo, standing, marker, found if before is None else None),
+        unread=unread,
         newest=max((line.event_id for line in lines), default=0),
-        older_than=lines[-1].event_id if len(lines) == PAGE else None,
+        older_than=lines[-1].event_id if len(found) > PAGE else None,
     )
 
 
-def _unread(
-    repo: NoticesRepository, standing: Standing, marker: int, newest: list[Notice] | None
-) -> int:
-    """The unread count (capped at `UNREAD_CAP` + 1). ``newest``, the first page when the
-    caller has it, holds every unread notice unless all of it is unread: then only the notices
-    older than the page are read, and only as many as the cap still needs."""
-    if newest is None:
-        return len(_notices(repo, standing, marker, after_id=marker, limit=UNREAD_CAP + 1))
-    unread = sum(1 for notice in newest if not notice.read)
-    if unread < len(newest) or len(newest) < PAGE:
-        return unread
-    more = _notices(
-        repo,
-        standing,
-        marker,
-        after_id=marker,
-        before_id=newest[-1].event.id,
-        limit=UNREAD_CAP + 1 - unread,
-    )
-    return unread + len(more)
+def _unread(repo: NoticesRepository, standing: Standing, marker: int) -> int:
+    """How many notices are unread, at most `UNREAD_CAP` + 1 ("99+")."""
+    return len(_notices(repo, standing, marker, after_id=marker, limit=UNREAD_CAP + 1))
 
 
 def _closing(repo: NoticesRepository, standing: Standing, now: datetime) -> list[NoticeLine]:
@@ -198,7 +194,7 @@ def _closing(repo: NoticesRepository, standing: Standing, now: datetime) -> list
 def unread_count(db: Session, person: Person) -> int:
     """How many notices the person has not read (at most `UNREAD_CAP` + 1: "99+")."""
     repo = NoticesRepository(db)
-    return _unread(repo, _standing(repo, person), repo.read_up_to(person.id), None)
+    return _unread(repo, _standing(repo, person), repo.read_up_to(person.id))
 
 
 def mark_read(db: Session, person: Person, up_to: int) -> None:
