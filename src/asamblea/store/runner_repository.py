@@ -17,7 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, literal, select, true, union_all
 from sqlalchemy.orm import Session
 
-from asamblea.store.budgeting_models import BudgetElectionRow
+from asamblea.store.budgeting_models import BudgetElectionRow, BudgetProcessRow
 from asamblea.store.delegation_models import (
     DelegateElectionRow,
     MandateRow,
@@ -77,6 +77,43 @@ class RunnerRepository:
             VoteRow.state == "open", VoteRow.mode != "in_person", VoteRow.closes_at > now
         )
         return self.db.scalar(query)
+
+    def open_budget_processes(self) -> list[int]:
+        """The processes not yet in their last phase (their calendars, in JSON, are read by
+        the service: a handful per federation)."""
+        query = (
+            select(BudgetProcessRow.id)
+            .where(BudgetProcessRow.phase != "oversight")
+            .order_by(BudgetProcessRow.id)
+        )
+        return list(self.db.scalars(query))
+
+    def take_budget_process(self, process_id: int) -> bool:
+        """Lock the process's row unless another transaction holds it (then False)."""
+        query = (
+            select(BudgetProcessRow.id)
+            .where(BudgetProcessRow.id == process_id)
+            .with_for_update(skip_locked=True)
+        )
+        return self.db.scalar(query) is not None
+
+    def take_lapsed_petitions(
+        self, opened_before: datetime, limit: int = 100, exclude: Collection[int] = ()
+    ) -> list[int]:
+        """Lock and return petitions still gathering signatures that opened before
+        ``opened_before``, skipping those another transaction holds."""
+        query = (
+            select(RecallPetitionRow.id)
+            .where(
+                RecallPetitionRow.state == "gathering",
+                RecallPetitionRow.created_at <= opened_before,
+            )
+            .where(RecallPetitionRow.id.not_in(list(exclude)) if exclude else true())
+            .order_by(RecallPetitionRow.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        return list(self.db.scalars(query))
 
     def count_due_votes(self, now: datetime) -> int:
         """How many open votes are past their closing time (for the logs and the tests)."""

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from asamblea.clock import utcnow
 from asamblea.core.errors import DomainError
+from asamblea.services.runner.deadlines import run_deadlines
 from asamblea.services.votes import closing
 from asamblea.store.runner_repository import RunnerRepository
 
@@ -139,9 +140,11 @@ class Runner:
 
     def run_pass(self) -> PassReport:
         """One pass over everything that is due."""
-        return publish_due_votes(
+        report = publish_due_votes(
             self.sessions, self.key, now=self.now, batch=self.batch, skip=self._skip
         )
+        run_deadlines(self.sessions, self.now)
+        return report
 
     def idle_wait(self) -> float:
         """Seconds to sleep after a pass that found nothing more: the interval, or less when a
