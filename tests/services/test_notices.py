@@ -225,3 +225,35 @@ def test_the_members_hear_that_their_delegate_voted_against_the_mandate(db: Sess
     for other in (two_people[2], coordinator, stranger):
         assert "delegate_against_mandate" not in _kinds(db, other)
     assert delegation.record_breaches(db, vote.id) == []  # idempotent
+
+
+def test_a_planning_round_reaches_the_assemblies_that_draft_its_targets(db: Session) -> None:
+    """The round opens in the national assembly; its base assemblies' members are told (one
+    event per assembly, none per person); someone who belongs nowhere is not."""
+    from tests.services.test_planning_rounds import World as PlanningWorld  # noqa: PLC0415
+    from tests.services.test_planning_rounds import open_aldea  # noqa: PLC0415
+
+    w = PlanningWorld(db)
+    round_id = open_aldea(db, w)
+    for member in ("u1", "c1", "u_fac"):
+        lines = notices.inbox(db, w.p[member], now=utcnow()).lines
+        opened = [line for line in lines if line.kind == "planning_opened"]
+        assert len(opened) == 1, member
+        assert opened[0].params["title"] == "Plan de la aldea"
+        assert opened[0].link == f"/planificacion/{round_id}"
+    assert _kinds(db, w.p["outsider"]) == []
+
+
+def test_the_author_hears_that_her_proposal_was_sent_up(db: Session) -> None:
+    from tests.services.test_assembly_rules import adopted_in, region_of  # noqa: PLC0415
+    from asamblea.core.federation import AssemblyRules  # noqa: PLC0415
+
+    _region, _, children = region_of(db, 3, AssemblyRules(escalation_percent=50))
+    (a, a_people), (_b, b_people), _ = children
+    proposal_id = adopted_in(db, a, a_people)
+    deliberation.escalate(db, a_people[0], proposal_id)
+    author_kinds = [
+        kind for p in a_people for kind in _kinds(db, p) if kind == "proposal_escalated"
+    ]
+    assert author_kinds == ["proposal_escalated"]  # the author only, once
+    assert "proposal_escalated" not in _kinds(db, b_people[1])

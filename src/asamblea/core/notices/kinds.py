@@ -239,6 +239,12 @@ BUILT_IN = (
         Audience.MEMBERS,
         N_("A planning round opened in {assembly}: {title}"),
     ),
+    NoticeRule(
+        "planning.invited",
+        "planning_opened",
+        Audience.MEMBERS,
+        N_("A planning round opened in which {assembly} drafts its targets: {title}"),
+    ),
 )
 
 # Mobilisation (services/mobilisation writes these events; docs/mobilisation.md lists them).
