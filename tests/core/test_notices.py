@@ -152,7 +152,15 @@ _events = st.builds(
     action=st.sampled_from([*sorted(notices.actions()), "ballot.cast", "session.opened"]),
     assembly_id=st.sampled_from([None, 1, 2, 3]),
     subject=st.sampled_from(
-        ["", "membership:3", "membership:4", "proposal:5", "vote:1", "pledge_campaign:4", "action:6"]
+        [
+            "",
+            "membership:3",
+            "membership:4",
+            "proposal:5",
+            "vote:1",
+            "pledge_campaign:4",
+            "action:6",
+        ]
     ),
     actor_id=st.sampled_from([None, ME, 99]),
     details=st.fixed_dictionaries(

@@ -190,7 +190,8 @@ def test_the_unread_count_beyond_one_page(db: Session) -> None:
     assert box.unread == notices.unread_count(db, reader) == 29
     assert sum(not line.read for line in box.lines) == 29
     older = notices.inbox(db, reader, now=utcnow(), before=box.older_than)
-    assert older.unread == 29 and all(line.read for line in older.lines)
+    assert older.unread == 29
+    assert all(line.read for line in older.lines)
     assert start <= 2
 
 
@@ -245,8 +246,8 @@ def test_a_planning_round_reaches_the_assemblies_that_draft_its_targets(db: Sess
 
 
 def test_the_author_hears_that_her_proposal_was_sent_up(db: Session) -> None:
-    from tests.services.test_assembly_rules import adopted_in, region_of  # noqa: PLC0415
     from asamblea.core.federation import AssemblyRules  # noqa: PLC0415
+    from tests.services.test_assembly_rules import adopted_in, region_of  # noqa: PLC0415
 
     _region, _, children = region_of(db, 3, AssemblyRules(escalation_percent=50))
     (a, a_people), (_b, b_people), _ = children

@@ -162,8 +162,8 @@ def test_a_vote_that_cannot_be_published_is_skipped_and_its_group_still_publishe
     backend: str, tmp_path: Path
 ) -> None:
     """Three due votes in one group, the middle one broken (a stored ballot names an option
-    the vote does not have, so its board is refused): the group rolls back, the broken vote is skipped and
-    stays open, the two others are published in the same pass."""
+    the vote does not have, so its board is refused): the group rolls back, the broken vote
+    is skipped and stays open, the two others are published in the same pass."""
     from sqlalchemy import update  # noqa: PLC0415
 
     from asamblea.store.votes_models import BallotRow, VoteRow  # noqa: PLC0415
@@ -180,14 +180,15 @@ def test_a_vote_that_cannot_be_published_is_skipped_and_its_group_still_publishe
                 )
                 votes.cast(db, people[0], vote_id, [0], now=T0, key=KEY)
                 ids.append(vote_id)
-            db.execute(update(BallotRow).where(BallotRow.vote_id == ids[1]).values(selection=[9]))
+            broken = update(BallotRow).where(BallotRow.vote_id == ids[1])
+            db.execute(broken.values(selection=[9]))
         later = T0 + timedelta(minutes=2)
         report = publish_due_votes(sessions, KEY, now=lambda: later, group=3)
         assert sorted(report.published) == [ids[0], ids[2]]
         assert report.failed == [ids[1]]
         with sessions.begin() as db:
             rows = db.execute(select(VoteRow.id, VoteRow.state).where(VoteRow.id.in_(ids)))
-            states = {vote_id: state for vote_id, state in rows}
+            states = dict(rows)
             assert states == {ids[0]: "published", ids[1]: "open", ids[2]: "published"}
             assert [len(_published(db, i)) for i in ids] == [1, 0, 1]
     finally:

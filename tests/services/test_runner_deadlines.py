@@ -72,9 +72,11 @@ def test_a_petition_past_its_time_lapses(db: Session) -> None:
     assert run_deadlines(sessions, lambda: late).lapsed == [petition.id]  # type: ignore[arg-type]
     repo = DelegationRepository(db)
     lapsed = repo.petition(petition.id)
-    assert lapsed is not None and lapsed.state == "lapsed"
+    assert lapsed is not None
+    assert lapsed.state == "lapsed"
     delegate = repo.delegate(delegate_id)
-    assert delegate is not None and delegate.state is DelegateState.SERVING
+    assert delegate is not None
+    assert delegate.state is DelegateState.SERVING
     assert run_deadlines(sessions, lambda: late).lapsed == []  # type: ignore[arg-type]
     assert not delegation.lapse_petition(db, petition.id)
     again = delegation.open_recall(db, people[3], delegate_id, now=T0)  # a new one may open

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from asamblea.core.federation import (
@@ -367,7 +367,7 @@ class FederationRepository:
         self.db.execute(delete(VouchRow).where(VouchRow.membership_id == membership_id))
 
 
-_AUDIT_INSERT = insert(AuditRow.__table__)
+_AUDIT_INSERT = insert(cast("Table", AuditRow.__table__))
 
 
 class AuditRepository:

@@ -16,6 +16,7 @@ from datetime import datetime
 
 from sqlalchemy import func, literal, select, true, union_all
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.selectable import CompoundSelect
 
 from asamblea.store.budgeting_models import BudgetElectionRow, BudgetProcessRow
 from asamblea.store.delegation_models import (
@@ -150,7 +151,7 @@ class RunnerRepository:
         """What waits on each of ``vote_ids``, in one statement (``UNION ALL`` of one indexed
         lookup per kind): it runs once per group of votes the runner publishes together."""
         ids = list(vote_ids)
-        kinds = union_all(
+        kinds: CompoundSelect[str, int, int] = union_all(
             select(literal("proposal"), ProposalRow.vote_id, ProposalRow.id).where(
                 ProposalRow.vote_id.in_(ids)
             ),
@@ -163,9 +164,9 @@ class RunnerRepository:
             select(
                 literal("election"), DelegateElectionRow.vote_id, DelegateElectionRow.vote_id
             ).where(DelegateElectionRow.vote_id.in_(ids)),
-            select(literal("committee"), BudgetElectionRow.vote_id, BudgetElectionRow.vote_id).where(
-                BudgetElectionRow.vote_id.in_(ids)
-            ),
+            select(
+                literal("committee"), BudgetElectionRow.vote_id, BudgetElectionRow.vote_id
+            ).where(BudgetElectionRow.vote_id.in_(ids)),
             select(literal("recall"), RecallPetitionRow.vote_id, RecallPetitionRow.id).where(
                 RecallPetitionRow.vote_id.in_(ids)
             ),
@@ -188,7 +189,9 @@ class RunnerRepository:
         """Which of ``vote_ids`` are cast encrypted (they close into their trustees' hands)."""
         if not vote_ids:
             return set()
-        query = select(EncryptedVoteRow.vote_id).where(EncryptedVoteRow.vote_id.in_(list(vote_ids)))
+        query = select(EncryptedVoteRow.vote_id).where(
+            EncryptedVoteRow.vote_id.in_(list(vote_ids))
+        )
         return {int(vote_id) for vote_id in self.db.scalars(query)}
 
 

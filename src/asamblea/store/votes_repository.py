@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from asamblea.core.ledger.chain import Ballot
@@ -16,8 +16,7 @@ from asamblea.store.federation_models import MembershipRow
 from asamblea.store.locking import for_update
 from asamblea.store.votes_models import BallotRow, InPersonRow, RollRow, VoteRow
 
-
-_VOTES = VoteRow.__table__
+_VOTES = cast("Table", VoteRow.__table__)
 #: Built once: the runner publishes votes by the thousand, and building the statement (not
 #: running it) was a third of the cost of each.
 _PUBLISH = (

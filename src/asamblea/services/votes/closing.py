@@ -96,7 +96,9 @@ def load_due(db: Session, vote_ids: Sequence[int]) -> DueGroup:
     )
 
 
-def close_due_in(db: Session, group: DueGroup, vote_id: int, now: datetime, key: SigningKey) -> bool:
+def close_due_in(
+    db: Session, group: DueGroup, vote_id: int, now: datetime, key: SigningKey
+) -> bool:
     """`close_due_vote` for one vote of a group read by `load_due`: True when it published."""
     if vote_id in group.encrypted:
         return encrypted_closing.close_due_encrypted(db, vote_id, now, key) is not None

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +21,6 @@ from asamblea.core.ledger import (
     Board,
     HeadStatement,
     InPersonCount,
-    JsonValue,
     VoteHeader,
     check_ballot,
     close_board,
@@ -426,6 +425,7 @@ def _seal(
     now: datetime,
     key: SigningKey,
     in_person: InPersonCount | None,
+    *,
     ballots: Sequence[Ballot] | None = None,
 ) -> Board:
     """Build the board, count it, and store the seal: the board is built and its chain hashed
