@@ -188,7 +188,7 @@ def test_a_vote_that_cannot_be_published_is_skipped_and_its_group_still_publishe
         assert report.failed == [ids[1]]
         with sessions.begin() as db:
             rows = db.execute(select(VoteRow.id, VoteRow.state).where(VoteRow.id.in_(ids)))
-            states = dict(rows)
+            states = {row.id: row.state for row in rows}
             assert states == {ids[0]: "published", ids[1]: "open", ids[2]: "published"}
             assert [len(_published(db, i)) for i in ids] == [1, 0, 1]
     finally:
