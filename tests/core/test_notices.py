@@ -33,6 +33,8 @@ def _event(
 MEMBER = Standing(ME, (Seat(1, "member", "active", since=NOW),), frozenset({"membership:3"}))
 AUTHOR = Standing(ME, MEMBER.seats, frozenset({"proposal:5", "membership:3"}))
 FACILITATOR = Standing(ME, (Seat(1, "facilitator", "active", since=NOW),))
+# She pledged to campaign 4 and takes part in action 6 (convened by assembly 2, not hers).
+PLEDGER = Standing(ME, MEMBER.seats, frozenset({"pledge_campaign:4", "action:6"}))
 
 # (event, standing, the kind it is for the reader or None) — one row per kind at least.
 CASES = [
@@ -60,6 +62,26 @@ CASES = [
     (_event(20, "planning.opened", subject="planning_round:1"), MEMBER, "planning_opened"),
     (_event(20, "webhook.disabled", subject="webhook:1"), FACILITATOR, "webhook_disabled"),
     (_event(20, "webhook.disabled", subject="webhook:1"), MEMBER, None),  # facilitators only
+    # Mobilisation: pledgers (her own pledge), and the participants of an action.
+    (
+        _event(20, "mobilisation.pledge_triggered", assembly=2, subject="pledge_campaign:4"),
+        PLEDGER,
+        "pledge_met",
+    ),
+    (_event(20, "mobilisation.pledge_triggered", subject="pledge_campaign:5"), PLEDGER, None),
+    (_event(20, "mobilisation.pledge_triggered", subject="pledge_campaign:4"), MEMBER, None),
+    (
+        _event(20, "mobilisation.action_confirmed", assembly=2, subject="action:6"),
+        PLEDGER,
+        "action_confirmed",
+    ),
+    (_event(20, "mobilisation.action_postponed", subject="action:7"), MEMBER, "action_postponed"),
+    (
+        _event(20, "mobilisation.action_cancelled", assembly=2, subject="action:6"),
+        PLEDGER,
+        "action_cancelled",
+    ),
+    (_event(20, "mobilisation.action_cancelled", assembly=2, subject="action:6"), MEMBER, None),
     # Not for this reader:
     (_event(20, "membership.activated", subject="membership:4"), MEMBER, None),
     (_event(20, "vote.opened", assembly=2), MEMBER, None),  # not a member there
@@ -133,7 +155,17 @@ _events = st.builds(
     at=st.sampled_from([NOW - timedelta(minutes=30), NOW, NOW + timedelta(minutes=30)]),
     action=st.sampled_from([*sorted(notices.actions()), "ballot.cast", "session.opened"]),
     assembly_id=st.sampled_from([None, 1, 2, 3]),
-    subject=st.sampled_from(["", "membership:3", "membership:4", "proposal:5", "vote:1"]),
+    subject=st.sampled_from(
+        [
+            "",
+            "membership:3",
+            "membership:4",
+            "proposal:5",
+            "vote:1",
+            "pledge_campaign:4",
+            "action:6",
+        ]
+    ),
     actor_id=st.sampled_from([None, ME, 99]),
     details=st.fixed_dictionaries(
         {"state": st.sampled_from(["adopted", "rejected"]), "child_id": st.sampled_from([1, 2])}
@@ -156,7 +188,9 @@ _seats = st.lists(
 @given(
     events=st.lists(_events, max_size=40, unique_by=lambda e: e.id),
     seats=_seats,
-    subjects=st.sets(st.sampled_from(["membership:3", "proposal:5"])),
+    subjects=st.sets(
+        st.sampled_from(["membership:3", "proposal:5", "pledge_campaign:4", "action:6"])
+    ),
     marker=st.integers(0, 60),
 )
 def test_inbox_properties(
@@ -171,8 +205,10 @@ def test_inbox_properties(
         event = notice.event
         assert event.actor_id != ME
         assert notice.read == (event.id <= marker)
-        if notice.rule.audience is Audience.SUBJECT_PERSON:
+        if notice.rule.audience in (Audience.SUBJECT_PERSON, Audience.PLEDGERS):
             assert event.subject in subjects
+        elif notice.rule.audience is Audience.PARTICIPANTS and event.subject in subjects:
+            pass  # an action she takes part in through a joined assembly or a task
         else:
             seat_of = event.assembly_id
             assert seat_of in active

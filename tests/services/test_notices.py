@@ -167,3 +167,94 @@ def test_the_author_hears_of_support_and_adoption_never_who(db: Session) -> None
     assert supported.params["title"] == "Olla común en el local"
     assert supported.link == f"/propuestas/{proposal_id}"
     assert "proposal_adopted" not in _kinds(db, people[1])  # not her proposal
+
+
+def test_the_unread_count_beyond_one_page(db: Session) -> None:
+    """A page's unread count is taken from the page unless all of it is unread; then only the
+    older notices are counted, up to the cap. It always equals the header's count."""
+    from asamblea.services.notices.inbox import UNREAD_CAP  # noqa: PLC0415
+    from asamblea.store.federation_repository import AuditRepository  # noqa: PLC0415
+
+    assembly_id, people = base_assembly(db, "Sindicato", 2)
+    reader = people[1]
+    start = notices.unread_count(db, reader)
+    audit = AuditRepository(db)
+    for n in range(130):
+        audit.record(people[0].id, "vote.opened", assembly_id, f"vote:{10_000 + n}")
+    box = notices.inbox(db, reader, now=utcnow())
+    cap = UNREAD_CAP + 1
+    assert len(box.lines) == 50
+    assert box.unread == notices.unread_count(db, reader) == cap
+    notices.mark_read(db, reader, box.lines[29].event_id)  # up to the 30th newest: read
+    box = notices.inbox(db, reader, now=utcnow())
+    assert box.unread == notices.unread_count(db, reader) == 29
+    assert sum(not line.read for line in box.lines) == 29
+    older = notices.inbox(db, reader, now=utcnow(), before=box.older_than)
+    assert older.unread == 29
+    assert all(line.read for line in older.lines)
+    assert start <= 2
+
+
+def test_the_members_hear_that_their_delegate_voted_against_the_mandate(db: Session) -> None:
+    """A roll call upstairs: Uno mandated "against" and its delegate voted yes, Dos gave none.
+    When the vote is published, Uno's members are told (linked to the roll call, never named);
+    Dos's members, the parent's coordinator and a stranger are not. Settling again records
+    nothing twice."""
+    from asamblea.core.delegation import MandateChoice  # noqa: PLC0415
+    from asamblea.services import delegation  # noqa: PLC0415
+    from tests.services.test_delegation import elect, parent_motion, region_with  # noqa: PLC0415
+
+    region_id, coordinator, children = region_with(db, {"Uno": 3, "Dos": 3})
+    (one, one_people), (two, two_people) = children["Uno"], children["Dos"]
+    elect(db, one, one_people, [1])
+    elect(db, two, two_people, [1])
+    vote = parent_motion(db, coordinator, region_id, public=False)
+    delegation.set_mandate(db, one_people[0], one, vote.id, MandateChoice.AGAINST)
+    votes.open_vote(db, coordinator, vote.id, T0)
+    votes.cast(db, one_people[1], vote.id, [0], now=T0, key=KEY)
+    votes.cast(db, two_people[1], vote.id, [0], now=T0, key=KEY)
+    closing.close_vote(db, coordinator, vote.id, T0 + timedelta(hours=2), KEY)
+    lines = notices.inbox(db, one_people[2], now=utcnow()).lines
+    breach = [line for line in lines if line.kind == "delegate_against_mandate"]
+    assert len(breach) == 1
+    assert breach[0].link == f"/votaciones/{vote.id}/nominal"
+    assert breach[0].params["assembly"] == "Uno"
+    assert breach[0].params["question"] == vote.spec.question
+    shown = " ".join([breach[0].text, *breach[0].params.values()])
+    assert one_people[1].username not in shown
+    stranger = person(db, "forastera")
+    for other in (two_people[2], coordinator, stranger):
+        assert "delegate_against_mandate" not in _kinds(db, other)
+    assert delegation.record_breaches(db, vote.id) == []  # idempotent
+
+
+def test_a_planning_round_reaches_the_assemblies_that_draft_its_targets(db: Session) -> None:
+    """The round opens in the national assembly; its base assemblies' members are told (one
+    event per assembly, none per person); someone who belongs nowhere is not."""
+    from tests.services.test_planning_rounds import World as PlanningWorld  # noqa: PLC0415
+    from tests.services.test_planning_rounds import open_aldea  # noqa: PLC0415
+
+    w = PlanningWorld(db)
+    round_id = open_aldea(db, w)
+    for member in ("u1", "c1", "u_fac"):
+        lines = notices.inbox(db, w.p[member], now=utcnow()).lines
+        opened = [line for line in lines if line.kind == "planning_opened"]
+        assert len(opened) == 1, member
+        assert opened[0].params["title"] == "Plan de la aldea"
+        assert opened[0].link == f"/planificacion/{round_id}"
+    assert _kinds(db, w.p["outsider"]) == []
+
+
+def test_the_author_hears_that_her_proposal_was_sent_up(db: Session) -> None:
+    from asamblea.core.federation import AssemblyRules  # noqa: PLC0415
+    from tests.services.test_assembly_rules import adopted_in, region_of  # noqa: PLC0415
+
+    _region, _, children = region_of(db, 3, AssemblyRules(escalation_percent=50))
+    (a, a_people), (_b, b_people), _ = children
+    proposal_id = adopted_in(db, a, a_people)
+    deliberation.escalate(db, a_people[0], proposal_id)
+    author_kinds = [
+        kind for p in a_people for kind in _kinds(db, p) if kind == "proposal_escalated"
+    ]
+    assert author_kinds == ["proposal_escalated"]  # the author only, once
+    assert "proposal_escalated" not in _kinds(db, b_people[1])

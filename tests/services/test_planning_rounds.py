@@ -227,6 +227,7 @@ def test_a_round_from_opening_to_plan_and_revision(db: Session) -> None:
     )
     assert actions == [
         "planning.opened",
+        *["planning.invited"] * 2,  # one per base assembly that drafts (their members' notice)
         *["planning.targets_drafted", "planning.targets_settled"] * 2,
         "planning.published",
     ]

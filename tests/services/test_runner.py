@@ -155,3 +155,66 @@ def test_votes_published_before_the_runner_are_settled_by_it(db: Session) -> Non
     assert repo.unsettled_published_votes() == []
     view = deliberation.proposal_view(db, people[1], proposal_id)
     assert view.proposal.state is ProposalState.ADOPTED
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_vote_that_cannot_be_published_is_skipped_and_its_group_still_publishes(
+    backend: str, tmp_path: Path
+) -> None:
+    """Three due votes in one group, the middle one broken (a stored ballot names an option
+    the vote does not have, so its board is refused): the group rolls back, the broken vote
+    is skipped and stays open, the two others are published in the same pass."""
+    from sqlalchemy import update  # noqa: PLC0415
+
+    from asamblea.store.votes_models import BallotRow, VoteRow  # noqa: PLC0415
+
+    url, schema = new_database(backend, tmp_path)
+    engine = engine_for(url)
+    sessions = make_sessionmaker(engine)
+    try:
+        with sessions.begin() as db:
+            ids = []
+            for i in range(3):
+                people, vote_id = union_with_open_vote(
+                    db, 2, now=T0, closes_in=timedelta(minutes=1), prefix=f"g{i}_"
+                )
+                votes.cast(db, people[0], vote_id, [0], now=T0, key=KEY)
+                ids.append(vote_id)
+            broken = update(BallotRow).where(BallotRow.vote_id == ids[1])
+            db.execute(broken.values(selection=[9]))
+        later = T0 + timedelta(minutes=2)
+        report = publish_due_votes(sessions, KEY, now=lambda: later, group=3)
+        assert sorted(report.published) == [ids[0], ids[2]]
+        assert report.failed == [ids[1]]
+        with sessions.begin() as db:
+            rows = db.execute(select(VoteRow.id, VoteRow.state).where(VoteRow.id.in_(ids)))
+            states = {row.id: row.state for row in rows}
+            assert states == {ids[0]: "published", ids[1]: "open", ids[2]: "published"}
+            assert [len(_published(db, i)) for i in ids] == [1, 0, 1]
+    finally:
+        engine.dispose()
+        drop_database(url, schema)
+
+
+def test_an_idle_runner_wakes_when_the_next_vote_closes(db: Session) -> None:
+    """The runner sleeps its interval, or only until the next vote closes: a vote closing in
+    90 s with a 300 s interval is waited for 90 s, not 300."""
+    union_with_open_vote(db, 2, now=T0, closes_in=timedelta(seconds=90), prefix="w_")
+    db.flush()
+    sessions = _bound(db)
+    assert Runner(sessions, KEY, interval=300, now=lambda: T0).idle_wait() == 90
+    assert Runner(sessions, KEY, interval=30, now=lambda: T0).idle_wait() == 30
+    late = T0 + timedelta(hours=1)
+    assert Runner(sessions, KEY, interval=30, now=lambda: late).idle_wait() == 30
+
+
+def _bound(db: Session):  # type: ignore[no-untyped-def]
+    """A sessionmaker whose sessions see the test's open transaction (it is rolled back)."""
+    from contextlib import contextmanager  # noqa: PLC0415
+
+    class _Same:
+        @contextmanager
+        def begin(self):  # type: ignore[no-untyped-def]
+            yield db
+
+    return _Same()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from asamblea.core.federation import (
@@ -369,6 +369,11 @@ class FederationRepository:
         self.db.execute(delete(VouchRow).where(VouchRow.membership_id == membership_id))
 
 
+_AUDIT_INSERT = insert(cast("Table", AuditRow.__table__))
+_AUDIT_INSERT_ID = _AUDIT_INSERT.returning(cast("Table", AuditRow.__table__).c.id)
+_OUTBOX_INSERT = insert(cast("Table", MailOutboxRow.__table__))
+
+
 class AuditRepository:
     """The append-only audit log."""
 
@@ -383,18 +388,22 @@ class AuditRepository:
         subject: str = "",
         details: dict[str, Any] | None = None,
     ) -> None:
-        """Append one event (and, when it can be a notice, its mail outbox row: same
-        transaction, so neither is ever recorded without the other; store/mail_models.py)."""
-        row = AuditRow(
-            actor_id=actor_id,
-            action=action,
-            assembly_id=assembly_id,
-            subject=subject,
-            details=details or {},
-        )
-        self.db.add(row)
-        if rule_for(action, row.details) is not None:
-            self.db.add(MailOutboxRow(event=row))
+        """Append one event (a plain INSERT, built once: no ORM object to track and flush) and,
+        when it can be a notice, its mail outbox row: same transaction, so neither is ever
+        recorded without the other (store/mail_models.py)."""
+        said = details or {}
+        values = {
+            "actor_id": actor_id,
+            "action": action,
+            "assembly_id": assembly_id,
+            "subject": subject,
+            "details": said,
+        }
+        if rule_for(action, said) is None:
+            self.db.execute(_AUDIT_INSERT, values)
+            return
+        event_id = self.db.execute(_AUDIT_INSERT_ID, values).scalar_one()
+        self.db.execute(_OUTBOX_INSERT, {"event_id": event_id})
 
     def first_id(self, assembly_id: int, action: str, subject: str) -> int | None:
         """The id of the first event of ``action`` on ``subject`` (ids grow with time)."""

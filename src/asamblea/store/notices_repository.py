@@ -3,18 +3,38 @@ and their preferences, and the names a notice's text shows."""
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import (
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    func,
+    literal,
+    or_,
+    select,
+    union,
+    union_all,
+)
 from sqlalchemy.orm import Session
 
 from asamblea.core.notices import Event
 from asamblea.store.budgeting_models import BudgetProcessRow
 from asamblea.store.deliberation_models import ProposalRow
 from asamblea.store.federation_models import AssemblyRow, AuditRow, MembershipRow
+from asamblea.store.mobilisation_models import (
+    ActionRow,
+    ActionTaskRow,
+    AdhesionRow,
+    PledgeCampaignRow,
+    PledgeRow,
+    TaskSignupRow,
+)
 from asamblea.store.notices_models import NoticePreferenceRow, NoticeReaderRow
 from asamblea.store.planning_models import PlanningRoundRow
 from asamblea.store.votes_models import VoteRow
@@ -28,6 +48,43 @@ _EVENT_COLUMNS = (
     AuditRow.actor_id,
     AuditRow.details,
 )
+
+
+@lru_cache(maxsize=64)
+def _events_query(assemblies: int, subjects: bool, before: bool) -> Select[Any]:
+    """The inbox's statement for a reader of ``assemblies`` assemblies (with or without
+    subjects of her own, first page or older), built once per shape: building it (not running
+    it) was most of a page's cost. Every value is a bound parameter (`NoticesRepository.events`
+    names them)."""
+    common = [
+        AuditRow.action.in_(bindparam("actions", expanding=True)),
+        AuditRow.id > bindparam("after_id"),
+        or_(AuditRow.actor_id.is_(None), AuditRow.actor_id != bindparam("person_id")),
+    ]
+    if before:
+        common.append(AuditRow.id < bindparam("before_id"))
+    reaches = [
+        and_(
+            AuditRow.assembly_id == bindparam(f"assembly_{n}"),
+            AuditRow.at >= bindparam(f"since_{n}", type_=AuditRow.at.type),
+        )
+        for n in range(assemblies)
+    ]
+    if subjects:
+        reaches.append(AuditRow.subject.in_(bindparam("subjects", expanding=True)))
+    limit = bindparam("limit", type_=Integer)
+    branches = [
+        select(AuditRow.id)
+        .where(reach, *common)
+        .order_by(AuditRow.id.desc())
+        .limit(limit)
+        .subquery()
+        for reach in reaches
+    ]
+    # UNION, not UNION ALL: an event of her assembly may also name her (a vouch for her).
+    merged = union(*(select(branch.c.id) for branch in branches)).subquery()
+    newest = select(merged.c.id).order_by(merged.c.id.desc()).limit(limit)
+    return select(*_EVENT_COLUMNS).where(AuditRow.id.in_(newest)).order_by(AuditRow.id.desc())
 
 
 @dataclass(frozen=True)
@@ -65,6 +122,29 @@ class NoticesRepository:
         query = select(ProposalRow.id).where(ProposalRow.author_id == person_id)
         return list(self.db.scalars(query))
 
+    def mobilisation_subjects(self, person_id: int, assembly_ids: Collection[int]) -> set[str]:
+        """The mobilisation subjects that name the person, in one statement: the campaigns she
+        pledged to (``pledge_campaign:<id>``), and the actions she takes part in through an
+        assembly of ``assembly_ids`` that joined them or a task she signed up for
+        (``action:<id>``). Only her own: nothing here is ever shown to anyone else."""
+        parts = [
+            select(literal("pledge_campaign"), PledgeRow.campaign_id).where(
+                PledgeRow.person_id == person_id
+            ),
+            select(literal("action"), ActionTaskRow.action_id)
+            .join(TaskSignupRow, TaskSignupRow.task_id == ActionTaskRow.id)
+            .where(TaskSignupRow.person_id == person_id),
+        ]
+        if assembly_ids:
+            parts.append(
+                select(literal("action"), AdhesionRow.target_id).where(
+                    AdhesionRow.assembly_id.in_(list(assembly_ids)),
+                    AdhesionRow.target == "action",
+                    AdhesionRow.state == "joined",
+                )
+            )
+        return {f"{kind}:{key}" for kind, key in self.db.execute(union_all(*parts))}
+
     def events(
         self,
         *,
@@ -80,35 +160,33 @@ class NoticesRepository:
         subject is one of ``subjects``, not done by the person, with ``after_id < id <
         before_id``. A superset of the person's notices; `core.notices` decides each.
 
-        One query per assembly (and one for the subjects), each reading its index (assembly, id)
-        or (subject, id) backwards from ``before_id`` for at most ``limit`` rows, then merged:
-        a single query with OR made the databases collect every matching event of the
-        assemblies and sort them (2 s with a million events; benchmarks/bench_notify.py)."""
-        common = [
-            AuditRow.action.in_(list(actions)),
-            AuditRow.id > after_id,
-            or_(AuditRow.actor_id.is_(None), AuditRow.actor_id != person_id),
-        ]
-        if before_id is not None:
-            common.append(AuditRow.id < before_id)
-        reaches = [
-            and_(AuditRow.assembly_id == assembly_id, AuditRow.at >= since)
-            for assembly_id, since in assemblies
-        ]
-        if subjects:
-            reaches.append(AuditRow.subject.in_(list(subjects)))
-        found: dict[int, Event] = {}
-        for reach in reaches:
-            query = (
-                select(*_EVENT_COLUMNS)
-                .where(reach, *common)
-                .order_by(AuditRow.id.desc())
-                .limit(limit)
-            )
-            for row in self.db.execute(query):  # plain rows: no ORM objects to build
-                id_, at, action, assembly_id, subject, actor_id, details = row
-                found[id_] = Event(id_, at, action, assembly_id, subject, actor_id, dict(details))
-        return [found[key] for key in heapq.nlargest(limit, found)]
+        One statement: per assembly (and for the subjects) a branch that reads its index
+        (assembly_id, id) or (subject, id) backwards from ``before_id`` for at most ``limit``
+        rows, the branches merged by the database and cut to ``limit`` — so that only the
+        person's assemblies' newest events are read and only ``limit`` rows reach Python (a
+        single query with OR made the databases collect every matching event of the assemblies
+        and sort them: 2 s with a million events; benchmarks/bench_notify.py)."""
+        seats = list(assemblies)
+        if not seats and not subjects:
+            return []
+        query = _events_query(len(seats), bool(subjects), before_id is not None)
+        params: dict[str, object] = {
+            "actions": sorted(actions),
+            "after_id": after_id,
+            "person_id": person_id,
+            "before_id": before_id,
+            "limit": limit,
+            "subjects": sorted(subjects),
+        }
+        for n, (assembly_id, since) in enumerate(seats):
+            params[f"assembly_{n}"] = assembly_id
+            params[f"since_{n}"] = since
+        found: list[Event] = []
+        # The connection, not the ORM session: plain rows, no ORM loading to pay for.
+        for row in self.db.connection().execute(query, params):
+            id_, at, action, assembly_id, subject, actor_id, details = row
+            found.append(Event(id_, at, action, assembly_id, subject, actor_id, dict(details)))
+        return found
 
     def last_event_id(self) -> int:
         """The id of the newest audit event (0 when there is none)."""
@@ -155,10 +233,19 @@ class NoticesRepository:
         """Questions of votes, titles of proposals, budgets and planning rounds, by id."""
         table = {
             "vote": (VoteRow.id, VoteRow.question),
+            "roll_call": (VoteRow.id, VoteRow.question),
             "proposal": (ProposalRow.id, ProposalRow.title),
             "budget": (BudgetProcessRow.id, BudgetProcessRow.title),
             "planning_round": (PlanningRoundRow.id, PlanningRoundRow.title),
+            "action": (ActionRow.id, ActionRow.title),
         }.get(kind)
+        if kind == "pledge_campaign" and ids:
+            rows = self.db.execute(
+                select(PledgeCampaignRow.id, ActionRow.title)
+                .join(ActionRow, ActionRow.id == PledgeCampaignRow.action_id)
+                .where(PledgeCampaignRow.id.in_(ids))
+            )
+            return {int(i): str(t) for i, t in rows}
         if table is None or not ids:
             return {}
         key, title = table

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from asamblea.core.ledger.chain import Ballot
@@ -15,6 +15,22 @@ from asamblea.core.votes import Mode, Vote, VoteSpec, VoteState
 from asamblea.store.federation_models import MembershipRow
 from asamblea.store.locking import for_update
 from asamblea.store.votes_models import BallotRow, InPersonRow, RollRow, VoteRow
+
+_VOTES = cast("Table", VoteRow.__table__)
+#: Built once: the runner publishes votes by the thousand, and building the statement (not
+#: running it) was a third of the cost of each.
+_PUBLISH = (
+    update(_VOTES)
+    .where(_VOTES.c.id == bindparam("vote_id"))
+    .values(
+        state=bindparam("state"),
+        seed=bindparam("seed"),
+        closed_at=bindparam("closed_at"),
+        head_signature=bindparam("head_signature"),
+        seal_signature=bindparam("seal_signature"),
+        result=bindparam("result", type_=_VOTES.c.result.type),
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -91,6 +107,13 @@ class VoteRepository:
         stmt = select(VoteRow).where(VoteRow.id == vote_id)
         row = self.db.scalar(for_update(stmt) if lock else stmt)
         return to_vote(row) if row else None
+
+    def get_many(self, vote_ids: Sequence[int]) -> dict[int, Vote]:
+        """Several votes by id, in one query (the runner's group, whose rows it already holds)."""
+        if not vote_ids:
+            return {}
+        rows = self.db.scalars(select(VoteRow).where(VoteRow.id.in_(list(vote_ids))))
+        return {row.id: to_vote(row) for row in rows}
 
     def of_assembly(self, assembly_id: int) -> list[Vote]:
         """An assembly's votes, newest first."""
@@ -244,6 +267,20 @@ class VoteRepository:
         )
         return [(row[0], tuple(row[1]), row[2], row[3]) for row in rows]
 
+    def ballots_of(self, vote_ids: Sequence[int]) -> dict[int, list[Ballot]]:
+        """The ballots of several votes in one query, each vote's in the order appended."""
+        found: dict[int, list[Ballot]] = {vote_id: [] for vote_id in vote_ids}
+        if not vote_ids:
+            return found
+        rows = self.db.execute(
+            select(BallotRow.vote_id, BallotRow.receipt, BallotRow.selection)
+            .where(BallotRow.vote_id.in_(list(vote_ids)))
+            .order_by(BallotRow.vote_id, BallotRow.position)
+        )
+        for vote_id, receipt, selection in rows:
+            found[vote_id].append(Ballot(receipt, tuple(selection)))
+        return found
+
     def publish(
         self,
         vote_id: int,
@@ -255,18 +292,25 @@ class VoteRepository:
         seal_signature: str,
         result: dict[str, Any] | None,
     ) -> None:
-        """Store the seal of a closed vote."""
+        """Store the seal of a closed vote.
+
+        A plain UPDATE of the table (the ORM's bulk update evaluates its WHERE over every
+        loaded vote, ~half the cost of a runner's publication); a row of this vote already
+        loaded in the session is expired, so that a later read sees the new state."""
+        loaded = self.db.identity_map.get(self.db.identity_key(VoteRow, vote_id))
+        if loaded is not None:
+            self.db.expire(loaded)
         self.db.execute(
-            update(VoteRow)
-            .where(VoteRow.id == vote_id)
-            .values(
-                state=state.value,
-                seed=seed,
-                closed_at=closed_at,
-                head_signature=head_signature,
-                seal_signature=seal_signature,
-                result=result,
-            )
+            _PUBLISH,
+            {
+                "vote_id": vote_id,
+                "state": state.value,
+                "seed": seed,
+                "closed_at": closed_at,
+                "head_signature": head_signature,
+                "seal_signature": seal_signature,
+                "result": result,
+            },
         )
 
     def signatures(self, vote_id: int) -> tuple[str | None, str | None, dict[str, Any] | None]:

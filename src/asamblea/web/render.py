@@ -71,13 +71,14 @@ environment.globals["languages"] = i18n.LANGUAGE_NAMES
 def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLResponse:
     """A page in the request's language, with what every page needs (person, CSRF, locale)."""
     i18n.activate(ctx.locale)  # sync routes run in worker threads: the language goes with them
+    unread = values.pop("unread_notices", None)  # a page that counted them already (/avisos)
     html = environment.get_template(template).render(
         ctx=ctx,
         person=ctx.person,
         csrf=ctx.csrf,
         locale=ctx.locale,
         path=ctx.request.url.path,
-        unread_notices=_unread_notices(ctx),
+        unread_notices=_unread_notices(ctx) if unread is None else unread,
         **values,
     )
     response = HTMLResponse(html, status_code=status)

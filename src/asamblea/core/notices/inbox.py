@@ -53,7 +53,10 @@ class Seat:
 
 @dataclass(frozen=True)
 class Standing:
-    """What the audience rules need to know about one reader."""
+    """What the audience rules need to know about one reader: her memberships, and the
+    subjects that name her — her memberships (``membership:<id>``), proposals
+    (``proposal:<id>``), the campaigns she pledged to (``pledge_campaign:<id>``) and the actions
+    she takes part in through a joined assembly or a task (``action:<id>``)."""
 
     person_id: int
     seats: tuple[Seat, ...] = ()
@@ -85,12 +88,16 @@ def in_audience(rule: NoticeRule, event: Event, standing: Standing) -> bool:
     """True when ``event`` under ``rule`` concerns the reader."""
     if event.actor_id is not None and event.actor_id == standing.person_id:
         return False
-    if rule.audience is Audience.SUBJECT_PERSON:
+    if rule.audience in (Audience.SUBJECT_PERSON, Audience.PLEDGERS):
         return event.subject in standing.subjects
+    if rule.audience is Audience.PARTICIPANTS and event.subject in standing.subjects:
+        return True
     seat = standing.seat(event.assembly_id)
     if seat is None or event.at < seat.since:
         return False
-    return rule.audience is not Audience.FACILITATORS or seat.role == FACILITATOR
+    if rule.audience is Audience.FACILITATORS:
+        return seat.role == FACILITATOR
+    return rule.audience in (Audience.MEMBERS, Audience.PARTICIPANTS)
 
 
 def notice_for(event: Event, standing: Standing, read_marker: int) -> Notice | None:

@@ -34,6 +34,13 @@ class Audience(StrEnum):
     - SUBJECT_PERSON: the one person the event's subject names (``membership:<id>`` → its
       member, ``proposal:<id>`` → its author).
 
+    - PLEDGERS: everyone who pledged to the campaign the subject names
+      (``pledge_campaign:<id>``). The reader's own pledges are read when she reads; pledges
+      are never listed, and the event names nobody;
+    - PARTICIPANTS: the members of the event's assembly (the action's convening assembly),
+      the active members of every assembly that joined the action the subject names
+      (``action:<id>``, adhesion voted ``joined``), and whoever signed up for one of its tasks.
+
     An event upstairs that concerns the assembly that sent the delegates (a delegate voted
     against its mandate) is recorded under that assembly, so that its members are its audience.
     """
@@ -41,6 +48,8 @@ class Audience(StrEnum):
     MEMBERS = "members"
     FACILITATORS = "facilitators"
     SUBJECT_PERSON = "subject_person"
+    PLEDGERS = "pledgers"
+    PARTICIPANTS = "participants"
 
 
 class Delivery(StrEnum):
@@ -230,6 +239,40 @@ BUILT_IN = (
         Audience.MEMBERS,
         N_("A planning round opened in {assembly}: {title}"),
     ),
+    NoticeRule(
+        "planning.invited",
+        "planning_opened",
+        Audience.MEMBERS,
+        N_("A planning round opened in which {assembly} drafts its targets: {title}"),
+    ),
+)
+
+# Mobilisation (services/mobilisation writes these events; docs/mobilisation.md lists them).
+MOBILISATION = (
+    NoticeRule(
+        "mobilisation.pledge_triggered",
+        "pledge_met",
+        Audience.PLEDGERS,
+        N_("The pledge you made was met: {title} goes ahead"),
+    ),
+    NoticeRule(
+        "mobilisation.action_confirmed",
+        "action_confirmed",
+        Audience.PARTICIPANTS,
+        N_("An action you take part in is confirmed: {title}"),
+    ),
+    NoticeRule(
+        "mobilisation.action_postponed",
+        "action_postponed",
+        Audience.PARTICIPANTS,
+        N_("An action you take part in was postponed: {title}"),
+    ),
+    NoticeRule(
+        "mobilisation.action_cancelled",
+        "action_cancelled",
+        Audience.PARTICIPANTS,
+        N_("An action you take part in was cancelled: {title}"),
+    ),
 )
 
 CLOSING_SOON = NoticeRule(
@@ -240,5 +283,5 @@ CLOSING_SOON = NoticeRule(
 )
 """Not an audit event: derived from open votes' closing times when the inbox is read."""
 
-for _rule in (*BUILT_IN, CLOSING_SOON):
+for _rule in (*BUILT_IN, *MOBILISATION, CLOSING_SOON):
     register(_rule)

@@ -329,6 +329,38 @@ def advance(db: Session, actor: Person, process_id: int) -> Process:
     return find_process(repo, process.id)
 
 
+def phase_due(process: Process, today: date) -> str | None:
+    """The phase the process is due to enter by its calendar on ``today`` (UTC), or None: the
+    calendar gives the day each phase starts, and a process still in an earlier phase on that
+    day is due to move on."""
+    if process.phase not in PHASES[:-1]:
+        return None
+    nxt = PHASES[PHASES.index(process.phase) + 1]
+    starts = process.calendar.get(nxt)
+    return nxt if starts is not None and date.fromisoformat(str(starts)) <= today else None
+
+
+def advance_due(db: Session, process_id: int, now: datetime) -> str | None:
+    """The runner moves a process whose next phase's day has come into that phase, as a
+    facilitator's `advance` would (the ballot box closes and is counted at the start of
+    formalisation); returns the new phase. None, with nothing written, when it is not due or
+    the current phase is not complete (a missing evaluation, an unsigned Acta: that waits for
+    the people whose work it is — the runner tries again on its next pass)."""
+    repo = BudgetRepository(db)
+    process = find_process(repo, process_id, lock=True)
+    nxt = phase_due(process, now.date())
+    if nxt is None:
+        return None
+    try:
+        with db.begin_nested():  # leaving formalisation may seat a committee: all or nothing
+            fields = _check_complete(db, repo, process)
+            repo.change(process.id, phase=nxt, **fields)
+            audit(db, None, "budget.advanced", process, {"phase": nxt, "by": "system"})
+    except Conflict:
+        return None
+    return nxt
+
+
 def _check_complete(  # noqa: PLR0912
     db: Session, repo: BudgetRepository, process: Process
 ) -> dict[str, Any]:

@@ -27,12 +27,15 @@ from asamblea.services.delegation.mandates import (
     RollCall,
     RollCallEntry,
     mandates_of,
+    record_breaches,
     roll_call,
     set_mandate,
 )
 from asamblea.services.delegation.recall import (
+    RECALL_PETITION_LENGTH,
     RECALL_VOTE_LENGTH,
     PetitionView,
+    lapse_petition,
     open_recall,
     petitions_against,
     settle_recall,
@@ -41,6 +44,7 @@ from asamblea.services.delegation.recall import (
 from asamblea.services.delegation.seats import delegates_in, delegates_of, end_terms
 
 __all__ = [
+    "RECALL_PETITION_LENGTH",
     "RECALL_VOTE_LENGTH",
     "ElectionLine",
     "MandateLine",
@@ -51,10 +55,12 @@ __all__ = [
     "delegates_of",
     "elections_of",
     "end_terms",
+    "lapse_petition",
     "mandates_of",
     "open_delegate_election",
     "open_recall",
     "petitions_against",
+    "record_breaches",
     "roll_call",
     "set_mandate",
     "settle_delegate_election",

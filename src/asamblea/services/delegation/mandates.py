@@ -147,6 +147,45 @@ def roll_call(db: Session, viewer: Person | None, vote_id: int) -> RollCall:
     return RollCall(vote, published, tuple(entries), totals)
 
 
+AGAINST_MANDATE = "delegate.against_mandate"
+
+
+def record_breaches(db: Session, vote_id: int) -> list[int]:
+    """When a roll-call vote with mandates is published, record under each child assembly whose
+    delegate did not carry its for/against mandate one ``delegate.against_mandate`` event (the
+    child's members are told: `asamblea.core.notices`). Idempotent (an event already recorded
+    for that child and vote is not recorded again); returns the children recorded now.
+
+    The event names the vote and the assembly, which the child's members read on the roll
+    call page beside the delegate's vote; the delegates are in its details for the audit log,
+    never in a notice's text."""
+    vote = VoteRepository(db).get(vote_id)
+    if vote is None or vote.spec.mode is not Mode.ROLL_CALL:
+        return []
+    if vote.state is not VoteState.PUBLISHED:
+        return []
+    delegation = DelegationRepository(db)
+    mandates = delegation.mandates(vote.id)
+    if not mandates:
+        return []
+    selections = delegation.roll_call_selections(vote.id)
+    breached: dict[int, list[int]] = {}
+    for seat in roll_call_weights.sitting(db, vote):
+        choice = rules.choice_from_option(_label(vote, selections.get(seat.person_id)))
+        if rules.mandate_breach(mandates.get(seat.child_id), choice):
+            breached.setdefault(seat.child_id, []).append(seat.id)
+    audit = AuditRepository(db)
+    recorded = []
+    subject = f"roll_call:{vote.id}"
+    for child_id, delegates in sorted(breached.items()):
+        if audit.first_id(child_id, AGAINST_MANDATE, subject) is None:
+            audit.record(
+                None, AGAINST_MANDATE, child_id, subject, {"delegates": sorted(delegates)}
+            )
+            recorded.append(child_id)
+    return recorded
+
+
 def _label(vote: Vote, selection: tuple[int, ...] | None) -> str | None:
     if selection is None:
         return None

@@ -40,6 +40,9 @@ D = DelegateState
 
 #: How long a recall vote (and the by-election after a recall) stays open.
 RECALL_VOTE_LENGTH = timedelta(days=7)
+#: How long a petition gathers signatures: one that has not reached the recall share by then
+#: lapses (the runner closes it) and the delegate serves on; a new petition may be opened.
+RECALL_PETITION_LENGTH = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -129,6 +132,25 @@ def _after_signature(
         {"vote": vote.id, "signatures": signatures, "by": "system"},
     )
     return load_petition(delegation, petition.id)
+
+
+def lapse_petition(db: Session, petition_id: int) -> bool:
+    """The runner closes a petition whose time ran out before its signatures reached the
+    share: the petition lapses and the delegate serves on (``petitioned → serving``).
+    Idempotent: False, with nothing written, when the petition is no longer gathering."""
+    delegation = DelegationRepository(db)
+    petition = load_petition(delegation, petition_id, lock=True)
+    if petition.state != "gathering":
+        return False
+    delegate = load_delegate(delegation, petition.delegate_id)
+    delegation.set_petition(petition.id, "lapsed")
+    if delegate.state is D.PETITIONED:
+        rules.check_transition(delegate.state, D.SERVING)
+        delegation.set_delegate_state(delegate.id, D.SERVING)
+    AuditRepository(db).record(
+        None, "recall.lapsed", delegate.child_id, f"delegate:{delegate.id}", {"by": "system"}
+    )
+    return True
 
 
 def settle_recall(

@@ -140,6 +140,7 @@ def _trigger(
     locked = repo.action(action.id, lock=True)
     if locked is not None and ActionState.CONFIRMED in action_rules.TRANSITIONS[locked.state]:
         repo.set_action(action.id, state=ActionState.CONFIRMED.value)
+        audit(db, None, "mobilisation.action_confirmed", action.assembly_id, f"action:{action.id}")
     audit(
         db,
         None,

@@ -21,6 +21,9 @@ from asamblea.store.notices_repository import NoticesRepository
 
 PAGE = 50
 UNREAD_CAP = 99
+#: Events read beyond what a page needs, for those the core rules set aside (a proposal
+#: settled as rejected, a facilitators' event): most pages then take one statement.
+OVERREAD = 20
 #: Where a notice about a subject links to (the page that shows it, with its own checks).
 LINKS = {
     "vote": "/votaciones/{}",
@@ -28,6 +31,8 @@ LINKS = {
     "budget": "/presupuestos/{}",
     "planning_round": "/planificacion/{}",
     "delegate": "/delegados/{}/revocatoria",
+    "roll_call": "/votaciones/{}/nominal",
+    "action": "/acciones/{}",
 }
 
 
@@ -59,6 +64,8 @@ def _standing(repo: NoticesRepository, person: Person) -> Standing:
     seats = repo.seats(person.id)
     subjects = {f"membership:{s.membership_id}" for s in seats}
     subjects |= {f"proposal:{p}" for p in repo.authored_proposals(person.id)}
+    active = [s.assembly_id for s in seats if s.state == "active"]
+    subjects |= repo.mobilisation_subjects(person.id, active)
     return Standing(
         person.id,
         tuple(Seat(s.assembly_id, s.role, s.state, s.since) for s in seats),
@@ -69,13 +76,17 @@ def _standing(repo: NoticesRepository, person: Person) -> Standing:
 def _notices(
     repo: NoticesRepository,
     standing: Standing,
+    marker: int,
     *,
     after_id: int = 0,
     before_id: int | None = None,
     limit: int = PAGE,
 ) -> list[Notice]:
-    """Up to ``limit`` notices, newest first: the query over-selects, the core rules decide."""
-    marker = repo.read_up_to(standing.person_id)
+    """Up to ``limit`` notices, newest first: the query over-selects, the core rules decide.
+
+    Keyset pagination: each round reads, per assembly and for the person's own subjects, the
+    newest events below ``before_id`` (index (assembly_id, id) or (subject, id), backwards);
+    a round that fills nothing moves ``before_id`` below what it read."""
     active = [(s.assembly_id, s.since) for s in standing.seats if s.state == "active"]
     found: list[Notice] = []
     while len(found) < limit:
@@ -86,10 +97,10 @@ def _notices(
             person_id=standing.person_id,
             after_id=after_id,
             before_id=before_id,
-            limit=limit * 2,
+            limit=limit + OVERREAD,
         )
         found += notices.inbox(events, standing, marker, limit=limit - len(found))
-        if len(events) < limit * 2:
+        if len(events) < limit + OVERREAD:
             break
         before_id = events[-1].id
     return found
@@ -121,24 +132,44 @@ def _line(
         "state": str(event.details.get("state", "")),
     }
     link = LINKS[kind].format(number) if kind in LINKS and number else ""
+    action_id = event.details.get("action_id")
+    if kind == "pledge_campaign" and isinstance(action_id, int):  # the campaign's action
+        link = LINKS["action"].format(action_id)
     if not link and event.assembly_id:
         link = f"/asambleas/{event.assembly_id}"
     return NoticeLine(event.id, notice.kind, notice.rule.text, params, link, event.at, notice.read)
 
 
 def inbox(db: Session, person: Person, *, now: datetime, before: int | None = None) -> Inbox:
-    """A page of the person's notices (older than event ``before`` when given)."""
+    """A page of the person's notices (older than event ``before`` when given), with the
+    unread count for the header (``Inbox.unread``: a page needs no second count).
+
+    The first page reads the newest `UNREAD_CAP` + 1 notices in one statement: the page is the
+    first `PAGE` of them, and the unread ones among them are the count (unread notices are the
+    newest ones, so when not all of them are unread the count is exact, and when all are it
+    is "99+")."""
     repo = NoticesRepository(db)
     standing = _standing(repo, person)
-    found = _notices(repo, standing, before_id=before)
-    lines = _lines(repo, found)
+    marker = repo.read_up_to(person.id)
+    if before is None:
+        found = _notices(repo, standing, marker, limit=UNREAD_CAP + 1)
+        unread = sum(1 for notice in found if not notice.read)
+    else:
+        found = _notices(repo, standing, marker, before_id=before, limit=PAGE + 1)
+        unread = _unread(repo, standing, marker)
+    lines = _lines(repo, found[:PAGE])
     return Inbox(
         lines=tuple(lines),
         closing=tuple(_closing(repo, standing, now)),
-        unread=unread_count(db, person),
+        unread=unread,
         newest=max((line.event_id for line in lines), default=0),
-        older_than=lines[-1].event_id if len(lines) == PAGE else None,
+        older_than=lines[-1].event_id if len(found) > PAGE else None,
     )
+
+
+def _unread(repo: NoticesRepository, standing: Standing, marker: int) -> int:
+    """How many notices are unread, at most `UNREAD_CAP` + 1 ("99+")."""
+    return len(_notices(repo, standing, marker, after_id=marker, limit=UNREAD_CAP + 1))
 
 
 def _closing(repo: NoticesRepository, standing: Standing, now: datetime) -> list[NoticeLine]:
@@ -163,9 +194,7 @@ def _closing(repo: NoticesRepository, standing: Standing, now: datetime) -> list
 def unread_count(db: Session, person: Person) -> int:
     """How many notices the person has not read (at most `UNREAD_CAP` + 1: "99+")."""
     repo = NoticesRepository(db)
-    standing = _standing(repo, person)
-    marker = repo.read_up_to(person.id)
-    return len(_notices(repo, standing, after_id=marker, limit=UNREAD_CAP + 1))
+    return _unread(repo, _standing(repo, person), repo.read_up_to(person.id))
 
 
 def mark_read(db: Session, person: Person, up_to: int) -> None:

@@ -91,6 +91,7 @@ def daily_notices(
     found = _notices(
         repo,
         _standing(repo, person_id),
+        repo.read_up_to(person_id),
         after_id=after_id,
         before_id=up_to + 1,
         limit=DIGEST_MAX * 4,

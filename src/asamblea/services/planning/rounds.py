@@ -63,7 +63,11 @@ from asamblea.services.planning.tables import (
     shipped,
     shipped_models,
 )
-from asamblea.store.federation_repository import FederationRepository, PeopleRepository
+from asamblea.store.federation_repository import (
+    AuditRepository,
+    FederationRepository,
+    PeopleRepository,
+)
 from asamblea.store.planning_repository import PlanningRepository, PlanningRound, TargetDraft
 from asamblea.store.votes_repository import VoteRepository
 
@@ -185,7 +189,23 @@ def open_round(
         created_by=actor.id,
     )
     audit(db, actor, "planning.opened", planning_round, {"goods": len(chosen)})
+    _invite(db, actor, planning_round)
     return planning_round
+
+
+def _invite(db: Session, actor: Person, planning_round: PlanningRound) -> None:
+    """One event under each base assembly that drafts targets in the round, so that their
+    members hear of it (notices are read per assembly: one row per assembly, none per person)."""
+    audit_log = AuditRepository(db)
+    for assembly in participants_of(FederationRepository(db), planning_round.assembly_id):
+        if assembly.id != planning_round.assembly_id:
+            audit_log.record(
+                actor.id,
+                "planning.invited",
+                assembly.id,
+                f"planning_round:{planning_round.id}",
+                {"round_assembly": planning_round.assembly_id},
+            )
 
 
 def solve_round(

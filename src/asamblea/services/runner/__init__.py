@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from asamblea.clock import utcnow
 from asamblea.core.errors import DomainError
+from asamblea.services.runner.deadlines import run_deadlines
 from asamblea.services.votes import closing
 from asamblea.store.runner_repository import RunnerRepository
 
@@ -64,29 +65,47 @@ def publish_due_votes(
     report = PassReport()
     skip = skip if skip is not None else set()
     while len(report.published) + len(report.failed) < batch:
-        with sessions.begin() as db:
-            want = min(group, batch - len(report.published) - len(report.failed))
-            taken = RunnerRepository(db).take_due_votes(now(), want, exclude=skip)
-            for vote_id in taken:
-                _publish_one(db, vote_id, key, now, report=report, skip=skip)
+        want = min(group, batch - len(report.published) - len(report.failed))
+        try:
+            with sessions.begin() as db:
+                taken = RunnerRepository(db).take_due_votes(now(), want, exclude=skip)
+                done = _publish_group(db, taken, key, now)
+        except _Failed as failure:  # the group is rolled back; the others go again at once
+            log.warning("vote %s could not be published: %s", failure.vote_id, failure.error)
+            skip.add(failure.vote_id)
+            report.failed.append(failure.vote_id)
+            continue
+        report.published += done
         if len(taken) < want:
             break
     return report
 
 
-def _publish_one(
-    db: Session, vote_id: int, key: SigningKey, now: Clock, *, report: PassReport, skip: set[int]
-) -> None:
-    """One vote of a group, in a savepoint: a vote that cannot be published (a domain error)
-    is rolled back alone and skipped; the others of its group still commit."""
-    try:
-        with db.begin_nested():
-            if closing.close_due_vote(db, vote_id, now(), key) is not None:
-                report.published.append(vote_id)
-    except DomainError as error:
-        log.warning("vote %s could not be published: %s", vote_id, error)
-        skip.add(vote_id)
-        report.failed.append(vote_id)
+class _Failed(Exception):
+    """A vote of a group could not be published (a domain error): its group rolls back."""
+
+    def __init__(self, vote_id: int, error: DomainError) -> None:
+        super().__init__(vote_id)
+        self.vote_id = vote_id
+        self.error = error
+
+
+def _publish_group(db: Session, taken: list[int], key: SigningKey, now: Clock) -> list[int]:
+    """Publish a group of votes the transaction holds, read once (`closing.load_due`).
+
+    No savepoint per vote (two statements each, a third of the group's round trips): a vote
+    that fails is rare, so the whole group rolls back, the vote is skipped, and the others
+    are taken again at once — optimistic, and the same result as a savepoint each."""
+    due = closing.load_due(db, taken)
+    done = []
+    for vote_id in taken:
+        try:
+            published = closing.close_due_in(db, due, vote_id, now(), key)
+        except DomainError as error:
+            raise _Failed(vote_id, error) from error
+        if published:
+            done.append(vote_id)
+    return done
 
 
 def settle_backlog(sessions: sessionmaker[Session], *, now: Clock = utcnow) -> list[int]:
@@ -122,10 +141,27 @@ class Runner:
     jobs: tuple[Callable[[datetime], object], ...] = ()
 
     def run_pass(self) -> PassReport:
-        """One pass over the votes that are due (`run_jobs` does the rest)."""
-        return publish_due_votes(
+        """One pass over the votes and deadlines that are due (`run_jobs` does the rest)."""
+        report = publish_due_votes(
             self.sessions, self.key, now=self.now, batch=self.batch, skip=self._skip
         )
+        run_deadlines(self.sessions, self.now)
+        return report
+
+    def idle_wait(self) -> float:
+        """Seconds to sleep after a pass that found nothing more: the interval, or less when a
+        vote closes sooner — so that a vote is published at its time, not up to an interval
+        late (the wait is cut at the closing second; the next pass takes the vote)."""
+        try:
+            with self.sessions.begin() as db:
+                now = self.now()
+                upcoming = RunnerRepository(db).next_closing(now)
+        except Exception:  # the pass will log the database's trouble
+            log.debug("next closing time unknown", exc_info=True)
+            return self.interval
+        if upcoming is None:
+            return self.interval
+        return max(0.0, min(self.interval, (upcoming - now).total_seconds()))
 
     def run_jobs(self) -> None:
         """Each registered job once; one that fails is logged and does not stop the others."""
@@ -150,7 +186,7 @@ class Runner:
             self.run_jobs()
             busy = len(report.published) + len(report.failed) >= self.batch
             if not busy:
-                self._stop.wait(self.interval)
+                self._stop.wait(self.idle_wait())
 
     def start(self) -> None:
         """Run in a daemon thread (it dies with the process; its work is in transactions)."""

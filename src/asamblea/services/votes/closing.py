@@ -16,12 +16,15 @@ that publishes a vote another one just published does nothing twice.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
 
 from asamblea.core.errors import Conflict
+from asamblea.core.ledger import Ballot
 from asamblea.core.people import Person
 from asamblea.core.votes import Vote
 from asamblea.services.votes import votes  # first: it loads delegation, then deliberation
@@ -35,7 +38,8 @@ from asamblea.services.mobilisation import platform as mobilisation_platform
 from asamblea.services.mobilisation import struggles as mobilisation
 from asamblea.services.planning import adoption as planning_adoption
 from asamblea.store.encrypted_votes_repository import EncryptedVoteRepository
-from asamblea.store.runner_repository import RunnerRepository
+from asamblea.store.runner_repository import Decisions, RunnerRepository
+from asamblea.store.votes_repository import VoteRepository
 
 
 def close_vote(db: Session, actor: Person, vote_id: int, now: datetime, key: SigningKey) -> Vote:
@@ -68,9 +72,51 @@ def close_due_vote(db: Session, vote_id: int, now: datetime, key: SigningKey) ->
     return vote
 
 
-def settle_vote(db: Session, vote_id: int, now: datetime) -> None:
-    """Apply every decision waiting on the published vote ``vote_id`` (idempotent)."""
-    waiting = RunnerRepository(db).decisions(vote_id)
+@dataclass(frozen=True)
+class DueGroup:
+    """What the runner reads once for a group of due votes it holds: the votes, their ballots,
+    what waits on each, and which are encrypted — instead of a handful of reads per vote."""
+
+    votes: Mapping[int, Vote]
+    ballots: Mapping[int, Sequence[Ballot]]
+    decisions: Mapping[int, Decisions]
+    encrypted: frozenset[int]
+
+
+def load_due(db: Session, vote_ids: Sequence[int]) -> DueGroup:
+    """Read a group of votes the caller has taken (their rows held) in four queries."""
+    runner = RunnerRepository(db)
+    encrypted = frozenset(runner.encrypted_among(vote_ids))
+    plain = [vote_id for vote_id in vote_ids if vote_id not in encrypted]
+    repo = VoteRepository(db)
+    return DueGroup(
+        votes=repo.get_many(plain),
+        ballots=repo.ballots_of(plain),
+        decisions=runner.decisions_of(plain),
+        encrypted=encrypted,
+    )
+
+
+def close_due_in(
+    db: Session, group: DueGroup, vote_id: int, now: datetime, key: SigningKey
+) -> bool:
+    """`close_due_vote` for one vote of a group read by `load_due`: True when it published."""
+    if vote_id in group.encrypted:
+        return encrypted_closing.close_due_encrypted(db, vote_id, now, key) is not None
+    vote = group.votes.get(vote_id)
+    if vote is None or not votes.publish_due(db, vote, group.ballots.get(vote_id), now, key):
+        return False
+    settle_vote(db, vote_id, now, group.decisions.get(vote_id, Decisions()))
+    return True
+
+
+def settle_vote(
+    db: Session, vote_id: int, now: datetime, waiting: Decisions | None = None
+) -> None:
+    """Apply every decision waiting on the published vote ``vote_id`` (idempotent); ``waiting``
+    when the caller read it already."""
+    if waiting is None:
+        waiting = RunnerRepository(db).decisions(vote_id)
     for amendment_id in waiting.amendments:
         deliberation.settle_amendment(db, amendment_id)
     for proposal_id in waiting.proposals:
@@ -89,5 +135,8 @@ def settle_vote(db: Session, vote_id: int, now: datetime) -> None:
     assembly_id = waiting.rules_change_assembly
     if assembly_id is not None and assembly_rules.needs_settling(db, assembly_id):
         assembly_rules.settle_rules(db, assembly_id)
-    mobilisation.settle_adhesion(db, vote_id)
+    if waiting.adhesion:
+        mobilisation.settle_adhesion(db, vote_id)
     mobilisation_platform.settle_merge(db, vote_id, now)
+    if waiting.mandates:
+        delegation.record_breaches(db, vote_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -21,7 +21,6 @@ from asamblea.core.ledger import (
     Board,
     HeadStatement,
     InPersonCount,
-    JsonValue,
     VoteHeader,
     check_ballot,
     close_board,
@@ -32,6 +31,7 @@ from asamblea.core.ledger import (
     recount,
     sign,
     signing_key_from_seed,
+    with_result,
 )
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, Vote, VoteSpec, VoteState
@@ -256,11 +256,24 @@ def close_due_vote(db: Session, vote_id: int, now: datetime, key: SigningKey) ->
     is not, or no longer, due — a vote another runner or a facilitator already closed."""
     repo = VoteRepository(db)
     vote = _vote(repo, vote_id, lock=True)
+    if not publish_due(db, vote, None, now, key):
+        return None
+    return _vote(repo, vote_id)
+
+
+def publish_due(
+    db: Session, vote: Vote, ballots: Sequence[Ballot] | None, now: datetime, key: SigningKey
+) -> bool:
+    """Count, seal and publish ``vote`` (read, and its row held, by the caller) when it is an
+    open online vote past its closing time; False, with nothing written, when it is not.
+
+    ``ballots`` are the vote's ballots when the caller read them already (the runner reads a
+    whole group's in one query); None reads them here."""
     if vote.state is not VoteState.OPEN or vote.spec.mode is Mode.IN_PERSON:
-        return None
+        return False
     if now < vote.spec.closes_at:
-        return None
-    board = _seal(repo, vote, now, key, in_person=None)
+        return False
+    board = _seal(VoteRepository(db), vote, now, key, in_person=None, ballots=ballots)
     AuditRepository(db).record(
         None,
         "vote.published",
@@ -268,7 +281,7 @@ def close_due_vote(db: Session, vote_id: int, now: datetime, key: SigningKey) ->
         f"vote:{vote.id}",
         {"ballots": len(board.receipts), "by": "system"},
     )
-    return _vote(repo, vote_id)
+    return True
 
 
 def record_in_person(
@@ -412,26 +425,28 @@ def _seal(
     now: datetime,
     key: SigningKey,
     in_person: InPersonCount | None,
+    *,
+    ballots: Sequence[Ballot] | None = None,
 ) -> Board:
-    ballots = [Ballot(receipt, selection) for receipt, selection, _, _ in repo.ballots(vote.id)]
+    """Build the board, count it, and store the seal: the board is built and its chain hashed
+    once; `with_result` re-signs the seal with the result (the head statement is unchanged)."""
+    if ballots is None:
+        ballots = [Ballot(receipt, selection) for receipt, selection, _, _ in repo.ballots(vote.id)]
     closed_at = now.replace(microsecond=0)
     assert vote.head is not None  # noqa: S101 - opened votes have a head
     seed = rules.seed_for(vote.head)
-
-    def seal(result: Mapping[str, JsonValue] | None) -> Board:
-        return close_board(
-            vote.header(),
-            ballots,
-            voters=vote.voters,
-            closed_at=format_utc(closed_at),
-            seed=seed,
-            key=key,
-            result=result,
-            in_person=in_person,
-        )
-
-    result = dict(recount(seal(None)))
-    sealed = seal(result)
+    draft = close_board(
+        vote.header(),
+        ballots,
+        voters=vote.voters,
+        closed_at=format_utc(closed_at),
+        seed=seed,
+        key=key,
+        result=None,
+        in_person=in_person,
+    )
+    result = dict(recount(draft))
+    sealed = with_result(draft, key, result)
     repo.publish(
         vote.id,
         state=VoteState.PUBLISHED,

@@ -37,6 +37,10 @@ KIND_NAMES = {
     "delegate_against_mandate": N_("Our delegate voted against our mandate"),
     "budget_phase": N_("A participatory budget changed phase"),
     "planning_opened": N_("A planning round opened"),
+    "pledge_met": N_("A pledge I made was met"),
+    "action_confirmed": N_("An action I take part in is confirmed"),
+    "action_postponed": N_("An action I take part in was postponed"),
+    "action_cancelled": N_("An action I take part in was cancelled"),
 }
 DELIVERY_NAMES = {
     Delivery.AT_ONCE: N_("At once"),
@@ -56,7 +60,7 @@ def inbox_page(ctx: CtxDep, antes: int | None = Query(default=None, ge=1, le=MAX
         return redirect(ctx, "/entrar?next=/avisos")
     with ctx.reading() as db:
         box = notices.inbox(db, ctx.person, now=utcnow(), before=antes)
-    return render(ctx, "notices.html", box=box, text=_text)
+    return render(ctx, "notices.html", box=box, text=_text, unread_notices=box.unread)
 
 
 @router.post("/avisos/leidos")
