@@ -1,0 +1,83 @@
+"""Walkthrough findings of issue 13 on the demo's own pages (findings 8, 12, 13, 14 and 15): the STV
+result explains its count, the committee ballot says what it elects, the budget, proposal and
+planning pages say each thing once, in plain words, with figures and dates in the page's language."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from fastapi import FastAPI
+from sqlalchemy import text
+
+from asamblea.services.demo.federation import DEMO_PASSWORD, seed_demo
+from tests.databases import copy_sqlite, drop_database
+from tests.web.conftest import Browser
+
+
+@pytest.fixture(scope="module")
+def database_url(sqlite_template: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """SQLite only: these are questions of wording and layout, not of the database."""
+    url = copy_sqlite(sqlite_template, tmp_path_factory.mktemp("walkthrough"))
+    yield url
+    drop_database(url, None)
+
+
+@pytest.fixture(scope="module")
+def demo(app: FastAPI) -> FastAPI:
+    """The demo federation, seeded once for the module."""
+    web = app.state.web
+    with web.sessions.begin() as db:
+        seed_demo(db, web.signing_key)
+    return app
+
+
+def one(app: FastAPI, query: str) -> int:
+    with app.state.engine.connect() as connection:
+        value = connection.scalar(text(query))
+    assert value is not None, query
+    return int(value)
+
+
+def visible(page: str) -> str:
+    """The page's text as read: tags dropped, spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def member(app: FastAPI, username: str, lang: str = "es") -> Browser:
+    browser = Browser(app, lang)
+    assert browser.login(username, DEMO_PASSWORD).status_code == 303
+    return browser
+
+
+# ---------------------------------------------------------------- finding 8: STV results
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_an_stv_result_shows_quota_rounds_transfers_and_marks(demo: FastAPI, lang: str) -> None:
+    union = one(demo, "SELECT id FROM vote WHERE question LIKE 'Delegados a la Asamblea Distrital%'")
+    market = one(demo, "SELECT id FROM vote WHERE question LIKE '%Mercado Modelo%'")
+    visitor = Browser(demo, lang)  # public votes: no login needed
+    page = visitor.get(f"/votaciones/{union}").text
+    shown = visible(page)
+    assert "00000" not in shown  # no "18.00000": plain figures
+    # 40 valid ballots, 2 seats: 40 ÷ 3 = 13, + 1 = 14.
+    quota = {"es": "Cuota: 14 votos", "en": "Quota: 14 votes"}[lang]
+    assert quota in shown
+    assert {"es": "40 ÷ 3 + 1", "en": "40 ÷ 3 + 1"}[lang] in shown
+    # The rounds table: a labelled region reachable by keyboard, with a caption and row headers.
+    region = re.search(r'<div class="scroll-x" tabindex="0" role="region" aria-labelledby="([\w-]+)"', page)
+    assert region is not None
+    assert f'<caption id="{region.group(1)}">' in page
+    assert {"es": "Ronda 1", "en": "Round 1"}[lang] in shown
+    market_page = visible(visitor.get(f"/votaciones/{market}").text)
+    assert "00000" not in market_page
+    transfer = {
+        "es": "Ronda 2: nancy.mercado4 tuvo menos votos (4) y sale del conteo.",
+        "en": "Round 2: nancy.mercado4 had the fewest votes (4) and is excluded.",
+    }[lang]
+    assert transfer in market_page
+    for mark in ("✔", "✘"):
+        assert re.search(rf"<dt>{mark}</dt>\s*<dd>", visitor.get(f"/votaciones/{market}").text)
+    assert {"es": "gana un escaño en esta ronda", "en": "elected in this round"}[lang] in market_page
