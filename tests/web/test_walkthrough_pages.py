@@ -85,3 +85,16 @@ def test_an_stv_result_shows_quota_rounds_transfers_and_marks(demo: FastAPI, lan
         assert re.search(rf"<dt>{mark}</dt>\s*<dd>", visitor.get(f"/votaciones/{market}").text)
     legend = {"es": "gana un escaño en esta ronda", "en": "elected in this round"}[lang]
     assert legend in market_page
+
+
+# ---------------------------------------------------------------- finding 15: committee ballot
+
+
+def test_the_committee_ballot_says_how_many_seats_and_no_empty_quorum(demo: FastAPI) -> None:
+    vote = one(demo, "SELECT id FROM vote WHERE question LIKE 'Comité de Vigilancia%'")
+    page = visible(member(demo, "facilitadora.ves").get(f"/votaciones/{vote}").text)
+    assert "(delegadas/os)" not in page  # a committee is not a delegation
+    assert "Voto único transferible (VUT), reglas escocesas" in page
+    assert "Quórum: 0" not in page  # no quorum: nothing to say
+    assert "3 puestos por cubrir." in page
+    assert "Se elige a 3 personas." in page  # beside the ballot
