@@ -98,3 +98,35 @@ def test_the_committee_ballot_says_how_many_seats_and_no_empty_quorum(demo: Fast
     assert "Quórum: 0" not in page  # no quorum: nothing to say
     assert "3 puestos por cubrir." in page
     assert "Se elige a 3 personas." in page  # beside the ballot
+
+
+# ---------------------------------------------------------------- finding 14: budget pages
+
+
+def test_the_budget_page_says_each_thing_once_in_plain_figures(demo: FastAPI) -> None:
+    process = one(demo, "SELECT id FROM budget_process")
+    browser = member(demo, "facilitadora.ves")
+    page = visible(browser.get(f"/presupuestos/{process}").text)
+    assert "Viable: Viable:" not in page
+    assert "Viable: Terreno saneado" in page
+    assert "La facilitación, y: —" not in page
+    assert "Estudian si cada proyecto se puede hacer" in page
+    # dd/mm/yyyy like the other pages, not ISO dates
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", page)
+    assert re.search(r"\b\d{2}/\d{2}/\d{4}\b", page)
+    # money and counts grouped the same way everywhere: no bare 1200 beside S/ 250,000
+    assert "S/ 250,000 " in page and "S/ 250,000.00" not in page
+    assert "1,200 beneficiarias y beneficiarios" in page
+    assert not re.search(r"S/ \d{4}|\b\d{4,} benef", page)
+    results = visible(browser.get(f"/presupuestos/{process}/resultados").text)
+    assert "add1" not in results and "completación" not in results
+    assert "Cómo funciona Partes Iguales" in results
+
+
+def test_soles_are_grouped_in_the_page_language() -> None:
+    from asamblea.web.routes.budgeting.pages import soles
+
+    assert soles(120_000) == "S/ 1,200"
+    assert soles(150_005) == "S/ 1,500.05"
+    assert soles(150_005, "en") == "S/ 1,500.05"
+    assert soles(7) == "S/ 0.07"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
@@ -61,7 +62,20 @@ def figure(context: Context, value: object) -> str:
     return format_decimal(round(float(number), 2), format="#,##0.##", locale=locale)
 
 
+@pass_context
+def day(context: Context, value: object) -> str:
+    """A calendar day (a date or its ISO text) as dd/mm/yyyy, like the other pages, through
+    Babel in the page's language (issue 13, finding 14)."""
+    try:
+        when = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    locale = i18n.format_locale(str(context.get("locale", i18n.DEFAULT_LOCALE)))
+    return format_date(when, "dd/MM/yyyy", locale=locale)
+
+
 environment.filters["lima"] = lima_time
+environment.filters["day"] = day
 environment.filters["figure"] = figure
 environment.filters["exact_float"] = exact_float
 environment.globals["version"] = __version__
