@@ -15,10 +15,10 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BeforeValidator, Field
 
+from asamblea import i18n
 from asamblea.clock import utcnow
 from asamblea.core import edge
 from asamblea.core.errors import N_, DomainError, Invalid
-from asamblea import i18n
 from asamblea.core.votes import MAX_DURATION
 from asamblea.i18n import translate_error
 from asamblea.services.budgeting import committee as budget_committee
@@ -131,7 +131,8 @@ def soles(cents: int | float | Fraction | None, locale: str = i18n.DEFAULT_LOCAL
     where = i18n.format_locale(locale)
     if value.denominator == 1:
         return "S/ " + format_decimal(value.numerator, format="#,##0", locale=where)
-    return "S/ " + format_decimal((Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT), "#,##0.00", locale=where)
+    exact = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT)
+    return "S/ " + format_decimal(exact, format="#,##0.00", locale=where)
 
 
 def cents_of(text: str) -> int:
