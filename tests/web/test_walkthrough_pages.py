@@ -131,3 +131,26 @@ def test_soles_are_grouped_in_the_page_language() -> None:
     assert soles(150_005) == "S/ 1,500.05"
     assert soles(150_005, "en") == "S/ 1,500.05"
     assert soles(7) == "S/ 0.07"
+
+
+# ---------------------------------------------------------------- finding 13: proposal page
+
+
+def test_a_proposal_in_debate_says_so_once_and_shows_its_amendment_diff(demo: FastAPI) -> None:
+    proposal = one(demo, "SELECT id FROM proposal WHERE title LIKE 'Agua potable%'")
+    raw = member(demo, "facilitadora.ves").get(f"/propuestas/{proposal}").text
+    page = visible(raw)
+    assert "en debate" in page
+    assert "necesarios para pasar a debate" not in page  # no "4 / 4 needed" beside "in debate"
+    assert "la etapa de apoyos ya terminó" in page
+    # Sector 3 is a base assembly: no assemblies below to wait for
+    assert "asambleas de abajo" not in page
+    assert "ábrela desde su página cuando" in page
+    # the amendment shows what it changes, word by word
+    diff = re.search(r'<div class="diff"[^>]*id="diferencias-\d+">(.*?)</div>', raw, re.S)
+    assert diff is not None
+    assert re.search(r"<ins>[^<]*veeduría vecinal[^<]*</ins>", diff.group(1))
+    assert "<del>" in diff.group(1)
+    # "enmienda" is feminine: no "propuesto" beside it
+    assert not re.search(r"\bpropuesto\b", page)
+    assert "espera la respuesta de quien la propuso" in page
