@@ -41,7 +41,7 @@ def open_round(visitor: Visitor, assembly_id: int) -> int:
     form = page.locator(f'main form[action="/asambleas/{assembly_id}/planificacion"]')
     form.locator("#title").fill("Plan anual de la aldea")
     form.locator("#model").select_option("aldea")
-    form.locator("#goods").fill("maiz\npan")
+    form.locator("#goods").fill("maíz\npan")
     form.locator("#aggregation").select_option("median")
     form.locator('button[type="submit"]').click()
     expect(page).to_have_url(re.compile(r"/planificacion/\d+$"))

@@ -154,3 +154,57 @@ def test_a_proposal_in_debate_says_so_once_and_shows_its_amendment_diff(demo: Fa
     # "enmienda" is feminine: no "propuesto" beside it
     assert not re.search(r"\bpropuesto\b", page)
     assert "espera la respuesta de quien la propuso" in page
+
+
+# ---------------------------------------------------------------- finding 12: planning round
+
+
+def test_a_planning_round_reads_plainly_and_previews_its_vote(demo: FastAPI) -> None:
+    sector = one(demo, "SELECT id FROM assembly WHERE name LIKE '%Sector 3'")
+    first = one(demo, "SELECT min(id) FROM planning_round")
+    revision = one(demo, "SELECT id FROM planning_round WHERE previous_id IS NOT NULL")
+    fac = member(demo, "facilitadora.ves")
+    listing = fac.get(f"/asambleas/{sector}/planificacion").text
+    assert f'href="/planificacion/{revision}?desde={sector}"' in listing  # comes back here
+    raw = fac.get(f"/planificacion/{revision}?desde={sector}").text
+    page = visible(raw)
+    crumbs = re.search(r'<nav class="crumbs">(.*?)</nav>', raw, re.S)
+    assert crumbs is not None
+    assert f'href="/asambleas/{sector}"' in crumbs.group(1)  # the breadcrumb leads back
+    titles = {
+        re.search(r"<h1>(.*?)</h1>", fac.get(f"/planificacion/{n}").text, re.S).group(1)  # type: ignore[union-attr]
+        for n in (first, revision)
+    }
+    assert len(titles) == 2  # two rounds, two names
+    assert "Revisión de el" not in page
+    assert re.search(r"Esta ronda revisa el plan anterior\s?\.", page)
+    assert "maíz" in page
+    assert "maiz" not in page
+    assert "120.00" not in page  # numbers the same way everywhere: 120, 130.5
+    assert "(nivel anterior: 120)" in page
+    assert "Nivel anterior: 120" in page  # beside the form's field
+    # the targets form is reachable from the top of a long page
+    assert raw.index(f'href="#metas-{sector}"') < raw.index('id="participantes"')
+    assert f'id="metas-{sector}"' in raw
+    # a preview before a vote of several days opens: nothing is written until confirmed
+    token = fac.csrf(f"/planificacion/{revision}")
+    votes_before = one(demo, "SELECT count(*) FROM vote")
+    fields = {"csrf_token": token, "assembly_id": str(sector), "level_0": "130,5", "days": "7"}
+    preview = fac.client.post(f"/planificacion/{revision}/metas/vista-previa", data=fields)
+    assert preview.status_code == 200
+    shown = visible(preview.text)
+    assert "130.5" in shown
+    assert "Nivel anterior" in shown
+    assert "queda abierta 7 días" in shown
+    assert one(demo, "SELECT count(*) FROM vote") == votes_before
+    confirm = re.search(
+        rf'<form method="post" action="/planificacion/{revision}/metas">(.*?)</form>',
+        preview.text,
+        re.S,
+    )
+    assert confirm is not None
+    hidden = dict(re.findall(r'name="(\w+)" value="([^"]*)"', confirm.group(1)))
+    assert hidden["level_0"] == "130.5"
+    done = fac.client.post(f"/planificacion/{revision}/metas", data=hidden)
+    assert done.status_code == 303
+    assert one(demo, "SELECT count(*) FROM vote") == votes_before + 1

@@ -74,7 +74,26 @@ def day(context: Context, value: object) -> str:
     return format_date(when, "dd/MM/yyyy", locale=locale)
 
 
+@pass_context
+def quantity(context: Context, value: object, places: int = 2, signed: bool = False) -> str:
+    """A measured amount (a float target, a level, a share) the same way on every page: grouped
+    and with at most `places` decimals through Babel in the page's language (130.5, never
+    130.50 in one place and 130.5 in another); tiny amounts keep three significant figures."""
+    if value is None:
+        return "—"
+    try:
+        number = float(str(value))
+    except ValueError:
+        return str(value)
+    locale = i18n.format_locale(str(context.get("locale", i18n.DEFAULT_LOCALE)))
+    shown = round(number, places) if abs(number) >= 1 or number == 0 else float(f"{number:.3g}")
+    pattern = "#,##0." + "#" * max(places, 12 if abs(number) < 1 else places)
+    text = format_decimal(shown, format=pattern.rstrip("."), locale=locale)
+    return "+" + text if signed and number > 0 else text
+
+
 environment.filters["lima"] = lima_time
+environment.filters["quantity"] = quantity
 environment.filters["day"] = day
 environment.filters["figure"] = figure
 environment.filters["exact_float"] = exact_float
