@@ -24,11 +24,9 @@ from asamblea.formats.errors import FormatError
 
 SHOWN_FINDINGS = 50
 
-archive_app = typer.Typer(
-    add_completion=False,
-    no_args_is_help=True,
-    help="Archivo de testimonios: verificar paquetes exportados.",
-)
+archive_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                          help="Archivo de testimonios: verificar paquetes exportados.")
+
 
 
 @archive_app.callback()
@@ -49,12 +47,8 @@ ReceiptOpt = Annotated[
 
 
 @archive_app.command("verify")
-def verify(
-    bundle_path: BundleArg,
-    as_json: JsonOpt = False,
-    public_key: KeyOpt = None,
-    receipt: ReceiptOpt = None,
-) -> None:
+def verify(bundle_path: BundleArg, as_json: JsonOpt = False, public_key: KeyOpt = None,
+           receipt: ReceiptOpt = None) -> None:
     """Verifica un paquete: originales, registro de custodia, firmas y manifiesto."""
     wanted = None if receipt is None else _parse_receipt(receipt)
     try:
@@ -62,9 +56,8 @@ def verify(
     except FormatError as error:
         typer.echo(f"Error: {error}", err=True)
         raise typer.Exit(2) from None
-    findings = verify_bundle(
-        bundle.manifest, bundle.signature, bundle.records, bundle.actual, public_key=public_key
-    )
+    findings = verify_bundle(bundle.manifest, bundle.signature, bundle.records, bundle.actual,
+                             public_key=public_key)
     found = None if wanted is None else holds_receipt(bundle.records, *wanted)
     if as_json:
         report = _report(bundle, findings) | ({} if found is None else {"receipt_found": found})
@@ -80,33 +73,20 @@ def verify(
 def _parse_receipt(text: str) -> tuple[int, str]:
     """``NÚMERO:CABEZA`` as printed on an intake receipt; exit 2 with the expected form."""
     seq, _, head = text.strip().partition(":")
-    if (
-        not seq.isascii()
-        or not seq.isdecimal()
-        or len(seq) > 9
-        or len(head) != 64
-        or any(c not in "0123456789abcdef" for c in head)
-    ):
-        typer.echo(
-            f"Error: {text!r} no es un recibo de entrega: se espera NÚMERO:CABEZA, como "
-            "3:9f2c… (64 cifras hexadecimales).",
-            err=True,
-        )
+    if not seq.isascii() or not seq.isdecimal() or len(seq) > 9 or len(head) != 64 or any(
+            c not in "0123456789abcdef" for c in head):
+        typer.echo(f"Error: {text!r} no es un recibo de entrega: se espera NÚMERO:CABEZA, como "
+                   "3:9f2c… (64 cifras hexadecimales).", err=True)
         raise typer.Exit(2)
     return int(seq), head
 
 
 def _report(bundle: Bundle, findings: list[Finding]) -> dict[str, object]:
     manifest = bundle.manifest
-    return {
-        "ok": not findings,
-        "case_id": manifest.case.case_id,
-        "files": len(manifest.files),
-        "custody_entries": len(bundle.records),
-        "head": manifest.custody_head,
-        "public_key": manifest.case.public_key,
-        "findings": [finding.to_json() for finding in findings],
-    }
+    return {"ok": not findings, "case_id": manifest.case.case_id,
+            "files": len(manifest.files), "custody_entries": len(bundle.records),
+            "head": manifest.custody_head, "public_key": manifest.case.public_key,
+            "findings": [finding.to_json() for finding in findings]}
 
 
 def _print_human(bundle: Bundle, findings: list[Finding]) -> None:
@@ -119,19 +99,14 @@ def _print_human(bundle: Bundle, findings: list[Finding]) -> None:
             typer.echo(f"  … y {len(findings) - SHOWN_FINDINGS} problema(s) más (use --json).")
     else:
         redacted = sum(1 for record in bundle.records if record.entry is None)
-        typer.echo(
-            f"Paquete verificado: {len(manifest.files)} original(es) íntegros, "
-            f"registro de custodia de {len(bundle.records)} entradas ({redacted} "
-            "reservadas) encadenado y firmado, manifiesto firmado."
-        )
-    typer.echo(
-        f"Caso: {manifest.case.case_id}; exportado {manifest.exported_at} para "
-        f"{manifest.recipient}."
-    )
+        typer.echo(f"Paquete verificado: {len(manifest.files)} original(es) íntegros, "
+                   f"registro de custodia de {len(bundle.records)} entradas ({redacted} "
+                   "reservadas) encadenado y firmado, manifiesto firmado.")
+    typer.echo(f"Caso: {manifest.case.case_id}; exportado {manifest.exported_at} para "
+               f"{manifest.recipient}.")
     typer.echo(f"Cabeza del registro: {manifest.custody_head}")
-    typer.echo(
-        f"Clave pública: {manifest.case.public_key} (compárela con la publicada por el archivo)."
-    )
+    typer.echo(f"Clave pública: {manifest.case.public_key} (compárela con la publicada por "
+               "el archivo).")
 
 
 def register(app: typer.Typer) -> None:

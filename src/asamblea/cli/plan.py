@@ -38,13 +38,9 @@ from asamblea.formats.planning import load_model, read_changes_csv, read_targets
 
 SHOWN = 15
 STATUS_ES = {
-    "optimal": "óptimo",
-    "feasible": "factible (con brecha)",
-    "infeasible": "no factible",
-    "unbounded": "sin límite",
-    "time_limit": "tiempo agotado",
-    "unknown": "sin plan factible encontrado",
-    "error": "error",
+    "optimal": "óptimo", "feasible": "factible (con brecha)", "infeasible": "no factible",
+    "unbounded": "sin límite", "time_limit": "tiempo agotado",
+    "unknown": "sin plan factible encontrado", "error": "error",
 }
 NOTE_ES = {
     "infeasible": "los pisos no se pueden cumplir dentro de los límites.",
@@ -139,9 +135,8 @@ def plan(  # noqa: PLR0917 (Typer maps each parameter to an option)
     _silence_solver_banner()
     console = Console(stderr=True)
     try:
-        with Progress(
-            SpinnerColumn(), TextColumn("{task.description}"), console=console, transient=True
-        ) as progress:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), console=console,
+                      transient=True) as progress:
             step = progress.add_task("Leyendo el modelo…")
             economy, goal, source = _load(model, targets, floors)
             changes = read_changes_csv(what_if) if what_if is not None else []
@@ -153,13 +148,8 @@ def plan(  # noqa: PLR0917 (Typer maps each parameter to an option)
             if changes:
                 progress.update(step, description="Resolviendo el plan con los cambios…")
                 new_economy, new_goal = apply_changes(economy, goal, changes)
-                after = solve_plan(
-                    new_economy,
-                    new_goal,
-                    method=method,  # type: ignore[arg-type]
-                    time_limit=time_limit,
-                    warm_start=result,
-                )
+                after = solve_plan(new_economy, new_goal, method=method,  # type: ignore[arg-type]
+                                   time_limit=time_limit, warm_start=result)
                 comparison = compare_plans(economy, result, new_economy, after)
     except FormatError as error:
         raise _fail(str(error)) from None
@@ -185,24 +175,12 @@ def _pct(value: float) -> str:
     return "—" if not np.isfinite(value) else f"{100 * value:.2f} %"
 
 
-def _report(
-    console: Console,
-    economy: Economy,
-    goal: Targets,
-    result: Plan,
-    *,
-    offs: TradeOffs | None,
-    comparison: Comparison | None,
-    source: str,
-) -> None:
-    console.print(
-        f"[bold]Plan[/bold] — {source or 'modelo'}: {economy.n_products} productos, "
-        f"{economy.n_techniques} técnicas"
-    )
-    console.print(
-        f"Estado: [bold]{STATUS_ES[result.status.value]}[/bold] · método {result.method}"
-        f" · {result.seconds:.3f} s"
-    )
+def _report(console: Console, economy: Economy, goal: Targets, result: Plan, *,
+            offs: TradeOffs | None, comparison: Comparison | None, source: str) -> None:
+    console.print(f"[bold]Plan[/bold] — {source or 'modelo'}: {economy.n_products} productos, "
+                  f"{economy.n_techniques} técnicas")
+    console.print(f"Estado: [bold]{STATUS_ES[result.status.value]}[/bold] · método {result.method}"
+                  f" · {result.seconds:.3f} s")
     reason = reason_es(result.message)
     if not result.has_plan:
         note = NOTE_ES.get(result.status.value, "")
@@ -215,14 +193,10 @@ def _report(
     if result.message in (HANDED_OVER, PROVEN_BY_LP):
         console.print(f"Nota: {reason}")
     if not result.lexicographic_complete:
-        console.print(
-            "Nota: sólo se maximizó el cumplimiento mínimo; el refinamiento "
-            "lexicográfico (subir las demás metas) no se completó."
-        )
-    console.print(
-        f"Cumplimiento mínimo de las metas: [bold]{_pct(result.fulfilment)}[/bold]"
-        f" (cota superior {_pct(result.bound)}, brecha {_pct(result.gap)})"
-    )
+        console.print("Nota: sólo se maximizó el cumplimiento mínimo; el refinamiento "
+                      "lexicográfico (subir las demás metas) no se completó.")
+    console.print(f"Cumplimiento mínimo de las metas: [bold]{_pct(result.fulfilment)}[/bold]"
+                  f" (cota superior {_pct(result.bound)}, brecha {_pct(result.gap)})")
     console.print(_targets_table(economy, goal, result, offs))
     if offs is not None:
         console.print(_limits_table(offs))
@@ -230,7 +204,8 @@ def _report(
         _report_comparison(console, economy, comparison)
 
 
-def _targets_table(economy: Economy, goal: Targets, result: Plan, offs: TradeOffs | None) -> Table:
+def _targets_table(economy: Economy, goal: Targets, result: Plan,
+                   offs: TradeOffs | None) -> Table:
     table = Table(title=f"Metas menos cumplidas (hasta {SHOWN})")
     for header in ("Producto", "Meta", "Producción neta", "Cumplimiento", "Horas por unidad"):
         table.add_column(header, justify="left" if header == "Producto" else "right")
@@ -238,13 +213,8 @@ def _targets_table(economy: Economy, goal: Targets, result: Plan, offs: TradeOff
     order = wanted[np.argsort(result.target_fulfilment[wanted], kind="stable")][:SHOWN]
     for i in order:
         hours = f"{offs.labour_values[i]:.4g}" if offs is not None else "—"
-        table.add_row(
-            economy.products[i][:50],
-            f"{goal.levels[i]:.6g}",
-            f"{result.net_output[i]:.6g}",
-            _pct(result.target_fulfilment[i]),
-            hours,
-        )
+        table.add_row(economy.products[i][:50], f"{goal.levels[i]:.6g}",
+                      f"{result.net_output[i]:.6g}", _pct(result.target_fulfilment[i]), hours)
     return table
 
 
@@ -255,14 +225,8 @@ def _limits_table(offs: TradeOffs) -> Table:
     shown = sorted(offs.limits, key=lambda x: (not x.binding, -x.shadow_price))[:SHOWN]
     for limit in shown:
         name = "trabajo" if limit.kind == "labour" else limit.name[:40]
-        table.add_row(
-            name,
-            KIND_ES[limit.kind],
-            f"{limit.used:.6g}",
-            f"{limit.available:.6g}",
-            f"{limit.shadow_price:.4g}",
-            "sí" if limit.binding else "",
-        )
+        table.add_row(name, KIND_ES[limit.kind], f"{limit.used:.6g}", f"{limit.available:.6g}",
+                      f"{limit.shadow_price:.4g}", "sí" if limit.binding else "")
     return table
 
 
@@ -271,10 +235,8 @@ def _report_comparison(console: Console, economy: Economy, comparison: Compariso
     console.print(f"\n[bold]Qué pasa si[/bold]: estado {STATUS_ES[after.status.value]}")
     if not after.has_plan:
         return
-    console.print(
-        f"Cumplimiento mínimo: {_pct(comparison.before.fulfilment)} → "
-        f"{_pct(after.fulfilment)} ({100 * comparison.fulfilment_change:+.2f} puntos)"
-    )
+    console.print(f"Cumplimiento mínimo: {_pct(comparison.before.fulfilment)} → "
+                  f"{_pct(after.fulfilment)} ({100 * comparison.fulfilment_change:+.2f} puntos)")
     console.print(f"Límites que limitan antes: {', '.join(_es(comparison.binding_before)) or '—'}")
     console.print(f"Límites que limitan después: {', '.join(_es(comparison.binding_after)) or '—'}")
     console.print(f"Trabajo usado: {comparison.labour_change:+.6g}")
@@ -283,12 +245,8 @@ def _report_comparison(console: Console, economy: Economy, comparison: Compariso
         table.add_column(header, justify="left" if header == "Producto" else "right")
     change = comparison.net_output_change
     for i in np.argsort(-np.abs(change))[:SHOWN]:
-        table.add_row(
-            economy.products[i][:50],
-            f"{comparison.before.net_output[i]:.6g}",
-            f"{after.net_output[i]:.6g}",
-            f"{change[i]:+.6g}",
-        )
+        table.add_row(economy.products[i][:50], f"{comparison.before.net_output[i]:.6g}",
+                      f"{after.net_output[i]:.6g}", f"{change[i]:+.6g}")
     console.print(table)
 
 
@@ -298,27 +256,18 @@ def _es(names: tuple[str, ...]) -> list[str]:
 
 def _plan_json(economy: Economy, goal: Targets, result: Plan) -> dict[str, Any]:
     return {
-        "status": result.status.value,
-        "method": result.method,
-        "message": result.message,
+        "status": result.status.value, "method": result.method, "message": result.message,
         "message_es": reason_es(result.message),
-        "fulfilment": _num(result.fulfilment),
-        "bound": _num(result.bound),
-        "gap": _num(result.gap),
-        "seconds": result.seconds,
-        "rounds": result.rounds,
+        "fulfilment": _num(result.fulfilment), "bound": _num(result.bound),
+        "gap": _num(result.gap), "seconds": result.seconds, "rounds": result.rounds,
         "lexicographic_complete": result.lexicographic_complete,
         "labour_used": result.labour_used,
         "resource_used": dict(zip(economy.resources, result.resource_used.tolist(), strict=True)),
         "products": [
-            {
-                "name": name,
-                "target": float(goal.levels[i]),
-                "floor": float(goal.floors[i]),
-                "net_output": float(result.net_output[i]),
-                "gross_output": float(result.gross_output[i]),
-                "fulfilment": _num(float(result.target_fulfilment[i])),
-            }
+            {"name": name, "target": float(goal.levels[i]), "floor": float(goal.floors[i]),
+             "net_output": float(result.net_output[i]),
+             "gross_output": float(result.gross_output[i]),
+             "fulfilment": _num(float(result.target_fulfilment[i]))}
             for i, name in enumerate(economy.products)
         ],
     }
@@ -328,27 +277,13 @@ def _num(value: float) -> float | None:
     return float(value) if np.isfinite(value) else None
 
 
-def _as_json(
-    economy: Economy,
-    goal: Targets,
-    result: Plan,
-    *,
-    offs: TradeOffs | None,
-    comparison: Comparison | None,
-    source: str,
-) -> dict[str, Any]:
+def _as_json(economy: Economy, goal: Targets, result: Plan, *, offs: TradeOffs | None,
+             comparison: Comparison | None, source: str) -> dict[str, Any]:
     doc: dict[str, Any] = {"model": source, "plan": _plan_json(economy, goal, result)}
     if offs is not None:
         doc["limits"] = [
-            {
-                "kind": x.kind,
-                "name": x.name,
-                "used": x.used,
-                "available": x.available,
-                "shadow_price": x.shadow_price,
-                "binding": x.binding,
-            }
-            for x in offs.limits
+            {"kind": x.kind, "name": x.name, "used": x.used, "available": x.available,
+             "shadow_price": x.shadow_price, "binding": x.binding} for x in offs.limits
         ]
         doc["binding"] = [x.name for x in offs.binding]
         doc["labour_values"] = dict(zip(economy.products, offs.labour_values.tolist(), strict=True))
@@ -361,9 +296,8 @@ def _as_json(
             "binding_before": list(comparison.binding_before),
             "binding_after": list(comparison.binding_after),
             "labour_change": comparison.labour_change,
-            "net_output_change": dict(
-                zip(economy.products, comparison.net_output_change.tolist(), strict=True)
-            ),
+            "net_output_change": dict(zip(economy.products,
+                                          comparison.net_output_change.tolist(), strict=True)),
         }
     return doc
 

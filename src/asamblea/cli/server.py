@@ -120,10 +120,8 @@ def _demo_archive(settings: Settings) -> None:
     with make_sessionmaker(engine).begin() as db:
         seed_demo_archive(db, vault, now=utcnow(), export_to=bundle)
     engine.dispose()
-    typer.echo(
-        f"Archivo de testimonios: caso ficticio de facilitadora.ves (frase de paso "
-        f"{DEMO_PASSPHRASE}); verifique su paquete con: asamblea archive verify {bundle}"
-    )
+    typer.echo(f"Archivo de testimonios: caso ficticio de facilitadora.ves (frase de paso "
+               f"{DEMO_PASSPHRASE}); verifique su paquete con: asamblea archive verify {bundle}")
 
 
 @db_app.command("upgrade")

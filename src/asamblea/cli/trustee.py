@@ -54,10 +54,8 @@ from asamblea.formats.trustee import (
 
 ACTIONS = ("init", "shares", "combine", "decrypt")
 DECRYPTION_SCHEMA = "asamblea-trustee-decryption/1"
-LIMITS = {
-    "moderate": (argon2id.OPSLIMIT_MODERATE, argon2id.MEMLIMIT_MODERATE),
-    "interactive": (argon2id.OPSLIMIT_INTERACTIVE, argon2id.MEMLIMIT_INTERACTIVE),
-}
+LIMITS = {"moderate": (argon2id.OPSLIMIT_MODERATE, argon2id.MEMLIMIT_MODERATE),
+          "interactive": (argon2id.OPSLIMIT_INTERACTIVE, argon2id.MEMLIMIT_INTERACTIVE)}
 
 PathOpt = Annotated[Path | None, typer.Option()]
 Paths = Annotated[list[Path] | None, typer.Option()]
@@ -74,8 +72,7 @@ def trustee(  # noqa: PLR0917 - Typer maps each CLI option to a parameter
     board: PathOpt = None,
     out: PathOpt = None,
     kdf: Annotated[str, typer.Option(help="Límites de Argon2id: moderate | interactive.")] = (
-        "moderate"
-    ),
+        "moderate"),
 ) -> None:
     """Custodia de una votación cifrada: init, shares, combine, decrypt (ver docs)."""
     try:
@@ -118,21 +115,13 @@ def _open(path: Path) -> TrusteeSecret:
 
 def _save(path: Path, secret: TrusteeSecret, kdf: str) -> None:
     opslimit, memlimit = LIMITS[kdf]
-    path.write_bytes(
-        seal_secret(secret, _passphrase(confirm=False), opslimit=opslimit, memlimit=memlimit)
-    )
+    path.write_bytes(seal_secret(secret, _passphrase(confirm=False), opslimit=opslimit,
+                                 memlimit=memlimit))
     path.chmod(0o600)
 
 
-def _init(
-    path: Path,
-    ceremony: str | None,
-    index: int | None,
-    threshold: int | None,
-    *,
-    out: Path | None,
-    kdf: str,
-) -> None:
+def _init(path: Path, ceremony: str | None, index: int | None, threshold: int | None, *,
+          out: Path | None, kdf: str) -> None:
     if ceremony is None or index is None or threshold is None or out is None:
         raise FormatError("init necesita --ceremony, --index, --threshold y --out")
     if path.exists():
@@ -140,9 +129,8 @@ def _init(
     check_parameters(threshold, max(index, threshold))
     made = new_trustee(bytes.fromhex(ceremony), index, threshold)
     opslimit, memlimit = LIMITS[kdf]
-    path.write_bytes(
-        seal_secret(made, _passphrase(confirm=True), opslimit=opslimit, memlimit=memlimit)
-    )
+    path.write_bytes(seal_secret(made, _passphrase(confirm=True), opslimit=opslimit,
+                                 memlimit=memlimit))
     path.chmod(0o600)
     out.write_bytes(dealing_file(made))
     typer.echo(f"Custodio {index}: secreto en {path}; reparto público en {out}.")
@@ -173,18 +161,16 @@ def _combine(path: Path, dealings: list[Path], shares: list[Path], kdf: str) -> 
     for share_path in shares:
         sender, value = open_share(mine, share_path.read_bytes())
         if sender not in found or not is_valid_share(found[sender][1], mine.index, value):
-            _fail(
-                f"la parte del custodio {sender} no corresponde a sus compromisos: "
-                "denúncielo; no se guardó nada",
-                1,
-            )
+            _fail(f"la parte del custodio {sender} no corresponde a sus compromisos: "
+                  "denúncielo; no se guardó nada", 1)
         received[sender] = value
     if sorted(received) != sorted(found):
         _fail(f"faltan partes de los custodios {sorted(set(found) - set(received))}", 1)
     _save(path, mine.with_secret(combine_shares(list(received.values()))), kdf)
     all_dealings = [found[j][1] for j in sorted(found)]
     typer.echo(f"Clave de la elección: {election_key(all_dealings).hex()}")
-    typer.echo(f"Su clave de verificación: {verification_key(all_dealings, mine.index).hex()}")
+    typer.echo(f"Su clave de verificación: "
+               f"{verification_key(all_dealings, mine.index).hex()}")
 
 
 def _decrypt(mine: TrusteeSecret, board_path: Path, out: Path) -> None:
@@ -194,24 +180,16 @@ def _decrypt(mine: TrusteeSecret, board_path: Path, out: Path) -> None:
     manifest = board.manifest
     if manifest.ceremony != mine.ceremony or mine.dealing not in manifest.dealings:
         _fail("el tablero no es de la ceremonia de este custodio", 1)
-    problems = [f for f in verify_encrypted_board(board) if f.code != "result.missing"]
+    problems = [f for f in verify_encrypted_board(board)
+                if f.code != "result.missing"]
     if problems:
         _fail("el tablero no verifica: " + "; ".join(f.message for f in problems[:5]), 1)
-    tally = tally_ciphertexts(
-        [[o.ciphertext for o in b.options] for b in board.ballots], len(manifest.header.options)
-    )
+    tally = tally_ciphertexts([[o.ciphertext for o in b.options] for b in board.ballots],
+                              len(manifest.header.options))
     made = make_share(manifest.election_hash(), mine.index, mine.secret, tally)
-    out.write_text(
-        json.dumps(
-            {
-                "schema": DECRYPTION_SCHEMA,
-                "election": manifest.election_hash().hex(),
-                "share": share_json(made),
-            },
-            indent=1,
-        )
-        + "\n"
-    )
+    out.write_text(json.dumps({"schema": DECRYPTION_SCHEMA,
+                               "election": manifest.election_hash().hex(),
+                               "share": share_json(made)}, indent=1) + "\n")
     typer.echo(f"Parte de descifrado del recuento ({len(board.ballots)} papeletas) en {out}.")
 
 

@@ -54,10 +54,8 @@ KeyOpt = Annotated[
     typer.Option("--public-key", help="Clave pública (hex) anunciada al abrir la votación."),
 ]
 JobsOpt = Annotated[
-    int,
-    typer.Option(
-        "--jobs", min=1, max=64, help="Procesos para comprobar papeletas cifradas en paralelo."
-    ),
+    int, typer.Option("--jobs", min=1, max=64,
+                      help="Procesos para comprobar papeletas cifradas en paralelo."),
 ]
 
 
@@ -79,11 +77,8 @@ def verify(
     try:
         code = None if receipt is None else normalise_receipt(receipt)
     except DomainError:
-        typer.echo(
-            f"Error: {receipt!r} no es un código de recibo: son 16 letras y cifras como "
-            "7K3M-QX9T-2BHD-04RW; revise si hay un error al copiarlo.",
-            err=True,
-        )
+        typer.echo(f"Error: {receipt!r} no es un código de recibo: son 16 letras y cifras como "
+                   "7K3M-QX9T-2BHD-04RW; revise si hay un error al copiarlo.", err=True)
         raise typer.Exit(2) from None
     unavailable: str | None = None
     try:
@@ -95,23 +90,15 @@ def verify(
     status = 1 if findings or (code is not None and index is None) else 0
     status = 3 if status == 0 and unavailable else status
     if as_json:
-        typer.echo(
-            json.dumps(
-                _report(board, findings, unavailable, code, index), ensure_ascii=False, indent=2
-            )
-        )
+        typer.echo(json.dumps(_report(board, findings, unavailable, code, index),
+                              ensure_ascii=False, indent=2))
     else:
         _print_human(board, findings, unavailable, code, index)
     raise typer.Exit(status)
 
 
-def _report(
-    board: Board,
-    findings: list[Finding],
-    unavailable: str | None,
-    code: str | None,
-    index: int | None,
-) -> dict[str, object]:
+def _report(board: Board, findings: list[Finding], unavailable: str | None,
+            code: str | None, index: int | None) -> dict[str, object]:
     """The machine-readable report of ``--json``."""
     report: dict[str, object] = {
         "ok": not findings and unavailable is None,
@@ -129,22 +116,14 @@ def _report(
         if index is not None and index < len(board.heads):
             head = board.heads[index]
         report["receipt"] = {
-            "code": code,
-            "found": index is not None,
-            "index": index,
-            "head": head,
+            "code": code, "found": index is not None, "index": index, "head": head,
             "selection": None if index is None else board.selections[index],
         }
     return report
 
 
-def _print_human(
-    board: Board,
-    findings: list[Finding],
-    unavailable: str | None,
-    code: str | None,
-    index: int | None,
-) -> None:
+def _print_human(board: Board, findings: list[Finding], unavailable: str | None,
+                 code: str | None, index: int | None) -> None:
     """The report in Spanish, for people."""
     if findings:
         typer.echo(f"El tablero NO verifica: {len(findings)} problema(s).")
@@ -153,21 +132,17 @@ def _print_human(
         if len(findings) > SHOWN_FINDINGS:
             typer.echo(f"  … y {len(findings) - SHOWN_FINDINGS} problema(s) más (use --json).")
     else:
-        typer.echo(
-            f"Tablero verificado: {len(board.receipts)} papeletas, cadena íntegra, "
-            f"firmas válidas, votantes ≤ padrón ({board.voters} ≤ "
-            f"{board.header.roll_size})."
-        )
+        typer.echo(f"Tablero verificado: {len(board.receipts)} papeletas, cadena íntegra, "
+                   f"firmas válidas, votantes ≤ padrón ({board.voters} ≤ "
+                   f"{board.header.roll_size}).")
     if unavailable:
         typer.echo(f"Recuento NO realizado: {unavailable}.")
     elif not findings:
         typer.echo(f"Recuento con la regla {board.header.rule!r}: coincide con lo publicado.")
     quorum = board.header.quorum
     reached = "alcanzado" if quorum_reached(board) else "NO alcanzado"
-    typer.echo(
-        f"Quórum ({quorum.numerator}/{quorum.denominator} del padrón de "
-        f"{board.header.roll_size}): {reached}."
-    )
+    typer.echo(f"Quórum ({quorum.numerator}/{quorum.denominator} del padrón de "
+               f"{board.header.roll_size}): {reached}.")
     head = board.heads[-1] if board.heads else board.genesis
     typer.echo(f"Cabeza final: {head}")
     typer.echo(f"Clave pública: {board.public_key} (compárela con la anunciada al abrir).")
@@ -178,10 +153,8 @@ def _print_human(
             choice = describe_selection(board, board.selections[index])
             typer.echo(f"Recibo {code}: papeleta {index}, elección: {choice}.")
             if index < len(board.heads):
-                typer.echo(
-                    f"Cabeza de la cadena tras su papeleta: {board.heads[index]} "
-                    "(debe coincidir con la que mostró su página de recibo)."
-                )
+                typer.echo(f"Cabeza de la cadena tras su papeleta: {board.heads[index]} "
+                           "(debe coincidir con la que mostró su página de recibo).")
 
 
 def _starts_encrypted(path: Path) -> bool:
@@ -192,9 +165,8 @@ def _starts_encrypted(path: Path) -> bool:
         return False  # the plaintext path reports the unreadable file
 
 
-def _verify_encrypted(
-    path: Path, receipt: str | None, *, as_json: bool, public_key: str | None, jobs: int
-) -> None:
+def _verify_encrypted(path: Path, receipt: str | None, *, as_json: bool,
+                      public_key: str | None, jobs: int) -> None:
     """Check an encrypted board and exit with the same codes as a plaintext one."""
     try:
         board = read_encrypted_board(path)
@@ -203,53 +175,38 @@ def _verify_encrypted(
         raise typer.Exit(2) from None
     code = None if receipt is None else receipt.strip().lower()
     if code is not None and (len(code) != 64 or any(c not in "0123456789abcdef" for c in code)):
-        typer.echo(
-            f"Error: {receipt!r} no es un rastreador de papeleta: son 64 cifras "
-            "hexadecimales; revise si hay un error al copiarlo.",
-            err=True,
-        )
+        typer.echo(f"Error: {receipt!r} no es un rastreador de papeleta: son 64 cifras "
+                   "hexadecimales; revise si hay un error al copiarlo.", err=True)
         raise typer.Exit(2)
     findings = _encrypted_findings(board, public_key, jobs)
     trackers = [tracker(ballot).hex() for ballot in board.ballots] if code else []
     index = trackers.index(code) if code in trackers else None
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "ok": not findings,
-                    "vote_id": board.manifest.header.vote_id,
-                    "ballots": len(board.ballots),
-                    "audited": len(board.audited),
-                    "counts": None if board.counts is None else list(board.counts),
-                    "public_key": board.signing_key,
-                    "findings": [f.to_json() for f in findings],
-                    "receipt": None
-                    if code is None
-                    else {"code": code, "found": index is not None, "index": index},
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        typer.echo(json.dumps({
+            "ok": not findings, "vote_id": board.manifest.header.vote_id,
+            "ballots": len(board.ballots), "audited": len(board.audited),
+            "counts": None if board.counts is None else list(board.counts),
+            "public_key": board.signing_key, "findings": [f.to_json() for f in findings],
+            "receipt": None if code is None else {"code": code, "found": index is not None,
+                                                   "index": index},
+        }, ensure_ascii=False, indent=2))
     else:
         _print_encrypted(board, findings, code, index)
     raise typer.Exit(1 if findings or (code is not None and index is None) else 0)
 
 
-def _encrypted_findings(board: EncryptedBoard, public_key: str | None, jobs: int) -> list[Finding]:
+def _encrypted_findings(board: EncryptedBoard, public_key: str | None,
+                        jobs: int) -> list[Finding]:
     if jobs == 1:
         return verify_encrypted_board(board, expected_key=public_key)
     with multiprocessing.get_context("fork").Pool(jobs) as pool:
-
         def spread(check: Callable[[Any], bool], items: Iterable[Any]) -> Iterable[bool]:
             return pool.imap(check, items, chunksize=256)
-
         return verify_encrypted_board(board, expected_key=public_key, map_ballots=spread)
 
 
-def _print_encrypted(
-    board: EncryptedBoard, findings: list[Finding], code: str | None, index: int | None
-) -> None:
+def _print_encrypted(board: EncryptedBoard, findings: list[Finding], code: str | None,
+                     index: int | None) -> None:
     """The encrypted board's report in Spanish, for people."""
     if findings:
         typer.echo(f"El tablero cifrado NO verifica: {len(findings)} problema(s).")
@@ -257,11 +214,9 @@ def _print_encrypted(
             typer.echo(f"  - [{finding.field}] {finding.message}")
     else:
         options = board.manifest.header.options
-        typer.echo(
-            f"Tablero cifrado verificado: {len(board.ballots)} papeletas con pruebas "
-            f"válidas, {len(board.audited)} auditadas, recuento cifrado, "
-            f"{len(board.shares)} partes de descifrado con pruebas, cadena y firmas."
-        )
+        typer.echo(f"Tablero cifrado verificado: {len(board.ballots)} papeletas con pruebas "
+                   f"válidas, {len(board.audited)} auditadas, recuento cifrado, "
+                   f"{len(board.shares)} partes de descifrado con pruebas, cadena y firmas.")
         for name, count in zip(options, board.counts or (), strict=False):
             typer.echo(f"  {name}: {count}")
     typer.echo(f"Clave pública: {board.signing_key} (compárela con la anunciada al abrir).")

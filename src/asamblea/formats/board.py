@@ -46,22 +46,8 @@ from asamblea.formats.errors import FormatError
 T = TypeVar("T")
 
 SCHEMA = "asamblea-board/1"
-_VOTE_KEYS = frozenset(
-    {
-        "id",
-        "question",
-        "options",
-        "kind",
-        "rule",
-        "seats",
-        "quorum",
-        "roll_size",
-        "opens_at",
-        "closed_at",
-        "voters",
-        "seed",
-    }
-)
+_VOTE_KEYS = frozenset({"id", "question", "options", "kind", "rule", "seats", "quorum",
+                       "roll_size", "opens_at", "closed_at", "voters", "seed"})
 _OPTIONAL_VOTE_KEYS = frozenset({"threshold"})
 _TOP_KEYS = frozenset({"schema", "vote", "ballots", "chain", "signature", "result", "in_person"})
 
@@ -85,35 +71,23 @@ def _ballot_line(receipt: str, selection: Sequence[int]) -> str:
 def _vote_json(board: Board) -> dict[str, JsonValue]:
     header = board.header.to_json()
     return {
-        "id": board.header.vote_id,
-        "question": header["question"],
-        "options": header["options"],
-        "kind": header["kind"],
-        "rule": header["rule"],
-        "seats": header["seats"],
-        "quorum": header["quorum"],
-        "roll_size": header["roll_size"],
-        "opens_at": header["opens_at"],
-        "closed_at": board.closed_at,
-        "voters": board.voters,
+        "id": board.header.vote_id, "question": header["question"], "options": header["options"],
+        "kind": header["kind"], "rule": header["rule"], "seats": header["seats"],
+        "quorum": header["quorum"], "roll_size": header["roll_size"],
+        "opens_at": header["opens_at"], "closed_at": board.closed_at, "voters": board.voters,
         "seed": board.seed,
     } | ({} if board.header.threshold is None else {"threshold": board.header.threshold})
 
 
 def dump_board(board: Board) -> bytes:
     """The board file's bytes (UTF-8)."""
-    signature = {
-        "algorithm": "ed25519",
-        "public_key": board.public_key,
-        "head": board.head_signature,
-        "seal": board.seal_signature,
-    }
+    signature = {"algorithm": "ed25519", "public_key": board.public_key,
+                 "head": board.head_signature, "seal": board.seal_signature}
     in_person = None if board.in_person is None else board.in_person.to_json()
     parts = [
         f'{{"schema":"{SCHEMA}",\n"vote":{_json(_vote_json(board))},\n"ballots":[\n',
-        ",\n".join(
-            _ballot_line(r, s) for r, s in zip(board.receipts, board.selections, strict=True)
-        ),
+        ",\n".join(_ballot_line(r, s) for r, s in zip(board.receipts, board.selections,
+                                                         strict=True)),
         f'\n],\n"chain":{{"genesis":{_json(board.genesis)},"heads":[\n',
         ",\n".join(f'"{head}"' for head in board.heads),
         f'\n]}},\n"signature":{_json(signature)},\n"result":{_json(board.result)},\n'
@@ -165,18 +139,13 @@ def _load(data: bytes | str) -> Board:
     header, closed_at, voters, seed = _vote(vote)
     receipts, selections = _ballots(top["ballots"])
     chain = _object(top["chain"], "chain", frozenset({"genesis", "heads"}))
-    signature = _object(
-        top["signature"], "signature", frozenset({"algorithm", "public_key", "head", "seal"})
-    )
+    signature = _object(top["signature"], "signature",
+                        frozenset({"algorithm", "public_key", "head", "seal"}))
     if signature["algorithm"] != "ed25519":
         raise FormatError("signature.algorithm: solo se admite 'ed25519'")
     return Board(
-        header=header,
-        voters=voters,
-        closed_at=closed_at,
-        seed=seed,
-        receipts=receipts,
-        selections=selections,
+        header=header, voters=voters, closed_at=closed_at, seed=seed,
+        receipts=receipts, selections=selections,
         genesis=_str(chain["genesis"], "chain.genesis"),
         heads=_strings(chain["heads"], "chain.heads"),
         public_key=_str(signature["public_key"], "signature.public_key"),
@@ -231,17 +200,12 @@ def _vote(vote: dict[str, Any]) -> tuple[VoteHeader, str, int, str]:
         quorum = Fraction(quorum_text)
         kind = BallotKind(_str(vote["kind"], "vote.kind"))
         header = VoteHeader(
-            vote_id=_str(vote["id"], "vote.id"),
-            question=_str(vote["question"], "vote.question"),
-            options=tuple(
-                _str(o, f"vote.options[{i}]")
-                for i, o in enumerate(_list(vote["options"], "vote.options"))
-            ),
-            kind=kind,
-            rule=_str(vote["rule"], "vote.rule"),
+            vote_id=_str(vote["id"], "vote.id"), question=_str(vote["question"], "vote.question"),
+            options=tuple(_str(o, f"vote.options[{i}]")
+                          for i, o in enumerate(_list(vote["options"], "vote.options"))),
+            kind=kind, rule=_str(vote["rule"], "vote.rule"),
             seats=_int(vote["seats"], "vote.seats"),
-            quorum=quorum,
-            roll_size=_int(vote["roll_size"], "vote.roll_size"),
+            quorum=quorum, roll_size=_int(vote["roll_size"], "vote.roll_size"),
             opens_at=parse_utc(_str(vote["opens_at"], "vote.opens_at")),
             threshold=_str(vote["threshold"], "vote.threshold") if "threshold" in vote else None,
         )
@@ -250,9 +214,8 @@ def _vote(vote: dict[str, Any]) -> tuple[VoteHeader, str, int, str]:
     except (ValueError, ZeroDivisionError, DomainError) as error:
         raise FormatError(f"vote: cabecera de votación inválida ({error})") from None
     if f"{quorum.numerator}/{quorum.denominator}" != quorum_text:
-        raise FormatError(
-            f"vote.quorum: se esperaba una fracción irreducible como '1/2', no {quorum_text!r}"
-        )
+        raise FormatError(f"vote.quorum: se esperaba una fracción irreducible como '1/2', "
+                          f"no {quorum_text!r}")
     if format_utc(header.opens_at) != vote["opens_at"]:
         raise FormatError("vote.opens_at: hora mal escrita")
     return header, closed_at, _int(vote["voters"], "vote.voters"), _str(vote["seed"], "vote.seed")
@@ -265,7 +228,9 @@ def _ballots(value: object) -> tuple[list[str], list[list[int]]]:
         if all(type(b) is dict and len(b) == 2 for b in ballots):
             receipts = [b["receipt"] for b in ballots]
             selections = [b["selection"] for b in ballots]
-            if all(type(r) is str for r in receipts) and all(type(s) is list for s in selections):
+            if all(type(r) is str for r in receipts) and all(
+                type(s) is list for s in selections
+            ):
                 return receipts, selections
     except KeyError:
         pass
@@ -289,16 +254,11 @@ def _result(value: object) -> Mapping[str, JsonValue] | None:
 
 
 def _in_person(value: object) -> InPersonCount:
-    count = _object(
-        value,
-        "in_person",
-        frozenset({"counts", "attendance", "acta", "recorded_by", "confirmed_by", "confirmed_at"}),
-    )
+    count = _object(value, "in_person", frozenset({"counts", "attendance", "acta", "recorded_by",
+                                                   "confirmed_by", "confirmed_at"}))
     return InPersonCount(
-        counts=tuple(
-            _int(c, f"in_person.counts[{i}]")
-            for i, c in enumerate(_list(count["counts"], "in_person.counts"))
-        ),
+        counts=tuple(_int(c, f"in_person.counts[{i}]")
+                     for i, c in enumerate(_list(count["counts"], "in_person.counts"))),
         attendance=_int(count["attendance"], "in_person.attendance"),
         acta=_str(count["acta"], "in_person.acta"),
         recorded_by=_str(count["recorded_by"], "in_person.recorded_by"),

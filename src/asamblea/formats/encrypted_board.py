@@ -57,22 +57,15 @@ def _json(value: object) -> str:
 def dump_encrypted_board(board: EncryptedBoard) -> bytes:
     """The board file's bytes (UTF-8)."""
     outcome = board.outcome_json()
-    signature = {
-        "algorithm": "ed25519",
-        "public_key": board.signing_key,
-        "head": board.head_signature,
-        "seal": board.seal_signature,
-    }
+    signature = {"algorithm": "ed25519", "public_key": board.signing_key,
+                 "head": board.head_signature, "seal": board.seal_signature}
     parts = [
         f'{{"schema":"{SCHEMA}",\n"manifest":{_json(board.manifest.to_json())},\n',
         f'"vote":{_json({"voters": board.voters, "closed_at": board.closed_at})},\n',
-        '"ballots":[\n',
-        ",\n".join(_json(ballot_json(b)) for b in board.ballots),
-        "\n],\n",
+        '"ballots":[\n', ",\n".join(_json(ballot_json(b)) for b in board.ballots), "\n],\n",
         f'"audited":{_json(outcome["audited"])},\n',
         f'"chain":{{"genesis":"{board.genesis}","heads":[\n',
-        ",\n".join(f'"{head}"' for head in board.heads),
-        "\n]},\n",
+        ",\n".join(f'"{head}"' for head in board.heads), "\n]},\n",
         f'"tally":{_json(outcome["tally"])},\n"shares":{_json(outcome["shares"])},\n',
         f'"counts":{_json(outcome["counts"])},\n"signature":{_json(signature)}}}\n',
     ]
@@ -103,22 +96,8 @@ def load_encrypted_board(data: bytes | str) -> EncryptedBoard:
             if isinstance(error, FormatError):
                 raise
             raise FormatError(f"no es JSON válido ({error})") from None
-        top = _object(
-            raw,
-            "$",
-            {
-                "schema",
-                "manifest",
-                "vote",
-                "ballots",
-                "audited",
-                "chain",
-                "tally",
-                "shares",
-                "counts",
-                "signature",
-            },
-        )
+        top = _object(raw, "$", {"schema", "manifest", "vote", "ballots", "audited", "chain",
+                                 "tally", "shares", "counts", "signature"})
         if top["schema"] != SCHEMA:
             raise FormatError(f"schema: se esperaba {SCHEMA!r}")
         return _board(top)
@@ -127,67 +106,43 @@ def load_encrypted_board(data: bytes | str) -> EncryptedBoard:
 def _board(top: dict[str, Any]) -> EncryptedBoard:
     vote = _object(top["vote"], "vote", {"voters", "closed_at"})
     chain = _object(top["chain"], "chain", {"genesis", "heads"})
-    signature = _object(top["signature"], "signature", {"algorithm", "public_key", "head", "seal"})
+    signature = _object(top["signature"], "signature",
+                        {"algorithm", "public_key", "head", "seal"})
     closed_at = _str(vote["closed_at"], "vote.closed_at")
     _guard(lambda: parse_utc(closed_at), "vote.closed_at")
-    counts = (
-        None
-        if top["counts"] is None
-        else tuple(_int(c, f"counts[{i}]") for i, c in enumerate(_list(top["counts"], "counts")))
-    )
+    counts = None if top["counts"] is None else tuple(
+        _int(c, f"counts[{i}]") for i, c in enumerate(_list(top["counts"], "counts")))
     return EncryptedBoard(
-        manifest=_manifest(top["manifest"]),
-        voters=_int(vote["voters"], "vote.voters"),
+        manifest=_manifest(top["manifest"]), voters=_int(vote["voters"], "vote.voters"),
         closed_at=closed_at,
-        ballots=[
-            _ballot(b, f"ballots[{i}]") for i, b in enumerate(_list(top["ballots"], "ballots"))
-        ],
-        audited=[
-            _audited(a, f"audited[{i}]") for i, a in enumerate(_list(top["audited"], "audited"))
-        ],
+        ballots=[_ballot(b, f"ballots[{i}]") for i, b in enumerate(_list(top["ballots"],
+                                                                         "ballots"))],
+        audited=[_audited(a, f"audited[{i}]") for i, a in enumerate(_list(top["audited"],
+                                                                          "audited"))],
         genesis=_hash(chain["genesis"], "chain.genesis"),
-        heads=[
-            _hash(h, f"chain.heads[{i}]")
-            for i, h in enumerate(_list(chain["heads"], "chain.heads"))
-        ],
-        tally=tuple(
-            _ciphertext(c, f"tally[{i}]") for i, c in enumerate(_list(top["tally"], "tally"))
-        ),
-        shares=tuple(
-            _share(s, f"shares[{i}]") for i, s in enumerate(_list(top["shares"], "shares"))
-        ),
-        counts=counts,
-        signing_key=_str(signature["public_key"], "signature.public_key"),
+        heads=[_hash(h, f"chain.heads[{i}]") for i, h in enumerate(_list(chain["heads"],
+                                                                         "chain.heads"))],
+        tally=tuple(_ciphertext(c, f"tally[{i}]") for i, c in enumerate(_list(top["tally"],
+                                                                              "tally"))),
+        shares=tuple(_share(s, f"shares[{i}]") for i, s in enumerate(_list(top["shares"],
+                                                                           "shares"))),
+        counts=counts, signing_key=_str(signature["public_key"], "signature.public_key"),
         head_signature=_str(signature["head"], "signature.head"),
         seal_signature=_str(signature["seal"], "signature.seal"),
     )
 
 
 def _manifest(value: object) -> Manifest:
-    raw = _object(
-        value,
-        "manifest",
-        {
-            "schema",
-            "header",
-            "min_selections",
-            "max_selections",
-            "threshold",
-            "ceremony",
-            "dealings",
-            "public_key",
-        },
-    )
+    raw = _object(value, "manifest", {"schema", "header", "min_selections", "max_selections",
+                                      "threshold", "ceremony", "dealings", "public_key"})
     manifest = Manifest(
         header=_header(raw["header"]),
         min_selections=_int(raw["min_selections"], "manifest.min_selections"),
         max_selections=_int(raw["max_selections"], "manifest.max_selections"),
         threshold=_int(raw["threshold"], "manifest.threshold"),
         ceremony=bytes.fromhex(_hash(raw["ceremony"], "manifest.ceremony")),
-        dealings=tuple(
-            _dealing(d, f"manifest.dealings[{i}]")
-            for i, d in enumerate(_list(raw["dealings"], "manifest.dealings"))
-        ),
+        dealings=tuple(_dealing(d, f"manifest.dealings[{i}]")
+                       for i, d in enumerate(_list(raw["dealings"], "manifest.dealings"))),
         public_key=_point(raw["public_key"], "manifest.public_key"),
     )
     if manifest.to_json() != raw:
@@ -196,37 +151,16 @@ def _manifest(value: object) -> Manifest:
 
 
 def _header(value: object) -> VoteHeader:
-    raw = _object(
-        value,
-        "manifest.header",
-        {
-            "schema",
-            "vote_id",
-            "question",
-            "options",
-            "kind",
-            "rule",
-            "seats",
-            "quorum",
-            "roll_size",
-            "opens_at",
-        },
-        frozenset({"threshold"}),
-    )
+    raw = _object(value, "manifest.header", {"schema", "vote_id", "question", "options", "kind",
+                                             "rule", "seats", "quorum", "roll_size",
+                                             "opens_at"}, frozenset({"threshold"}))
 
     def build() -> VoteHeader:
         return VoteHeader(
-            vote_id=raw["vote_id"],
-            question=raw["question"],
-            options=tuple(raw["options"]),
-            kind=BallotKind(raw["kind"]),
-            rule=raw["rule"],
-            seats=raw["seats"],
-            quorum=Fraction(raw["quorum"]),
-            roll_size=raw["roll_size"],
-            opens_at=parse_utc(raw["opens_at"]),
-            threshold=raw.get("threshold"),
-        )
+            vote_id=raw["vote_id"], question=raw["question"], options=tuple(raw["options"]),
+            kind=BallotKind(raw["kind"]), rule=raw["rule"], seats=raw["seats"],
+            quorum=Fraction(raw["quorum"]), roll_size=raw["roll_size"],
+            opens_at=parse_utc(raw["opens_at"]), threshold=raw.get("threshold"))
 
     header = _guard(build, "manifest.header")
     if header.to_json() != raw:
@@ -246,14 +180,11 @@ def share_from_json(value: object, where: str = "share") -> DecryptionShare:
 
 def _dealing(value: object, where: str) -> Dealing:
     raw = _object(value, where, {"index", "commitments", "proof"})
-    return Dealing(
-        _int(raw["index"], f"{where}.index"),
-        tuple(
-            _point(c, f"{where}.commitments[{i}]")
-            for i, c in enumerate(_list(raw["commitments"], f"{where}.commitments"))
-        ),
-        _pair(raw["proof"], f"{where}.proof"),
-    )
+    return Dealing(_int(raw["index"], f"{where}.index"),
+                      tuple(_point(c, f"{where}.commitments[{i}]")
+                            for i, c in enumerate(_list(raw["commitments"],
+                                                        f"{where}.commitments"))),
+                      _pair(raw["proof"], f"{where}.proof"))
 
 
 def ballot_from_json(value: object, where: str = "ballot") -> EncryptedBallot:
@@ -272,45 +203,32 @@ def _ballot(value: object, where: str) -> EncryptedBallot:
     for i, option in enumerate(_list(raw["options"], f"{where}.options")):
         at = f"{where}.options[{i}]"
         fields = _object(option, at, {"alpha", "beta", "proof"})
-        options.append(
-            EncryptedOption(
-                Ciphertext(
-                    _point(fields["alpha"], f"{at}.alpha"), _point(fields["beta"], f"{at}.beta")
-                ),
-                _proof(fields["proof"], f"{at}.proof"),
-            )
-        )
+        options.append(EncryptedOption(
+            Ciphertext(_point(fields["alpha"], f"{at}.alpha"),
+                       _point(fields["beta"], f"{at}.beta")),
+            _proof(fields["proof"], f"{at}.proof")))
     count = raw["count_proof"]
-    return EncryptedBallot(
-        tuple(options), None if count is None else _proof(count, f"{where}.count_proof")
-    )
+    return EncryptedBallot(tuple(options),
+                           None if count is None else _proof(count, f"{where}.count_proof"))
 
 
 def _audited(value: object, where: str) -> AuditedBallot:
     raw = _object(value, where, {"ballot", "selections", "nonces"})
     return AuditedBallot(
         _ballot(raw["ballot"], f"{where}.ballot"),
-        tuple(
-            _int(m, f"{where}.selections[{i}]")
-            for i, m in enumerate(_list(raw["selections"], f"{where}.selections"))
-        ),
-        tuple(
-            _scalar(n, f"{where}.nonces[{i}]")
-            for i, n in enumerate(_list(raw["nonces"], f"{where}.nonces"))
-        ),
-    )
+        tuple(_int(m, f"{where}.selections[{i}]")
+              for i, m in enumerate(_list(raw["selections"], f"{where}.selections"))),
+        tuple(_scalar(n, f"{where}.nonces[{i}]")
+              for i, n in enumerate(_list(raw["nonces"], f"{where}.nonces"))))
 
 
 def _share(value: object, where: str) -> DecryptionShare:
     raw = _object(value, where, {"trustee", "parts", "proofs"})
     return DecryptionShare(
         _int(raw["trustee"], f"{where}.trustee"),
-        tuple(
-            _point(p, f"{where}.parts[{i}]")
-            for i, p in enumerate(_list(raw["parts"], f"{where}.parts"))
-        ),
-        _proof(raw["proofs"], f"{where}.proofs"),
-    )
+        tuple(_point(p, f"{where}.parts[{i}]")
+              for i, p in enumerate(_list(raw["parts"], f"{where}.parts"))),
+        _proof(raw["proofs"], f"{where}.proofs"))
 
 
 def _ciphertext(value: object, where: str) -> Ciphertext:
@@ -356,9 +274,8 @@ def _guard(build: Callable[[], T], where: str) -> T:
         raise FormatError(f"{where}: valor inválido ({error})") from None
 
 
-def _object(
-    value: object, where: str, keys: set[str], optional: frozenset[str] = frozenset()
-) -> dict[str, Any]:
+def _object(value: object, where: str, keys: set[str],
+            optional: frozenset[str] = frozenset()) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise FormatError(f"{where}: se esperaba un objeto JSON")
     if set(value) - optional != keys:

@@ -62,127 +62,75 @@ class TrusteeSecret:
 def new_trustee(ceremony: bytes, index: int, threshold: int) -> TrusteeSecret:
     """A fresh polynomial, its dealing, and a fresh X25519 key."""
     coefficients, dealing = deal(ceremony, index, threshold)
-    return TrusteeSecret(
-        ceremony, index, threshold, coefficients, bytes(PrivateKey.generate()), dealing
-    )
+    return TrusteeSecret(ceremony, index, threshold, coefficients,
+                         bytes(PrivateKey.generate()), dealing)
 
 
 def _secret_json(secret: TrusteeSecret) -> dict[str, Any]:
-    return {
-        "ceremony": secret.ceremony.hex(),
-        "index": secret.index,
-        "threshold": secret.threshold,
-        "coefficients": [c.hex() for c in secret.coefficients],
-        "box_key": secret.box_key.hex(),
-        "dealing": dealing_json(secret.dealing),
-        "secret": None if secret.secret is None else secret.secret.hex(),
-    }
+    return {"ceremony": secret.ceremony.hex(), "index": secret.index,
+            "threshold": secret.threshold,
+            "coefficients": [c.hex() for c in secret.coefficients],
+            "box_key": secret.box_key.hex(), "dealing": dealing_json(secret.dealing),
+            "secret": None if secret.secret is None else secret.secret.hex()}
 
 
-def seal_secret(
-    secret: TrusteeSecret,
-    passphrase: str,
-    *,
-    opslimit: int = argon2id.OPSLIMIT_MODERATE,
-    memlimit: int = argon2id.MEMLIMIT_MODERATE,
-) -> bytes:
+def seal_secret(secret: TrusteeSecret, passphrase: str, *,
+                opslimit: int = argon2id.OPSLIMIT_MODERATE,
+                memlimit: int = argon2id.MEMLIMIT_MODERATE) -> bytes:
     """The secret file's bytes, locked with ``passphrase``."""
     salt = random(argon2id.SALTBYTES)
-    key = argon2id.kdf(
-        SecretBox.KEY_SIZE, passphrase.encode("utf-8"), salt, opslimit=opslimit, memlimit=memlimit
-    )
+    key = argon2id.kdf(SecretBox.KEY_SIZE, passphrase.encode("utf-8"), salt,
+                       opslimit=opslimit, memlimit=memlimit)
     box = SecretBox(key).encrypt(canonical_json(_secret_json(secret)))
-    return (
-        json.dumps(
-            {
-                "schema": SECRET_SCHEMA,
-                "kdf": "argon2id13",
-                "opslimit": opslimit,
-                "memlimit": memlimit,
-                "salt": salt.hex(),
-                "box": bytes(box).hex(),
-            },
-            indent=1,
-        ).encode()
-        + b"\n"
-    )
+    return json.dumps({"schema": SECRET_SCHEMA, "kdf": "argon2id13", "opslimit": opslimit,
+                       "memlimit": memlimit, "salt": salt.hex(), "box": bytes(box).hex()},
+                      indent=1).encode() + b"\n"
 
 
 def open_secret(data: bytes, passphrase: str) -> TrusteeSecret:
     """The secret in a secret file; `FormatError` for a wrong passphrase or an altered file."""
     raw = _document(data, SECRET_SCHEMA)
     try:
-        key = argon2id.kdf(
-            SecretBox.KEY_SIZE,
-            passphrase.encode("utf-8"),
-            bytes.fromhex(raw["salt"]),
-            opslimit=int(raw["opslimit"]),
-            memlimit=int(raw["memlimit"]),
-        )
+        key = argon2id.kdf(SecretBox.KEY_SIZE, passphrase.encode("utf-8"),
+                           bytes.fromhex(raw["salt"]), opslimit=int(raw["opslimit"]),
+                           memlimit=int(raw["memlimit"]))
         plain = json.loads(SecretBox(key).decrypt(bytes.fromhex(raw["box"])))
     except nacl.exceptions.CryptoError:
         raise FormatError("frase de paso incorrecta, o archivo de custodia alterado") from None
     except (KeyError, ValueError, TypeError):
         raise FormatError("archivo de custodia mal formado") from None
     return TrusteeSecret(
-        ceremony=bytes.fromhex(plain["ceremony"]),
-        index=plain["index"],
+        ceremony=bytes.fromhex(plain["ceremony"]), index=plain["index"],
         threshold=plain["threshold"],
         coefficients=tuple(_scalar(c) for c in plain["coefficients"]),
-        box_key=bytes.fromhex(plain["box_key"]),
-        dealing=dealing_from_json(plain["dealing"]),
-        secret=None if plain["secret"] is None else _scalar(plain["secret"]),
-    )
+        box_key=bytes.fromhex(plain["box_key"]), dealing=dealing_from_json(plain["dealing"]),
+        secret=None if plain["secret"] is None else _scalar(plain["secret"]))
 
 
 def dealing_file(secret: TrusteeSecret) -> bytes:
     """The public dealing file."""
-    return (
-        json.dumps(
-            {
-                "schema": DEALING_SCHEMA,
-                "ceremony": secret.ceremony.hex(),
-                "box_public_key": secret.public_box_key().hex(),
-                "dealing": dealing_json(secret.dealing),
-            },
-            indent=1,
-        ).encode()
-        + b"\n"
-    )
+    return json.dumps({"schema": DEALING_SCHEMA, "ceremony": secret.ceremony.hex(),
+                       "box_public_key": secret.public_box_key().hex(),
+                       "dealing": dealing_json(secret.dealing)}, indent=1).encode() + b"\n"
 
 
 def read_dealing(data: bytes) -> tuple[bytes, bytes, Dealing]:
     """``(ceremony, box public key, dealing)`` of a dealing file."""
     raw = _document(data, DEALING_SCHEMA)
     try:
-        return (
-            bytes.fromhex(raw["ceremony"]),
-            bytes.fromhex(raw["box_public_key"]),
-            dealing_from_json(raw["dealing"]),
-        )
+        return (bytes.fromhex(raw["ceremony"]), bytes.fromhex(raw["box_public_key"]),
+                dealing_from_json(raw["dealing"]))
     except (KeyError, ValueError, TypeError):
         raise FormatError("archivo de reparto mal formado") from None
 
 
 def shares_file(secret: TrusteeSecret, recipients: dict[int, bytes]) -> bytes:
     """``f_i(j)`` sealed to each other trustee ``j``'s box key."""
-    sealed = {
-        str(j): SealedBox(PublicKey(key)).encrypt(evaluate(secret.coefficients, j)).hex()
-        for j, key in sorted(recipients.items())
-        if j != secret.index
-    }
-    return (
-        json.dumps(
-            {
-                "schema": SHARES_SCHEMA,
-                "ceremony": secret.ceremony.hex(),
-                "from": secret.index,
-                "shares": sealed,
-            },
-            indent=1,
-        ).encode()
-        + b"\n"
-    )
+    sealed = {str(j): SealedBox(PublicKey(key)).encrypt(
+        evaluate(secret.coefficients, j)).hex()
+        for j, key in sorted(recipients.items()) if j != secret.index}
+    return json.dumps({"schema": SHARES_SCHEMA, "ceremony": secret.ceremony.hex(),
+                       "from": secret.index, "shares": sealed}, indent=1).encode() + b"\n"
 
 
 def open_share(secret: TrusteeSecret, data: bytes) -> tuple[int, Scalar]:

@@ -93,9 +93,8 @@ class ArchiveItemRow(Base):
     __tablename__ = "archive_item"
     __table_args__ = (
         CheckConstraint(f"consent {_CONSENT}", name="consent_known"),
-        CheckConstraint(
-            "kind IN ('text', 'photo', 'audio', 'video', 'document')", name="kind_known"
-        ),
+        CheckConstraint("kind IN ('text', 'photo', 'audio', 'video', 'document')",
+                        name="kind_known"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

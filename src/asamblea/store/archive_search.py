@@ -28,14 +28,12 @@ _SQLITE = text(
     "SELECT s.item_id FROM archive_search_fts JOIN archive_search s "
     "ON s.id = archive_search_fts.rowid WHERE archive_search_fts MATCH :q "
     "AND (:case IS NULL OR s.case_id = :case) "
-    "ORDER BY archive_search_fts.rowid DESC LIMIT :limit"
-)
+    "ORDER BY archive_search_fts.rowid DESC LIMIT :limit")
 _POSTGRES = text(
     "SELECT s.item_id FROM archive_search s "
     "WHERE array_to_tsvector(string_to_array(s.terms, ' ')) @@ CAST(:q AS tsquery) "
     "AND (CAST(:case AS varchar) IS NULL OR s.case_id = :case) "
-    "ORDER BY s.id + 0 DESC LIMIT :limit"
-)
+    "ORDER BY s.id + 0 DESC LIMIT :limit")
 
 
 class SearchIndex:
@@ -44,40 +42,27 @@ class SearchIndex:
     def __init__(self, db: Session) -> None:
         self.db = db
 
-    def put(
-        self,
-        item_id: str,
-        case_id: str,
-        level: Consent,
-        *,
-        created_at: datetime,
-        title: str | None,
-        tags: str | None,
-    ) -> None:
+    def put(self, item_id: str, case_id: str, level: Consent, *, created_at: datetime,
+            title: str | None, tags: str | None) -> None:
         """(Re)index an item at its consent level; an item without title or tags leaves it."""
         self.remove(item_id)
         terms = index_terms(case_id, level, title, tags)
         if terms is not None:
-            self.db.add(
-                ArchiveSearchRow(
-                    item_id=item_id, case_id=case_id, created_at=created_at, terms=terms
-                )
-            )
+            self.db.add(ArchiveSearchRow(item_id=item_id, case_id=case_id,
+                                         created_at=created_at, terms=terms))
             self.db.flush()
 
     def remove(self, item_id: str) -> None:
         """Take an item out of every circle's index (withdrawn)."""
         self.db.execute(delete(ArchiveSearchRow).where(ArchiveSearchRow.item_id == item_id))
 
-    def search(
-        self, query: list[str], scopes: list[str], *, case_id: str | None, limit: int
-    ) -> list[str]:
+    def search(self, query: list[str], scopes: list[str], *, case_id: str | None,
+               limit: int) -> list[str]:
         """Ids of items matching every query word within these circles, last indexed first."""
         sqlite = self.db.get_bind().dialect.name == "sqlite"
         q = fts5_match(query, scopes) if sqlite else tsquery(query, scopes)
         if not sqlite:  # a sequential scan would read every circle's rows (and is slower)
             self.db.execute(text("SET LOCAL enable_seqscan = off"))
-        rows = self.db.execute(
-            _SQLITE if sqlite else _POSTGRES, {"q": q, "case": case_id, "limit": limit}
-        )
+        rows = self.db.execute(_SQLITE if sqlite else _POSTGRES,
+                               {"q": q, "case": case_id, "limit": limit})
         return [row[0] for row in rows]

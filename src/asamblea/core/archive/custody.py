@@ -64,9 +64,8 @@ DETAIL_FIELDS: Mapping[Action, Mapping[str, type]] = {
     Action.KEYS_REWRAPPED: {"removed": str, "recipients": int},
 }
 #: Actions about one item (the others concern the whole case and carry ``item: null``).
-ITEM_ACTIONS = frozenset(
-    {Action.RECEIVED, Action.VIEWED, Action.ANNOTATED, Action.CONSENT_CHANGED, Action.WITHDRAWN}
-)
+ITEM_ACTIONS = frozenset({Action.RECEIVED, Action.VIEWED, Action.ANNOTATED,
+                          Action.CONSENT_CHANGED, Action.WITHDRAWN})
 
 
 @dataclass(frozen=True)
@@ -79,12 +78,8 @@ class CaseHeader:
 
     def to_json(self) -> dict[str, JsonValue]:
         """The header as plain JSON (hashed into ``h_0``)."""
-        return {
-            "schema": GENESIS_SCHEMA,
-            "case_id": self.case_id,
-            "created_at": self.created_at,
-            "public_key": self.public_key,
-        }
+        return {"schema": GENESIS_SCHEMA, "case_id": self.case_id,
+                "created_at": self.created_at, "public_key": self.public_key}
 
 
 def genesis(header: CaseHeader) -> bytes:
@@ -106,15 +101,9 @@ class Entry:
 
     def to_json(self) -> dict[str, JsonValue]:
         """The entry as plain JSON (its canonical bytes are hashed into ``d_i``)."""
-        return {
-            "seq": self.seq,
-            "action": self.action.value,
-            "at": self.at,
-            "actor": self.actor,
-            "item": self.item,
-            "detail": dict(self.detail),
-            "nonce": self.nonce,
-        }
+        return {"seq": self.seq, "action": self.action.value, "at": self.at,
+                "actor": self.actor, "item": self.item, "detail": dict(self.detail),
+                "nonce": self.nonce}
 
 
 @dataclass(frozen=True)
@@ -128,13 +117,8 @@ class HeadStatement:
 
     def to_json(self) -> dict[str, JsonValue]:
         """The statement as plain JSON."""
-        return {
-            "schema": HEAD_SCHEMA,
-            "case_id": self.case_id,
-            "genesis": self.genesis,
-            "length": self.length,
-            "head": self.head,
-        }
+        return {"schema": HEAD_SCHEMA, "case_id": self.case_id, "genesis": self.genesis,
+                "length": self.length, "head": self.head}
 
 
 @dataclass(frozen=True)
@@ -188,12 +172,7 @@ def _detail_problem(entry: Entry) -> str | None:
 
 
 def new_entry(
-    seq: int,
-    action: Action,
-    at: str,
-    actor: str,
-    item: str | None = None,
-    *,
+    seq: int, action: Action, at: str, actor: str, item: str | None = None, *,
     detail: Mapping[str, JsonValue] | None = None,
 ) -> Entry:
     """A well-formed entry with a fresh nonce; `Invalid` when the fields do not fit the action."""

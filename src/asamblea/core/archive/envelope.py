@@ -72,7 +72,7 @@ def encrypt(key: bytes, pieces: Iterable[bytes], chunk_size: int = CHUNK_SIZE) -
             continue
         view, start = memoryview(buffer), 0
         while len(buffer) - start > chunk_size:  # keep a chunk back: it may be the final one
-            yield push(state, bytes(view[start : start + chunk_size]), ad, TAG_MESSAGE)
+            yield push(state, bytes(view[start:start + chunk_size]), ad, TAG_MESSAGE)
             start += chunk_size
         buffer = bytes(view[start:])
     yield push(state, buffer, ad, TAG_FINAL)
@@ -96,25 +96,23 @@ def decrypt(key: bytes, pieces: Iterable[bytes]) -> Iterator[bytes]:
         buffer += piece
     chunk_size = _read_prefix(buffer[:PREFIX_BYTES])
     state = sodium.crypto_secretstream_xchacha20poly1305_state()
-    header = buffer[PREFIX_BYTES : PREFIX_BYTES + HEADER_BYTES]
+    header = buffer[PREFIX_BYTES:PREFIX_BYTES + HEADER_BYTES]
     sodium.crypto_secretstream_xchacha20poly1305_init_pull(state, header, key)
-    yield from _frames(state, stream, buffer[PREFIX_BYTES + HEADER_BYTES :], chunk_size)
+    yield from _frames(state, stream, buffer[PREFIX_BYTES + HEADER_BYTES:], chunk_size)
 
 
 def _read_prefix(prefix: bytes) -> int:
-    if prefix[: len(MAGIC)] != MAGIC:
+    if prefix[:len(MAGIC)] != MAGIC:
         raise Invalid(N_("Not an encrypted archive file (unknown format)"))
-    (chunk_size,) = struct.unpack(">I", prefix[len(MAGIC) :])
+    (chunk_size,) = struct.unpack(">I", prefix[len(MAGIC):])
     if not MIN_CHUNK <= chunk_size <= MAX_CHUNK:
         raise Invalid(N_("Not an encrypted archive file (chunk size out of range)"))
     return int(chunk_size)
 
 
 def _frames(
-    state: sodium.crypto_secretstream_xchacha20poly1305_state,
-    stream: Iterator[bytes],
-    buffer: bytes,
-    chunk_size: int,
+    state: sodium.crypto_secretstream_xchacha20poly1305_state, stream: Iterator[bytes],
+    buffer: bytes, chunk_size: int,
 ) -> Iterator[bytes]:
     """Pull frames of ``chunk_size + ABYTES``; the last may be shorter and must be final."""
     frame, ad = chunk_size + ABYTES, _prefix(chunk_size)
@@ -131,7 +129,7 @@ def _frames(
         while len(buffer) - start > frame or (ended and start < len(buffer)):
             size = min(frame, len(buffer) - start)
             try:
-                message, tag = pull(state, bytes(view[start : start + size]), ad)
+                message, tag = pull(state, bytes(view[start:start + size]), ad)
             except CryptoError as error:
                 raise Invalid(N_("The encrypted file is damaged or the key is wrong")) from error
             start += size

@@ -37,14 +37,8 @@ class Export:
 
 
 def export_case(
-    key: SigningKey,
-    header: CaseHeader,
-    log: Sequence[Record],
-    files: Sequence[ManifestFile],
-    *,
-    at: str,
-    actor: str,
-    recipient: str,
+    key: SigningKey, header: CaseHeader, log: Sequence[Record], files: Sequence[ManifestFile],
+    *, at: str, actor: str, recipient: str,
 ) -> Export:
     """The export of ``files`` to ``recipient``; `Invalid` when an item may not leave."""
     if not files:
@@ -55,13 +49,8 @@ def export_case(
         raise Invalid(N_("This item cannot be exported: {reason}"), reason=problems[0].message)
     items = sorted({item.item for item in files})
     previous = bytes.fromhex(log[-1].head) if log else genesis(header)
-    entry = new_entry(
-        len(log) + 1,
-        Action.EXPORTED,
-        at,
-        actor,
-        detail={"items": list(items), "recipient": recipient},
-    )
+    entry = new_entry(len(log) + 1, Action.EXPORTED, at, actor,
+                      detail={"items": list(items), "recipient": recipient})
     record = append(key, header, previous, entry)
     shown = set(items)
     records = tuple(

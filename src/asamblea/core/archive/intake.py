@@ -42,12 +42,8 @@ def token_matches(token: str, digest: str) -> bool:
 
 
 def _box(secret: str, upload_id: str) -> SecretBox:
-    key = hashlib.blake2b(
-        secret.encode("utf-8"),
-        digest_size=32,
-        salt=bytes.fromhex(upload_id)[:16],
-        person=b"asamblea-upload",
-    ).digest()
+    key = hashlib.blake2b(secret.encode("utf-8"), digest_size=32,
+                          salt=bytes.fromhex(upload_id)[:16], person=b"asamblea-upload").digest()
     return SecretBox(key)
 
 

@@ -49,13 +49,8 @@ class ProtectedKey:
 
     def to_json(self) -> dict[str, JsonValue]:
         """Plain JSON (bytes in hex) for storage."""
-        return {
-            "kdf": "argon2id13",
-            "salt": self.salt.hex(),
-            "opslimit": self.opslimit,
-            "memlimit": self.memlimit,
-            "box": self.ciphertext.hex(),
-        }
+        return {"kdf": "argon2id13", "salt": self.salt.hex(), "opslimit": self.opslimit,
+                "memlimit": self.memlimit, "box": self.ciphertext.hex()}
 
 
 def new_member_key() -> PrivateKey:
@@ -69,20 +64,15 @@ def public_bytes(private: PrivateKey) -> bytes:
 
 
 def _derive(passphrase: str, salt: bytes, opslimit: int, memlimit: int) -> bytes:
-    if (
-        opslimit < pwhash.argon2id.OPSLIMIT_MIN
-        or memlimit < pwhash.argon2id.MEMLIMIT_MIN
-        or len(salt) != SALT_BYTES
-    ):
+    if (opslimit < pwhash.argon2id.OPSLIMIT_MIN or memlimit < pwhash.argon2id.MEMLIMIT_MIN
+            or len(salt) != SALT_BYTES):
         raise Invalid(N_("Key protection parameters out of range"))
-    return pwhash.argon2id.kdf(
-        SecretBox.KEY_SIZE, passphrase.encode("utf-8"), salt, opslimit=opslimit, memlimit=memlimit
-    )
+    return pwhash.argon2id.kdf(SecretBox.KEY_SIZE, passphrase.encode("utf-8"), salt,
+                               opslimit=opslimit, memlimit=memlimit)
 
 
-def protect(
-    private: PrivateKey, passphrase: str, *, opslimit: int = OPSLIMIT, memlimit: int = MEMLIMIT
-) -> ProtectedKey:
+def protect(private: PrivateKey, passphrase: str, *, opslimit: int = OPSLIMIT,
+            memlimit: int = MEMLIMIT) -> ProtectedKey:
     """``private`` encrypted under a key derived from ``passphrase``."""
     if len(passphrase) < MIN_PASSPHRASE:
         raise Invalid(N_("A passphrase needs at least {n} characters"), n=MIN_PASSPHRASE)

@@ -53,13 +53,8 @@ class ManifestFile:
 
     def to_json(self) -> dict[str, JsonValue]:
         """The file's line in the manifest."""
-        return {
-            "path": self.path,
-            "item": self.item,
-            "sha256": self.sha256,
-            "size": self.size,
-            "media_type": self.media_type,
-        }
+        return {"path": self.path, "item": self.item, "sha256": self.sha256,
+                "size": self.size, "media_type": self.media_type}
 
 
 @dataclass(frozen=True)
@@ -75,14 +70,10 @@ class Manifest:
 
     def to_json(self) -> dict[str, JsonValue]:
         """The manifest as plain JSON; its canonical bytes are what the signature covers."""
-        return {
-            "schema": BUNDLE_SCHEMA,
-            "case": self.case.to_json(),
-            "exported_at": self.exported_at,
-            "recipient": self.recipient,
-            "files": [item.to_json() for item in self.files],
-            "custody": {"length": self.custody_length, "head": self.custody_head},
-        }
+        return {"schema": BUNDLE_SCHEMA, "case": self.case.to_json(),
+                "exported_at": self.exported_at, "recipient": self.recipient,
+                "files": [item.to_json() for item in self.files],
+                "custody": {"length": self.custody_length, "head": self.custody_head}}
 
 
 @dataclass(frozen=True)
@@ -94,12 +85,8 @@ class FileDigest:
 
 
 def verify_bundle(
-    manifest: Manifest,
-    signature: str,
-    records: Sequence[Record],
-    actual: Mapping[str, FileDigest],
-    *,
-    public_key: str | None = None,
+    manifest: Manifest, signature: str, records: Sequence[Record],
+    actual: Mapping[str, FileDigest], *, public_key: str | None = None,
 ) -> list[Finding]:
     """Every problem with a bundle; an empty list means it verifies.
 
@@ -110,22 +97,12 @@ def verify_bundle(
     key = manifest.case.public_key
     findings: list[Finding] = []
     if public_key is not None and public_key != key:
-        findings.append(
-            Finding(
-                "manifest.key",
-                f"La clave pública del paquete no es la anunciada ({public_key})",
-                "manifest.case.public_key",
-            )
-        )
+        findings.append(Finding("manifest.key", "La clave pública del paquete no es la "
+                                f"anunciada ({public_key})", "manifest.case.public_key"))
     if not is_signed(key, manifest, signature):
-        findings.append(
-            Finding(
-                "manifest.signature",
-                "La firma del manifiesto no es válida: "
-                "el manifiesto fue alterado o su firma reemplazada",
-                "manifest.signature",
-            )
-        )
+        findings.append(Finding("manifest.signature", "La firma del manifiesto no es válida: "
+                                "el manifiesto fue alterado o su firma reemplazada",
+                                "manifest.signature"))
     findings += verify_custody(manifest.case, records)
     findings += _length_findings(manifest, records)
     findings += _file_findings(manifest, actual)
@@ -146,32 +123,19 @@ def verify_custody(header: CaseHeader, records: Sequence[Record]) -> list[Findin
     for index, record in enumerate(records):
         where = f"custody.jsonl[{index}]"
         if record.seq > expected:
-            findings.append(
-                Finding(
-                    "custody.missing",
-                    f"Faltan las entradas {expected} a {record.seq - 1} del registro de custodia",
-                    where,
-                    index,
-                )
-            )
+            findings.append(Finding("custody.missing", f"Faltan las entradas {expected} a "
+                                    f"{record.seq - 1} del registro de custodia", where, index))
         elif record.seq < expected:
-            findings.append(
-                Finding(
-                    "custody.order",
-                    f"La entrada {record.seq} está fuera de orden o repetida",
-                    where,
-                    index,
-                )
-            )
+            findings.append(Finding("custody.order", f"La entrada {record.seq} está fuera de "
+                                    "orden o repetida", where, index))
         findings += _record_findings(header, start, previous, record, where=where, index=index)
         expected = max(expected, record.seq + 1)
         previous = bytes.fromhex(record.head) if is_hex(record.head, HASH_SIZE) else previous
     return findings
 
 
-def _record_findings(
-    header: CaseHeader, start: bytes, previous: bytes, record: Record, *, where: str, index: int
-) -> list[Finding]:
+def _record_findings(header: CaseHeader, start: bytes, previous: bytes, record: Record, *,
+                     where: str, index: int) -> list[Finding]:
     """The checks of one record against the head before it."""
     if not (is_hex(record.digest, HASH_SIZE) and is_hex(record.head, HASH_SIZE)):
         return [Finding("custody.format", "Resumen o cabeza mal escritos", where, index)]
@@ -180,38 +144,17 @@ def _record_findings(
         if problem is not None:
             return [Finding("custody.format", f"Entrada mal formada: {problem}", where, index)]
         if entry_digest(record.entry).hex() != record.digest or record.entry.seq != record.seq:
-            return [
-                Finding(
-                    "custody.altered",
-                    f"La entrada {record.seq} fue modificada: su "
-                    "contenido no corresponde a su resumen",
-                    where,
-                    index,
-                )
-            ]
+            return [Finding("custody.altered", f"La entrada {record.seq} fue modificada: su "
+                            "contenido no corresponde a su resumen", where, index)]
     findings: list[Finding] = []
     if next_head(previous, bytes.fromhex(record.digest)).hex() != record.head:
-        findings.append(
-            Finding(
-                "custody.chain",
-                f"La cadena se rompe en la entrada "
-                f"{record.seq}: una entrada anterior fue quitada, movida o "
-                "cambiada",
-                where,
-                index,
-            )
-        )
+        findings.append(Finding("custody.chain", f"La cadena se rompe en la entrada "
+                                f"{record.seq}: una entrada anterior fue quitada, movida o "
+                                "cambiada", where, index))
     statement = HeadStatement(header.case_id, start.hex(), record.seq, record.head)
     if not is_signed(header.public_key, statement, record.signature):
-        findings.append(
-            Finding(
-                "custody.signature",
-                f"La firma de la entrada {record.seq} no "
-                "es válida (firma reemplazada o cabeza alterada)",
-                where,
-                index,
-            )
-        )
+        findings.append(Finding("custody.signature", f"La firma de la entrada {record.seq} no "
+                                "es válida (firma reemplazada o cabeza alterada)", where, index))
     return findings
 
 
@@ -219,25 +162,14 @@ def _length_findings(manifest: Manifest, records: Sequence[Record]) -> list[Find
     """The log ends where the manifest says, with this export."""
     last = records[-1] if records else None
     if last is None or last.seq != manifest.custody_length or last.head != manifest.custody_head:
-        return [
-            Finding(
-                "custody.length",
-                f"El registro de custodia no termina donde dice el "
-                f"manifiesto (entrada {manifest.custody_length}): se quitaron entradas "
-                "del final o se añadieron",
-                "manifest.custody",
-            )
-        ]
+        return [Finding("custody.length", f"El registro de custodia no termina donde dice el "
+                        f"manifiesto (entrada {manifest.custody_length}): se quitaron entradas "
+                        "del final o se añadieron", "manifest.custody")]
     entry = last.entry
     items = sorted({item.item for item in manifest.files})
     if entry is None or entry.action is not Action.EXPORTED or entry.detail.get("items") != items:
-        return [
-            Finding(
-                "custody.export",
-                "La última entrada del registro no es esta exportación con estos ítems",
-                f"custody.jsonl[{len(records) - 1}]",
-            )
-        ]
+        return [Finding("custody.export", "La última entrada del registro no es esta "
+                        "exportación con estos ítems", f"custody.jsonl[{len(records) - 1}]")]
     return []
 
 
@@ -251,19 +183,10 @@ def _file_findings(manifest: Manifest, actual: Mapping[str, FileDigest]) -> list
         if found is None:
             findings.append(Finding("file.missing", f"Falta el archivo {item.path}", where, index))
         elif (found.sha256, found.size) != (item.sha256, item.size):
-            findings.append(
-                Finding(
-                    "file.changed",
-                    f"El archivo {item.path} fue modificado: su "
-                    "SHA-256 o su tamaño no es el del manifiesto",
-                    where,
-                    index,
-                )
-            )
-    findings += [
-        Finding("file.extra", f"El archivo {path} no está en el manifiesto", path)
-        for path in sorted(set(actual) - listed)
-    ]
+            findings.append(Finding("file.changed", f"El archivo {item.path} fue modificado: su "
+                                    "SHA-256 o su tamaño no es el del manifiesto", where, index))
+    findings += [Finding("file.extra", f"El archivo {path} no está en el manifiesto", path)
+                 for path in sorted(set(actual) - listed)]
     return findings
 
 
@@ -283,21 +206,9 @@ def provenance_findings(manifest: Manifest, records: Sequence[Record]) -> list[F
     for index, item in enumerate(manifest.files):
         where = f"manifest.files[{index}]"
         if item.sha256 not in received.get(item.item, set()):
-            findings.append(
-                Finding(
-                    "file.intake",
-                    f"El archivo {item.path} no tiene en el registro una recepción con ese SHA-256",
-                    where,
-                    index,
-                )
-            )
+            findings.append(Finding("file.intake", f"El archivo {item.path} no tiene en el "
+                                    "registro una recepción con ese SHA-256", where, index))
         if item.item in withdrawn:
-            findings.append(
-                Finding(
-                    "file.withdrawn",
-                    f"El ítem {item.item} fue retirado y no debía exportarse",
-                    where,
-                    index,
-                )
-            )
+            findings.append(Finding("file.withdrawn", f"El ítem {item.item} fue retirado y no "
+                                    "debía exportarse", where, index))
     return findings

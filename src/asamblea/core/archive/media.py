@@ -27,29 +27,16 @@ class Kind(StrEnum):
 
 ACCEPTED: dict[str, Kind] = {
     "text/plain": Kind.TEXT,
-    "image/jpeg": Kind.PHOTO,
-    "image/png": Kind.PHOTO,
-    "image/webp": Kind.PHOTO,
-    "audio/mpeg": Kind.AUDIO,
-    "audio/ogg": Kind.AUDIO,
-    "audio/wav": Kind.AUDIO,
-    "audio/x-wav": Kind.AUDIO,
-    "audio/mp4": Kind.AUDIO,
-    "audio/aac": Kind.AUDIO,
+    "image/jpeg": Kind.PHOTO, "image/png": Kind.PHOTO, "image/webp": Kind.PHOTO,
+    "audio/mpeg": Kind.AUDIO, "audio/ogg": Kind.AUDIO, "audio/wav": Kind.AUDIO,
+    "audio/x-wav": Kind.AUDIO, "audio/mp4": Kind.AUDIO, "audio/aac": Kind.AUDIO,
     "audio/webm": Kind.AUDIO,
-    "video/mp4": Kind.VIDEO,
-    "video/quicktime": Kind.VIDEO,
-    "video/webm": Kind.VIDEO,
+    "video/mp4": Kind.VIDEO, "video/quicktime": Kind.VIDEO, "video/webm": Kind.VIDEO,
     "video/3gpp": Kind.VIDEO,
     "application/pdf": Kind.DOCUMENT,
 }
-LIMITS: dict[Kind, int] = {
-    Kind.TEXT: 1 * MB,
-    Kind.PHOTO: 50 * MB,
-    Kind.AUDIO: 500 * MB,
-    Kind.VIDEO: 2_000 * MB,
-    Kind.DOCUMENT: 100 * MB,
-}
+LIMITS: dict[Kind, int] = {Kind.TEXT: 1 * MB, Kind.PHOTO: 50 * MB, Kind.AUDIO: 500 * MB,
+                           Kind.VIDEO: 2_000 * MB, Kind.DOCUMENT: 100 * MB}
 MAX_UPLOAD = max(LIMITS.values())
 #: Photos whose shown copy is made without metadata; other kinds are never shown publicly as is.
 STRIPPABLE = frozenset({"image/jpeg", "image/png", "image/webp"})
@@ -64,18 +51,12 @@ def classify(media_type: str | None, head: bytes) -> tuple[str, Kind]:
     if media_type is None:
         if _is_text(head):
             return "text/plain", Kind.TEXT
-        raise Invalid(
-            N_(
-                "This file's content is not of a kind the archive accepts (photo, "
-                "audio, video, PDF or text)"
-            )
-        )
+        raise Invalid(N_("This file's content is not of a kind the archive accepts (photo, "
+                         "audio, video, PDF or text)"))
     kind = ACCEPTED.get(media_type)
     if kind is None:
-        raise Invalid(
-            N_("Files of type {media_type} are not accepted (photo, audio, video, PDF or text)"),
-            media_type=media_type,
-        )
+        raise Invalid(N_("Files of type {media_type} are not accepted (photo, audio, video, "
+                         "PDF or text)"), media_type=media_type)
     return media_type, kind
 
 
@@ -85,13 +66,12 @@ def _is_text(head: bytes) -> bool:
     except UnicodeDecodeError as error:  # a multi-byte character cut at the end of the head
         if error.start < len(head) - 3:
             return False
-        text = head[: error.start].decode("utf-8")
+        text = head[:error.start].decode("utf-8")
     return all(c.isprintable() or c in "\n\r\t" for c in text)
 
 
 def check_size(kind: Kind, size: int) -> None:
     """`Invalid` when ``size`` bytes is over the limit for this kind."""
     if size > LIMITS[kind]:
-        raise Invalid(
-            N_("A {kind} may be at most {limit} MB"), kind=kind.value, limit=LIMITS[kind] // MB
-        )
+        raise Invalid(N_("A {kind} may be at most {limit} MB"), kind=kind.value,
+                      limit=LIMITS[kind] // MB)

@@ -68,11 +68,8 @@ def scopes_of(viewer_cases: Iterable[tuple[str, Viewer]], *, federation: bool) -
     circles their clearance reaches there."""
     found = ["pub"] + (["fed"] if federation else [])
     for case_id, viewer in viewer_cases:
-        found += [
-            scope(case_id, level)
-            for level in (Consent.TEAM, Consent.LEGAL)
-            if level <= viewer.clearance
-        ]
+        found += [scope(case_id, level) for level in (Consent.TEAM, Consent.LEGAL)
+                  if level <= viewer.clearance]
     return found
 
 
@@ -90,9 +87,11 @@ def query_words(text: str) -> list[str]:
 
 def fts5_match(query: list[str], scopes: list[str]) -> str:
     """An SQLite FTS5 MATCH expression: every word, as a prefix, in any of the circles."""
-    return " AND ".join("(" + " OR ".join(f'"{s}{w}"*' for s in scopes) + ")" for w in query)
+    return " AND ".join(
+        "(" + " OR ".join(f'"{s}{w}"*' for s in scopes) + ")" for w in query)
 
 
 def tsquery(query: list[str], scopes: list[str]) -> str:
     """A PostgreSQL ``tsquery`` literal (lexemes quoted, so nothing reparses them)."""
-    return " & ".join("(" + " | ".join(f"'{s}{w}':*" for s in scopes) + ")" for w in query)
+    return " & ".join(
+        "(" + " | ".join(f"'{s}{w}':*" for s in scopes) + ")" for w in query)

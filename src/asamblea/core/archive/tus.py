@@ -112,16 +112,12 @@ class Upload:
         """
         kind = (content_type or "").split(";")[0].strip().lower()
         if kind != OFFSET_CONTENT_TYPE:
-            raise WrongContentType(
-                N_("A tus PATCH must be sent as {kind}"), kind=OFFSET_CONTENT_TYPE
-            )
+            raise WrongContentType(N_("A tus PATCH must be sent as {kind}"),
+                                   kind=OFFSET_CONTENT_TYPE)
         offset = parse_count(offset_header, "Upload-Offset")
         if offset != self.offset:
-            raise Conflict(
-                N_("Upload-Offset {given} does not match the {held} bytes received"),
-                given=offset,
-                held=self.offset,
-            )
+            raise Conflict(N_("Upload-Offset {given} does not match the {held} bytes received"),
+                           given=offset, held=self.offset)
         if self.complete:
             raise Conflict(N_("This upload is already complete"))
         return offset

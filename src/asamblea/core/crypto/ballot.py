@@ -74,12 +74,8 @@ def ciphertexts_digest(ciphertexts: Sequence[Ciphertext]) -> bytes:
 
 def option_context(election: Election, digest: bytes, index: int) -> Transcript:
     """The transcript prefix of option ``index``'s 0-or-1 proof."""
-    return (
-        Transcript("option")
-        .append("election", election.election_hash)
-        .append("ballot", digest)
-        .append("index", integer(index))
-    )
+    return (Transcript("option").append("election", election.election_hash)
+            .append("ballot", digest).append("index", integer(index)))
 
 
 def count_context(election: Election, digest: bytes) -> Transcript:
@@ -92,11 +88,8 @@ def check_selections(election: Election, selections: Sequence[int]) -> None:
     if len(selections) != election.options or any(m not in (0, 1) for m in selections):
         raise Invalid(N_("A ballot says 0 or 1 for each of the {n} options"), n=election.options)
     if not election.min_selections <= sum(selections) <= election.max_selections:
-        raise Invalid(
-            N_("Choose from {lo} to {hi} options"),
-            lo=election.min_selections,
-            hi=election.max_selections,
-        )
+        raise Invalid(N_("Choose from {lo} to {hi} options"), lo=election.min_selections,
+                      hi=election.max_selections)
 
 
 def encrypt_ballot(
@@ -104,27 +97,22 @@ def encrypt_ballot(
 ) -> tuple[EncryptedBallot, tuple[Scalar, ...]]:
     """The encrypted, proven ballot, and the nonces used (kept only to audit it)."""
     check_selections(election, selections)
-    used = tuple(nonces) if nonces is not None else tuple(random_scalar() for _ in selections)
+    used = tuple(nonces) if nonces is not None else tuple(
+        random_scalar() for _ in selections)
     key = election.public_key
     ciphertexts = [encrypt(key, m, r) for m, r in zip(selections, used, strict=True)]
     digest = ciphertexts_digest(ciphertexts)
     options = tuple(
-        EncryptedOption(
-            c, prove_range(option_context(election, digest, i), key, c, m, r, lo=0, hi=1)
-        )
+        EncryptedOption(c, prove_range(option_context(election, digest, i), key, c, m, r,
+                                       lo=0, hi=1))
         for i, (c, m, r) in enumerate(zip(ciphertexts, selections, used, strict=True))
     )
     count_proof = None
     if election.needs_count_proof:
         count_proof = prove_range(
-            count_context(election, digest),
-            key,
-            sum_ciphertexts(ciphertexts),
-            sum(selections),
-            scalar_sum(list(used)),
-            lo=election.min_selections,
-            hi=election.max_selections,
-        )
+            count_context(election, digest), key, sum_ciphertexts(ciphertexts),
+            sum(selections), scalar_sum(list(used)),
+            lo=election.min_selections, hi=election.max_selections)
     return EncryptedBallot(options, count_proof), used
 
 
@@ -138,20 +126,14 @@ def is_valid_ballot(election: Election, ballot: EncryptedBallot) -> bool:
     digest = ciphertexts_digest(ciphertexts)
     key = election.public_key
     for i, option in enumerate(ballot.options):
-        if not check_range(
-            option_context(election, digest, i), key, option.ciphertext, option.proof, lo=0, hi=1
-        ):
+        if not check_range(option_context(election, digest, i), key, option.ciphertext,
+                           option.proof, lo=0, hi=1):
             return False
     if ballot.count_proof is None:
         return True
-    return check_range(
-        count_context(election, digest),
-        key,
-        sum_ciphertexts(ciphertexts),
-        ballot.count_proof,
-        lo=election.min_selections,
-        hi=election.max_selections,
-    )
+    return check_range(count_context(election, digest), key, sum_ciphertexts(ciphertexts),
+                       ballot.count_proof, lo=election.min_selections,
+                       hi=election.max_selections)
 
 
 def ballot_bytes(ballot: EncryptedBallot) -> bytes:
@@ -170,9 +152,8 @@ def tracker(ballot: EncryptedBallot) -> bytes:
     return hashlib.sha256(ballot_bytes(ballot)).digest()
 
 
-def is_audit_consistent(
-    election: Election, ballot: EncryptedBallot, selections: Sequence[int], nonces: Sequence[Scalar]
-) -> bool:
+def is_audit_consistent(election: Election, ballot: EncryptedBallot,
+                        selections: Sequence[int], nonces: Sequence[Scalar]) -> bool:
     """Whether re-encrypting ``selections`` with the revealed ``nonces`` gives the ballot's
     ciphertexts (a Benaloh audit: the device encrypted what the voter chose)."""
     if len(selections) != election.options or len(nonces) != election.options:

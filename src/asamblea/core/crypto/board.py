@@ -78,33 +78,21 @@ def proof_json(proof: Proof) -> list[JsonValue]:
 
 def dealing_json(dealing: Dealing) -> dict[str, JsonValue]:
     """A trustee's dealing as plain JSON."""
-    return {
-        "index": dealing.index,
-        "commitments": [c.hex() for c in dealing.commitments],
-        "proof": pair_json(dealing.proof),
-    }
+    return {"index": dealing.index, "commitments": [c.hex() for c in dealing.commitments],
+            "proof": pair_json(dealing.proof)}
 
 
 def share_json(share: DecryptionShare) -> dict[str, JsonValue]:
     """A trustee's decryption share as plain JSON."""
-    return {
-        "trustee": share.trustee,
-        "parts": [p.hex() for p in share.parts],
-        "proofs": [pair_json(p) for p in share.proofs],
-    }
+    return {"trustee": share.trustee, "parts": [p.hex() for p in share.parts],
+            "proofs": [pair_json(p) for p in share.proofs]}
 
 
 def ballot_json(ballot: EncryptedBallot) -> dict[str, JsonValue]:
     """A ballot as plain JSON."""
     return {
-        "options": [
-            {
-                "alpha": o.ciphertext.alpha.hex(),
-                "beta": o.ciphertext.beta.hex(),
-                "proof": proof_json(o.proof),
-            }
-            for o in ballot.options
-        ],
+        "options": [{"alpha": o.ciphertext.alpha.hex(), "beta": o.ciphertext.beta.hex(),
+                     "proof": proof_json(o.proof)} for o in ballot.options],
         "count_proof": None if ballot.count_proof is None else proof_json(ballot.count_proof),
     }
 
@@ -119,11 +107,8 @@ class AuditedBallot:
 
     def to_json(self) -> dict[str, JsonValue]:
         """The audited ballot as plain JSON."""
-        return {
-            "ballot": ballot_json(self.ballot),
-            "selections": list(self.selections),
-            "nonces": [n.hex() for n in self.nonces],
-        }
+        return {"ballot": ballot_json(self.ballot), "selections": list(self.selections),
+                "nonces": [n.hex() for n in self.nonces]}
 
 
 @dataclass(frozen=True)
@@ -160,14 +145,10 @@ class EncryptedBoard:
 
     def seal_statement(self) -> SealStatement:
         """The statement the seal covers: the head, voters, closing time and outcome digest."""
-        return SealStatement(
-            head=self.head_statement(),
-            voters=self.voters,
-            closed_at=self.closed_at,
-            seed="",
-            result_sha256=sha256_hex(self.outcome_json()),
-            in_person_sha256=None,
-        )
+        return SealStatement(head=self.head_statement(), voters=self.voters,
+                             closed_at=self.closed_at, seed="",
+                             result_sha256=sha256_hex(self.outcome_json()),
+                             in_person_sha256=None)
 
 
 def chain_heads(genesis: bytes, ballots: Sequence[EncryptedBallot]) -> list[str]:
@@ -183,14 +164,8 @@ def chain_heads(genesis: bytes, ballots: Sequence[EncryptedBallot]) -> list[str]
 def seal_board(board: EncryptedBoard, key: SigningKey) -> EncryptedBoard:
     """The board with its chain recomputed and both statements signed by the server's key."""
     genesis = board.manifest.election_hash()
-    chained = replace(
-        board,
-        genesis=genesis.hex(),
-        heads=chain_heads(genesis, board.ballots),
-        signing_key=public_key_hex(key),
-    )
-    return replace(
-        chained,
-        head_signature=sign(key, chained.head_statement()),
-        seal_signature=sign(key, chained.seal_statement()),
-    )
+    chained = replace(board, genesis=genesis.hex(), heads=chain_heads(genesis, board.ballots),
+                      signing_key=public_key_hex(key))
+    return replace(chained, head_signature=sign(key, chained.head_statement()),
+                   seal_signature=sign(key, chained.seal_statement()))
+

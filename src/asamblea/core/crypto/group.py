@@ -36,14 +36,15 @@ ORDER = 2**252 + 27742317777372353535851937790883648493  # L, the order of ristr
 IDENTITY = Point(bytes(SIZE))
 ZERO = Scalar(bytes(SIZE))
 ONE = Scalar((1).to_bytes(SIZE, "little"))
-GENERATOR = Point(bytes.fromhex("e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76"))
+GENERATOR = Point(bytes.fromhex(
+    "e2f2ae0a6abc4e71a884a961c500515f58e30b6aa582dd8db6a65945e08d2d76"
+))
 
 
 def is_point(data: bytes) -> bool:
     """Whether ``data`` is the canonical encoding of a ristretto255 element (identity included)."""
-    return len(data) == SIZE and (
-        data == IDENTITY or pysodium.crypto_core_ristretto255_is_valid_point(data)
-    )
+    return (len(data) == SIZE and
+            (data == IDENTITY or pysodium.crypto_core_ristretto255_is_valid_point(data)))
 
 
 def decode_point(data: bytes) -> Point:

@@ -50,36 +50,22 @@ class Response(NamedTuple):
 Proof = tuple[Response, ...]
 
 
-def _range_statement(
-    context: Transcript, key: Point, ciphertext: Ciphertext, lo: int, hi: int
-) -> Transcript:
-    return (
-        context.copy()
-        .append("key", key)
-        .append("alpha", ciphertext.alpha)
-        .append("beta", ciphertext.beta)
-        .append("lo", integer(lo))
-        .append("hi", integer(hi))
-    )
+def _range_statement(context: Transcript, key: Point, ciphertext: Ciphertext,
+                     lo: int, hi: int) -> Transcript:
+    return (context.copy().append("key", key).append("alpha", ciphertext.alpha)
+            .append("beta", ciphertext.beta).append("lo", integer(lo)).append("hi", integer(hi)))
 
 
-def _commitments(key: Point, ciphertext: Ciphertext, j: int, pair: Response) -> tuple[Point, Point]:
+def _commitments(key: Point, ciphertext: Ciphertext, j: int,
+                 pair: Response) -> tuple[Point, Point]:
     """``A_j = s·G − c·α`` and ``B_j = s·Y − c·(β − j·G)``."""
     c, s = pair
     shifted = sub(ciphertext.beta, small_multiple(j))
     return (sub(base_mul(s), mul(c, ciphertext.alpha)), sub(mul(s, key), mul(c, shifted)))
 
 
-def prove_range(
-    context: Transcript,
-    key: Point,
-    ciphertext: Ciphertext,
-    count: int,
-    nonce: Scalar,
-    *,
-    lo: int,
-    hi: int,
-) -> Proof:
+def prove_range(context: Transcript, key: Point, ciphertext: Ciphertext, count: int,
+                nonce: Scalar, *, lo: int, hi: int) -> Proof:
     """Prove that ``ciphertext = (r·G, count·G + r·Y)`` holds some count in ``lo..hi``."""
     if not lo <= count <= hi:
         raise Invalid(N_("The count {count} is outside {lo}..{hi}"), count=count, lo=lo, hi=hi)
@@ -93,22 +79,14 @@ def prove_range(
             pairs[j] = Response(random_scalar(), random_scalar())
             a, b = _commitments(key, ciphertext, j, pairs[j])
         statement.append("A", a).append("B", b)
-    real = scalar_sub(
-        statement.challenge(), scalar_sum([pair.challenge for pair in pairs.values()])
-    )
+    real = scalar_sub(statement.challenge(), scalar_sum(
+        [pair.challenge for pair in pairs.values()]))
     pairs[count] = Response(real, scalar_add(commit, scalar_mul(real, nonce)))
     return tuple(pairs[j] for j in range(lo, hi + 1))
 
 
-def check_range(
-    context: Transcript,
-    key: Point,
-    ciphertext: Ciphertext,
-    proof: Sequence[Response],
-    *,
-    lo: int,
-    hi: int,
-) -> bool:
+def check_range(context: Transcript, key: Point, ciphertext: Ciphertext,
+                proof: Sequence[Response], *, lo: int, hi: int) -> bool:
     """Whether ``proof`` shows that ``ciphertext`` holds a count in ``lo..hi``."""
     if len(proof) != hi - lo + 1:
         return False
@@ -119,10 +97,10 @@ def check_range(
     return statement.challenge() == scalar_sum([pair.challenge for pair in proof])
 
 
-def _dleq_statement(
-    context: Transcript, verification_key: Point, base: Point, result: Point
-) -> Transcript:
-    return context.copy().append("X", verification_key).append("alpha", base).append("D", result)
+def _dleq_statement(context: Transcript, verification_key: Point, base: Point,
+                    result: Point) -> Transcript:
+    return (context.copy().append("X", verification_key).append("alpha", base)
+            .append("D", result))
 
 
 def prove_equal_logs(context: Transcript, secret: Scalar, base: Point) -> tuple[Point, Response]:
@@ -135,9 +113,8 @@ def prove_equal_logs(context: Transcript, secret: Scalar, base: Point) -> tuple[
     return result, Response(challenge, scalar_add(commit, scalar_mul(challenge, secret)))
 
 
-def check_equal_logs(
-    context: Transcript, verification_key: Point, base: Point, result: Point, proof: Response
-) -> bool:
+def check_equal_logs(context: Transcript, verification_key: Point, base: Point, result: Point,
+                     proof: Response) -> bool:
     """Whether ``proof`` shows ``log_G verification_key == log_base result``."""
     c, s = proof
     statement = _dleq_statement(context, verification_key, base, result)

@@ -30,47 +30,34 @@ class DecryptionShare:
     proofs: tuple[Response, ...]
 
 
-def tally_ciphertexts(
-    ballots: Sequence[Sequence[Ciphertext]], options: int
-) -> tuple[Ciphertext, ...]:
+def tally_ciphertexts(ballots: Sequence[Sequence[Ciphertext]], options: int) -> tuple[
+        Ciphertext, ...]:
     """Per option, the sum of the ballots' ciphertexts (each ballot: one ciphertext an option)."""
     return tuple(sum_ciphertexts(ballot[i] for ballot in ballots) for i in range(options))
 
 
 def share_context(election_hash: bytes, trustee: int, option: int) -> Transcript:
     """The transcript prefix of trustee ``trustee``'s proof for option ``option``."""
-    return (
-        Transcript("decryption")
-        .append("election", election_hash)
-        .append("trustee", integer(trustee))
-        .append("option", integer(option))
-    )
+    return (Transcript("decryption").append("election", election_hash)
+            .append("trustee", integer(trustee)).append("option", integer(option)))
 
 
-def make_share(
-    election_hash: bytes, trustee: int, secret: Scalar, tally: Sequence[Ciphertext]
-) -> DecryptionShare:
+def make_share(election_hash: bytes, trustee: int, secret: Scalar,
+               tally: Sequence[Ciphertext]) -> DecryptionShare:
     """Trustee ``trustee``'s decryption share of the tally, with its proofs."""
-    made = [
-        prove_equal_logs(share_context(election_hash, trustee, i), secret, c.alpha)
-        for i, c in enumerate(tally)
-    ]
+    made = [prove_equal_logs(share_context(election_hash, trustee, i), secret, c.alpha)
+            for i, c in enumerate(tally)]
     return DecryptionShare(trustee, tuple(d for d, _ in made), tuple(p for _, p in made))
 
 
-def is_valid_share(
-    election_hash: bytes,
-    verification_key: Point,
-    tally: Sequence[Ciphertext],
-    share: DecryptionShare,
-) -> bool:
+def is_valid_share(election_hash: bytes, verification_key: Point, tally: Sequence[Ciphertext],
+                   share: DecryptionShare) -> bool:
     """Whether each part of ``share`` is ``x_j·α_i`` for the ``x_j`` of ``verification_key``."""
     if len(share.parts) != len(tally) or len(share.proofs) != len(tally):
         return False
     return all(
-        check_equal_logs(
-            share_context(election_hash, share.trustee, i), verification_key, c.alpha, d, proof
-        )
+        check_equal_logs(share_context(election_hash, share.trustee, i), verification_key,
+                         c.alpha, d, proof)
         for i, (c, d, proof) in enumerate(zip(tally, share.parts, share.proofs, strict=True))
     )
 
@@ -83,23 +70,19 @@ def _count_points(tally: Sequence[Ciphertext], shares: Sequence[DecryptionShare]
     ]
 
 
-def decrypt_tally(
-    tally: Sequence[Ciphertext], shares: Sequence[DecryptionShare], threshold: int, bound: int
-) -> tuple[int, ...]:
+def decrypt_tally(tally: Sequence[Ciphertext], shares: Sequence[DecryptionShare],
+                  threshold: int, bound: int) -> tuple[int, ...]:
     """The counts, from ``threshold`` (or more) verified shares; `Invalid` with fewer."""
     if len({share.trustee for share in shares}) < threshold:
         raise Invalid(N_("{t} trustees must take part to decrypt"), t=threshold)
     return tuple(discrete_log(point, bound) for point in _count_points(tally, shares))
 
 
-def check_result(
-    tally: Sequence[Ciphertext], shares: Sequence[DecryptionShare], counts: Sequence[int]
-) -> list[int]:
+def check_result(tally: Sequence[Ciphertext], shares: Sequence[DecryptionShare],
+                 counts: Sequence[int]) -> list[int]:
     """The options whose published count does not match the shares (empty when all match)."""
     if len(counts) != len(tally):
         return list(range(max(len(counts), len(tally))))
-    return [
-        i
-        for i, (point, count) in enumerate(zip(_count_points(tally, shares), counts, strict=True))
-        if not isinstance(count, int) or count < 0 or small_multiple(count) != point
-    ]
+    return [i for i, (point, count) in enumerate(zip(_count_points(tally, shares), counts,
+                                                     strict=True))
+            if not isinstance(count, int) or count < 0 or small_multiple(count) != point]

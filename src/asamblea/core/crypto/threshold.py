@@ -92,9 +92,9 @@ def committed_value(commitments: Sequence[Point], at: int) -> Point:
 
 def is_valid_dealing(ceremony: bytes, dealing: Dealing, threshold: int) -> bool:
     """Whether the dealing has ``t`` commitments and a valid proof for the first."""
-    return len(dealing.commitments) == threshold and check_knowledge(
-        ceremony_context(ceremony, dealing.index), dealing.commitments[0], dealing.proof
-    )
+    return (len(dealing.commitments) == threshold and
+            check_knowledge(ceremony_context(ceremony, dealing.index),
+                            dealing.commitments[0], dealing.proof))
 
 
 def is_valid_share(dealing: Dealing, recipient: int, share: Scalar) -> bool:

@@ -36,25 +36,15 @@ from asamblea.core.ledger.canonical import is_hex
 from asamblea.core.ledger.signature import is_signed
 from asamblea.core.ledger.verify import Finding
 
-BallotMap = Callable[
-    [
-        Callable[[tuple[Election, EncryptedBallot]], bool],
-        Iterable[tuple[Election, EncryptedBallot]],
-    ],
-    Iterable[bool],
-]
+BallotMap = Callable[[Callable[[tuple[Election, EncryptedBallot]], bool],
+                      Iterable[tuple[Election, EncryptedBallot]]], Iterable[bool]]
 
 
 def election_of(board: EncryptedBoard) -> Election:
     """The `Election` every ballot of ``board`` is checked against."""
     manifest = board.manifest
-    return Election(
-        manifest.election_hash(),
-        manifest.public_key,
-        len(manifest.header.options),
-        manifest.min_selections,
-        manifest.max_selections,
-    )
+    return Election(manifest.election_hash(), manifest.public_key, len(manifest.header.options),
+                    manifest.min_selections, manifest.max_selections)
 
 
 def check_one(item: tuple[Election, EncryptedBallot]) -> bool:
@@ -68,35 +58,18 @@ def verify_trustees(board: EncryptedBoard) -> list[Finding]:
     dealings = manifest.dealings
     findings: list[Finding] = []
     if [d.index for d in dealings] != list(range(1, len(dealings) + 1)) or not (
-        1 <= manifest.threshold <= len(dealings)
-    ):
-        findings.append(
-            Finding(
-                "trustees.numbering",
-                "Los custodios no están numerados de 1 a n o el umbral no está entre 1 y n",
-                "trustees",
-            )
-        )
+            1 <= manifest.threshold <= len(dealings)):
+        findings.append(Finding("trustees.numbering", "Los custodios no están numerados de 1 a n "
+                                "o el umbral no está entre 1 y n", "trustees"))
     for i, dealing in enumerate(dealings):
         if not is_valid_dealing(manifest.ceremony, dealing, manifest.threshold):
-            findings.append(
-                Finding(
-                    "trustees.proof",
-                    f"El custodio {dealing.index} no prueba "
-                    "conocer su parte de la clave (compromisos alterados)",
-                    f"trustees.dealings[{i}]",
-                    i,
-                )
-            )
+            findings.append(Finding("trustees.proof", f"El custodio {dealing.index} no prueba "
+                                    "conocer su parte de la clave (compromisos alterados)",
+                                    f"trustees.dealings[{i}]", i))
     if dealings and election_key(dealings) != manifest.public_key:
-        findings.append(
-            Finding(
-                "key.mismatch",
-                "La clave de la elección no es la suma de los "
-                "compromisos de los custodios (clave sustituida)",
-                "trustees.public_key",
-            )
-        )
+        findings.append(Finding("key.mismatch", "La clave de la elección no es la suma de los "
+                                "compromisos de los custodios (clave sustituida)",
+                                "trustees.public_key"))
     return findings
 
 
@@ -104,17 +77,9 @@ def verify_ballots(board: EncryptedBoard, map_ballots: BallotMap = map) -> list[
     """Every ballot's proofs, and no ciphertext used twice (across all ballots)."""
     election = election_of(board)
     results = map_ballots(check_one, ((election, ballot) for ballot in board.ballots))
-    findings = [
-        Finding(
-            "ballot.proof",
-            f"La papeleta {i} no prueba ser válida (cada opción 0 o "
-            "1 y el número de opciones dentro de los límites)",
-            f"ballots[{i}]",
-            i,
-        )
-        for i, ok in enumerate(results)
-        if not ok
-    ]
+    findings = [Finding("ballot.proof", f"La papeleta {i} no prueba ser válida (cada opción 0 o "
+                        "1 y el número de opciones dentro de los límites)", f"ballots[{i}]", i)
+                for i, ok in enumerate(results) if not ok]
     return findings + _duplicates(board.ballots)
 
 
@@ -125,15 +90,9 @@ def _duplicates(ballots: Sequence[EncryptedBallot]) -> list[Finding]:
         for option in ballot.options:
             first = seen.setdefault(option.ciphertext.alpha, i)
             if first != i:
-                findings.append(
-                    Finding(
-                        "ballot.duplicate",
-                        f"La papeleta {i} repite un cifrado "
-                        f"de la papeleta {first} (papeleta copiada o repetida)",
-                        f"ballots[{i}]",
-                        i,
-                    )
-                )
+                findings.append(Finding("ballot.duplicate", f"La papeleta {i} repite un cifrado "
+                                        f"de la papeleta {first} (papeleta copiada o repetida)",
+                                        f"ballots[{i}]", i))
                 break
     return findings
 
@@ -145,29 +104,13 @@ def verify_audited(board: EncryptedBoard) -> list[Finding]:
     findings: list[Finding] = []
     for i, audited in enumerate(board.audited):
         field = f"audited[{i}]"
-        if not (
-            is_valid_ballot(election, audited.ballot)
-            and is_audit_consistent(election, audited.ballot, audited.selections, audited.nonces)
-        ):
-            findings.append(
-                Finding(
-                    "audit.mismatch",
-                    f"La papeleta auditada {i} no corresponde "
-                    "a la elección y aleatoriedad reveladas",
-                    field,
-                    i,
-                )
-            )
+        if not (is_valid_ballot(election, audited.ballot) and is_audit_consistent(
+                election, audited.ballot, audited.selections, audited.nonces)):
+            findings.append(Finding("audit.mismatch", f"La papeleta auditada {i} no corresponde "
+                                    "a la elección y aleatoriedad reveladas", field, i))
         if tracker(audited.ballot) in cast:
-            findings.append(
-                Finding(
-                    "audit.cast",
-                    f"La papeleta auditada {i} fue depositada "
-                    "(una papeleta auditada nunca se cuenta)",
-                    field,
-                    i,
-                )
-            )
+            findings.append(Finding("audit.cast", f"La papeleta auditada {i} fue depositada "
+                                    "(una papeleta auditada nunca se cuenta)", field, i))
     return findings
 
 
@@ -176,34 +119,17 @@ def verify_chain(board: EncryptedBoard) -> list[Finding]:
     findings: list[Finding] = []
     genesis = board.manifest.election_hash()
     if board.genesis != genesis.hex():
-        findings.append(
-            Finding(
-                "chain.genesis",
-                "El génesis de la cadena no es el hash de la elección (manifiesto alterado)",
-                "chain.genesis",
-            )
-        )
+        findings.append(Finding("chain.genesis", "El génesis de la cadena no es el hash de la "
+                                "elección (manifiesto alterado)", "chain.genesis"))
     if len(board.heads) != len(board.ballots):
-        findings.append(
-            Finding(
-                "chain.length",
-                f"La cadena tiene {len(board.heads)} entradas "
-                f"pero hay {len(board.ballots)} papeletas",
-                "chain.heads",
-            )
-        )
+        findings.append(Finding("chain.length", f"La cadena tiene {len(board.heads)} entradas "
+                                f"pero hay {len(board.ballots)} papeletas", "chain.heads"))
     previous = bytes.fromhex(board.genesis) if is_hex(board.genesis, 32) else b""
     for i, (ballot, stored) in enumerate(zip(board.ballots, board.heads, strict=False)):
         head = hashlib.sha256(previous + tracker(ballot)).hexdigest()
         if head != stored:
-            findings.append(
-                Finding(
-                    "chain.link",
-                    f"La entrada {i} de la cadena no sigue de la anterior y la papeleta {i}",
-                    f"chain.heads[{i}]",
-                    i,
-                )
-            )
+            findings.append(Finding("chain.link", f"La entrada {i} de la cadena no sigue de la "
+                                    f"anterior y la papeleta {i}", f"chain.heads[{i}]", i))
         previous = bytes.fromhex(stored) if is_hex(stored, 32) else b""
     return findings
 
@@ -212,26 +138,15 @@ def verify_signatures(board: EncryptedBoard, expected_key: str | None = None) ->
     """The signed final head and seal (and the key, when the one announced is given)."""
     findings: list[Finding] = []
     if expected_key is not None and expected_key.lower() != board.signing_key:
-        findings.append(
-            Finding(
-                "signature.key",
-                "La clave de firma del tablero no es la anunciada",
-                "signature.public_key",
-            )
-        )
+        findings.append(Finding("signature.key", "La clave de firma del tablero no es la "
+                                "anunciada", "signature.public_key"))
     if not is_signed(board.signing_key, board.head_statement(), board.head_signature):
-        findings.append(
-            Finding("signature.head", "La firma de la cabeza final no es válida", "signature.head")
-        )
+        findings.append(Finding("signature.head", "La firma de la cabeza final no es válida",
+                                "signature.head"))
     if not is_signed(board.signing_key, board.seal_statement(), board.seal_signature):
-        findings.append(
-            Finding(
-                "signature.seal",
-                "El sello no cubre lo publicado (votantes, "
-                "cierre, auditadas, recuento cifrado, partes o resultado)",
-                "signature.seal",
-            )
-        )
+        findings.append(Finding("signature.seal", "El sello no cubre lo publicado (votantes, "
+                                "cierre, auditadas, recuento cifrado, partes o resultado)",
+                                "signature.seal"))
     return findings
 
 
@@ -240,32 +155,18 @@ def verify_counts(board: EncryptedBoard) -> list[Finding]:
     roll = board.manifest.header.roll_size
     if len(board.ballots) <= board.voters <= roll:
         return []
-    return [
-        Finding(
-            "counts.voters",
-            f"{len(board.ballots)} papeletas, {board.voters} votantes "
-            f"y un padrón de {roll} no encajan",
-            "vote.voters",
-        )
-    ]
+    return [Finding("counts.voters", f"{len(board.ballots)} papeletas, {board.voters} votantes "
+                    f"y un padrón de {roll} no encajan", "vote.voters")]
 
 
 def verify_tally(board: EncryptedBoard) -> list[Finding]:
     """The published tally is the option-wise sum of the cast ballots' ciphertexts."""
-    columns = [
-        [option.ciphertext for option in ballot.options]
-        for ballot in board.ballots
-        if len(ballot.options) == len(board.manifest.header.options)
-    ]
+    columns = [[option.ciphertext for option in ballot.options] for ballot in board.ballots
+               if len(ballot.options) == len(board.manifest.header.options)]
     if tally_ciphertexts(columns, len(board.manifest.header.options)) == board.tally:
         return []
-    return [
-        Finding(
-            "tally.mismatch",
-            "El recuento cifrado publicado no es la suma de las papeletas depositadas",
-            "tally",
-        )
-    ]
+    return [Finding("tally.mismatch", "El recuento cifrado publicado no es la suma de las "
+                    "papeletas depositadas", "tally")]
 
 
 def verify_shares(board: EncryptedBoard) -> list[Finding]:
@@ -276,34 +177,17 @@ def verify_shares(board: EncryptedBoard) -> list[Finding]:
     for i, share in enumerate(board.shares):
         field = f"shares[{i}]"
         if share.trustee not in known or share.trustee in seen:
-            findings.append(
-                Finding(
-                    "share.trustee",
-                    f"La parte {i} es de un custodio desconocido o repetido",
-                    field,
-                    i,
-                )
-            )
-        elif not is_valid_share(
-            election_hash, verification_key(manifest.dealings, share.trustee), board.tally, share
-        ):
-            findings.append(
-                Finding(
-                    "share.proof",
-                    f"La parte de descifrado {i} (custodio {share.trustee}) no prueba ser correcta",
-                    field,
-                    i,
-                )
-            )
+            findings.append(Finding("share.trustee", f"La parte {i} es de un custodio "
+                                    "desconocido o repetido", field, i))
+        elif not is_valid_share(election_hash, verification_key(manifest.dealings,
+                                                                share.trustee),
+                                board.tally, share):
+            findings.append(Finding("share.proof", f"La parte de descifrado {i} (custodio "
+                                    f"{share.trustee}) no prueba ser correcta", field, i))
         seen.add(share.trustee)
     if len(board.shares) < manifest.threshold and board.counts is not None:
-        findings.append(
-            Finding(
-                "share.too_few",
-                f"Se publican {len(board.shares)} partes; hacen falta {manifest.threshold}",
-                "shares",
-            )
-        )
+        findings.append(Finding("share.too_few", f"Se publican {len(board.shares)} partes; hacen "
+                                f"falta {manifest.threshold}", "shares"))
     return findings
 
 
@@ -311,20 +195,13 @@ def verify_result(board: EncryptedBoard) -> list[Finding]:
     """The published counts are what the shares decrypt the tally to."""
     if board.counts is None:
         return [Finding("result.missing", "El tablero no publica ningún resultado", "result")]
-    return [
-        Finding(
-            "result.mismatch",
-            f"El resultado publicado para la opción {i} no es el que dan las partes de descifrado",
-            f"result.counts[{i}]",
-            i,
-        )
-        for i in check_result(board.tally, board.shares, board.counts)
-    ]
+    return [Finding("result.mismatch", f"El resultado publicado para la opción {i} no es el que "
+                    "dan las partes de descifrado", f"result.counts[{i}]", i)
+            for i in check_result(board.tally, board.shares, board.counts)]
 
 
-def verify_encrypted_board(
-    board: EncryptedBoard, *, expected_key: str | None = None, map_ballots: BallotMap = map
-) -> list[Finding]:
+def verify_encrypted_board(board: EncryptedBoard, *, expected_key: str | None = None,
+                           map_ballots: BallotMap = map) -> list[Finding]:
     """All the checks above, in the order a reader would want them."""
     findings = verify_trustees(board) + verify_ballots(board, map_ballots)
     findings += verify_audited(board) + verify_chain(board)
@@ -335,3 +212,4 @@ def verify_encrypted_board(
     if not share_findings:
         findings += verify_result(board)
     return findings
+

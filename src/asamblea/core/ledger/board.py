@@ -108,9 +108,9 @@ class Board:
             closed_at=self.closed_at,
             seed=self.seed,
             result_sha256=None if self.result is None else sha256_hex(self.result),
-            in_person_sha256=None
-            if self.in_person is None
-            else sha256_hex(self.in_person.to_json()),
+            in_person_sha256=None if self.in_person is None else sha256_hex(
+                self.in_person.to_json()
+            ),
         )
 
 
@@ -130,12 +130,8 @@ def close_board(
     Refuses (`Invalid`) malformed ballots, more ballots than voters or more voters than the roll.
     """
     if not len(ballots) <= voters <= header.roll_size:
-        raise Invalid(
-            N_("Ballots, voters and roll size do not fit: {b} > {v} or {v} > {r}"),
-            b=len(ballots),
-            v=voters,
-            r=header.roll_size,
-        )
+        raise Invalid(N_("Ballots, voters and roll size do not fit: {b} > {v} or {v} > {r}"),
+                      b=len(ballots), v=voters, r=header.roll_size)
     parse_utc(closed_at)
     start = genesis(header)
     with paused_gc():
@@ -145,18 +141,9 @@ def close_board(
         receipts = [ballot.receipt for ballot in ballots]
         selections = [list(ballot.selection) for ballot in ballots]
     unsigned = Board(
-        header=header,
-        voters=voters,
-        closed_at=closed_at,
-        seed=seed,
-        receipts=receipts,
-        selections=selections,
-        genesis=start.hex(),
-        heads=heads,
-        public_key=public_key_hex(key),
-        head_signature="",
-        seal_signature="",
-        result=result,
+        header=header, voters=voters, closed_at=closed_at, seed=seed,
+        receipts=receipts, selections=selections, genesis=start.hex(), heads=heads,
+        public_key=public_key_hex(key), head_signature="", seal_signature="", result=result,
         in_person=in_person,
     )
     return replace(
@@ -167,9 +154,7 @@ def close_board(
 
 
 def with_result(
-    board: Board,
-    key: SigningKey,
-    result: Mapping[str, JsonValue] | None,
+    board: Board, key: SigningKey, result: Mapping[str, JsonValue] | None,
     in_person: InPersonCount | None = None,
 ) -> Board:
     """The board with its published result (and in-person count) set, and the seal re-signed.

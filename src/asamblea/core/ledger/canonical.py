@@ -26,7 +26,9 @@ from typing import TypeAlias
 
 from asamblea.core.errors import N_, Invalid
 
-JsonValue: TypeAlias = bool | int | str | Sequence["JsonValue"] | Mapping[str, "JsonValue"] | None
+JsonValue: TypeAlias = (
+    bool | int | str | Sequence["JsonValue"] | Mapping[str, "JsonValue"] | None
+)
 
 MAX_SAFE_INTEGER = 2**53 - 1
 
@@ -58,16 +60,12 @@ def _normalised(value: object, path: str) -> JsonValue:
     if isinstance(value, Mapping):
         if not all(isinstance(key, str) for key in value):
             raise Invalid(N_("Object keys must be strings at {path}"), path=path)
-        return {
-            key: _normalised(value[key], f"{path}.{key}") for key in sorted(value, key=_utf16_order)
-        }
+        return {key: _normalised(value[key], f"{path}.{key}")
+                for key in sorted(value, key=_utf16_order)}
     if isinstance(value, list | tuple):
         return [_normalised(item, f"{path}[{position}]") for position, item in enumerate(value)]
-    raise Invalid(
-        N_("Value of type {kind} not allowed in canonical JSON at {path}"),
-        kind=type(value).__name__,
-        path=path,
-    )
+    raise Invalid(N_("Value of type {kind} not allowed in canonical JSON at {path}"),
+                  kind=type(value).__name__, path=path)
 
 
 def sha256_hex(value: JsonValue) -> str:

@@ -36,7 +36,6 @@ def recount(board: Board) -> Mapping[str, JsonValue]:
     try:
         from asamblea.core.tally import registry  # noqa: PLC0415 - optional until it is built
         from asamblea.core.tally.profile import Profile  # noqa: PLC0415
-
         info = registry.get(board.header.rule)
         rule = info.function()
     except (ImportError, AttributeError, KeyError) as error:
@@ -46,9 +45,8 @@ def recount(board: Board) -> Mapping[str, JsonValue]:
     header = board.header
     motion = info.name == "majority" and header.kind.value == "choice"
     if info.ballot != header.kind.value and not motion:
-        raise RecountUnavailable(
-            f"la regla {header.rule!r} cuenta papeletas {info.ballot!r}, no {header.kind.value!r}"
-        )
+        raise RecountUnavailable(f"la regla {header.rule!r} cuenta papeletas {info.ballot!r}, "
+                                 f"no {header.kind.value!r}")
     grouped: Counter[tuple[int, ...]] = Counter(map(tuple, board.selections))
     if not board.receipts and board.in_person is not None:
         grouped = Counter({(i,): n for i, n in enumerate(board.in_person.counts) if n})
@@ -63,11 +61,8 @@ def recount(board: Board) -> Mapping[str, JsonValue]:
     if info.multi_winner:
         params["seats"] = header.seats
     if motion:  # a yes/no motion: its threshold, quorum and roll decide it
-        params |= {
-            "threshold": header.threshold or "simple",
-            "quorum": header.quorum,
-            "roll": header.roll_size,
-        }
+        params |= {"threshold": header.threshold or "simple", "quorum": header.quorum,
+                   "roll": header.roll_size}
     outcome = rule(profile, **params)
     result: Mapping[str, JsonValue] = outcome.to_json()
     return result

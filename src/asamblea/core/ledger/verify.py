@@ -33,12 +33,8 @@ class Finding:
 
     def to_json(self) -> dict[str, JsonValue]:
         """The finding as plain JSON (for ``asamblea verify --json``)."""
-        return {
-            "code": self.code,
-            "message": self.message,
-            "field": self.field,
-            "index": self.index,
-        }
+        return {"code": self.code, "message": self.message, "field": self.field,
+                "index": self.index}
 
 
 def verify_ballots(board: Board) -> list[Finding]:
@@ -49,18 +45,11 @@ def verify_ballots(board: Board) -> list[Finding]:
 
 def _receipt_findings(receipts: Sequence[str]) -> list[Finding]:
     """Malformed receipts, then repeated ones (a second pass only when there are repeats)."""
-    bad = [
-        i
-        for i, receipt in enumerate(receipts)
-        if type(receipt) is not str or not is_receipt(receipt)
-    ]
+    bad = [i for i, receipt in enumerate(receipts)
+           if type(receipt) is not str or not is_receipt(receipt)]
     findings = [
-        Finding(
-            "ballot.receipt",
-            f"La papeleta {i} tiene un recibo mal formado: {receipts[i]!r}",
-            f"ballots[{i}].receipt",
-            i,
-        )
+        Finding("ballot.receipt", f"La papeleta {i} tiene un recibo mal formado: "
+                f"{receipts[i]!r}", f"ballots[{i}].receipt", i)
         for i in bad
     ]
     if len(set(receipts)) == len(receipts):
@@ -68,14 +57,9 @@ def _receipt_findings(receipts: Sequence[str]) -> list[Finding]:
     first: dict[str, int] = {}
     for i, receipt in enumerate(receipts):
         if receipt in first:
-            findings.append(
-                Finding(
-                    "ballot.duplicate_receipt",
-                    f"La papeleta {i} repite el recibo de la papeleta {first[receipt]}: {receipt}",
-                    f"ballots[{i}].receipt",
-                    i,
-                )
-            )
+            findings.append(Finding("ballot.duplicate_receipt", f"La papeleta {i} repite el "
+                                    f"recibo de la papeleta {first[receipt]}: {receipt}",
+                                    f"ballots[{i}].receipt", i))
         first.setdefault(receipt, i)
     return findings
 
@@ -93,20 +77,11 @@ def _selection_findings(board: Board) -> list[Finding]:
         return []
     findings: list[Finding] = []
     for i, selection in enumerate(board.selections):
-        problem = (
-            selection_problem(kind, n_options, selection)
-            if isinstance(selection, list | tuple)
-            else "no es una lista"
-        )
+        problem = (selection_problem(kind, n_options, selection)
+                   if isinstance(selection, list | tuple) else "no es una lista")
         if problem is not None:
-            findings.append(
-                Finding(
-                    "ballot.selection",
-                    f"La papeleta {i} no es válida: {problem}",
-                    f"ballots[{i}].selection",
-                    i,
-                )
-            )
+            findings.append(Finding("ballot.selection", f"La papeleta {i} no es válida: "
+                                    f"{problem}", f"ballots[{i}].selection", i))
     return findings
 
 
@@ -138,7 +113,8 @@ def _relinked(board: Board, index: int, previous: str) -> str | None:
     """``SHA-256(previous || ballot_index)`` in hex, or None when either cannot be encoded."""
     try:
         return hashlib.sha256(
-            bytes.fromhex(previous) + ballot_bytes(board.receipts[index], board.selections[index])
+            bytes.fromhex(previous)
+            + ballot_bytes(board.receipts[index], board.selections[index])
         ).hexdigest()
     except (TypeError, ValueError, AttributeError, UnicodeEncodeError):
         return None
@@ -170,24 +146,14 @@ def verify_chain(board: Board) -> list[Finding]:
     """
     findings: list[Finding] = []
     if board.genesis != genesis(board.header).hex():
-        findings.append(
-            Finding(
-                "chain.genesis",
-                "El valor génesis de la cadena no corresponde "
-                "a la cabecera de la votación (pregunta, opciones, tipo, "
-                "regla, escaños, quórum, padrón o apertura alterados)",
-                "chain.genesis",
-            )
-        )
+        findings.append(Finding("chain.genesis", "El valor génesis de la cadena no corresponde "
+                                "a la cabecera de la votación (pregunta, opciones, tipo, "
+                                "regla, escaños, quórum, padrón o apertura alterados)",
+                                "chain.genesis"))
     n_ballots, n_heads = len(board.receipts), len(board.heads)
     if n_ballots != n_heads:
-        findings.append(
-            Finding(
-                "chain.length",
-                f"La cadena tiene {n_heads} entradas pero hay {n_ballots} papeletas",
-                "chain.heads",
-            )
-        )
+        findings.append(Finding("chain.length", f"La cadena tiene {n_heads} entradas pero hay "
+                                f"{n_ballots} papeletas", "chain.heads"))
     broken = set(_broken_links(board))
     explained: set[int] = set()
     for i in sorted(broken):
@@ -203,52 +169,26 @@ def verify_chain(board: Board) -> list[Finding]:
 def _link_finding(board: Board, broken: set[int], i: int) -> Finding:
     """Name the likely culprit of broken link ``i``: entry ``heads[i]`` or ballot ``i``."""
     if (i + 1 in broken or i == len(board.heads) - 1) and _entry_was_edited(board, i):
-        return Finding(
-            "chain.entry",
-            f"La entrada {i} de la cadena fue alterada: no se "
-            f"obtiene de la anterior y la papeleta {i}",
-            f"chain.heads[{i}]",
-            i,
-        )
-    return Finding(
-        "chain.ballot",
-        f"La papeleta {i} fue alterada: su hash encadenado no "
-        f"coincide con la entrada {i} de la cadena",
-        f"ballots[{i}]",
-        i,
-    )
+        return Finding("chain.entry", f"La entrada {i} de la cadena fue alterada: no se "
+                       f"obtiene de la anterior y la papeleta {i}", f"chain.heads[{i}]", i)
+    return Finding("chain.ballot", f"La papeleta {i} fue alterada: su hash encadenado no "
+                   f"coincide con la entrada {i} de la cadena", f"ballots[{i}]", i)
 
 
 def verify_signatures(board: Board, public_key: str | None = None) -> list[Finding]:
     """The signed final head and the seal, under the board's key (or the one given)."""
     findings: list[Finding] = []
     if public_key is not None and public_key.lower() != board.public_key:
-        findings.append(
-            Finding(
-                "signature.key",
-                "La clave pública del tablero no es la clave esperada de la votación",
-                "signature.public_key",
-            )
-        )
+        findings.append(Finding("signature.key", "La clave pública del tablero no es la clave "
+                                "esperada de la votación", "signature.public_key"))
     if not is_signed(board.public_key, board.head_statement(), board.head_signature):
-        findings.append(
-            Finding(
-                "signature.head",
-                "La firma de la cabeza final de la cadena no "
-                "es válida (cabeza, longitud, génesis o firma alteradas)",
-                "signature.head",
-            )
-        )
+        findings.append(Finding("signature.head", "La firma de la cabeza final de la cadena no "
+                                "es válida (cabeza, longitud, génesis o firma alteradas)",
+                                "signature.head"))
     if not is_signed(board.public_key, board.seal_statement(), board.seal_signature):
-        findings.append(
-            Finding(
-                "signature.seal",
-                "El sello firmado no cubre lo publicado: "
-                "número de votantes, cierre, resultado o conteo presencial "
-                "alterados (o la firma misma)",
-                "signature.seal",
-            )
-        )
+        findings.append(Finding("signature.seal", "El sello firmado no cubre lo publicado: "
+                                "número de votantes, cierre, resultado o conteo presencial "
+                                "alterados (o la firma misma)", "signature.seal"))
     return findings
 
 
@@ -257,50 +197,24 @@ def verify_counts(board: Board) -> list[Finding]:
     findings: list[Finding] = []
     ballots, voters, roll = len(board.receipts), board.voters, board.header.roll_size
     if ballots > voters:
-        findings.append(
-            Finding(
-                "counts.ballots",
-                f"Hay {ballots} papeletas pero solo {voters} votantes registrados",
-                "vote.voters",
-            )
-        )
+        findings.append(Finding("counts.ballots", f"Hay {ballots} papeletas pero solo {voters} "
+                                "votantes registrados", "vote.voters"))
     if voters > roll:
-        findings.append(
-            Finding(
-                "counts.voters",
-                f"Votaron {voters} personas pero el padrón tiene {roll}",
-                "vote.roll_size",
-            )
-        )
+        findings.append(Finding("counts.voters", f"Votaron {voters} personas pero el padrón "
+                                f"tiene {roll}", "vote.roll_size"))
     count = board.in_person
     if count is None:
         return findings
     if len(count.counts) != len(board.header.options) or any(c < 0 for c in count.counts):
-        findings.append(
-            Finding(
-                "in_person.counts",
-                "El conteo presencial no da un número no negativo por opción",
-                "in_person.counts",
-            )
-        )
+        findings.append(Finding("in_person.counts", "El conteo presencial no da un número "
+                                "no negativo por opción", "in_person.counts"))
     elif sum(count.counts) > count.attendance or count.attendance > roll:
-        findings.append(
-            Finding(
-                "in_person.attendance",
-                f"El conteo presencial suma "
-                f"{sum(count.counts)} votos con {count.attendance} asistentes "
-                f"y un padrón de {roll}",
-                "in_person.attendance",
-            )
-        )
+        findings.append(Finding("in_person.attendance", f"El conteo presencial suma "
+                                f"{sum(count.counts)} votos con {count.attendance} asistentes "
+                                f"y un padrón de {roll}", "in_person.attendance"))
     if not count.recorded_by or count.recorded_by == count.confirmed_by:
-        findings.append(
-            Finding(
-                "in_person.confirmation",
-                "El conteo presencial no fue confirmado por una segunda persona",
-                "in_person.confirmed_by",
-            )
-        )
+        findings.append(Finding("in_person.confirmation", "El conteo presencial no fue "
+                                "confirmado por una segunda persona", "in_person.confirmed_by"))
     return findings
 
 
@@ -316,14 +230,8 @@ def verify_result(board: Board, recount: Recount) -> list[Finding]:
         return []
     keys = sorted(set(recounted) | set(board.result))
     differing = [k for k in keys if recounted.get(k) != board.result.get(k)] or keys
-    return [
-        Finding(
-            "result.mismatch",
-            f"El resultado publicado no coincide con el recuento ({board.header.rule}) en: {key}",
-            f"result.{key}",
-        )
-        for key in differing
-    ]
+    return [Finding("result.mismatch", f"El resultado publicado no coincide con el recuento "
+                    f"({board.header.rule}) en: {key}", f"result.{key}") for key in differing]
 
 
 def verify_board(
@@ -339,13 +247,8 @@ def _verify_all(board: Board, recount: Recount | None, public_key: str | None) -
     findings = ballot_findings + verify_chain(board)
     findings += verify_signatures(board, public_key) + verify_counts(board)
     if recount is not None and ballot_findings:
-        findings.append(
-            Finding(
-                "result.not_recounted",
-                "No se recontó: hay papeletas mal formadas (ver arriba)",
-                "result",
-            )
-        )
+        findings.append(Finding("result.not_recounted", "No se recontó: hay papeletas mal "
+                                "formadas (ver arriba)", "result"))
     elif recount is not None:
         findings += verify_result(board, recount)
     return findings

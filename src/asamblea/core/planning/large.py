@@ -95,11 +95,8 @@ def solve_iterative(
     finite = np.flatnonzero(np.isfinite(limits))
     if finite.size == 0:
         return empty_plan(
-            economy,
-            PlanStatus.UNBOUNDED,
-            "iterative",
-            "no labour or resource limit: set one for the iterative method",
-            start,
+            economy, PlanStatus.UNBOUNDED, "iterative",
+            "no labour or resource limit: set one for the iterative method", start,
         )
     costs = sparse.vstack([sparse.csr_array(economy.labour[None, :]), economy.resource_use])
     costs = sparse.csr_array(costs)[finite]
@@ -107,11 +104,8 @@ def solve_iterative(
     room = limits[finite] - costs @ floor_x
     if np.any(floor_x > economy.capacity_array * (1 + 1e-12)):
         return empty_plan(
-            economy,
-            PlanStatus.UNKNOWN,
-            "iterative",
-            "the iterative method could not meet the floors within capacities; try the LP",
-            start,
+            economy, PlanStatus.UNKNOWN, "iterative",
+            "the iterative method could not meet the floors within capacities; try the LP", start,
         )
     if np.any(room < 0):  # with one technique per product no other choice could do better
         status = PlanStatus.INFEASIBLE if economy.is_leontief else PlanStatus.UNKNOWN
@@ -130,7 +124,9 @@ def _policy(
 
 def _column(economy: Economy, demand: FloatArray, chosen: IntArray) -> FloatArray:
     activity = np.zeros(economy.n_techniques)
-    activity[chosen] = leontief_solve(sparse.csc_array(economy.inputs[:, chosen]), demand, refine=1)
+    activity[chosen] = leontief_solve(
+        sparse.csc_array(economy.inputs[:, chosen]), demand, refine=1
+    )
     return activity
 
 
@@ -191,13 +187,8 @@ def _master(columns: _Columns, room: FloatArray) -> tuple[FloatArray, FloatArray
 
 
 def _finish(
-    problem: _Problem,
-    columns: _Columns,
-    lam: FloatArray,
-    weights: FloatArray,
-    *,
-    bound: float,
-    rounds: int,
+    problem: _Problem, columns: _Columns, lam: FloatArray, weights: FloatArray, *,
+    bound: float, rounds: int,
 ) -> Plan:
     economy, floor_x = problem.economy, problem.floor_x
     mix = np.column_stack(columns.activity) @ lam
@@ -205,22 +196,12 @@ def _finish(
     price = np.zeros(1 + len(economy.resources))
     price[problem.finite] = weights
     plan = plan_from_activity(
-        economy,
-        problem.targets,
-        activity,
-        status=PlanStatus.FEASIBLE,
-        method="iterative",
-        bound=bound,
-        seconds=time.perf_counter() - problem.start,
-        rounds=rounds,
+        economy, problem.targets, activity, status=PlanStatus.FEASIBLE, method="iterative",
+        bound=bound, seconds=time.perf_counter() - problem.start, rounds=rounds,
         lexicographic_complete=False,
         message="max–min only: the iterative method has no lexicographic stage",
-        duals=Duals(
-            labour=float(price[0]),
-            resources=price[1:],
-            capacity=np.zeros(economy.n_techniques),
-            products=np.zeros(0),
-        ),
+        duals=Duals(labour=float(price[0]), resources=price[1:],
+                    capacity=np.zeros(economy.n_techniques), products=np.zeros(0)),
     )
     if plan.gap <= 1e-6:
         return replace(plan, status=PlanStatus.OPTIMAL)

@@ -85,33 +85,17 @@ class LpSession:
         both = np.flatnonzero((levels > 0) & (floors > 0))
         row_norm = np.maximum(abs(self.net).max(axis=1).toarray().ravel(), 1e-300)
         product_scale = 1.0 / np.where(levels > 0, levels, np.where(floors > 0, floors, row_norm))
-        scale = np.concatenate(
-            [
-                product_scale,
-                1.0 / floors[both],
-                1.0 / self.limits,
-                np.ones(self.zero_limits.shape[0]),
-            ]
-        )
+        scale = np.concatenate([product_scale, 1.0 / floors[both], 1.0 / self.limits,
+                                np.ones(self.zero_limits.shape[0])])
         rows = sparse.vstack([self.net, self.net[both], self.uses, self.zero_limits], format="csr")
         self._col_scale = _column_scale(e, levels + floors)
         rows = sparse.diags_array(scale) @ rows @ sparse.diags_array(self._col_scale)
         t_col = np.concatenate([-(levels > 0).astype(float), np.zeros(rows.shape[0] - n)])
         matrix = sparse.hstack([rows, sparse.csc_array(t_col[:, None])], format="csc")
-        lower = np.concatenate(
-            [
-                np.where(levels > 0, 0.0, floors * product_scale),
-                np.ones(both.size),
-                np.full(rows.shape[0] - n - both.size, -INF),
-            ]
-        )
-        upper = np.concatenate(
-            [
-                np.full(n + both.size, INF),
-                np.ones(self.limits.size),
-                np.zeros(self.zero_limits.shape[0]),
-            ]
-        )
+        lower = np.concatenate([np.where(levels > 0, 0.0, floors * product_scale),
+                                np.ones(both.size), np.full(rows.shape[0] - n - both.size, -INF)])
+        upper = np.concatenate([np.full(n + both.size, INF), np.ones(self.limits.size),
+                                np.zeros(self.zero_limits.shape[0])])
         self._pass(matrix, lower, upper, m)
         return np.asarray(scale, dtype=np.float64)
 
@@ -161,25 +145,14 @@ class LpSession:
             rounds, complete, x = self._lexicographic(targets, solution, values, deadline)
         x = x * self._col_scale
         return plan_from_activity(
-            self.economy,
-            targets,
-            x,
-            status=PlanStatus.OPTIMAL,
-            method="lp",
-            bound=first_t,
-            seconds=time.perf_counter() - start,
-            duals=duals,
-            rounds=rounds,
-            lexicographic_complete=complete,
-            basis=_plain_basis(self._basis),
+            self.economy, targets, x, status=PlanStatus.OPTIMAL, method="lp", bound=first_t,
+            seconds=time.perf_counter() - start, duals=duals, rounds=rounds,
+            lexicographic_complete=complete, basis=_plain_basis(self._basis),
             message="" if complete else "lexicographic refinement stopped at the time limit",
         )
 
     def _lexicographic(
-        self,
-        targets: Targets,
-        solution: highspy.HighsSolution,
-        values: FloatArray,
+        self, targets: Targets, solution: highspy.HighsSolution, values: FloatArray,
         deadline: float,
     ) -> tuple[int, bool, FloatArray]:
         """Fix the blocked targets at their level and raise the rest; returns the last ``x``."""
@@ -219,9 +192,8 @@ class LpSession:
             return values
         a = lp.a_matrix_
         shape = (lp.num_row_, lp.num_col_)
-        matrix = sparse.csc_array(
-            (np.asarray(a.value_), np.asarray(a.index_), np.asarray(a.start_)), shape=shape
-        )
+        matrix = sparse.csc_array((np.asarray(a.value_), np.asarray(a.index_),
+                                   np.asarray(a.start_)), shape=shape)
         lower, upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
         at_upper = np.array([s == highspy.HighsBasisStatus.kUpper for s in basis.row_status])
         rhs = np.where(at_upper, upper, lower)[tight]

@@ -59,12 +59,8 @@ def solve_plan(
         fast = leontief_plan(economy, targets, start=start)
     if fast is not None or method == "leontief":
         return fast or empty_plan(
-            economy,
-            PlanStatus.ERROR,
-            "leontief",
-            "the fast path does not apply here "
-            "(several techniques, a binding capacity or floor, or a target free to rise)",
-            start,
+            economy, PlanStatus.ERROR, "leontief", "the fast path does not apply here "
+            "(several techniques, a binding capacity or floor, or a target free to rise)", start
         )
     small = economy.n_techniques <= LP_MAX_TECHNIQUES
     if method == "lp" or (method == "auto" and small):
@@ -108,10 +104,7 @@ def _proven(
     seconds = time.perf_counter() - start
     if plan.has_plan and plan.fulfilment >= exact.fulfilment * (1 - GAP_TOLERANCE):
         return replace(
-            plan,
-            status=PlanStatus.OPTIMAL,
-            bound=exact.fulfilment,
-            seconds=seconds,
+            plan, status=PlanStatus.OPTIMAL, bound=exact.fulfilment, seconds=seconds,
             message=PROVEN_BY_LP,
         )
     return replace(exact, method="iterative+lp", seconds=seconds, message=HANDED_OVER)
@@ -153,12 +146,6 @@ def leontief_plan(economy: Economy, targets: Targets, *, start: float) -> Plan |
     )
     activity = t * x
     return plan_from_activity(
-        economy,
-        targets,
-        activity,
-        status=PlanStatus.OPTIMAL,
-        method="leontief",
-        bound=t,
-        seconds=time.perf_counter() - start,
-        duals=duals,
+        economy, targets, activity, status=PlanStatus.OPTIMAL, method="leontief", bound=t,
+        seconds=time.perf_counter() - start, duals=duals,
     )

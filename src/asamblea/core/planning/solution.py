@@ -133,18 +133,11 @@ def empty_plan(
     """A plan without quantities, for a status that has none (infeasible, time limit …)."""
     zeros = np.zeros(economy.n_products)
     return Plan(
-        status=status,
-        method=method,
-        fulfilment=float("nan"),
-        activity=np.zeros(economy.n_techniques),
-        gross_output=zeros,
-        net_output=zeros,
-        target_fulfilment=np.full(economy.n_products, np.nan),
-        labour_used=0.0,
-        resource_used=np.zeros(len(economy.resources)),
-        bound=float("inf"),
-        seconds=time.perf_counter() - start,
-        message=message,
+        status=status, method=method, fulfilment=float("nan"),
+        activity=np.zeros(economy.n_techniques), gross_output=zeros, net_output=zeros,
+        target_fulfilment=np.full(economy.n_products, np.nan), labour_used=0.0,
+        resource_used=np.zeros(len(economy.resources)), bound=float("inf"),
+        seconds=time.perf_counter() - start, message=message,
     )
 
 
@@ -163,9 +156,8 @@ def constraint_violation(economy: Economy, targets: Targets, plan: Plan) -> floa
         _worst(wanted - net, wanted),
         _worst(targets.floors - net, targets.floors),
         _worst(-net, np.zeros_like(net)),
-        _worst(
-            np.array([economy.labour @ x - economy.labour_limit]), np.array([economy.labour_limit])
-        ),
+        _worst(np.array([economy.labour @ x - economy.labour_limit]),
+               np.array([economy.labour_limit])),
         _worst(economy.resource_use @ x - economy.resource_limits, economy.resource_limits),
     ]
     return max(0.0, *checks)

@@ -73,11 +73,9 @@ def _with_tight_limits(economy: Economy, n: int) -> Economy:
     from asamblea.core.planning.leontief import embodied  # noqa: PLC0415 (avoids a cycle)
 
     first = np.arange(n)
-    costs = (
-        np.vstack([economy.labour[first], economy.resource_use.toarray()[:, first]])
-        if (economy.resources)
-        else economy.labour[first][None, :]
-    )
+    costs = np.vstack([economy.labour[first], economy.resource_use.toarray()[:, first]]) if (
+        economy.resources
+    ) else economy.labour[first][None, :]
     need = embodied(economy, first, costs) @ np.ones(n)
     limits = 0.8 * need
     return economy.with_limits(

@@ -96,13 +96,6 @@ def _limits(economy: Economy, plan: Plan) -> tuple[Limit, ...]:
             limits.append(Limit("resource", name, used, available, price))
     for j in np.flatnonzero(np.isfinite(economy.capacity_array)):
         price = float(duals.capacity[j]) if duals and duals.capacity.size else 0.0
-        limits.append(
-            Limit(
-                "capacity",
-                economy.technique_names[j],
-                float(plan.activity[j]),
-                float(economy.capacity_array[j]),
-                price,
-            )
-        )
+        limits.append(Limit("capacity", economy.technique_names[j], float(plan.activity[j]),
+                            float(economy.capacity_array[j]), price))
     return tuple(limits)

@@ -85,9 +85,8 @@ def _technique(economy: Economy, name: str) -> int:
     raise ModelError(f"unknown technique: {name!r}")
 
 
-def compare_plans(
-    economy_before: Economy, before: Plan, economy_after: Economy, after: Plan
-) -> Comparison:
+def compare_plans(economy_before: Economy, before: Plan, economy_after: Economy,
+                  after: Plan) -> Comparison:
     """The difference ``after - before`` of two plans of the same products."""
     return Comparison(
         before=before,
@@ -121,7 +120,6 @@ def what_if(
     if before is None:
         before = solve_plan(economy, targets, method=method, time_limit=time_limit)
     new_economy, new_targets = apply_changes(economy, targets, changes)
-    after = solve_plan(
-        new_economy, new_targets, method=method, time_limit=time_limit, warm_start=before
-    )
+    after = solve_plan(new_economy, new_targets, method=method, time_limit=time_limit,
+                       warm_start=before)
     return compare_plans(economy, before, new_economy, after)

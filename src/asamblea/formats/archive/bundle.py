@@ -56,36 +56,22 @@ def is_safe_path(path: str) -> bool:
 
 # ---- writing -------------------------------------------------------------------------------
 
-
 def _manifest_bytes(export: Export) -> bytes:
-    document = {
-        "manifest": export.manifest.to_json(),
-        "signature": {"algorithm": "ed25519", "value": export.signature},
-    }
+    document = {"manifest": export.manifest.to_json(),
+                "signature": {"algorithm": "ed25519", "value": export.signature}}
     return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def _custody_bytes(records: Iterable[Record]) -> bytes:
-    lines = [
-        json.dumps(
-            {
-                "seq": r.seq,
-                "digest": r.digest,
-                "head": r.head,
-                "signature": r.signature,
-                "entry": None if r.entry is None else r.entry.to_json(),
-            },
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        for r in records
-    ]
+    lines = [json.dumps({"seq": r.seq, "digest": r.digest, "head": r.head,
+                         "signature": r.signature,
+                         "entry": None if r.entry is None else r.entry.to_json()},
+                        ensure_ascii=False, separators=(",", ":")) for r in records]
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def write_bundle(
-    path: str | Path, export: Export, originals: Mapping[str, Iterable[bytes]]
-) -> None:
+def write_bundle(path: str | Path, export: Export,
+                 originals: Mapping[str, Iterable[bytes]]) -> None:
     """Write the bundle: a ZIP file when ``path`` ends in ``.zip``, else a new directory.
 
     ``originals`` maps each manifest path to its plaintext chunks (streamed, never held whole).
@@ -127,7 +113,6 @@ def _copy(chunks: Iterable[bytes], out: IO[bytes]) -> None:
 
 # ---- reading -------------------------------------------------------------------------------
 
-
 @dataclass(frozen=True)
 class Bundle:
     """A bundle as read: what it says (manifest, log) and what was measured (file digests)."""
@@ -159,9 +144,8 @@ class _DirectorySource:
         self.root = root
 
     def names(self) -> list[str]:
-        return sorted(
-            p.relative_to(self.root).as_posix() for p in self.root.rglob("*") if p.is_file()
-        )
+        return sorted(p.relative_to(self.root).as_posix() for p in self.root.rglob("*")
+                      if p.is_file())
 
     def chunks(self, name: str) -> Iterator[bytes]:
         with (self.root / name).open("rb") as handle:
@@ -201,9 +185,8 @@ def _read(source: _DirectorySource | _ZipSource) -> Bundle:
         records = _records(b"".join(source.chunks(CUSTODY)))
     except FormatError as error:
         raise error.at(source.where(CUSTODY)) from None
-    actual = {
-        name: _measure(source.chunks(name)) for name in names if name not in (MANIFEST, CUSTODY)
-    }
+    actual = {name: _measure(source.chunks(name)) for name in names
+              if name not in (MANIFEST, CUSTODY)}
     return Bundle(manifest, signature, records, actual)
 
 
@@ -228,14 +211,14 @@ def _json(data: bytes, line: int | None = None) -> Any:
         raise FormatError(error.message, line=line) from None
 
 
-def _object(
-    value: object, where: str, keys: frozenset[str], line: int | None = None
-) -> dict[str, Any]:
+def _object(value: object, where: str, keys: frozenset[str], line: int | None = None
+            ) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise FormatError(f"{where}: se esperaba un objeto JSON", line=line)
     if set(value) != keys:
         missing, extra = sorted(keys - set(value)), sorted(set(value) - keys)
-        raise FormatError(f"{where}: campos que faltan {missing}, campos de más {extra}", line=line)
+        raise FormatError(f"{where}: campos que faltan {missing}, campos de más {extra}",
+                          line=line)
     return value
 
 
@@ -251,35 +234,24 @@ def _manifest(data: bytes) -> tuple[Manifest, str]:
     signature = _object(top["signature"], "signature", frozenset({"algorithm", "value"}))
     if signature["algorithm"] != "ed25519":
         raise FormatError("signature.algorithm: solo se admite 'ed25519'")
-    body = _object(
-        top["manifest"],
-        "manifest",
-        frozenset({"schema", "case", "exported_at", "recipient", "files", "custody"}),
-    )
+    body = _object(top["manifest"], "manifest", frozenset(
+        {"schema", "case", "exported_at", "recipient", "files", "custody"}))
     if body["schema"] != BUNDLE_SCHEMA:
         raise FormatError(f"esquema {body['schema']!r} desconocido; se esperaba {BUNDLE_SCHEMA!r}")
-    case = _object(
-        body["case"], "manifest.case", frozenset({"schema", "case_id", "created_at", "public_key"})
-    )
+    case = _object(body["case"], "manifest.case",
+                   frozenset({"schema", "case_id", "created_at", "public_key"}))
     custody = _object(body["custody"], "manifest.custody", frozenset({"length", "head"}))
-    files = tuple(
-        _file(item, i) for i, item in enumerate(_typed(body["files"], list, "manifest.files"))
-    )
-    header = CaseHeader(
-        _typed(case["case_id"], str, "manifest.case.case_id"),
-        _typed(case["created_at"], str, "manifest.case.created_at"),
-        _typed(case["public_key"], str, "manifest.case.public_key"),
-    )
+    files = tuple(_file(item, i) for i, item in
+                  enumerate(_typed(body["files"], list, "manifest.files")))
+    header = CaseHeader(_typed(case["case_id"], str, "manifest.case.case_id"),
+                        _typed(case["created_at"], str, "manifest.case.created_at"),
+                        _typed(case["public_key"], str, "manifest.case.public_key"))
     if header.to_json() != case:
         raise FormatError("manifest.case.schema: esquema de caso desconocido")
-    manifest = Manifest(
-        header,
-        _typed(body["exported_at"], str, "manifest.exported_at"),
-        _typed(body["recipient"], str, "manifest.recipient"),
-        files,
-        _typed(custody["length"], int, "manifest.custody.length"),
-        _typed(custody["head"], str, "manifest.custody.head"),
-    )
+    manifest = Manifest(header, _typed(body["exported_at"], str, "manifest.exported_at"),
+                        _typed(body["recipient"], str, "manifest.recipient"), files,
+                        _typed(custody["length"], int, "manifest.custody.length"),
+                        _typed(custody["head"], str, "manifest.custody.head"))
     return manifest, _typed(signature["value"], str, "signature.value")
 
 
@@ -288,16 +260,12 @@ def _file(value: object, index: int) -> ManifestFile:
     item = _object(value, where, frozenset({"path", "item", "sha256", "size", "media_type"}))
     path = _typed(item["path"], str, f"{where}.path")
     if not is_safe_path(path):
-        raise FormatError(
-            f"{where}.path: ruta no permitida {path!r} (se espera originals/<ítem>/<nombre>)"
-        )
-    return ManifestFile(
-        path,
-        _typed(item["item"], str, f"{where}.item"),
-        _typed(item["sha256"], str, f"{where}.sha256"),
-        _typed(item["size"], int, f"{where}.size"),
-        _typed(item["media_type"], str, f"{where}.media_type"),
-    )
+        raise FormatError(f"{where}.path: ruta no permitida {path!r} (se espera "
+                          "originals/<ítem>/<nombre>)")
+    return ManifestFile(path, _typed(item["item"], str, f"{where}.item"),
+                        _typed(item["sha256"], str, f"{where}.sha256"),
+                        _typed(item["size"], int, f"{where}.size"),
+                        _typed(item["media_type"], str, f"{where}.media_type"))
 
 
 def _records(data: bytes) -> tuple[Record, ...]:
@@ -312,32 +280,22 @@ def _record(raw: bytes, line: int) -> Record:
     item = _object(_json(raw, line), "registro", keys, line)
     entry = None
     if item["entry"] is not None:
-        fields = _object(
-            item["entry"],
-            "entry",
-            frozenset({"seq", "action", "at", "actor", "item", "detail", "nonce"}),
-            line,
-        )
+        fields = _object(item["entry"], "entry", frozenset(
+            {"seq", "action", "at", "actor", "item", "detail", "nonce"}), line)
         try:
-            entry = Entry(
-                _typed(fields["seq"], int, "entry.seq", line),
-                Action(fields["action"]),
-                _typed(fields["at"], str, "entry.at", line),
-                _typed(fields["actor"], str, "entry.actor", line),
-                None if fields["item"] is None else _typed(fields["item"], str, "entry.item", line),
-                _typed(fields["detail"], dict, "entry.detail", line),
-                _typed(fields["nonce"], str, "entry.nonce", line),
-            )
+            entry = Entry(_typed(fields["seq"], int, "entry.seq", line), Action(fields["action"]),
+                          _typed(fields["at"], str, "entry.at", line),
+                          _typed(fields["actor"], str, "entry.actor", line),
+                          None if fields["item"] is None else
+                          _typed(fields["item"], str, "entry.item", line),
+                          _typed(fields["detail"], dict, "entry.detail", line),
+                          _typed(fields["nonce"], str, "entry.nonce", line))
         except (ValueError, DomainError) as error:
             if isinstance(error, FormatError):
                 raise
-            raise FormatError(
-                f"entry.action: acción desconocida {fields['action']!r}", line=line
-            ) from None
-    return Record(
-        _typed(item["seq"], int, "seq", line),
-        _typed(item["digest"], str, "digest", line),
-        _typed(item["head"], str, "head", line),
-        _typed(item["signature"], str, "signature", line),
-        entry,
-    )
+            raise FormatError(f"entry.action: acción desconocida {fields['action']!r}",
+                              line=line) from None
+    return Record(_typed(item["seq"], int, "seq", line),
+                  _typed(item["digest"], str, "digest", line),
+                  _typed(item["head"], str, "head", line),
+                  _typed(item["signature"], str, "signature", line), entry)

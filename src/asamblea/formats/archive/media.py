@@ -49,13 +49,8 @@ def shown_copy(data: bytes, media_type: str) -> bytes:
                 raise Invalid(N_("This photo is too large to show"))
             upright = ImageOps.exif_transpose(image)
             upright.load()
-    except (
-        UnidentifiedImageError,
-        OSError,
-        Image.DecompressionBombError,
-        Image.DecompressionBombWarning,
-        SyntaxError,
-    ) as error:
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError,
+            Image.DecompressionBombWarning, SyntaxError) as error:
         raise Invalid(N_("This photo cannot be read")) from error
     mode = upright.mode if upright.mode in {"RGB", "RGBA", "L", "LA"} else "RGBA"
     pixels = upright.convert(mode)

@@ -52,19 +52,14 @@ def read_model_csv(path: Path) -> Economy:
     table: dict[str, tuple[int, FloatArray, float]] = {}
     for line, cells in rows[1:]:
         if len(cells) > width or len(cells) < width - has_limit:
-            raise FormatError(
-                f"se esperaban {width} columnas y hay {len(cells)}", path=path, line=line
-            )
+            raise FormatError(f"se esperaban {width} columnas y hay {len(cells)}", path=path,
+                              line=line)
         name = cells[0]
         if name.lower() in table or name in table:
             raise FormatError(f"fila repetida: {name!r}", path=path, line=line)
         blank = np.inf if name.lower() in CAPACITY else 0.0
-        values = np.array(
-            [
-                number(c, path=path, line=line, what=name, empty=blank)
-                for c in cells[1 : 1 + len(techniques)]
-            ]
-        )
+        values = np.array([number(c, path=path, line=line, what=name, empty=blank)
+                           for c in cells[1 : 1 + len(techniques)]])
         limit = np.inf
         if has_limit and len(cells) == width:
             limit = number(cells[-1], path=path, line=line, what="límite", empty=np.inf)
@@ -87,18 +82,16 @@ def _pick(table: dict[str, Entry], names: set[str]) -> Entry | None:
     return found[0] if found else None
 
 
-def _economy(
-    path: Path, techniques: list[str], table: dict[str, tuple[int, FloatArray, float]]
-) -> Economy:
+def _economy(path: Path, techniques: list[str],
+             table: dict[str, tuple[int, FloatArray, float]]) -> Economy:
     products = [k for k in table if not _is_special(k)]
     position = {p: i for i, p in enumerate(products)}
     made = []
     for name in techniques:
         product = name.split(":", 1)[0].strip()
         if product not in position:
-            raise FormatError(
-                f"la técnica {name!r} no produce ningún producto con fila", path=path, line=1
-            )
+            raise FormatError(f"la técnica {name!r} no produce ningún producto con fila", path=path,
+                              line=1)
         made.append(position[product])
     labour_row = _pick(table, LABOUR)
     if labour_row is None:
@@ -113,11 +106,8 @@ def _economy(
     capacity = _pick(table, CAPACITY)
     try:
         return Economy(
-            products=tuple(products),
-            technique_product=np.array(made),
-            inputs=sparse.csc_array(inputs),
-            labour=labour,
-            labour_limit=labour_row[2],
+            products=tuple(products), technique_product=np.array(made),
+            inputs=sparse.csc_array(inputs), labour=labour, labour_limit=labour_row[2],
             resources=tuple(r.split(":", 1)[1].strip() for r in resources),
             resource_use=sparse.csr_array(use),
             resource_limits=np.array([table[r][2] for r in resources]),
@@ -128,13 +118,8 @@ def _economy(
         raise FormatError(f"modelo no válido: {error}", path=path) from None
 
 
-def _per_unit(
-    path: Path,
-    output: tuple[int, FloatArray, float],
-    inputs: FloatArray,
-    labour: FloatArray,
-    use: FloatArray,
-) -> tuple[FloatArray, FloatArray, FloatArray]:
+def _per_unit(path: Path, output: tuple[int, FloatArray, float], inputs: FloatArray,
+              labour: FloatArray, use: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
     line, gross, _ = output
     if np.any(gross <= 0):
         raise FormatError("la producción de cada técnica debe ser positiva", path=path, line=line)
@@ -202,18 +187,10 @@ def read_floors_csv(path: Path, economy: Economy) -> FloatArray:
 
 
 KINDS: dict[str, ChangeKind] = {
-    "meta": "target",
-    "target": "target",
-    "piso": "floor",
-    "floor": "floor",
-    "trabajo": "labour_limit",
-    "labour_limit": "labour_limit",
-    "labour": "labour_limit",
-    "recurso": "resource_limit",
-    "resource_limit": "resource_limit",
-    "resource": "resource_limit",
-    "capacidad": "capacity",
-    "capacity": "capacity",
+    "meta": "target", "target": "target", "piso": "floor", "floor": "floor",
+    "trabajo": "labour_limit", "labour_limit": "labour_limit", "labour": "labour_limit",
+    "recurso": "resource_limit", "resource_limit": "resource_limit", "resource": "resource_limit",
+    "capacidad": "capacity", "capacity": "capacity",
 }
 
 

@@ -14,9 +14,8 @@ __all__ = ["Row", "number", "read_rows"]
 Row = tuple[int, list[str]]
 
 
-def read_rows(
-    path: Path, *, delimiter: str = ",", encodings: tuple[str, ...] = ("utf-8-sig", "latin-1")
-) -> list[Row]:
+def read_rows(path: Path, *, delimiter: str = ",", encodings: tuple[str, ...] = ("utf-8-sig",
+              "latin-1")) -> list[Row]:
     """Non-empty, non-comment rows of a CSV file with their 1-based line numbers."""
     if not path.is_file():
         raise FormatError("no existe el archivo", path=path)

@@ -85,15 +85,11 @@ def economy_from_flows(
 
 
 def _matrix(path: Path, rows: Sequence[Row], first_col: int, width: int) -> FloatArray:
-    return np.array(
-        [
-            [
-                number(c, path=path, line=line, what="flujo", empty=0.0)
-                for c in cells[first_col : first_col + width]
-            ]
-            for line, cells in rows
-        ]
-    )
+    return np.array([
+        [number(c, path=path, line=line, what="flujo", empty=0.0)
+         for c in cells[first_col : first_col + width]]
+        for line, cells in rows
+    ])
 
 
 def _row(rows: Sequence[Row], label: str, path: Path) -> Row:
@@ -117,18 +113,11 @@ def read_uk2015(folder: Path) -> LoadedModel:
     body = rows[1 : n + 1]
     names = tuple(cells[0].strip() for _, cells in body)
     flows = _matrix(path, body, 1, n)
-    vector = {
-        label: _matrix(path, [_row(rows, label, path)], 1, n)[0]
-        for label in ("labour", "Imports of goods and services", "Output")
-    }
+    vector = {label: _matrix(path, [_row(rows, label, path)], 1, n)[0]
+              for label in ("labour", "Imports of goods and services", "Output")}
     imports = vector["Imports of goods and services"]
-    loaded = economy_from_flows(
-        names,
-        np.clip(flows, 0, None),
-        vector["Output"],
-        vector["labour"],
-        resources={"importaciones": imports},
-    )
+    loaded = economy_from_flows(names, np.clip(flows, 0, None), vector["Output"], vector["labour"],
+                                resources={"importaciones": imports})
     return LoadedModel(loaded.economy, loaded.baseline, "UK 2015 (ONS, ukgreen)")
 
 
@@ -142,12 +131,8 @@ def read_chile2008(folder: Path) -> LoadedModel:
     demand_path = folder / "final_demand_and_output.csv"
     demand_rows = read_rows(demand_path)
     col = [h.lower() for h in demand_rows[0][1]].index("total_output_basic_prices")
-    output = np.array(
-        [
-            number(c[col], path=demand_path, line=line, what="producción")
-            for line, c in demand_rows[1:]
-        ]
-    )
+    output = np.array([number(c[col], path=demand_path, line=line, what="producción")
+                       for line, c in demand_rows[1:]])
     va_path = folder / "inputs_and_value_added.csv"
     va = read_rows(va_path)
     labour = _matrix(va_path, [_row(va, "compensation_of_employees", va_path)], 1, n)[0]
@@ -174,11 +159,8 @@ def read_five_year_plan(folder: Path, *, year: int = 1) -> LoadedModel:
     trows = read_rows(targets_path)
     header = [h.lower() for h in trows[0][1]]
     line, cells = _row(trows, f"year{year}", targets_path)
-    values = {
-        h: number(cells[i], path=targets_path, line=line, what=h)
-        for i, h in enumerate(header)
-        if i > 0
-    }
+    values = {h: number(cells[i], path=targets_path, line=line, what=h)
+              for i, h in enumerate(header) if i > 0}
     economy = loaded.economy.with_limits(labour_limit=values["labour"])
     return LoadedModel(economy, np.array([values[p] for p in names]), "Cockshott 5yearplan")
 

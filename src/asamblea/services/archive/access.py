@@ -18,12 +18,10 @@ def viewer_of(db: Session, person: Person | None, case: Case) -> Viewer:
         return Viewer()
     member = ArchiveRepository(db).team_member(case.id, person.id)
     in_team = member is not None and member.active
-    federation = any(m.is_active for m in FederationRepository(db).memberships_of_person(person.id))
-    return Viewer(
-        federation_member=federation,
-        case_team=in_team,
-        legal_team=in_team and member is not None and member.legal,
-    )
+    federation = any(m.is_active
+                     for m in FederationRepository(db).memberships_of_person(person.id))
+    return Viewer(federation_member=federation, case_team=in_team,
+                  legal_team=in_team and member is not None and member.legal)
 
 
 def case_for(db: Session, person: Person | None, case_id: str) -> Case:

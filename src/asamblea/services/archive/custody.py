@@ -45,7 +45,8 @@ def vault_for(secret: str, root: str) -> Vault:
 
 def archive_key(secret: str) -> SigningKey:
     """The archive's Ed25519 key, derived from the server's secret (HMAC-SHA256 as a KDF)."""
-    return signing_key_from_seed(hmac.new(secret.encode("utf-8"), _LABEL, hashlib.sha256).digest())
+    return signing_key_from_seed(hmac.new(secret.encode("utf-8"), _LABEL,
+                                          hashlib.sha256).digest())
 
 
 def header_of(case: Case, key: SigningKey) -> CaseHeader:
@@ -53,17 +54,9 @@ def header_of(case: Case, key: SigningKey) -> CaseHeader:
     return CaseHeader(case.id, format_utc(case.created_at), public_key_hex(key))
 
 
-def record(
-    db: Session,
-    key: SigningKey,
-    case_id: str,
-    action: Action,
-    actor: str,
-    *,
-    item: str | None = None,
-    detail: Mapping[str, JsonValue] | None = None,
-    now: datetime,
-) -> Record:
+def record(db: Session, key: SigningKey, case_id: str, action: Action, actor: str, *,
+           item: str | None = None, detail: Mapping[str, JsonValue] | None = None,
+           now: datetime) -> Record:
     """Append one signed entry to the case's log, in the caller's transaction."""
     repo = ArchiveRepository(db)
     case = repo.case(case_id, lock=True)

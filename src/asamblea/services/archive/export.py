@@ -31,18 +31,9 @@ from asamblea.store.archive_repository import ArchiveRepository
 from asamblea.store.federation_repository import AuditRepository
 
 
-def export_bundle(
-    db: Session,
-    vault: Vault,
-    actor: Person,
-    case_id: str,
-    target: Path | IO[bytes],
-    *,
-    item_ids: Sequence[str],
-    recipient: str,
-    private: PrivateKey,
-    now: datetime,
-) -> int:
+def export_bundle(db: Session, vault: Vault, actor: Person, case_id: str,
+                  target: Path | IO[bytes], *, item_ids: Sequence[str], recipient: str,
+                  private: PrivateKey, now: datetime) -> int:
     """Write the bundle of the chosen items to ``target``: a directory, a ``.zip`` path, or an
     open binary stream (a ZIP, for a download built in memory).
 
@@ -72,15 +63,8 @@ def export_bundle(
         sources[path] = decrypt(file_key, vault.blobs.read(blob_id))
     header = custody.header_of(case, vault.key)
     repo.case(case.id, lock=True)
-    export = export_case(
-        vault.key,
-        header,
-        repo.records(case.id),
-        files,
-        at=format_utc(now),
-        actor=member.handle,
-        recipient=recipient,
-    )
+    export = export_case(vault.key, header, repo.records(case.id), files, at=format_utc(now),
+                         actor=member.handle, recipient=recipient)
     if not isinstance(target, Path):
         write_zip(target, export, sources)
         repo.add_record(case.id, export.record)

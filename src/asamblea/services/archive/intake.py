@@ -48,24 +48,16 @@ LINK_DAYS = 14
 WITNESS = "testigo"
 
 
-def create_link(
-    db: Session,
-    actor: Person,
-    case_id: str,
-    consent: Consent,
-    *,
-    now: datetime,
-    days: int = LINK_DAYS,
-) -> str:
+def create_link(db: Session, actor: Person, case_id: str, consent: Consent, *,
+                now: datetime, days: int = LINK_DAYS) -> str:
     """A team member makes a one-time intake link; its token (shown once, never stored)."""
     case = case_for(db, actor, case_id)
     team_member(db, actor, case)
     if not 1 <= days <= 90:
         raise Invalid(N_("A link lasts from 1 to 90 days"))
     token = new_secret()
-    ArchiveRepository(db).add_link(
-        case.id, token_digest(token), consent, actor.id, now + timedelta(days=days)
-    )
+    ArchiveRepository(db).add_link(case.id, token_digest(token), consent, actor.id,
+                                   now + timedelta(days=days))
     AuditRepository(db).record(actor.id, "archive.link_created", case.assembly_id, case.id)
     return token
 
@@ -86,17 +78,9 @@ class Started:
     secret: str
 
 
-def start_upload(
-    db: Session,
-    *,
-    case_id: str,
-    length: int,
-    file_name: str | None,
-    consent: Consent | None = None,
-    link_token: str | None = None,
-    actor: Person | None = None,
-    now: datetime,
-) -> Started:
+def start_upload(db: Session, *, case_id: str, length: int, file_name: str | None,
+                 consent: Consent | None = None, link_token: str | None = None,
+                 actor: Person | None = None, now: datetime) -> Started:
     """Begin an upload through a link (``link_token``) or by a team member (``actor``)."""
     repo = ArchiveRepository(db)
     link_id = None
@@ -115,26 +99,16 @@ def start_upload(
     wraps = keys.wrap_for_team(file_key, repo.team_keys(case_id))
     if not wraps:
         raise Invalid(N_("This case's team has no keys yet"))
-    state = UploadState(
-        upload_id,
-        case_id,
-        link_id,
-        None if actor is None else actor.id,
-        length,
-        0,
-        0,
-        consent or Consent.TEAM,
-    )
+    state = UploadState(upload_id, case_id, link_id, None if actor is None else actor.id,
+                        length, 0, 0, consent or Consent.TEAM)
     name_box = None if not file_name else encrypt_bytes(file_key, file_name[:200].encode())
-    repo.add_upload(
-        state, held_key=hold_key(file_key, secret, upload_id), wraps=wraps, name_box=name_box
-    )
+    repo.add_upload(state, held_key=hold_key(file_key, secret, upload_id), wraps=wraps,
+                    name_box=name_box)
     return Started(upload_id, secret)
 
 
-def _open(
-    db: Session, upload_id: str, secret: str, *, lock: bool = False
-) -> tuple[UploadState, bytes, dict[int, bytes], bytes | None]:
+def _open(db: Session, upload_id: str, secret: str, *, lock: bool = False
+          ) -> tuple[UploadState, bytes, dict[int, bytes], bytes | None]:
     found = ArchiveRepository(db).upload(upload_id, lock=lock) if len(upload_id) == 32 else None
     if found is None:
         raise NotFound(N_("Unknown upload"))
@@ -171,49 +145,25 @@ class _Counted:
             yield piece
 
 
-def append(
-    db: Session,
-    vault: Vault,
-    upload_id: str,
-    secret: str,
-    body: Iterable[bytes],
-    *,
-    content_type: str | None,
-    offset: str | None,
-    now: datetime,
-) -> Appended:
+def append(db: Session, vault: Vault, upload_id: str, secret: str, body: Iterable[bytes], *,
+           content_type: str | None, offset: str | None, now: datetime) -> Appended:
     """Append a ``PATCH`` body at ``offset`` (tus rules), encrypted as it streams in."""
     state, file_key, wraps, name_box = _open(db, upload_id, secret, lock=True)
     Upload(state.length, state.offset).check_patch(content_type, offset)
     counted = _Counted(body, state.length - state.offset)
     vault.blobs.write_segment(upload_id, state.segments, encrypt(file_key, counted))
     repo = ArchiveRepository(db)
-    state = UploadState(
-        state.id,
-        state.case_id,
-        state.link_id,
-        state.person_id,
-        state.length,
-        state.offset + counted.count,
-        state.segments + 1,
-        state.consent,
-    )
+    state = UploadState(state.id, state.case_id, state.link_id, state.person_id, state.length,
+                        state.offset + counted.count, state.segments + 1, state.consent)
     repo.advance_upload(upload_id, state.offset, state.segments)
     if state.offset < state.length:
         return Appended(state)
-    return _complete(db, vault, state, file_key=file_key, wraps=wraps, name_box=name_box, now=now)
+    return _complete(db, vault, state, file_key=file_key, wraps=wraps, name_box=name_box,
+                     now=now)
 
 
-def _complete(
-    db: Session,
-    vault: Vault,
-    state: UploadState,
-    *,
-    file_key: bytes,
-    wraps: dict[int, bytes],
-    name_box: bytes | None,
-    now: datetime,
-) -> Appended:
+def _complete(db: Session, vault: Vault, state: UploadState, *, file_key: bytes,
+              wraps: dict[int, bytes], name_box: bytes | None, now: datetime) -> Appended:
     repo = ArchiveRepository(db)
     actor = WITNESS
     if state.person_id is not None:
@@ -222,17 +172,8 @@ def _complete(
     segments = vault.blobs.segments(state.id, state.segments)
     plaintext = itertools.chain.from_iterable(decrypt(file_key, s) for s in segments)
     name = None if name_box is None else decrypt_bytes(file_key, name_box).decode()
-    received = receive(
-        db,
-        vault,
-        state.case_id,
-        Incoming(state.consent, name),
-        plaintext,
-        actor=actor,
-        file_key=file_key,
-        wraps=wraps,
-        now=now,
-    )
+    received = receive(db, vault, state.case_id, Incoming(state.consent, name), plaintext,
+                       actor=actor, file_key=file_key, wraps=wraps, now=now)
     if state.link_id is not None:
         repo.spend_link(state.link_id, now)
     repo.delete_upload(state.id)
@@ -253,22 +194,14 @@ def open_link(db: Session, token: str, now: datetime) -> tuple[IntakeLink, str]:
     return link, case_for(db, None, link.case_id).title
 
 
-def submit_text(
-    db: Session, vault: Vault, token: str, text: str, *, title: str | None, now: datetime
-) -> Received:
+def submit_text(db: Session, vault: Vault, token: str, text: str, *, title: str | None,
+                now: datetime) -> Received:
     """A witness sends a written testimony through a link (the link is spent)."""
     link = link_for(db, token, now, lock=True)
     body = text.strip()
     if not body:
         raise Invalid(N_("Write your testimony before sending it"))
-    received = receive(
-        db,
-        vault,
-        link.case_id,
-        Incoming(link.consent, None, title),
-        [body.encode("utf-8")],
-        actor=WITNESS,
-        now=now,
-    )
+    received = receive(db, vault, link.case_id, Incoming(link.consent, None, title),
+                       [body.encode("utf-8")], actor=WITNESS, now=now)
     ArchiveRepository(db).spend_link(link.id, now)
     return received

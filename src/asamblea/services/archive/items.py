@@ -55,12 +55,11 @@ class Measured:
         for piece in self.source:
             self.size += len(piece)
             if self.size > self.limit:
-                raise Invalid(
-                    N_("The file is larger than {limit} MB"), limit=self.limit // 1_000_000
-                )
+                raise Invalid(N_("The file is larger than {limit} MB"),
+                              limit=self.limit // 1_000_000)
             self.digest.update(piece)
             if len(self.head) < SNIFF_BYTES:
-                self.head += piece[: SNIFF_BYTES - len(self.head)]
+                self.head += piece[:SNIFF_BYTES - len(self.head)]
             yield piece
 
 
@@ -92,9 +91,8 @@ def _clean(value: str | None, limit: int) -> str | None:
     return cleaned
 
 
-def store_encrypted(
-    blobs: BlobStore, content: Iterable[bytes], file_key: bytes
-) -> tuple[str, Measured, str, Kind]:
+def store_encrypted(blobs: BlobStore, content: Iterable[bytes], file_key: bytes
+                    ) -> tuple[str, Measured, str, Kind]:
     """Encrypt ``content`` into a new blob: its id, measurements, media type and kind.
 
     The type is read from the content's first bytes; a refused type or size removes the blob.
@@ -111,18 +109,9 @@ def store_encrypted(
     return blob_id, measured, media_type, kind
 
 
-def receive(
-    db: Session,
-    vault: Vault,
-    case_id: str,
-    incoming: Incoming,
-    content: Iterable[bytes],
-    *,
-    actor: str,
-    file_key: bytes | None = None,
-    wraps: dict[int, bytes] | None = None,
-    now: datetime,
-) -> Received:
+def receive(db: Session, vault: Vault, case_id: str, incoming: Incoming,
+            content: Iterable[bytes], *, actor: str, file_key: bytes | None = None,
+            wraps: dict[int, bytes] | None = None, now: datetime) -> Received:
     """Store new material for a case (any sender): the item, holder token and intake receipt.
 
     The holder token lets the witness or family change consent later; only its digest is kept.
@@ -135,51 +124,24 @@ def receive(
         raise Invalid(N_("This case's team has no keys yet"))
     blob_id, measured, media_type, kind = store_encrypted(vault.blobs, content, file_key)
     item_id = secrets.token_hex(16)
-    detail: dict[str, JsonValue] = {
-        "sha256": measured.digest.hexdigest(),
-        "size": measured.size,
-        "media_type": media_type,
-    }
-    signed = custody.record(
-        db, vault.key, case_id, Action.RECEIVED, actor, item=item_id, detail=detail, now=now
-    )
+    detail: dict[str, JsonValue] = {"sha256": measured.digest.hexdigest(),
+                                    "size": measured.size, "media_type": media_type}
+    signed = custody.record(db, vault.key, case_id, Action.RECEIVED, actor, item=item_id,
+                            detail=detail, now=now)
     holder = secrets.token_urlsafe(24)
-    item = Item(
-        item_id,
-        case_id,
-        kind,
-        media_type,
-        measured.size,
-        measured.digest.hexdigest(),
-        incoming.consent,
-        False,
-        _clean(incoming.title, 200),
-        _clean(incoming.tags, 400),
-        signed.seq,
-        False,
-        now,
-    )
+    item = Item(item_id, case_id, kind, media_type, measured.size, measured.digest.hexdigest(),
+                incoming.consent, False, _clean(incoming.title, 200), _clean(incoming.tags, 400),
+                signed.seq, False, now)
     name = _clean(incoming.file_name, MAX_NAME)
-    repo.add_item(
-        item,
-        blob_id=blob_id,
-        name_box=None if name is None else encrypt_bytes(file_key, name.encode()),
-        holder_digest=hashlib.sha256(holder.encode()).hexdigest(),
-    )
+    repo.add_item(item, blob_id=blob_id,
+                  name_box=None if name is None else encrypt_bytes(file_key, name.encode()),
+                  holder_digest=hashlib.sha256(holder.encode()).hexdigest())
     repo.put_wraps(item_id, wraps)
     return Received(item, holder, f"{signed.seq}:{signed.head}")
 
 
-def add_item(
-    db: Session,
-    vault: Vault,
-    actor: Person,
-    case_id: str,
-    content: Iterable[bytes],
-    *,
-    incoming: Incoming,
-    now: datetime,
-) -> Received:
+def add_item(db: Session, vault: Vault, actor: Person, case_id: str, content: Iterable[bytes],
+             *, incoming: Incoming, now: datetime) -> Received:
     """A team member adds material to the case."""
     case = case_for(db, actor, case_id)
     member = team_member(db, actor, case)
@@ -220,9 +182,8 @@ class Opened:
     content: Iterator[bytes]
 
 
-def open_item(
-    db: Session, vault: Vault, actor: Person, item_id: str, *, private: PrivateKey, now: datetime
-) -> Opened:
+def open_item(db: Session, vault: Vault, actor: Person, item_id: str, *, private: PrivateKey,
+              now: datetime) -> Opened:
     """Decrypt an item for a team member (logged as ``viewed``)."""
     repo = ArchiveRepository(db)
     item = repo.item(item_id)
@@ -243,16 +204,9 @@ def open_item(
     return Opened(item, name, decrypt(file_key, vault.blobs.read(blob_id)))
 
 
-def change_consent(
-    db: Session,
-    vault: Vault,
-    item_id: str,
-    new: Consent | None,
-    *,
-    holder_token: str | None = None,
-    actor: Person | None = None,
-    now: datetime,
-) -> Item:
+def change_consent(db: Session, vault: Vault, item_id: str, new: Consent | None, *,
+                   holder_token: str | None = None, actor: Person | None = None,
+                   now: datetime) -> Item:
     """Change an item's consent (``new`` None: withdraw), by its holder or a team member.
 
     The holder (the witness or family, with the token given at intake) may set any level; a
@@ -262,11 +216,8 @@ def change_consent(
     """
     repo = ArchiveRepository(db)
     holder = holder_token is not None
-    item = (
-        repo.item_by_holder(hashlib.sha256(holder_token.encode()).hexdigest())
-        if holder_token is not None
-        else repo.item(item_id)
-    )
+    item = (repo.item_by_holder(hashlib.sha256(holder_token.encode()).hexdigest())
+            if holder_token is not None else repo.item(item_id))
     if item is None or (holder and item.id != item_id):
         raise NotFound(N_("No such item"))
     case = case_for(db, actor, item.case_id)
@@ -280,23 +231,14 @@ def change_consent(
     who = "testigo" if holder else member_handle
     if new is None:
         repo.withdraw(item.id)
-        custody.record(
-            db, vault.key, case.id, Action.WITHDRAWN, who, item=item.id, detail={"by": by}, now=now
-        )
+        custody.record(db, vault.key, case.id, Action.WITHDRAWN, who, item=item.id,
+                       detail={"by": by}, now=now)
     else:
         repo.set_consent(item.id, new)
         if new is not Consent.PUBLIC:
             repo.set_shown_copy(item.id, None)
-        custody.record(
-            db,
-            vault.key,
-            case.id,
-            Action.CONSENT_CHANGED,
-            who,
-            item=item.id,
-            detail={"from": item.consent.code, "to": new.code, "by": by},
-            now=now,
-        )
+        custody.record(db, vault.key, case.id, Action.CONSENT_CHANGED, who, item=item.id,
+                       detail={"from": item.consent.code, "to": new.code, "by": by}, now=now)
     changed = repo.item(item.id)
     if changed is None:  # pragma: no cover - the row was just updated
         raise NotFound(N_("No such item"))

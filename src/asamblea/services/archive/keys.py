@@ -43,9 +43,8 @@ def set_up_key(db: Session, actor: Person, passphrase: str) -> bytes:
     if repo.member_key(actor.id) is not None:
         raise Conflict(N_("You already have an archive key; change its passphrase instead"))
     private = keys.new_member_key()
-    repo.set_member_key(
-        actor.id, keys.public_bytes(private), keys.protect(private, passphrase, **_limits)
-    )
+    repo.set_member_key(actor.id, keys.public_bytes(private),
+                        keys.protect(private, passphrase, **_limits))
     return keys.public_bytes(private)
 
 
@@ -60,9 +59,8 @@ def unlock(db: Session, actor: Person, passphrase: str) -> PrivateKey:
 def change_passphrase(db: Session, actor: Person, old: str, new: str) -> None:
     """Protect the same key under a new passphrase (the wraps stay valid)."""
     private = unlock(db, actor, old)
-    ArchiveRepository(db).set_member_key(
-        actor.id, keys.public_bytes(private), keys.protect(private, new, **_limits)
-    )
+    ArchiveRepository(db).set_member_key(actor.id, keys.public_bytes(private),
+                                         keys.protect(private, new, **_limits))
 
 
 def hold_unlocked(private: PrivateKey, session_token: str, session_hash: str) -> bytes:
@@ -82,23 +80,18 @@ def _session_digest(session_token: str) -> str:
     return hashlib.sha256(b"asamblea-archive-unlock/1" + session_token.encode()).hexdigest()
 
 
-def unlock_session(
-    db: Session, actor: Person, passphrase: str, session_token: str, *, now: datetime
-) -> None:
+def unlock_session(db: Session, actor: Person, passphrase: str, session_token: str, *,
+                   now: datetime) -> None:
     """Unlock the person's key for this login session only (sealed under its token)."""
     private = unlock(db, actor, passphrase)
     digest = _session_digest(session_token)
-    ArchiveRepository(db).put_unlock(
-        digest,
-        actor.id,
-        hold_unlocked(private, session_token, digest),
-        now + timedelta(hours=UNLOCK_HOURS),
-    )
+    ArchiveRepository(db).put_unlock(digest, actor.id,
+                                     hold_unlocked(private, session_token, digest),
+                                     now + timedelta(hours=UNLOCK_HOURS))
 
 
-def session_key(
-    db: Session, actor: Person, session_token: str | None, *, now: datetime
-) -> PrivateKey | None:
+def session_key(db: Session, actor: Person, session_token: str | None, *,
+                now: datetime) -> PrivateKey | None:
     """The key this session unlocked, or None."""
     if session_token is None:
         return None

@@ -36,23 +36,23 @@ class Found:
 def _scopes(db: Session, person: Person | None, case_id: str | None) -> list[str]:
     if person is None:
         return scopes_of([], federation=False)
-    federation = any(m.is_active for m in FederationRepository(db).memberships_of_person(person.id))
-    teams = [
-        (case, Viewer(case_team=True, legal_team=legal))
-        for case, legal in ArchiveRepository(db).teams_of(person.id)
-        if case_id is None or case == case_id
-    ]
+    federation = any(m.is_active
+                     for m in FederationRepository(db).memberships_of_person(person.id))
+    teams = [(case, Viewer(case_team=True, legal_team=legal))
+             for case, legal in ArchiveRepository(db).teams_of(person.id)
+             if case_id is None or case == case_id]
     return scopes_of(teams, federation=federation)
 
 
-def search(db: Session, person: Person | None, text: str, *, case_id: str | None = None) -> Found:
+def search(db: Session, person: Person | None, text: str, *,
+           case_id: str | None = None) -> Found:
     """Items whose title or tags hold every word of ``text`` (as word prefixes), among those the
     person may see — in one case (whose existence is public) or in every case."""
     words = query_words(text)
     if case_id is not None:
         case_id = case_for(db, person, case_id).id
-    ids = SearchIndex(db).search(
-        words, _scopes(db, person, case_id), case_id=case_id, limit=LIMIT + 1
-    )
+    ids = SearchIndex(db).search(words, _scopes(db, person, case_id), case_id=case_id,
+                                 limit=LIMIT + 1)
     found = ArchiveRepository(db).items_by_id(ids[:LIMIT])
     return Found(tuple(found), more=len(ids) > LIMIT)
+

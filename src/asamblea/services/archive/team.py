@@ -48,9 +48,8 @@ def _handle(person: Person) -> str:
     return f"m-{secrets.token_hex(4)}-{person.id % 97:02d}"
 
 
-def open_case(
-    db: Session, actor: Person, assembly_id: int, *, title: str, place: str, occurred_on: date
-) -> Case:
+def open_case(db: Session, actor: Person, assembly_id: int, *, title: str, place: str,
+              occurred_on: date) -> Case:
     """A facilitator opens a case for their assembly and becomes its legal team's first member."""
     membership = FederationRepository(db).membership_of(assembly_id, actor.id)
     if membership is None or not membership.is_facilitator:
@@ -58,22 +57,16 @@ def open_case(
     repo = ArchiveRepository(db)
     if repo.member_key(actor.id) is None:
         raise Invalid(N_("Make your archive key first"))
-    case = repo.add_case(
-        secrets.token_hex(16),
-        assembly_id,
-        title=_text(title, "title"),
-        place=_text(place, "place"),
-        occurred_on=occurred_on,
-        created_by=actor.id,
-    )
+    case = repo.add_case(secrets.token_hex(16), assembly_id, title=_text(title, "title"),
+                         place=_text(place, "place"), occurred_on=occurred_on,
+                         created_by=actor.id)
     repo.put_member(case.id, actor.id, _handle(actor), legal=True)
     AuditRepository(db).record(actor.id, "archive.case_opened", assembly_id, case.id)
     return case
 
 
-def add_member(
-    db: Session, actor: Person, case_id: str, person: Person, *, legal: bool, private: PrivateKey
-) -> None:
+def add_member(db: Session, actor: Person, case_id: str, person: Person, *, legal: bool,
+               private: PrivateKey) -> None:
     """A legal-team member adds an active member of the assembly (who has a key) to the team.
 
     Every existing file key of the case is wrapped to the new member with the actor's unlocked
@@ -103,16 +96,8 @@ def add_member(
     AuditRepository(db).record(actor.id, "archive.member_added", case.assembly_id, case.id)
 
 
-def remove_member(
-    db: Session,
-    key: SigningKey,
-    actor: Person,
-    case_id: str,
-    person_id: int,
-    *,
-    private: PrivateKey,
-    now: datetime,
-) -> int:
+def remove_member(db: Session, key: SigningKey, actor: Person, case_id: str, person_id: int, *,
+                  private: PrivateKey, now: datetime) -> int:
     """A legal-team member removes a member and re-wraps every file key without them.
 
     Returns how many file keys were re-wrapped.
@@ -134,22 +119,14 @@ def remove_member(
             raise Conflict(N_("A file key of this case is not wrapped for you"))
         repo.put_wraps(item_id, keys.rewrap(mine, private, staying))
         count += 1
-    custody.record(
-        db,
-        key,
-        case.id,
-        Action.KEYS_REWRAPPED,
-        me.handle,
-        detail={"removed": leaving.handle, "recipients": len(staying)},
-        now=now,
-    )
+    custody.record(db, key, case.id, Action.KEYS_REWRAPPED, me.handle,
+                   detail={"removed": leaving.handle, "recipients": len(staying)}, now=now)
     AuditRepository(db).record(actor.id, "archive.member_removed", case.assembly_id, case.id)
     return count
 
 
-def add_victim(
-    db: Session, actor: Person, case_id: str, name: str | None, consent: Consent
-) -> None:
+def add_victim(db: Session, actor: Person, case_id: str, name: str | None,
+               consent: Consent) -> None:
     """Record a victim of the case, named as the family wishes (or not named at all)."""
     case = case_for(db, actor, case_id)
     team_member(db, actor, case)

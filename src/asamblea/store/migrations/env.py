@@ -54,9 +54,8 @@ def _modelled(name: str | None, type_: str, parent_names: object) -> bool:
     (an FTS5 table and its shadow tables on SQLite, a GIN expression index on PostgreSQL),
     which migration 0014 creates and no model describes."""
     del type_, parent_names
-    return name is None or not (
-        name.startswith("archive_search_fts") or name == "ix_archive_search_terms"
-    )
+    return name is None or not (name.startswith("archive_search_fts")
+                                or name == "ix_archive_search_terms")
 
 
 def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
