@@ -67,7 +67,17 @@ def draft_targets(
     """A facilitator of a base assembly drafts its targets and puts them to its members: a
     yes/no vote (secret, public board, the assembly's quorum) opens now for `days` days."""
     repo = PlanningRepository(db)
-    found = _checked(db, actor, round_id, assembly_id, levels, changes, note, days, lock=True)
+    found = _checked(
+        db,
+        actor,
+        round_id,
+        assembly_id,
+        levels=levels,
+        changes=changes,
+        note=note,
+        days=days,
+        lock=True,
+    )
     assembly, clean_levels, clean_changes, note = (
         found.assembly,
         dict(found.levels),
@@ -127,7 +137,17 @@ def preview_targets(
     days: int = VOTE_DAYS,
 ) -> TargetsPreview:
     """Every check `draft_targets` makes, and what it would put to the vote; nothing written."""
-    return _checked(db, actor, round_id, assembly_id, levels, changes, note, days, lock=False)
+    return _checked(
+        db,
+        actor,
+        round_id,
+        assembly_id,
+        levels=levels,
+        changes=changes,
+        note=note,
+        days=days,
+        lock=False,
+    )
 
 
 def _checked(
@@ -135,11 +155,11 @@ def _checked(
     actor: Person,
     round_id: int,
     assembly_id: int,
+    *,
     levels: Mapping[str, float],
     changes: Mapping[str, float],
     note: str,
     days: int,
-    *,
     lock: bool,
 ) -> TargetsPreview:
     repo = PlanningRepository(db)

@@ -71,15 +71,9 @@ def _vault(ctx: Ctx) -> Vault:
 @router.options("/uploads")
 def describe() -> Response:
     """What this tus server speaks (no version header needed on OPTIONS; tus allows 200)."""
-    return Response(
-        status_code=200,
-        headers=TUS
-        | {
-            "Tus-Version": TUS_VERSION,
-            "Tus-Extension": ",".join(EXTENSIONS),
-            "Tus-Max-Size": str(MAX_UPLOAD),
-        },
-    )
+    return Response(status_code=200, headers=TUS | {
+        "Tus-Version": TUS_VERSION, "Tus-Extension": ",".join(EXTENSIONS),
+        "Tus-Max-Size": str(MAX_UPLOAD)})
 
 
 @router.post("/cases/{case_id}/uploads", status_code=201)
@@ -95,15 +89,9 @@ def create(case_id: Hex32, request: Request, ctx: Ctx = ApiCtx) -> Response:
         raise Invalid(N_("Log in, or use the intake link you were given"))
     with ctx.transaction() as db:
         started = intake.start_upload(
-            db,
-            case_id=case_id,
-            length=length,
-            file_name=metadata.get("filename"),
-            consent=consent,
-            link_token=token,
-            actor=None if token else ctx.person,
-            now=utcnow(),
-        )
+            db, case_id=case_id, length=length, file_name=metadata.get("filename"),
+            consent=consent, link_token=token, actor=None if token else ctx.person,
+            now=utcnow())
     location = f"/api/v1/archive/uploads/{started.upload_id}/{started.secret}"
     return Response(status_code=201, headers=TUS | {"Location": location})
 
@@ -114,10 +102,8 @@ def offset(upload_id: Hex32, secret: Secret, request: Request, ctx: Ctx = ApiCtx
     check_version(request.headers.get("tus-resumable"))
     with ctx.reading() as db:
         state = intake.upload_state(db, upload_id, secret)
-    return Response(
-        status_code=200,
-        headers=TUS | {"Upload-Offset": str(state.offset), "Upload-Length": str(state.length)},
-    )
+    return Response(status_code=200, headers=TUS | {
+        "Upload-Offset": str(state.offset), "Upload-Length": str(state.length)})
 
 
 @router.patch("/uploads/{upload_id}/{secret}", status_code=204)
@@ -134,16 +120,9 @@ async def append(upload_id: Hex32, secret: Secret, request: Request) -> Response
 
     def work() -> intake.Appended:
         with ctx.transaction() as db:
-            return intake.append(
-                db,
-                _vault(ctx),
-                upload_id,
-                secret,
-                body(),
-                content_type=headers.get("content-type"),
-                offset=headers.get("upload-offset"),
-                now=utcnow(),
-            )
+            return intake.append(db, _vault(ctx), upload_id, secret, body(),
+                                 content_type=headers.get("content-type"),
+                                 offset=headers.get("upload-offset"), now=utcnow())
 
     task = asyncio.get_running_loop().run_in_executor(None, work)
     try:
@@ -157,17 +136,14 @@ async def append(upload_id: Hex32, secret: Secret, request: Request) -> Response
     done = await task
     extra = {"Upload-Offset": str(done.state.offset)}
     if done.received is not None:
-        extra |= {
-            "Archive-Item": done.received.item.id,
-            "Archive-Holder": done.received.holder_token,
-            "Archive-Receipt": done.received.receipt,
-        }
+        extra |= {"Archive-Item": done.received.item.id,
+                  "Archive-Holder": done.received.holder_token,
+                  "Archive-Receipt": done.received.receipt}
     return Response(status_code=204, headers=TUS | extra)
 
 
-async def _feed(
-    pieces: queue.Queue[bytes | None], piece: bytes | None, task: asyncio.Future[intake.Appended]
-) -> bool:
+async def _feed(pieces: queue.Queue[bytes | None], piece: bytes | None,
+                task: asyncio.Future[intake.Appended]) -> bool:
     """Hand a piece to the worker; False when the worker has already finished (or failed)."""
     while not task.done():
         try:
@@ -193,14 +169,10 @@ def case(case_id: Hex32, ctx: Ctx = ApiCtx) -> CaseOut:
     """The case's public facts and the victims this person may see."""
     with ctx.reading() as db:
         view = items.case_view(db, ctx.person, case_id)
-    return CaseOut(
-        id=view.case.id,
-        title=view.case.title,
-        place=view.case.place,
-        occurred_on=view.case.occurred_on,
-        victims=[VictimOut(name=v.name) for v in view.victims],
-        your_circle=view.clearance.code,
-    )
+    return CaseOut(id=view.case.id, title=view.case.title, place=view.case.place,
+                   occurred_on=view.case.occurred_on,
+                   victims=[VictimOut(name=v.name) for v in view.victims],
+                   your_circle=view.clearance.code)
 
 
 @router.get("/cases/{case_id}/items", response_model=list[ItemOut])
@@ -212,19 +184,15 @@ def case_items(case_id: Hex32, ctx: Ctx = ApiCtx) -> list[ItemOut]:
 
 
 @router.get("/search", response_model=SearchOut)
-def search_items(
-    q: Annotated[str, Query(max_length=1000)],
-    case: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
-    ctx: Ctx = ApiCtx,
-) -> SearchOut:
+def search_items(q: Annotated[str, Query(max_length=1000)],
+                 case: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
+                 ctx: Ctx = ApiCtx) -> SearchOut:
     """Items whose title and tags hold every word of ``q``, among those this person may see
     (in one case, or in every case); only titles and tags are searched."""
     with ctx.reading() as db:
         found = search.search(db, ctx.person, q, case_id=case)
-    return SearchOut(
-        results=[FoundItem(case_id=i.case_id, **_item(i).model_dump()) for i in found.items],
-        more=found.more,
-    )
+    return SearchOut(results=[FoundItem(case_id=i.case_id, **_item(i).model_dump())
+                              for i in found.items], more=found.more)
 
 
 @router.post("/items/{item_id}/consent", response_model=ItemOut)
@@ -234,28 +202,14 @@ def change_consent(item_id: Hex32, body: ConsentIn, ctx: Ctx = ApiCtx) -> ItemOu
     if body.holder_token is None and ctx.person is None:
         raise Invalid(N_("Log in, or send the holder token you were given"))
     with ctx.transaction() as db:
-        item = items.change_consent(
-            db,
-            _vault(ctx),
-            item_id,
-            new,
-            holder_token=body.holder_token,
-            actor=None if body.holder_token else ctx.person,
-            now=utcnow(),
-        )
+        item = items.change_consent(db, _vault(ctx), item_id, new,
+                                    holder_token=body.holder_token,
+                                    actor=None if body.holder_token else ctx.person,
+                                    now=utcnow())
     return _item(item)
 
 
 def _item(item: Item) -> ItemOut:
-    return ItemOut(
-        id=item.id,
-        kind=item.kind.value,
-        media_type=item.media_type,
-        size=item.size,
-        sha256=item.sha256,
-        consent=item.consent.code,
-        withdrawn=item.withdrawn,
-        title=item.title,
-        tags=item.tags,
-        received_at=item.created_at,
-    )
+    return ItemOut(id=item.id, kind=item.kind.value, media_type=item.media_type, size=item.size,
+                   sha256=item.sha256, consent=item.consent.code, withdrawn=item.withdrawn,
+                   title=item.title, tags=item.tags, received_at=item.created_at)

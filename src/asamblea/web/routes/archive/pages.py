@@ -67,14 +67,8 @@ def intake_page(token: Token, ctx: CtxDep) -> Response:
     """The witness's page: what the link is for, and the form."""
     with ctx.state.readers.begin() as db:
         link, title = intake.open_link(db, token, utcnow())
-    return render(
-        ctx,
-        "archive_intake.html",
-        title=title,
-        consent=link.consent.code,
-        token=token,
-        receipt=None,
-    )
+    return render(ctx, "archive_intake.html", title=title, consent=link.consent.code,
+                  token=token, receipt=None)
 
 
 @router.post("/entrega/{token}")
@@ -84,18 +78,10 @@ async def intake_submit(token: Token, ctx: CtxDep) -> Response:
     settings = ctx.state.settings
     vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
     with ctx.transaction() as db:
-        received = intake.submit_text(
-            db, vault, token, form.testimony, title=form.title, now=utcnow()
-        )
-    return render(
-        ctx,
-        "archive_intake.html",
-        title=None,
-        consent=received.item.consent.code,
-        token=None,
-        receipt=received,
-        public_key=vault.key.verify_key.encode().hex(),
-    )
+        received = intake.submit_text(db, vault, token, form.testimony, title=form.title,
+                                      now=utcnow())
+    return render(ctx, "archive_intake.html", title=None, consent=received.item.consent.code,
+                  token=None, receipt=received, public_key=vault.key.verify_key.encode().hex())
 
 
 @router.get("/archivo/casos/{case_id}")
@@ -108,21 +94,10 @@ def case_page(case_id: CaseId, ctx: CtxDep, q: str = "") -> Response:
         found = search.search(db, person, q, case_id=case_id) if q.strip() else None
         shown = items.visible_items(db, person, case_id)
         viewer: Viewer = viewer_of(db, person, view.case)
-        unlocked = (
-            viewer.case_team
-            and keys.session_key(db, person, ctx.session_token, now=utcnow()) is not None
-        )
-    return render(
-        ctx,
-        "archive_case.html",
-        view=view,
-        items=shown,
-        team=viewer.case_team,
-        legal=viewer.legal_team,
-        unlocked=unlocked,
-        query=q,
-        found=found,
-    )
+        unlocked = viewer.case_team and keys.session_key(
+            db, person, ctx.session_token, now=utcnow()) is not None
+    return render(ctx, "archive_case.html", view=view, items=shown, team=viewer.case_team,
+                  legal=viewer.legal_team, unlocked=unlocked, query=q, found=found)
 
 
 @router.post("/archivo/desbloquear")
@@ -153,14 +128,8 @@ async def open_item(item_id: CaseId, ctx: CtxDep) -> Response:
         text = b"".join(opened.content).decode("utf-8", errors="replace")
         return render(ctx, "archive_item.html", item=opened.item, text=text)
     name = safe_name(opened.file_name or f"{opened.item.id}")
-    return StreamingResponse(
-        opened.content,
-        media_type=opened.item.media_type,
-        headers={
-            "content-disposition": f'attachment; filename="{name}"',
-            "cache-control": "no-store",
-        },
-    )
+    return StreamingResponse(opened.content, media_type=opened.item.media_type, headers={
+        "content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
 
 
 MAX_EXPORT = 256 * 1024 * 1024  # built in memory (never as plaintext on the server's disk)
@@ -181,22 +150,8 @@ async def export(case_id: CaseId, ctx: CtxDep) -> Response:
         chosen = items.visible_items(db, person, case_id)
         if sum(i.size for i in chosen) > MAX_EXPORT:
             raise Invalid(N_("This case is too large to download here; export it from the server"))
-        export_bundle(
-            db,
-            vault,
-            person,
-            case_id,
-            out,
-            item_ids=[i.id for i in chosen],
-            recipient=form.recipient,
-            private=private,
-            now=utcnow(),
-        )
-    return Response(
-        out.getvalue(),
-        media_type="application/zip",
-        headers={
-            "content-disposition": f'attachment; filename="caso-{case_id[:8]}.zip"',
-            "cache-control": "no-store",
-        },
-    )
+        export_bundle(db, vault, person, case_id, out, item_ids=[i.id for i in chosen],
+                      recipient=form.recipient, private=private, now=utcnow())
+    return Response(out.getvalue(), media_type="application/zip", headers={
+        "content-disposition": f'attachment; filename="caso-{case_id[:8]}.zip"',
+        "cache-control": "no-store"})
