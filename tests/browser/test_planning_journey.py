@@ -58,6 +58,13 @@ def draft(visitor: Visitor, round_id: int, assembly_id: int, levels: list[str]) 
         form.locator(f"#level_{assembly_id}_{index}").fill(level)
     form.locator(f"#days_{assembly_id}").fill("2")
     form.locator('button[type="submit"]').click()
+    # issue 13, finding 12: a preview of what will be voted on, before the vote opens
+    expect(page).to_have_url(f"{visitor.base_url}/planificacion/{round_id}/metas/vista-previa")
+    expect(page.locator("#vista-previa tbody tr")).to_have_count(len(levels))
+    expect(page.locator("#duracion")).to_contain_text("2 días")
+    if visitor.javascript and visitor.auditor is not None:  # a POST's answer: axe it in place
+        visitor.auditor.audit(visitor)
+    page.locator("#confirmar-metas").click()
     expect(page).to_have_url(f"{visitor.base_url}/planificacion/{round_id}")
     row = page.locator(f"#asamblea-{assembly_id}")
     expect(row.locator(".state-pending")).to_have_count(1)
