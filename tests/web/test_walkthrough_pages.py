@@ -197,6 +197,11 @@ def test_a_planning_round_reads_plainly_and_previews_its_vote(demo: FastAPI) -> 
     assert "Nivel anterior" in shown
     assert "queda abierta 7 días" in shown
     assert one(demo, "SELECT count(*) FROM vote") == votes_before
+    # only a facilitator of that assembly may preview its targets (as only they may draft)
+    other = member(demo, "jose.chucuito_cc1")
+    refused = other.post_form(f"/planificacion/{revision}/metas/vista-previa", fields)
+    assert refused.status_code == 403
+    assert "130.5" not in refused.text
     confirm = re.search(
         rf'<form method="post" action="/planificacion/{revision}/metas">(.*?)</form>',
         preview.text,
