@@ -59,7 +59,7 @@ def open_process(visitor: Visitor, assembly_id: int) -> int:
     form.locator('button[type="submit"]').click()
     expect(page).to_have_url(re.compile(r"/presupuestos/\d+$"))
     expect(page.locator("main h1")).to_have_text("Presupuesto participativo 2027")
-    expect(page.locator("#techo")).to_contain_text("S/ 100,000.00")
+    expect(page.locator("#techo")).to_contain_text("S/ 100,000")
     return int(visitor.path().rsplit("/", 1)[1])
 
 
@@ -182,7 +182,7 @@ def test_a_process_from_registration_to_the_acta(open_visitor: OpenVisitor) -> N
     expect(page.locator(f"#explicacion-{losa}")).to_have_attribute(
         "data-reason", "funded_equal_shares"
     )
-    expect(page.locator("#resumen")).to_contain_text("S/ 90,000.00")
+    expect(page.locator("#resumen")).to_contain_text("S/ 90,000")
     no_sideways_scroll(page, "results page")
     page.screenshot(path=RESULTS_SCREENSHOT, full_page=True)
     members = carla.go(f"/presupuestos/{process_id}/resultados")  # JavaScript off

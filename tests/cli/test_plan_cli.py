@@ -50,7 +50,7 @@ def test_json_and_what_if() -> None:
     assert doc["plan"]["status"] == "optimal"
     assert doc["plan"]["fulfilment"] == pytest.approx(28 / 13)
     assert set(doc["binding"]) == {"labour", "leña"}
-    assert doc["labour_values"]["maiz"] == pytest.approx(1.25)
+    assert doc["labour_values"]["maíz"] == pytest.approx(1.25)
     assert doc["what_if"]["fulfilment_after"] == pytest.approx(130 / 91.25)
 
 
@@ -78,7 +78,7 @@ def test_bad_input_is_a_message_not_a_traceback(args: list[str], message: str) -
 
 def test_no_plan_exits_1(tmp_path: Path) -> None:
     floors = tmp_path / "pisos.csv"
-    floors.write_text("producto,piso\nmaiz,1000\n", encoding="utf-8")
+    floors.write_text("producto,piso\nmaíz,1000\n", encoding="utf-8")
     code, out, _ = run(MODEL, "--targets", TARGETS, "--floors", str(floors))
     assert code == 1
     assert "no factible" in out
@@ -107,10 +107,10 @@ def test_leontief_says_why_it_cannot_solve_in_text_and_json() -> None:
 def test_a_non_productive_economy_is_named_in_spanish(tmp_path: Path) -> None:
     model = tmp_path / "improductiva.csv"
     model.write_text(
-        "fila,maiz,pan,limite\nmaiz,1.5,0.5,\npan,0,0,\ntrabajo,1,1,100\n", encoding="utf-8"
+        "fila,maíz,pan,limite\nmaíz,1.5,0.5,\npan,0,0,\ntrabajo,1,1,100\n", encoding="utf-8"
     )
     targets = tmp_path / "metas.csv"
-    targets.write_text("producto,meta\nmaiz,10\npan,5\n", encoding="utf-8")
+    targets.write_text("producto,meta\nmaíz,10\npan,5\n", encoding="utf-8")
     code, out, err = run(str(model), "--targets", str(targets), "--method", "leontief")
     assert code == 2, out
     assert f"{model}: la economía no es productiva" in " ".join(err.split())

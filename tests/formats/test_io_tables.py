@@ -28,8 +28,8 @@ def write(tmp_path: Path, text: str, name: str = "m.csv") -> Path:
 
 def test_village_model() -> None:
     economy = read_model_csv(DATA / "aldea.csv")
-    assert economy.products == ("maiz", "pan")
-    assert economy.technique_names == ("maiz", "pan:horno_de_leña", "pan:horno_solar")
+    assert economy.products == ("maíz", "pan")
+    assert economy.technique_names == ("maíz", "pan:horno_de_leña", "pan:horno_solar")
     np.testing.assert_array_equal(economy.technique_product, [0, 1, 1])
     np.testing.assert_allclose(economy.inputs.toarray(), [[0.2, 0.5, 0.5], [0, 0, 0]])
     np.testing.assert_allclose(economy.labour, [1, 1, 2])
@@ -81,14 +81,14 @@ def test_targets_and_floors(tmp_path: Path) -> None:
     goal = read_targets_csv(DATA / "aldea_metas.csv", economy)
     np.testing.assert_allclose(goal.levels, [10, 20])
     np.testing.assert_allclose(goal.floors, [0, 0])
-    floors = write(tmp_path, "producto,piso\nmaiz,3\n", "pisos.csv")
+    floors = write(tmp_path, "producto,piso\nmaíz,3\n", "pisos.csv")
     goal = read_targets_csv(DATA / "aldea_metas.csv", economy, floors)
     np.testing.assert_allclose(goal.floors, [3, 0])
-    bad = write(tmp_path, "producto,meta\nmaiz,1\narroz,2\n", "malas.csv")
+    bad = write(tmp_path, "producto,meta\nmaíz,1\narroz,2\n", "malas.csv")
     with pytest.raises(FormatError, match="arroz") as caught:
         read_targets_csv(bad, economy)
     assert caught.value.line == 3
-    negative = write(tmp_path, "producto,meta\nmaiz,-1\n", "neg.csv")
+    negative = write(tmp_path, "producto,meta\nmaíz,-1\n", "neg.csv")
     with pytest.raises(FormatError, match="negativo"):
         read_targets_csv(negative, economy)
 

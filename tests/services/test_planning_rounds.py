@@ -86,7 +86,7 @@ def open_aldea(db: Session, w: World, aggregation: str = "median") -> int:
         w.nat,
         title="Plan de la aldea",
         model_key="aldea",
-        goods=["maiz", "pan"],
+        goods=["maíz", "pan"],
         aggregation=aggregation,
     ).id
 
@@ -138,11 +138,11 @@ def test_a_round_from_opening_to_plan_and_revision(db: Session) -> None:
     round_id = open_aldea(db, w)
     view = planning.round_view(db, None, round_id)
     assert [p.assembly.name for p in view.participants] == ["Comunidad", "Sindicato"]
-    assert view.round.goods == ("maiz", "pan")
+    assert view.round.goods == ("maíz", "pan")
     assert view.round.aggregation == "median"
     assert all(p.draft is None and not p.can_draft for p in view.participants)
 
-    drafted = draft(db, w, round_id, "union", {"maiz": 10, "pan": 20.5})
+    drafted = draft(db, w, round_id, "union", {"maíz": 10, "pan": 20.5})
     assert drafted.state is DraftState.VOTING
     assert drafted.vote_id is not None
     vote = VoteRepository(db).get(drafted.vote_id)
@@ -151,7 +151,7 @@ def test_a_round_from_opening_to_plan_and_revision(db: Session) -> None:
     assert vote.state is VoteState.OPEN  # put to the members at once
     assert vote.roll_size == 3
     assert (
-        vote.spec.question == "¿Adoptamos estas metas para «Plan de la aldea»? maiz: 10; pan: 20.5"
+        vote.spec.question == "¿Adoptamos estas metas para «Plan de la aldea»? maíz: 10; pan: 20.5"
     )
     assert vote.spec.options == MOTION_OPTIONS
     assert (vote.spec.rule, vote.spec.threshold) == ("majority", "simple")
@@ -172,15 +172,15 @@ def test_a_round_from_opening_to_plan_and_revision(db: Session) -> None:
     assert planning.settle_round(db, round_id) == 0  # idempotent
     board = votes.board(db, None, drafted.vote_id, KEY)
     assert ledger.verify_board(board, recount=ledger.recount) == []  # `asamblea verify` agrees
-    assert "maiz: 10" in board.header.question
-    adopt(db, w, round_id, "community", {"maiz": 30, "pan": 10})
+    assert "maíz: 10" in board.header.question
+    adopt(db, w, round_id, "community", {"maíz": 30, "pan": 10})
 
     view = planning.round_view(db, None, round_id)
     assert not view.unsettled
     assert view.adopted == 2
     weights = {p.assembly.name: p.draft.members for p in view.participants if p.draft}
     assert weights == {"Sindicato": 3, "Comunidad": 2}  # the rolls of the votes
-    assert view.aggregated == {"maiz": 10.0, "pan": 20.5}  # the union holds 3 of 5 members
+    assert view.aggregated == {"maíz": 10.0, "pan": 20.5}  # the union holds 3 of 5 members
     published = planning.solve_round(db, w.p["nat"], round_id, now=T0 + timedelta(days=1))
     result = published.result
     assert published.published
@@ -191,18 +191,18 @@ def test_a_round_from_opening_to_plan_and_revision(db: Session) -> None:
         ("Sindicato", 3),
         ("Comunidad", 2),
     }
-    assert {g["name"] for g in result["goods"]} == {"maiz", "pan"}
+    assert {g["name"] for g in result["goods"]} == {"maíz", "pan"}
     assert all(g["fulfilment"] >= result["fulfilment"] - 1e-9 for g in result["goods"])
     assert all(g["labour_value"] > 0 for g in result["goods"])
     assert all([r["name"] for r in g["resource_content"]] == ["leña"] for g in result["goods"])
     assert any(limit["binding"] and limit["shadow_price"] > 0 for limit in result["limits"])
     assert all(p.counted for p in planning.round_view(db, None, round_id).participants)
     with pytest.raises(Conflict):  # closed to new targets once published
-        draft(db, w, round_id, "union", {"maiz": 1})
+        draft(db, w, round_id, "union", {"maíz": 1})
 
     revision = planning.open_revision(db, w.p["nat"], round_id)
     assert revision.previous_id == round_id
-    assert revision.baseline == {"maiz": 10.0, "pan": 20.5}
+    assert revision.baseline == {"maíz": 10.0, "pan": 20.5}
     with pytest.raises(Conflict):
         planning.open_revision(db, w.p["nat"], round_id)
     changed = draft(db, w, revision.id, "union", {}, changes={"pan": 50})
@@ -321,9 +321,9 @@ def test_a_plan_published_before_0007_says_nothing_about_what_counted(db: Sessio
 def test_mean_is_an_option(db: Session) -> None:
     w = World(db)
     round_id = open_aldea(db, w, aggregation="mean")
-    adopt(db, w, round_id, "union", {"maiz": 10})
-    adopt(db, w, round_id, "community", {"maiz": 35})
-    assert planning.round_view(db, None, round_id).aggregated["maiz"] == pytest.approx(20.0)
+    adopt(db, w, round_id, "union", {"maíz": 10})
+    adopt(db, w, round_id, "community", {"maíz": 35})
+    assert planning.round_view(db, None, round_id).aggregated["maíz"] == pytest.approx(20.0)
 
 
 def test_who_may_open_draft_and_solve(db: Session) -> None:

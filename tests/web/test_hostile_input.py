@@ -896,6 +896,7 @@ PLANNING_ROUTES = (
     ("GET", "/planificacion/{round_id}"),
     ("GET", "/planificacion/{round_id}/metas"),
     ("POST", "/planificacion/{round_id}/metas"),
+    ("POST", "/planificacion/{round_id}/metas/vista-previa"),
     ("POST", "/planificacion/{round_id}/resolver"),
     ("GET", "/planificacion/{round_id}/plan"),
     ("POST", "/planificacion/{round_id}/revision"),
@@ -1095,11 +1096,12 @@ def planning_cases(template: str, method: str, w: World) -> list[Case]:
             "aggregation": ["", "mode", SCRIPT, NUL],
         }
         cases += form_cases(f"/asambleas/{w.union}/planificacion", "member", valid, bad)
-    if template == "/planificacion/{round_id}/metas" and method == "POST":
+    drafting = {"/planificacion/{round_id}/metas", "/planificacion/{round_id}/metas/vista-previa"}
+    if template in drafting and method == "POST":
         fields = {"assembly_id": str(w.union), "level_0": "5"}
+        url = template.replace("{round_id}", str(UNKNOWN))
         cases += [
-            Case(f"{k}={v[:12]!r}", method, f"/planificacion/{UNKNOWN}/metas", "member",
-                 data={**fields, k: v})
+            Case(f"{k}={v[:12]!r}", method, url, "member", data={**fields, k: v})
             for k in ("assembly_id", "level_0", "change_0", "note", "days")
             for v in (*BAD_NUMBERS, HUGE, NUL)
         ]

@@ -34,7 +34,7 @@ def union_of(round_body: dict[str, object], union: int) -> dict[str, object]:
 
 
 def open_round(b: Browser, assembly_id: int, **fields: object) -> httpx.Response:
-    body = {"title": "Plan de la aldea", "model": "aldea", "goods": ["maiz", "pan"]} | fields
+    body = {"title": "Plan de la aldea", "model": "aldea", "goods": ["maíz", "pan"]} | fields
     return b.api("POST", f"/api/v1/assemblies/{assembly_id}/planning-rounds", json=body)
 
 
@@ -45,7 +45,7 @@ def test_a_round_through_the_api(app: FastAPI, browser) -> None:
     anyone = browser("en")
     models = anyone.get("/api/v1/planning-models").json()
     aldea = next(m for m in models if m["key"] == "aldea")
-    assert aldea["products"] == ["maiz", "pan"]
+    assert aldea["products"] == ["maíz", "pan"]
     assert aldea["label"].startswith("Village")  # in the request's language
     assert {m["key"] for m in models} == {"aldea", "five_year_plan", "uk2015", "pymrio_test"}
 
@@ -56,7 +56,7 @@ def test_a_round_through_the_api(app: FastAPI, browser) -> None:
     assert (body["state"], body["aggregation"], body["goods"]) == (
         "open",
         "median",
-        ["maiz", "pan"],
+        ["maíz", "pan"],
     )
     assert union_of(body, world.union)["draft"] is None
     listed = anyone.get(f"/api/v1/assemblies/{world.union}/planning-rounds").json()
@@ -66,14 +66,14 @@ def test_a_round_through_the_api(app: FastAPI, browser) -> None:
     drafted = fac.api(
         "POST",
         f"/api/v1/planning-rounds/{round_id}/targets",
-        json={"assembly_id": world.union, "levels": {"maiz": 10, "pan": 20.5}, "days": 2},
+        json={"assembly_id": world.union, "levels": {"maíz": 10, "pan": 20.5}, "days": 2},
     )
     assert drafted.status_code == 201, drafted.text
     draft = drafted.json()
     assert draft["state"] == "voting"
     assert draft["vote"]["state"] == "open"
     assert draft["vote"]["roll_size"] == 2
-    assert draft["vote"]["question"].endswith("maiz: 10; pan: 20.5")
+    assert draft["vote"]["question"].endswith("maíz: 10; pan: 20.5")
     vote_id = draft["vote_id"]
     seen = union_of(member.get(f"/api/v1/planning-rounds/{round_id}").json(), world.union)
     assert seen["can_vote"]
@@ -85,14 +85,14 @@ def test_a_round_through_the_api(app: FastAPI, browser) -> None:
     assert union["draft"]["members"] == 2
     assert union["draft"]["vote"]["state"] == "published"
     assert shown["adopted"] == 1
-    assert shown["aggregated"] == {"maiz": 10.0, "pan": 20.5}
+    assert shown["aggregated"] == {"maíz": 10.0, "pan": 20.5}
 
     solved = fac.api("POST", f"/api/v1/planning-rounds/{round_id}/solve")
     assert solved.status_code == 200, solved.text
     plan = anyone.get(f"/api/v1/planning-rounds/{round_id}/plan").json()
     assert plan == solved.json()
     assert plan["status"] == "optimal"
-    assert {g["name"] for g in plan["goods"]} == {"maiz", "pan"}
+    assert {g["name"] for g in plan["goods"]} == {"maíz", "pan"}
     assert all(g["fulfilment"] >= plan["fulfilment"] - 1e-9 for g in plan["goods"])
     assert all(g["labour_value"] > 0 for g in plan["goods"])
     assert any(lim["binding"] and lim["shadow_price"] > 0 for lim in plan["limits"])
@@ -113,7 +113,7 @@ def test_a_round_through_the_api(app: FastAPI, browser) -> None:
     assert revision.status_code == 201, revision.text
     revision_id = revision.json()["id"]
     assert revision.json()["previous_id"] == round_id
-    assert revision.json()["baseline"] == {"maiz": 10.0, "pan": 20.5}
+    assert revision.json()["baseline"] == {"maíz": 10.0, "pan": 20.5}
     again = fac.api(
         "POST",
         f"/api/v1/planning-rounds/{revision_id}/targets",

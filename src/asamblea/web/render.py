@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_date
 from babel.numbers import format_decimal
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
@@ -61,7 +62,39 @@ def figure(context: Context, value: object) -> str:
     return format_decimal(round(float(number), 2), format="#,##0.##", locale=locale)
 
 
+@pass_context
+def day(context: Context, value: object) -> str:
+    """A calendar day (a date or its ISO text) as dd/mm/yyyy, like the other pages, through
+    Babel in the page's language (issue 13, finding 14)."""
+    try:
+        when = value if isinstance(value, date) else date.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    locale = i18n.format_locale(str(context.get("locale", i18n.DEFAULT_LOCALE)))
+    return format_date(when, "dd/MM/yyyy", locale=locale)
+
+
+@pass_context
+def quantity(context: Context, value: object, places: int = 2, signed: bool = False) -> str:
+    """A measured amount (a float target, a level, a share) the same way on every page: grouped
+    and with at most `places` decimals through Babel in the page's language (130.5, never
+    130.50 in one place and 130.5 in another); tiny amounts keep three significant figures."""
+    if value is None:
+        return "—"
+    try:
+        number = float(str(value))
+    except ValueError:
+        return str(value)
+    locale = i18n.format_locale(str(context.get("locale", i18n.DEFAULT_LOCALE)))
+    shown = round(number, places) if abs(number) >= 1 or number == 0 else float(f"{number:.3g}")
+    pattern = "#,##0." + "#" * max(places, 12 if abs(number) < 1 else places)
+    text = format_decimal(shown, format=pattern.rstrip("."), locale=locale)
+    return "+" + text if signed and number > 0 else text
+
+
 environment.filters["lima"] = lima_time
+environment.filters["quantity"] = quantity
+environment.filters["day"] = day
 environment.filters["figure"] = figure
 environment.filters["exact_float"] = exact_float
 environment.globals["version"] = __version__

@@ -114,7 +114,7 @@ def _evaluate(db: Session, technician: Person, process_id: int) -> None:
             technician,
             project.id,
             viable=reason is None,
-            reason=reason or "Viable: terreno saneado y costo de mercado verificado.",
+            reason=reason or "Terreno saneado y costo de mercado verificado.",
             cost=None if corrected is None else corrected * 100,
         )
 

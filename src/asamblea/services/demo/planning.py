@@ -39,11 +39,11 @@ def seed_planning(db: Session, ids: dict[str, int], key: SigningKey, *, skip: se
         ids["nacional"],
         title="Plan de la aldea 2026",
         model_key="aldea",
-        goods=["maiz", "pan"],
+        goods=["maíz", "pan"],
     )
     for seat, levels in (
-        ("chucuito_cc", {"maiz": 120.0, "pan": 60.0}),
-        ("pomata", {"maiz": 150.0, "pan": 40.0}),
+        ("chucuito_cc", {"maíz": 120.0, "pan": 60.0}),
+        ("pomata", {"maíz": 150.0, "pan": 40.0}),
     ):
         _by_vote(db, ids[seat], first.id, key, start, skip=skip, levels=levels, choices=YES_MOSTLY)
     planning.solve_round(db, coordinator, first.id, now=start + timedelta(days=2))
@@ -68,7 +68,7 @@ def seed_planning(db: Session, ids: dict[str, int], key: SigningKey, *, skip: se
         _facilitator(db, market),
         revision.id,
         market,
-        levels={"maiz": 90.0, "pan": 70.0},
+        levels={"maíz": 90.0, "pan": 70.0},
         changes={},
         note="Segunda propuesta, debatida en la asamblea del mercado.",
         now=now,

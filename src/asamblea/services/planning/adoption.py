@@ -16,11 +16,13 @@ import hashlib
 import json
 import math
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy.orm import Session
 
 from asamblea.core.errors import N_, Invalid, NotFound
+from asamblea.core.federation import Assembly
 from asamblea.core.people import Person
 from asamblea.core.planning.adoption import (
     DraftState,
@@ -65,22 +67,24 @@ def draft_targets(
     """A facilitator of a base assembly drafts its targets and puts them to its members: a
     yes/no vote (secret, public board, the assembly's quorum) opens now for `days` days."""
     repo = PlanningRepository(db)
-    planning_round = get_round(repo, round_id, lock=True)
-    federation = FederationRepository(db)
-    assembly = participant(federation, planning_round, assembly_id)
-    check_facilitator(federation.membership_of(assembly.id, actor.id), assembly.id)
-    check_open(planning_round)
-    check_can_draft(d.state for d in repo.drafts_of(round_id, assembly.id))
-    clean_levels, clean_changes = _check_targets(planning_round, levels, changes)
-    note = note.strip()
-    if len(note) > NOTE_MAX:
-        raise Invalid(N_("The text is too long (at most {max} characters)."), max=NOTE_MAX)
-    if not 1 <= days <= MAX_VOTE_DAYS:
-        raise Invalid(N_("The vote must last between 1 and {max} days."), max=MAX_VOTE_DAYS)
-    digest = targets_digest(round_id, assembly.id, clean_levels, clean_changes, note)
-    question = targets_question(
-        planning_round.title, planning_round.goods, clean_levels, clean_changes, digest
+    found = _checked(
+        db,
+        actor,
+        round_id,
+        assembly_id,
+        levels=levels,
+        changes=changes,
+        note=note,
+        days=days,
+        lock=True,
     )
+    assembly, clean_levels, clean_changes, note = (
+        found.assembly,
+        dict(found.levels),
+        dict(found.changes),
+        found.note,
+    )
+    digest, question = found.digest, found.question
     vote = votes.draft_vote(
         db, actor, assembly.id, members_motion(question, assembly.rules.quorum_percent, now, days)
     )
@@ -100,10 +104,84 @@ def draft_targets(
         db,
         actor,
         "planning.targets_drafted",
-        planning_round,
+        found.round,
         {"assembly_id": assembly.id, "vote_id": vote.id},
     )
     return draft
+
+
+@dataclass(frozen=True)
+class TargetsPreview:
+    """What a draft of targets would put to the members' vote, checked but not written: the
+    page shows it (beside the previous levels) before the vote opens for `days` days."""
+
+    round: PlanningRound
+    assembly: Assembly
+    levels: Mapping[str, float]
+    changes: Mapping[str, float]
+    note: str
+    days: int
+    digest: str
+    question: str
+
+
+def preview_targets(
+    db: Session,
+    actor: Person,
+    round_id: int,
+    assembly_id: int,
+    *,
+    levels: Mapping[str, float],
+    changes: Mapping[str, float],
+    note: str = "",
+    days: int = VOTE_DAYS,
+) -> TargetsPreview:
+    """Every check `draft_targets` makes, and what it would put to the vote; nothing written."""
+    return _checked(
+        db,
+        actor,
+        round_id,
+        assembly_id,
+        levels=levels,
+        changes=changes,
+        note=note,
+        days=days,
+        lock=False,
+    )
+
+
+def _checked(
+    db: Session,
+    actor: Person,
+    round_id: int,
+    assembly_id: int,
+    *,
+    levels: Mapping[str, float],
+    changes: Mapping[str, float],
+    note: str,
+    days: int,
+    lock: bool,
+) -> TargetsPreview:
+    repo = PlanningRepository(db)
+    planning_round = get_round(repo, round_id, lock=lock)
+    federation = FederationRepository(db)
+    assembly = participant(federation, planning_round, assembly_id)
+    check_facilitator(federation.membership_of(assembly.id, actor.id), assembly.id)
+    check_open(planning_round)
+    check_can_draft(d.state for d in repo.drafts_of(round_id, assembly.id))
+    clean_levels, clean_changes = _check_targets(planning_round, levels, changes)
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise Invalid(N_("The text is too long (at most {max} characters)."), max=NOTE_MAX)
+    if not 1 <= days <= MAX_VOTE_DAYS:
+        raise Invalid(N_("The vote must last between 1 and {max} days."), max=MAX_VOTE_DAYS)
+    digest = targets_digest(round_id, assembly.id, clean_levels, clean_changes, note)
+    question = targets_question(
+        planning_round.title, planning_round.goods, clean_levels, clean_changes, digest
+    )
+    return TargetsPreview(
+        planning_round, assembly, clean_levels, clean_changes, note, days, digest, question
+    )
 
 
 def settle_draft(db: Session, draft_id: int) -> TargetDraft:

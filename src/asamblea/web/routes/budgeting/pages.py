@@ -6,12 +6,16 @@ here, the vote itself on the votes pages) and its oversight of funded projects."
 from __future__ import annotations
 
 from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
 from typing import Annotated, Any
 
+from babel.numbers import format_decimal
 from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BeforeValidator, Field
 
+from asamblea import i18n
 from asamblea.clock import utcnow
 from asamblea.core import edge
 from asamblea.core.errors import N_, DomainError, Invalid
@@ -117,9 +121,18 @@ class ProgressForm(Form):
     on_date: str = Field(max_length=10)
 
 
-def soles(cents: int | float | None) -> str:
-    """An amount in céntimos as «S/ 1,234.50»."""
-    return f"S/ {(cents or 0) / 100:,.2f}"
+CENT = Decimal("0.01")
+
+
+def soles(cents: int | float | Fraction | None, locale: str = i18n.DEFAULT_LOCALE) -> str:
+    """An amount in céntimos as «S/ 1,234.50» through Babel in the page's language; whole soles
+    without céntimos («S/ 1,200»), the same everywhere on the budget pages."""
+    value = Fraction(cents or 0) / 100
+    where = i18n.format_locale(locale)
+    if value.denominator == 1:
+        return "S/ " + format_decimal(value.numerator, format="#,##0", locale=where)
+    exact = (Decimal(value.numerator) / Decimal(value.denominator)).quantize(CENT)
+    return "S/ " + format_decimal(exact, format="#,##0.00", locale=where)
 
 
 def cents_of(text: str) -> int:
@@ -391,7 +404,7 @@ def _render(ctx: Ctx, template: str, view: budgeting.ProcessView) -> Response:
         template,
         view=view,
         p=view.process,
-        soles=soles,
+        soles=lambda cents: soles(cents, ctx.locale),
         phases=PHASE_LABELS,
         phase_order=budgeting.PHASES,
         explanations=_explanations(view),

@@ -20,7 +20,7 @@ from asamblea.core.deliberation import ProposalKind, Side
 from asamblea.core.errors import N_, DomainError, Invalid
 from asamblea.core.votes import Mode
 from asamblea.i18n import translate_error
-from asamblea.services import deliberation
+from asamblea.services import charter, deliberation
 from asamblea.services.deliberation import VoteTerms
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
@@ -131,6 +131,8 @@ def proposal_page(ctx: CtxDep, proposal_id: Id) -> Response:
     return render(
         ctx,
         "proposal.html",
+        amendment_diffs=_amendment_diffs(view),
+        has_children=bool(assembly.children),
         view=view,
         p=view.proposal,
         assembly=assembly,
@@ -140,6 +142,18 @@ def proposal_page(ctx: CtxDep, proposal_id: Id) -> Response:
         is_member=bool(assembly.mine and assembly.mine.is_active),
         has_parent=assembly.assembly.parent_id is not None,
     )
+
+
+def _amendment_diffs(view: deliberation.ProposalView) -> dict[int, str]:
+    """Each visible amendment's word diff against the version it amends, as escaped HTML
+    (the bounded, cached diff the charter pages use)."""
+    texts = dict(view.texts)
+    diffs: dict[int, str] = {}
+    for amendment in view.amendments:
+        base = texts.get(amendment.base_version)
+        if base is not None and not amendment.hidden_reason:
+            diffs[amendment.id] = charter.word_diff(base, amendment.text)[1]
+    return diffs
 
 
 async def _proposal_action(ctx: Ctx, proposal_id: int, action: str) -> Response:

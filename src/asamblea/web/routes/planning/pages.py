@@ -9,8 +9,9 @@ too, so nobody has to press a button and the outcome is the same whoever looks f
 from __future__ import annotations
 
 import math
+from datetime import timedelta
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import Field
 
@@ -23,7 +24,7 @@ from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.planning import rounds as planning
 from asamblea.web.context import Ctx, CtxDep, check_csrf
-from asamblea.web.forms import MAX_FIELD, Form, OptionalId, parse
+from asamblea.web.forms import MAX_FIELD, MAX_ID, Form, OptionalId, parse
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.common import Id, posted
 
@@ -128,11 +129,15 @@ def round_view(ctx: Ctx, round_id: int) -> planning.RoundView:
 
 
 @router.get("/planificacion/{round_id}")
-def round_page(ctx: CtxDep, round_id: Id) -> Response:
+def round_page(
+    ctx: CtxDep, round_id: Id, desde: int | None = Query(default=None, ge=1, le=MAX_ID)
+) -> Response:
     """A round: its model, goods and rule, each assembly's draft and its vote, and the forms
-    to take part."""
+    to take part. `desde`: the taking-part assembly the person came from, which the
+    breadcrumb leads back to (ignored unless it takes part)."""
     view = round_view(ctx, round_id)
-    return render(ctx, "planning_round.html", view=view, r=view.round)
+    home = next((p.assembly for p in view.participants if p.assembly.id == desde), None)
+    return render(ctx, "planning_round.html", view=view, r=view.round, from_assembly=home)
 
 
 @router.get("/planificacion/{round_id}/metas")
@@ -140,6 +145,32 @@ def targets_page(ctx: CtxDep, round_id: Id) -> Response:
     """The targets each assembly adopted (and those under vote), and what they add up to."""
     view = round_view(ctx, round_id)
     return render(ctx, "planning_targets.html", view=view, r=view.round)
+
+
+@router.post("/planificacion/{round_id}/metas/vista-previa")
+async def preview_targets(ctx: CtxDep, round_id: Id) -> Response:
+    """Before a vote of several days opens: what would be put to it, beside the previous
+    levels, with the button that confirms (the same fields, posted to the drafting route).
+    Every check of drafting runs; nothing is written."""
+    data = await posted(ctx)
+    person = accounts.require(ctx.person)
+    form = parse(TargetsForm, data)
+    if form.assembly_id is None:
+        raise Invalid(N_("Say which assembly these targets are from."))
+    with ctx.reading() as db:
+        levels, changes = _targets(data, planning.round_goods(db, round_id))
+        preview = planning.preview_targets(
+            db,
+            person,
+            round_id,
+            form.assembly_id,
+            levels=levels,
+            changes=changes,
+            note=form.note,
+            days=form.days,
+        )
+    closes = utcnow() + timedelta(days=preview.days)
+    return render(ctx, "planning_preview.html", preview=preview, r=preview.round, closes=closes)
 
 
 @router.post("/planificacion/{round_id}/metas")
@@ -151,15 +182,7 @@ async def draft_targets(ctx: CtxDep, round_id: Id) -> Response:
     if form.assembly_id is None:
         raise Invalid(N_("Say which assembly these targets are from."))
     with ctx.transaction() as db:
-        goods = planning.round_goods(db, round_id)
-        levels, changes = {}, {}
-        for index, good in enumerate(goods):
-            level = _number(data.get(f"level_{index}", ""))
-            change = _number(data.get(f"change_{index}", ""))
-            if level is not None:
-                levels[good] = level
-            if change is not None:
-                changes[good] = change
+        levels, changes = _targets(data, planning.round_goods(db, round_id))
         planning.draft_targets(
             db,
             person,
@@ -208,6 +231,21 @@ def comparison_page(ctx: CtxDep, round_id: Id) -> Response:
     result = view.round.result
     comparison = result.get("comparison") if result else None
     return render(ctx, "planning_compare.html", view=view, r=view.round, comparison=comparison)
+
+
+def _targets(
+    data: dict[str, str], goods: tuple[str, ...] | list[str]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """The levels and % changes typed for each good (level_N, change_N in the round's order)."""
+    levels, changes = {}, {}
+    for index, good in enumerate(goods):
+        level = _number(data.get(f"level_{index}", ""))
+        change = _number(data.get(f"change_{index}", ""))
+        if level is not None:
+            levels[good] = level
+        if change is not None:
+            changes[good] = change
+    return levels, changes
 
 
 def _number(text: str) -> float | None:
