@@ -132,16 +132,18 @@ class ExactReplay:
     ) -> Fraction | None:
         """Exact price at the current round, helped by the float state.
 
-        The float price splits supporters into those who pay their share and those who pay all
-        they have; the exact price then needs the exact budgets of the latter only (none when
-        everyone pays the share). The split is checked afterwards — every "poor" exact budget at
-        most the exact price's due, every "rich" float budget surely (by its error bound) at least
-        it — and when the check fails the full exact computation runs.
+        The float price splits supporters into those who surely pay their share and the others,
+        who are taken to pay all they have (a voter left with exactly its due is on either side
+        alike, so doubtful ones go to the "poor" side, whose check is exact); the exact price
+        then needs the exact budgets of the latter only (none when everyone pays the share). The
+        split is checked afterwards — every "poor" exact budget at most the exact price's due,
+        every "rich" float budget surely (by its error bound) at least it — and when the check
+        fails the full exact computation runs.
         """
         before = len(self.order)
         groups, points = self.table.groups_of(project)
-        budgets = float_budgets[groups]
-        poor = budgets < float_price * points
+        budgets = float_budgets[groups] - float_errors[groups]
+        poor = budgets < float_price * points * (1.0 + 16.0 * 2.0**-53)
         counts = self.table.counts[groups]
         rich_points = int(np.dot(counts[~poor], points[~poor]))
         if rich_points == 0:
