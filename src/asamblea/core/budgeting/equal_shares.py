@@ -31,27 +31,34 @@ from asamblea.core.budgeting.kernels import (
     BUDGET,
     COST,
     DIRTY,
-    DONE,
     DROPPED,
     ERROR,
-    HI,
-    LO,
+    EVERY,
+    FINISHED,
+    INFEASIBLE,
+    LIMIT,
     LOWER,
+    NEED_PRICE,
     NEED_SHORT,
+    NEED_SWEEP,
+    NEED_TIE,
+    NOW,
+    OPEN,
+    PAUSE_AT,
     PAYING,
     PRICE,
     SAFETY,
     SCALE,
     SHORT_AVAIL,
     SHORT_ROUND,
+    SPENT,
     SUPPORT,
     UNIT,
     UPPER,
-    choose,
+    buy,
     mark_short,
-    pay,
+    rounds,
     set_price,
-    sweep,
 )
 from asamblea.core.budgeting.payment import payment_groups
 from asamblea.core.budgeting.table import BoolArray, FloatArray, IntArray, Table
@@ -141,51 +148,128 @@ class _Run:
         self.exact = ExactReplay(table, initial)
         self.arrays = (table.p_indptr, table.p_groups, table.p_weights, table.p_points_f)
         self.out: IntArray = np.empty(count, dtype=np.int64)
-        widest = int(np.diff(table.p_indptr).max()) if count else 0
-        self.poor: BoolArray = np.empty(widest, dtype=bool)
+        self.ctl: IntArray = np.zeros(6, dtype=np.int64)
+        self.ints = (table.costs, self.int_scale, table.rank)
+        self.bought: IntArray = np.zeros(count, dtype=np.int64)
+        self.poor_log: BoolArray = np.zeros(len(table.p_groups), dtype=bool)
+        self.hinted: BoolArray = np.zeros(count, dtype=bool)
+        self.log = (self.bought, self.poor_log, self.hinted)
+        self.exact.hint_of = self._hint
         self.result = RunResult(initial=initial, free=sorted(free.tolist(), key=self._rank))
 
     def _rank(self, project: int) -> int:
         return int(self.table.rank[project])
 
     def run(self, limit: int | None) -> RunResult:
-        """Play rounds until nothing is affordable, or the cost passes ``limit``."""
+        """Play rounds until nothing is affordable, or the cost passes ``limit``.
+
+        The compiled `rounds` plays as long as floats (or integers, for ties of all-share
+        prices) decide; what it hands back is decided here exactly, and it is called again.
+        With ``limit`` (add1), a run also stops as soon as its outcome will surely be within the
+        limit and not exhaustive (`kernels._surely_open`: if a project already dropped, short of
+        shares, fits in what the limit leaves after every project still alive, that is all the
+        add1 search needs to know).
+        """
         result = self.result
-        while self.alive.any():
-            if self.record or (limit is not None and len(result.bought) % SWEEP_EVERY == 0):
-                self._drop_short_all()
-            choice = self._choose()
-            if choice is None:
+        ctl = self.ctl
+        ctl[LIMIT] = -1 if limit is None else limit
+        ctl[EVERY] = 1 if self.record else (0 if limit is None else SWEEP_EVERY)
+        ctl[PAUSE_AT] = 1 if self.record else np.iinfo(np.int64).max
+        while True:
+            before = self.budgets.copy() if self.record else None
+            played = int(ctl[NOW])
+            status, value = rounds(
+                ctl,
+                self.arrays,
+                self.gb,
+                self.pf,
+                self.pi,
+                self.pb,
+                self.ints,
+                self.table.overlap,
+                self.exact_always,
+                self.out,
+                self.log,
+            )
+            self._flush()
+            if status == NEED_PRICE:
+                self._price_exactly(value)
+            elif status == NEED_SHORT:
+                self._short_exactly(value)
+            elif status == NEED_SWEEP:
+                for project in self.out[:value].tolist():
+                    self._short_exactly(project)
+            elif status == NEED_TIE:
+                choice = self._break_tie(self.out[:value].tolist())
+                if choice is not None:
+                    status = self._buy(*choice)
+            if before is not None and ctl[NOW] > played:
+                self._record(played, before)
+                ctl[PAUSE_AT] = ctl[NOW] + 1
+            if status in (FINISHED, INFEASIBLE, OPEN):
+                result.infeasible = status == INFEASIBLE
+                result.open = status == OPEN
                 break
-            project, price, error, exact = choice
-            self._pay(project, price, error, exact)
-            result.bought.append(project)
-            result.cost += int(self.table.costs[project])
-            if limit is not None and result.cost > limit:
-                result.infeasible = True
-                break
-            if limit is not None and self._surely_open(limit):
-                result.open = True
-                break
+        result.bought = self.bought[: ctl[NOW]].tolist()
+        result.cost = int(ctl[SPENT])
         found = np.flatnonzero(self.pi[SHORT_ROUND]).tolist()
-        result.short = {p: (int(self.pi[SHORT_ROUND, p]), float(self.pf[SHORT_AVAIL, p])) for p in found}
+        result.short = {
+            p: (int(self.pi[SHORT_ROUND, p]), float(self.pf[SHORT_AVAIL, p])) for p in found
+        }
         return result
 
-    def _surely_open(self, limit: int) -> bool:
-        """The final outcome will be within ``limit`` and not exhaustive, whatever comes next.
+    def _flush(self) -> None:
+        """Tell the exact replay the rounds the kernel played since last time."""
+        table, exact = self.table, self.exact
+        for project in self.bought[len(exact.order) : self.ctl[NOW]].tolist():
+            paying = int(self.pi[PAYING, project])
+            price = (
+                Fraction(int(table.costs[project]), paying)
+                if paying
+                else self.exact_price.get(project)
+            )
+            exact.push(project, price, hinted=bool(self.hinted[project]))
 
-        It can only add projects still alive, so its cost is at most what was bought plus their
-        costs; if a project already dropped (short of shares) fits in what that leaves, the
-        outcome will be feasible and not exhaustive — all the add1 search needs to know.
-        """
-        if not self.dropped.any():
-            return False
-        costs = self.table.costs
-        slack = limit - self.result.cost - int(costs[self.alive].sum())
-        return slack >= 0 and int(costs[self.dropped].min()) <= slack
+    def _hint(self, project: int) -> Hint:
+        """The float split of ``project``'s supporters when bought (its rich side proven)."""
+        table = self.table
+        groups, points = table.groups_of(project)
+        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
+        poor = self.poor_log[lo:hi]
+        rich = ~poor
+        rich_points = int(np.dot(table.counts[groups[rich]], points[rich]))
+        return Hint(groups[poor], points[poor], rich_points)
+
+    def _buy(self, project: int, price: float, error: float, exact: Fraction | None) -> int:
+        """Buy a project chosen here (a tie decided exactly); the kernel's status after it."""
+        status = buy(
+            project,
+            price,
+            error,
+            self.ctl,
+            self.arrays,
+            self.gb,
+            self.pf,
+            self.pb,
+            self.table.overlap,
+            self.ints[0],
+            self.log,
+        )
+        self.exact.push(project, exact)
+        return int(status)
+
+    def _record(self, played: int, before: FloatArray) -> None:
+        """Keep who paid what in round ``played`` (explanations)."""
+        table = self.table
+        project = int(self.bought[played])
+        groups, points = table.groups_of(project)
+        after = self.budgets[groups]
+        self.result.payments[project] = payment_groups(
+            table.counts[groups], points, before[groups] - after, after == 0.0
+        )
 
     def _round(self) -> int:
-        return len(self.result.bought)
+        return int(self.ctl[NOW])
 
     def _mark_short(self, project: int, available: float) -> None:
         mark_short(project, self._round(), available, self.pf, self.pi, self.pb)
@@ -197,12 +281,6 @@ class _Run:
             self._mark_short(project, float(self.pf[AVAILABLE, project]))
         else:
             self.pb[AFFORDABLE, project] = True
-
-    def _drop_short_all(self) -> None:
-        now = self._round()
-        found = sweep(now, self.arrays, self.gb, self.pf, self.pi, self.pb, self.exact_always, self.out)
-        for project in self.out[:found].tolist():
-            self._short_exactly(project)
 
     def _price_exactly(self, project: int) -> None:
         """Floats could not bound ``project``'s price (or the reference mode): price it exactly."""
@@ -220,34 +298,9 @@ class _Run:
         if self.exact_always:
             self.exact_price[project] = value
         price = float(value)
-        set_price(project, price, price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT), self.pf, self.pb)
-
-    def _choose(self) -> tuple[int, float, float, Fraction | None] | None:
-        """The project to buy, the float price per point paid, its error and exact price."""
-        now = self._round()
-        while True:
-            status, value = choose(
-                now, self.arrays, self.gb, self.pf, self.pi, self.pb, self.exact_always, self.out
-            )
-            if status == DONE:
-                break
-            if status == NEED_SHORT:
-                self._short_exactly(value)
-            else:
-                self._price_exactly(value)
-        tied = self.out[:value].tolist()
-        if not tied:
-            return None
-        if len(tied) == 1:
-            project = tied[0]
-            table = self.table
-            paying = int(self.pi[PAYING, project])
-            share = Fraction(int(table.costs[project]), paying) if paying else None
-            share = self.exact_price.get(project, share)
-            price = float(self.pf[PRICE, project])
-            error = max(price - self.pf[LO, project], self.pf[HI, project] - price)
-            return project, price, float(error) * SAFETY, share
-        return self._break_tie(tied)
+        set_price(
+            project, price, price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT), self.pf, self.pb
+        )
 
     def _break_tie(self, tied: list[int]) -> tuple[int, float, float, Fraction | None] | None:
         """Possible tie: compare exact prices, then the tie-break order.
@@ -285,28 +338,6 @@ class _Run:
         _, _, project, price = min(exact)
         value = float(price)
         return project, value, value * UNIT * SAFETY, price
-
-    def _pay(self, project: int, price: float, error: float, exact: Fraction | None) -> None:
-        """Charge the supporters (compiled), record the float split for the exact replay."""
-        table = self.table
-        groups, points = table.groups_of(project)
-        before = self.budgets[groups] if self.record else None
-        poor = self.poor[: len(groups)]
-        hint_ok = pay(
-            project, price, error, self.arrays, self.gb, self.pf, self.pb, table.overlap, poor
-        )
-        hint = None
-        if exact is None and hint_ok:
-            rich = ~poor
-            rich_points = int(np.dot(table.counts[groups[rich]], points[rich]))
-            hint = Hint(groups[poor], points[poor], rich_points)
-        self.exact.push(project, exact, hint)
-        if before is not None:
-            paid = before - self.budgets[groups]
-            due = price * table.p_points_f[table.p_indptr[project] : table.p_indptr[project + 1]]
-            self.result.payments[project] = payment_groups(
-                table.counts[groups], points, paid, before <= due
-            )
 
 
 def equal_shares_run(

@@ -57,41 +57,25 @@ def _sum_error(total: float, terms: int) -> float:
 
 
 @_compiled
-def _reach(
-    lo: int, hi: int, groups: Any, weights: Any, points: Any, gb: Any, sign: float, price: float
-) -> float:
-    """What supporters pay at ``price`` with budgets ``b̃ + sign·e`` (clipped at 0)."""
-    total = 0.0
-    for k in range(lo, hi):
-        g = groups[k]
-        b = gb[BUDGET, g] + sign * gb[ERROR, g]
-        b = max(b, 0.0)
-        total += weights[k] * min(b, price * points[k])
-    return total
-
-
-@_compiled
 def _certify(
-    lo: int, hi: int, groups: Any, weights: Any, points: Any, gb: Any, cost: float, price: float
+    w: Any, b: Any, e: Any, pts: Any, cost: float, price: float, slack: float, payers: float
 ) -> tuple[float, float, bool]:
-    """`bounds.certify` as a loop: a proven interval around ``price``, or ok False."""
-    terms = hi - lo
-    slack = 0.0
-    payers = 0.0
-    for k in range(lo, hi):
-        g = groups[k]
-        slack += weights[k] * gb[ERROR, g]
-        if gb[BUDGET, g] >= price * points[k]:
-            payers += weights[k] * points[k]
-    slack *= SAFETY
-    payers *= price
+    """`bounds.certify` on gathered supporters: a proven interval around ``price``, or ok False.
+
+    ``slack`` is ``Σ count · e`` (already inflated), ``payers`` the money the share-payers put in
+    at ``price``; they only set the first width tried (any width is checked by `_sum_error`).
+    """
+    terms = len(w)
     width = 1.5 * slack / max(payers, cost * 1e-3) + 16.0 * (terms + 3) * UNIT
     for _ in range(3):
         if width > MAX_WIDTH:
             return 0.0, 0.0, False
         low, high = price * (1.0 - width), price * (1.0 + width)
-        above = _reach(lo, hi, groups, weights, points, gb, 1.0, low)
-        below = _reach(lo, hi, groups, weights, points, gb, -1.0, high)
+        above = 0.0
+        below = 0.0
+        for k in range(terms):
+            above += w[k] * min(b[k] + e[k], low * pts[k])
+            below += w[k] * min(max(b[k] - e[k], 0.0), high * pts[k])
         if above + _sum_error(above, terms) < cost and below - _sum_error(below, terms) >= cost:
             return low, high, True
         width *= 8.0
@@ -100,59 +84,33 @@ def _certify(
 
 @_compiled
 def _poor_rich(
-    lo: int, hi: int, groups: Any, weights: Any, points: Any, gb: Any, cost: float, price: float
-) -> float:
-    """`payment.poor_rich` as a loop: the float fixed point of the pay-all-or-share split."""
-    poor = np.zeros(hi - lo, dtype=np.bool_)
+    w: Any, b: Any, pts: Any, cost: float, price: float, rich_points: float
+) -> tuple[float, float]:
+    """`payment.poor_rich` on gathered supporters: the float fixed point of the pay-all-or-share
+    split, and the points of those who pay the share at it."""
+    poor = np.zeros(len(w), dtype=np.bool_)
     paid_by_poor = 0.0
-    rich_points = 0.0
-    for k in range(lo, hi):
-        rich_points += weights[k] * points[k]
     while True:
         moved = False
-        for k in range(lo, hi):
-            if poor[k - lo]:
-                continue
-            b = gb[BUDGET, groups[k]]
-            if b / points[k] < price:
-                poor[k - lo] = True
+        for k in range(len(w)):
+            if not poor[k] and b[k] / pts[k] < price:
+                poor[k] = True
                 moved = True
-                paid_by_poor += weights[k] * b
-                rich_points -= weights[k] * points[k]
+                paid_by_poor += w[k] * b[k]
+                rich_points -= w[k] * pts[k]
         if not moved:
-            return price
+            return price, rich_points
         if rich_points < 0.5:
             top = 0.0
-            for k in range(lo, hi):
-                top = max(top, gb[BUDGET, groups[k]] / points[k])
-            return top
+            for k in range(len(w)):
+                top = max(top, b[k] / pts[k])
+            return top, 0.0
         price = (cost - paid_by_poor) / rich_points
 
 
 @_compiled
-def _paying(
-    p: int, lo: int, hi: int, groups: Any, weights: Any, points: Any, gb: Any, pi: Any, pf: Any
-) -> int:
-    """Points of supporters with money left, if all of them surely pay their share; else 0."""
-    total = pi[SUPPORT, p]
-    empty = 0.0
-    sure = np.inf
-    for k in range(lo, hi):
-        g = groups[k]
-        b, e = gb[BUDGET, g], gb[ERROR, g]
-        if b == 0.0 and e == 0.0:
-            empty += weights[k] * points[k]
-            continue
-        sure = min(sure, (b - e) / points[k])
-    total -= round(empty)
-    if total == 0:
-        return 0
-    price = pf[COST, p] / float(total)
-    return total if sure >= price * (1.0 + 8.0 * UNIT) else 0
-
-
-@_compiled
 def set_price(p: int, price: float, low: float, high: float, pf: Any, pb: Any) -> None:
+    """Keep ``p``'s float price per point and its proven interval (and the per-utility bounds)."""
     pf[PRICE, p] = price
     pf[LO, p] = low
     pf[HI, p] = high
@@ -163,43 +121,65 @@ def set_price(p: int, price: float, low: float, high: float, pf: Any, pb: Any) -
 
 
 @_compiled
-def _evaluate(
-    p: int, now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, exact: bool
-) -> int:
-    """Price ``p``; DONE (priced or found short: ``pb[ALIVE, p]`` tells), or what needs exact."""
+def _evaluate(p: int, now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, exact: bool) -> int:
+    """Price ``p``; DONE (priced or found short: ``pb[ALIVE, p]`` tells), or what needs exact.
+
+    One pass gathers the supporters' budgets and bounds. If every supporter with money left
+    (float 0 with bound 0 is exactly nothing) surely holds the all-share price, the exact price
+    is ``cost / their points`` (``pi[PAYING]``). Otherwise shortness is decided when the bound
+    allows, and the float fixed point is certified.
+    """
     indptr, groups, weights, points = table
     if exact:
         return NEED_PRICE
     lo, hi = indptr[p], indptr[p + 1]
+    n = hi - lo
     cost = pf[COST, p]
-    paying = _paying(p, lo, hi, groups, weights, points, gb, pi, pf)
+    w = weights[lo:hi]
+    pts = points[lo:hi]
+    b = np.empty(n)
+    e = np.empty(n)
+    empty = 0.0
+    sure = np.inf
+    smallest = np.inf
+    available = 0.0
+    error = 0.0
+    for k in range(n):
+        g = groups[lo + k]
+        bk, ek = gb[BUDGET, g], gb[ERROR, g]
+        b[k] = bk
+        e[k] = ek
+        available += w[k] * bk
+        error += w[k] * ek
+        smallest = min(smallest, bk / pts[k])
+        if bk == 0.0 and ek == 0.0:
+            empty += w[k] * pts[k]
+        else:
+            sure = min(sure, (bk - ek) / pts[k])
+    support = pi[SUPPORT, p]
+    paying = support - round(empty)
+    if paying != 0 and sure < cost / float(paying) * (1.0 + 8.0 * UNIT):
+        paying = 0
     pi[PAYING, p] = paying
     if paying:
         price = cost / float(paying)
         set_price(p, price, price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT), pf, pb)
         return DONE
-    available = 0.0
-    error = 0.0
-    smallest = np.inf
-    for k in range(lo, hi):
-        g = groups[k]
-        available += weights[k] * gb[BUDGET, g]
-        error += weights[k] * gb[ERROR, g]
-        smallest = min(smallest, gb[BUDGET, g] / points[k])
     error *= SAFETY
     if not pb[AFFORDABLE, p]:
-        margin = error + _sum_error(available, hi - lo)
+        margin = error + _sum_error(available, n)
         if available + margin < cost:
             mark_short(p, now, available, pf, pi, pb)
             return DONE
         if available - margin < cost:
             pf[AVAILABLE, p] = available
             return NEED_SHORT
-    price = cost / float(pi[SUPPORT, p])
+    price = cost / float(support)
+    rich = float(support)
     if smallest < price:
-        price = _poor_rich(lo, hi, groups, weights, points, gb, cost, price)
+        price, rich = _poor_rich(w, b, pts, cost, price, rich)
     pf[PRICE, p] = price
-    low, high, ok = _certify(lo, hi, groups, weights, points, gb, cost, price)
+    low, high, ok = _certify(w, b, e, pts, cost, price, error, rich * price)
     if not ok:
         return NEED_PRICE
     set_price(p, price, low, high, pf, pb)
@@ -260,7 +240,7 @@ def pay(
 ) -> bool:
     """Charge ``p``'s supporters ``min(budget, price × points)``; mark overlapping projects dirty.
 
-    Also tells how the float run split them, for the exact replay's hint (`_Run._hint`): ``poor``
+    Also tells how the float run split them, for the exact replay's hint (`_Run._pay`): ``poor``
     gets who may have paid all they had at the price's upper bound, and the return value whether
     everyone else surely had at least that (the hint holds).
     """
@@ -324,3 +304,138 @@ def sweep(now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, exact: bool,
         near[found] = p
         found += 1
     return found
+
+
+NOW, SPENT, LIMIT, EVERY, SWEPT, PAUSE_AT = range(6)
+"""Slots of ``ctl``, the run's counters: rounds played, cost bought, the add1 limit (−1: none),
+sweep for short projects every this many rounds (0: never), round (1-based) of the last sweep,
+round at which to hand back to the caller (recording explanations)."""
+FINISHED, INFEASIBLE, OPEN, PAUSED, NEED_TIE, NEED_SWEEP = range(3, 9)
+"""What `rounds` returns besides `NEED_PRICE`/`NEED_SHORT`: nothing left to buy, over the
+limit, surely open (`_Run._surely_open`), paused, a tie floats and integers cannot break, or
+projects the sweep could not decide."""
+
+
+@_compiled
+def _surely_open(ctl: Any, costs: Any, pb: Any) -> bool:
+    """The final outcome will be within the limit and not exhaustive (see `_Run.run`)."""
+    slack = ctl[LIMIT] - ctl[SPENT]
+    cheapest = -1
+    for q in range(len(costs)):
+        if pb[ALIVE, q]:
+            slack -= costs[q]
+        elif pb[DROPPED, q] and (cheapest < 0 or costs[q] < cheapest):
+            cheapest = costs[q]
+    return cheapest >= 0 and slack >= 0 and cheapest <= slack
+
+
+@_compiled
+def buy(
+    p: int,
+    price: float,
+    error: float,
+    ctl: Any,
+    table: Any,
+    gb: Any,
+    pf: Any,
+    pb: Any,
+    overlap: Any,
+    costs: Any,
+    log: Any,
+) -> int:
+    """Pay for ``p`` and log the round; INFEASIBLE, OPEN, or DONE (play on)."""
+    indptr = table[0]
+    bought, poor_log, hinted = log
+    lo, hi = indptr[p], indptr[p + 1]
+    hinted[p] = pay(p, price, error, table, gb, pf, pb, overlap, poor_log[lo:hi])
+    bought[ctl[NOW]] = p
+    ctl[NOW] += 1
+    ctl[SPENT] += costs[p]
+    if ctl[LIMIT] >= 0:
+        if ctl[SPENT] > ctl[LIMIT]:
+            return INFEASIBLE
+        if _surely_open(ctl, costs, pb):
+            return OPEN
+    return DONE
+
+
+@_compiled
+def _paying_tie(count: int, out: Any, pi: Any, costs: Any, scale: Any, rank: Any) -> int:
+    """Winner of a tie whose projects all have exact price cost / paying; −1 when some is not
+    so, or the integer products could overflow (the caller then decides in Python)."""
+    best = -1
+    most = np.zeros(3)
+    for k in range(count):
+        p = out[k]
+        if pi[PAYING, p] == 0:
+            return -1
+        most[0] = max(most[0], float(costs[p]))
+        most[1] = max(most[1], float(pi[PAYING, p]))
+        most[2] = max(most[2], float(scale[p]))
+    if most[0] * most[1] * most[2] > 2.0**61:
+        return -1
+    for k in range(count):
+        p = out[k]
+        if best < 0:
+            best = p
+            continue
+        # p's price per utility costs[p] / (paying[p] · scale[p]) against best's
+        left = costs[p] * pi[PAYING, best] * scale[best]
+        right = costs[best] * pi[PAYING, p] * scale[p]
+        if left < right or (left == right and rank[p] < rank[best]):
+            best = p
+    return best
+
+
+@_compiled
+def rounds(
+    ctl: Any,
+    table: Any,
+    gb: Any,
+    pf: Any,
+    pi: Any,
+    pb: Any,
+    ints: Any,
+    overlap: Any,
+    exact: bool,
+    out: Any,
+    log: Any,
+) -> tuple[int, int]:
+    """Play rounds until the run ends or needs the caller: (status, count or project).
+
+    Each round: every ``ctl[EVERY]`` rounds a sweep drops projects surely short; `choose` finds
+    the candidates; one is bought, or a tie of all-share prices is broken by integer products
+    and the tie-break rank. Anything floats and integers cannot decide goes back to the caller,
+    which decides exactly and calls again.
+    """
+    costs, scale, rank = ints
+    while True:
+        now = ctl[NOW]
+        if now >= ctl[PAUSE_AT]:
+            return PAUSED, 0
+        if not pb[ALIVE].any():
+            return FINISHED, 0
+        if ctl[EVERY] > 0 and now % ctl[EVERY] == 0 and ctl[SWEPT] != now + 1:
+            ctl[SWEPT] = now + 1
+            found = sweep(now, table, gb, pf, pi, pb, exact, out)
+            if found:
+                return NEED_SWEEP, found
+            continue
+        status, value = choose(now, table, gb, pf, pi, pb, exact, out)
+        if status != DONE:
+            return status, value
+        if value == 0:
+            return FINISHED, 0
+        if value == 1:
+            p = out[0]
+            price = pf[PRICE, p]
+            error = max(price - pf[LO, p], pf[HI, p] - price) * SAFETY
+        else:
+            p = _paying_tie(value, out, pi, costs, scale, rank)
+            if p < 0:
+                return NEED_TIE, value
+            price = pf[COST, p] / float(pi[PAYING, p])
+            error = price * UNIT * SAFETY
+        status = buy(p, price, error, ctl, table, gb, pf, pb, overlap, costs, log)
+        if status != DONE:
+            return status, 0
