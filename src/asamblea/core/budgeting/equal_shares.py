@@ -122,11 +122,11 @@ class _Run:
         self.record = record
         self.exact_always = exact
         count = table.num_projects
-        self.gb: FloatArray = np.empty((2, len(table.counts)))
-        self.gb[BUDGET] = float(initial)
-        self.gb[ERROR] = float(initial) * UNIT * SAFETY
-        self.budgets: FloatArray = self.gb[BUDGET]
-        self.errors: FloatArray = self.gb[ERROR]
+        self.gb: FloatArray = np.empty((len(table.counts), 2))
+        self.gb[:, BUDGET] = float(initial)
+        self.gb[:, ERROR] = float(initial) * UNIT * SAFETY
+        self.budgets: FloatArray = self.gb[:, BUDGET]
+        self.errors: FloatArray = self.gb[:, ERROR]
         pool, free = candidates(table, cost_utility=cost_utility)
         self.pb: BoolArray = np.zeros((4, count), dtype=bool)
         self.pb[ALIVE, pool] = True

@@ -10,8 +10,8 @@ updates their error bounds. The arithmetic and its bounds are those of `bounds.p
 docs/budgeting.md, written as loops so that a round costs microseconds instead of NumPy calls.
 
 State lives in a few stacked arrays so that a call passes few arguments: per project, ``pf``
-(float rows `LOWER` … `SHORT_AVAIL`), ``pi`` (integer rows) and ``pb`` (boolean rows); per ballot
-group, ``gb`` (budgets and their error bounds).
+(float rows `LOWER` … `AVAILABLE`), ``pi`` (integer rows) and ``pb`` (boolean rows); per ballot
+group, ``gb`` (budgets and their error bounds, side by side).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ PAYING, SUPPORT, SHORT_ROUND = range(3)
 ALIVE, DROPPED, DIRTY, AFFORDABLE = range(4)
 """Rows of ``pb``: still buyable, found short, price out of date, proven affordable this round."""
 BUDGET, ERROR = range(2)
-"""Rows of ``gb``."""
+"""Columns of ``gb`` (one row per ballot group, so a group's budget and bound sit together)."""
 
 DONE, NEED_PRICE, NEED_SHORT = range(3)
 """What `choose` returns: candidates found, or a project whose price or shortness needs exact
@@ -84,27 +84,32 @@ def _certify(
 
 @_compiled
 def _poor_rich(
-    w: Any, b: Any, pts: Any, cost: float, price: float, rich_points: float
+    w: Any, b: Any, pts: Any, ratio: Any, cost: float, price: float, rich_points: float
 ) -> tuple[float, float]:
     """`payment.poor_rich` on gathered supporters: the float fixed point of the pay-all-or-share
-    split, and the points of those who pay the share at it."""
-    poor = np.zeros(len(w), dtype=np.bool_)
+    split, and the points of those who pay the share at it.
+
+    Each pass moves to "poor" the supporters whose budget per point is below the price; the
+    price only grows, so the rich side only shrinks and is kept compacted.
+    """
+    rich = np.arange(len(w))
+    left = len(w)
     paid_by_poor = 0.0
     while True:
-        moved = False
-        for k in range(len(w)):
-            if not poor[k] and b[k] / pts[k] < price:
-                poor[k] = True
-                moved = True
+        kept = 0
+        for j in range(left):
+            k = rich[j]
+            if ratio[k] < price:
                 paid_by_poor += w[k] * b[k]
                 rich_points -= w[k] * pts[k]
-        if not moved:
+            else:
+                rich[kept] = k
+                kept += 1
+        if kept == left:
             return price, rich_points
+        left = kept
         if rich_points < 0.5:
-            top = 0.0
-            for k in range(len(w)):
-                top = max(top, b[k] / pts[k])
-            return top, 0.0
+            return ratio.max(), 0.0
         price = (cost - paid_by_poor) / rich_points
 
 
@@ -139,6 +144,7 @@ def _evaluate(p: int, now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, 
     pts = points[lo:hi]
     b = np.empty(n)
     e = np.empty(n)
+    ratio = np.empty(n)
     empty = 0.0
     sure = np.inf
     smallest = np.inf
@@ -146,12 +152,13 @@ def _evaluate(p: int, now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, 
     error = 0.0
     for k in range(n):
         g = groups[lo + k]
-        bk, ek = gb[BUDGET, g], gb[ERROR, g]
+        bk, ek = gb[g, BUDGET], gb[g, ERROR]
         b[k] = bk
         e[k] = ek
+        ratio[k] = bk / pts[k]
         available += w[k] * bk
         error += w[k] * ek
-        smallest = min(smallest, bk / pts[k])
+        smallest = min(smallest, ratio[k])
         if bk == 0.0 and ek == 0.0:
             empty += w[k] * pts[k]
         else:
@@ -177,7 +184,7 @@ def _evaluate(p: int, now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, 
     price = cost / float(support)
     rich = float(support)
     if smallest < price:
-        price, rich = _poor_rich(w, b, pts, cost, price, rich)
+        price, rich = _poor_rich(w, b, pts, ratio, cost, price, rich)
     pf[PRICE, p] = price
     low, high, ok = _certify(w, b, e, pts, cost, price, error, rich * price)
     if not ok:
@@ -249,8 +256,8 @@ def pay(
     hint_ok = True
     for k in range(lo, hi):
         g = groups[k]
-        before = gb[BUDGET, g]
-        err = gb[ERROR, g]
+        before = gb[g, BUDGET]
+        err = gb[g, ERROR]
         hi_due = pf[HI, p] * points[k] * (1.0 + 8.0 * UNIT)
         poor[k - lo] = before < hi_due
         if not poor[k - lo] and before - err < hi_due:
@@ -258,11 +265,11 @@ def pay(
         due = price * points[k]
         after = before - min(before, due)
         due_error = (points[k] * error + UNIT * due) * SAFETY
-        gb[BUDGET, g] = after
+        gb[g, BUDGET] = after
         if before + err < due - due_error:
-            gb[ERROR, g] = 0.0
+            gb[g, ERROR] = 0.0
         else:
-            gb[ERROR, g] = (err + due_error + UNIT * after) * SAFETY
+            gb[g, ERROR] = (err + due_error + UNIT * after) * SAFETY
     row = overlap[p]
     for q in range(len(row)):
         if row[q]:
@@ -289,12 +296,21 @@ def sweep(now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, exact: bool,
         lo, hi = indptr[p], indptr[p + 1]
         available = 0.0
         error = 0.0
+        cost = pf[COST, p]
+        enough = False
         for k in range(lo, hi):
             g = groups[k]
-            available += weights[k] * gb[BUDGET, g]
-            error += weights[k] * gb[ERROR, g]
+            available += weights[k] * gb[g, BUDGET]
+            error += weights[k] * gb[g, ERROR]
+            # the terms left are nonnegative: a partial sum that surely covers the cost is enough
+            if (k - lo) % 64 == 63 and available - error * SAFETY - _sum_error(
+                available, hi - lo
+            ) >= cost:
+                enough = True
+                break
+        if enough:
+            continue
         margin = error * SAFETY + _sum_error(available, hi - lo)
-        cost = pf[COST, p]
         if available - margin >= cost:
             continue
         if not exact and available + margin < cost:
