@@ -49,7 +49,12 @@ class ExactReplay:
         self._budgets: dict[tuple[int, int], Fraction] = {}
 
     def push(
-        self, project: int, price: Fraction | None, hint: Hint | None = None, *, hinted: bool = False
+        self,
+        project: int,
+        price: Fraction | None,
+        hint: Hint | None = None,
+        *,
+        hinted: bool = False,
     ) -> None:
         """Record that ``project`` was bought in the next round (its exact price if known).
 

@@ -126,6 +126,38 @@ def set_price(p: int, price: float, low: float, high: float, pf: Any, pb: Any) -
 
 
 @_compiled
+def _gather(
+    groups: Any, w: Any, pts: Any, gb: Any
+) -> tuple[Any, Any, Any, float, float, float, float, float]:
+    """Supporters' budgets, bounds and budgets per point, side by side, and in one pass: the
+    money they hold, its error bound, the least budget per point, the points of those left
+    with exactly nothing, and the least proven budget per point of the others."""
+    n = len(groups)
+    b = np.empty(n)
+    e = np.empty(n)
+    ratio = np.empty(n)
+    available = 0.0
+    error = 0.0
+    smallest = np.inf
+    empty = 0.0
+    sure = np.inf
+    for k in range(n):
+        g = groups[k]
+        bk, ek = gb[g, BUDGET], gb[g, ERROR]
+        b[k] = bk
+        e[k] = ek
+        ratio[k] = bk / pts[k]
+        available += w[k] * bk
+        error += w[k] * ek
+        smallest = min(smallest, ratio[k])
+        if bk == 0.0 and ek == 0.0:
+            empty += w[k] * pts[k]
+        else:
+            sure = min(sure, (bk - ek) / pts[k])
+    return b, e, ratio, available, error, smallest, empty, sure
+
+
+@_compiled
 def _evaluate(p: int, now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, exact: bool) -> int:
     """Price ``p``; DONE (priced or found short: ``pb[ALIVE, p]`` tells), or what needs exact.
 
@@ -142,27 +174,7 @@ def _evaluate(p: int, now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, 
     cost = pf[COST, p]
     w = weights[lo:hi]
     pts = points[lo:hi]
-    b = np.empty(n)
-    e = np.empty(n)
-    ratio = np.empty(n)
-    empty = 0.0
-    sure = np.inf
-    smallest = np.inf
-    available = 0.0
-    error = 0.0
-    for k in range(n):
-        g = groups[lo + k]
-        bk, ek = gb[g, BUDGET], gb[g, ERROR]
-        b[k] = bk
-        e[k] = ek
-        ratio[k] = bk / pts[k]
-        available += w[k] * bk
-        error += w[k] * ek
-        smallest = min(smallest, ratio[k])
-        if bk == 0.0 and ek == 0.0:
-            empty += w[k] * pts[k]
-        else:
-            sure = min(sure, (bk - ek) / pts[k])
+    b, e, ratio, available, error, smallest, empty, sure = _gather(groups[lo:hi], w, pts, gb)
     support = pi[SUPPORT, p]
     paying = support - round(empty)
     if paying != 0 and sure < cost / float(paying) * (1.0 + 8.0 * UNIT):
