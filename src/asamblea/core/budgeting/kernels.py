@@ -193,7 +193,8 @@ def _evaluate(p: int, now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, 
         if available - margin < cost:
             pf[AVAILABLE, p] = available
             return NEED_SHORT
-    price = cost / float(support)
+    # prices only grow: the last proven lower bound is a valid start for the fixed point
+    price = max(cost / float(support), pf[LO, p])
     rich = float(support)
     if smallest < price:
         price, rich = _poor_rich(w, b, pts, ratio, cost, price, rich)
