@@ -146,14 +146,15 @@ def _gather(
         bk, ek = gb[g, BUDGET], gb[g, ERROR]
         b[k] = bk
         e[k] = ek
-        ratio[k] = bk / pts[k]
+        one = pts[k] == 1.0  # approval ballots: no division
+        ratio[k] = bk if one else bk / pts[k]
         available += w[k] * bk
         error += w[k] * ek
         smallest = min(smallest, ratio[k])
         if bk == 0.0 and ek == 0.0:
             empty += w[k] * pts[k]
         else:
-            sure = min(sure, (bk - ek) / pts[k])
+            sure = min(sure, (bk - ek) if one else (bk - ek) / pts[k])
     return b, e, ratio, available, error, smallest, empty, sure
 
 
