@@ -22,6 +22,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from asamblea.core.budgeting import kernels
 from asamblea.core.budgeting.exact import ExactReplay, Hint
 from asamblea.core.budgeting.explanation import PaymentGroup
 from asamblea.core.budgeting.kernels import (
@@ -55,10 +56,6 @@ from asamblea.core.budgeting.kernels import (
     SUPPORT,
     UNIT,
     UPPER,
-    buy,
-    mark_short,
-    rounds,
-    set_price,
 )
 from asamblea.core.budgeting.payment import payment_groups
 from asamblea.core.budgeting.table import BoolArray, FloatArray, IntArray, Table
@@ -118,6 +115,7 @@ class _Run:
         cost_utility: bool,
         exact: bool = False,
     ) -> None:
+        kernels.load()
         self.table = table
         self.record = record
         self.exact_always = exact
@@ -178,7 +176,7 @@ class _Run:
         while True:
             before = self.budgets.copy() if self.record else None
             played = int(ctl[NOW])
-            status, value = rounds(
+            status, value = kernels.rounds(
                 ctl,
                 self.arrays,
                 self.gb,
@@ -242,7 +240,7 @@ class _Run:
 
     def _buy(self, project: int, price: float, error: float, exact: Fraction | None) -> int:
         """Buy a project chosen here (a tie decided exactly); the kernel's status after it."""
-        status = buy(
+        status = kernels.buy(
             project,
             price,
             error,
@@ -272,7 +270,7 @@ class _Run:
         return int(self.ctl[NOW])
 
     def _mark_short(self, project: int, available: float) -> None:
-        mark_short(project, self._round(), available, self.pf, self.pi, self.pb)
+        kernels.mark_short(project, self._round(), available, self.pf, self.pi, self.pb)
 
     def _short_exactly(self, project: int) -> None:
         """Floats could not tell whether ``project``'s supporters can still pay: decide exactly."""
@@ -298,7 +296,7 @@ class _Run:
         if self.exact_always:
             self.exact_price[project] = value
         price = float(value)
-        set_price(
+        kernels.set_price(
             project, price, price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT), self.pf, self.pb
         )
 

@@ -16,19 +16,9 @@ group, ``gb`` (budgets and their error bounds, side by side).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar, cast
+from typing import Any
 
-import numba
 import numpy as np
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _compiled(function: F) -> F:
-    """Compile ``function`` in nopython mode (cached on disk beside this module)."""
-    return cast(F, numba.njit(cache=True, nogil=True)(function))
-
 
 LOWER, UPPER, PRICE, LO, HI, COST, SCALE, SHORT_AVAIL, AVAILABLE = range(9)
 """Rows of ``pf``: proven bounds of the price per unit of utility, the float price per point and
@@ -51,12 +41,10 @@ SAFETY = 1.0 + 2.0**-40
 MAX_WIDTH = 1e-6
 
 
-@_compiled
 def _sum_error(total: float, terms: int) -> float:
     return 1.01 * (terms + 3) * UNIT * total * SAFETY
 
 
-@_compiled
 def _certify(
     w: Any, b: Any, e: Any, pts: Any, cost: float, price: float, slack: float, payers: float
 ) -> tuple[float, float, bool]:
@@ -82,7 +70,6 @@ def _certify(
     return 0.0, 0.0, False
 
 
-@_compiled
 def _poor_rich(
     w: Any, b: Any, pts: Any, ratio: Any, cost: float, price: float, rich_points: float
 ) -> tuple[float, float]:
@@ -113,7 +100,6 @@ def _poor_rich(
         price = (cost - paid_by_poor) / rich_points
 
 
-@_compiled
 def set_price(p: int, price: float, low: float, high: float, pf: Any, pb: Any) -> None:
     """Keep ``p``'s float price per point and its proven interval (and the per-utility bounds)."""
     pf[PRICE, p] = price
@@ -125,7 +111,6 @@ def set_price(p: int, price: float, low: float, high: float, pf: Any, pb: Any) -
     pb[DIRTY, p] = False
 
 
-@_compiled
 def _gather(
     groups: Any, w: Any, pts: Any, gb: Any
 ) -> tuple[Any, Any, Any, float, float, float, float, float]:
@@ -158,7 +143,6 @@ def _gather(
     return b, e, ratio, available, error, smallest, empty, sure
 
 
-@_compiled
 def _evaluate(p: int, now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, exact: bool) -> int:
     """Price ``p``; DONE (priced or found short: ``pb[ALIVE, p]`` tells), or what needs exact.
 
@@ -207,7 +191,6 @@ def _evaluate(p: int, now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, 
     return DONE
 
 
-@_compiled
 def mark_short(p: int, now: int, available: float, pf: Any, pi: Any, pb: Any) -> None:
     """Drop ``p``: its supporters cannot pay for it (first round and money seen are kept)."""
     pb[ALIVE, p] = False
@@ -217,7 +200,6 @@ def mark_short(p: int, now: int, available: float, pf: Any, pi: Any, pb: Any) ->
         pf[SHORT_AVAIL, p] = available
 
 
-@_compiled
 def choose(
     now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, exact: bool, out: Any
 ) -> tuple[int, int]:
@@ -247,7 +229,6 @@ def choose(
     return DONE, tied
 
 
-@_compiled
 def pay(
     p: int,
     price: float,
@@ -293,7 +274,6 @@ def pay(
     return hint_ok
 
 
-@_compiled
 def sweep(now: int, table: Any, gb: Any, pf: Any, pi: Any, pb: Any, exact: bool, near: Any) -> int:
     """Drop the alive projects surely short; list in ``near`` those floats cannot decide.
 
@@ -346,7 +326,6 @@ limit, surely open (`_Run._surely_open`), paused, a tie floats and integers cann
 projects the sweep could not decide."""
 
 
-@_compiled
 def _surely_open(ctl: Any, costs: Any, pb: Any) -> bool:
     """The final outcome will be within the limit and not exhaustive (see `_Run.run`)."""
     slack = ctl[LIMIT] - ctl[SPENT]
@@ -359,7 +338,6 @@ def _surely_open(ctl: Any, costs: Any, pb: Any) -> bool:
     return cheapest >= 0 and slack >= 0 and cheapest <= slack
 
 
-@_compiled
 def buy(
     p: int,
     price: float,
@@ -389,7 +367,6 @@ def buy(
     return DONE
 
 
-@_compiled
 def _paying_tie(count: int, out: Any, pi: Any, costs: Any, scale: Any, rank: Any) -> int:
     """Winner of a tie whose projects all have exact price cost / paying; −1 when some is not
     so, or the integer products could overflow (the caller then decides in Python)."""
@@ -417,7 +394,6 @@ def _paying_tie(count: int, out: Any, pi: Any, costs: Any, scale: Any, rank: Any
     return best
 
 
-@_compiled
 def rounds(
     ctl: Any,
     table: Any,
@@ -469,3 +445,39 @@ def rounds(
         status = buy(p, price, error, ctl, table, gb, pf, pb, overlap, costs, log)
         if status != DONE:
             return status, 0
+
+
+_KERNELS = (
+    "_sum_error",
+    "_certify",
+    "_poor_rich",
+    "set_price",
+    "_gather",
+    "_evaluate",
+    "mark_short",
+    "choose",
+    "pay",
+    "sweep",
+    "_surely_open",
+    "buy",
+    "_paying_tie",
+    "rounds",
+)
+_loaded: list[bool] = []
+
+
+def load() -> None:
+    """Compile the kernels in nopython mode, once per process (cached on disk beside this module).
+
+    Numba is imported here, not at module import, so that only a process that runs Equal Shares
+    pays for loading it. Kernels call each other through this module's globals, which hold the
+    compiled versions from then on; callers reach them as ``kernels.NAME`` after `load`.
+    """
+    if _loaded:
+        return
+    import numba  # noqa: PLC0415 - heavy import, deferred to the first run
+
+    space = globals()
+    for name in _KERNELS:
+        space[name] = numba.njit(cache=True, nogil=True)(space[name])
+    _loaded.append(True)
