@@ -13,7 +13,10 @@
 4. A generated tie-heavy instance (`core.budgeting.synthetic.tie_heavy`: 200 projects, 10,000
    voters, supports and costs from a few levels, so projects tie exactly round after round): ours
    MES + add1 against pabutools on the same instance (written to a temporary .pb), in floats and
-   exact, each within the time limit (`--tie-only` runs this part alone).
+   exact, each within the time limit (`--tie-only` runs this part alone). Ours is timed after a
+   first call that loads the compiled kernels (reported apart); beside wall times, CPU times are
+   recorded for both (pabutools' also when stopped at the limit, from the child's resource
+   usage), since on a loaded machine the CPU ratio is the steadier figure.
 Outcomes are compared (identical selections are required for a ratio to count).
 Writes benchmarks/results/pb.json. Figures on a shared machine are noisy: compare ratios.
 """
