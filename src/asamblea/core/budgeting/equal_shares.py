@@ -9,7 +9,7 @@ paid for. This is the definition used by equalshares.net and pabutools.
 Speed: ballots are merged into groups; budgets are a float64 array per group; a project's last
 price is a lower bound of its next one (budgets only shrink), so each round evaluates projects in
 order of that bound and only recomputes those whose supporters paid since. Precision: every
-budget carries a proven error bound and every price a proven interval (`bounds.py`); a decision
+budget carries a proven error bound and every price a proven interval (`kernels.py`); a decision
 is taken in floats when the intervals separate, by a few integer products when tied projects'
 supporters all pay their full share (price = cost / support), and otherwise in exact rationals
 by `ExactReplay` — so no float error can flip a decision (docs/budgeting.md).

@@ -3,11 +3,11 @@
 One call of `choose` plays a round's search for the cheapest project: it visits alive projects in
 order of their price's proven lower bound, prices the dirty ones (the all-share price
 ``cost / points`` when every supporter surely pays it, else the float fixed point and its proven
-interval, `bounds.py`), and stops when the next lower bound is above the best proven upper bound.
+interval), and stops when the next lower bound is above the best proven upper bound.
 When floats cannot decide (shortness or an interval), it hands the project back to the caller,
 which decides in exact rationals and calls again. `pay` charges a bought project's supporters and
-updates their error bounds. The arithmetic and its bounds are those of `bounds.py` and
-docs/budgeting.md, written as loops so that a round costs microseconds instead of NumPy calls.
+updates their error bounds. The arithmetic and its proven bounds are argued in docs/budgeting.md
+("Precision strategy"), written as loops so that a round costs microseconds instead of NumPy calls.
 
 State lives in a few stacked arrays so that a call passes few arguments: per project, ``pf``
 (float rows `LOWER` … `AVAILABLE`), ``pi`` (integer rows) and ``pb`` (boolean rows); per ballot
@@ -37,18 +37,34 @@ DONE, NEED_PRICE, NEED_SHORT = range(3)
 arithmetic."""
 
 UNIT = 2.0**-53
+"""Unit roundoff of float64 (round to nearest)."""
 SAFETY = 1.0 + 2.0**-40
+"""Inflates every computed bound, so rounding in the bound's own arithmetic cannot shrink it."""
 MAX_WIDTH = 1e-6
+"""Widest relative interval tried for a price; past it the price is computed exactly."""
 
 
 def _sum_error(total: float, terms: int) -> float:
+    """Bound on |computed − exact| for a float sum of ``terms`` nonnegative products.
+
+    Each term adds three roundings (``b̃ ± e``, ``ρ × points``, ``count × min``) and any
+    summation order adds at most ``(terms − 1) · UNIT`` relative to the exact sum (Higham,
+    *Accuracy and Stability of Numerical Algorithms*, §3.1 and §4.2); ``1.01`` covers ``γ_n``'s
+    denominator for every ``n < 10¹⁴``.
+    """
     return 1.01 * (terms + 3) * UNIT * total * SAFETY
 
 
 def _certify(
     w: Any, b: Any, e: Any, pts: Any, cost: float, price: float, slack: float, payers: float
 ) -> tuple[float, float, bool]:
-    """`bounds.certify` on gathered supporters: a proven interval around ``price``, or ok False.
+    """A proven interval around ``price`` (gathered supporters), or ok False.
+
+    ``f(ρ) = Σ count · min(b, ρ · points)`` is nondecreasing and the exact price is the least
+    ``ρ`` with ``f(ρ) ≥ cost``: if even budgets ``b̃ + e`` do not reach the cost at ``low`` and
+    budgets ``b̃ − e`` reach it at ``high`` (each float sum with its rounding bound,
+    `_sum_error`), the exact price is in ``(low, high]``. Widths tried: what the budgets' errors
+    can move the price by, then 8 and 64 times it, up to `MAX_WIDTH`.
 
     ``slack`` is ``Σ count · e`` (already inflated), ``payers`` the money the share-payers put in
     at ``price``; they only set the first width tried (any width is checked by `_sum_error`).
@@ -73,7 +89,7 @@ def _certify(
 def _poor_rich(
     w: Any, b: Any, pts: Any, ratio: Any, cost: float, price: float, rich_points: float
 ) -> tuple[float, float]:
-    """`payment.poor_rich` on gathered supporters: the float fixed point of the pay-all-or-share
+    """On gathered supporters: the float fixed point of the pay-all-or-share
     split, and the points of those who pay the share at it.
 
     Each pass moves to "poor" the supporters whose budget per point is below the price; the
