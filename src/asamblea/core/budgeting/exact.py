@@ -9,6 +9,7 @@ rounds a near-tie depends on, with `fractions.Fraction`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -42,14 +43,28 @@ class ExactReplay:
         self.round_of: dict[int, int] = {}
         self.prices: list[Fraction | None] = []
         self.hints: list[Hint | None] = []
+        self.hinted: list[bool] = []
+        self.hint_of: Callable[[int], Hint] | None = None
+        """Builds a bought project's hint on demand (for rounds pushed with ``hinted``)."""
         self._budgets: dict[tuple[int, int], Fraction] = {}
 
-    def push(self, project: int, price: Fraction | None, hint: Hint | None = None) -> None:
-        """Record that ``project`` was bought in the next round (its exact price if known)."""
+    def push(
+        self,
+        project: int,
+        price: Fraction | None,
+        hint: Hint | None = None,
+        *,
+        hinted: bool = False,
+    ) -> None:
+        """Record that ``project`` was bought in the next round (its exact price if known).
+
+        ``hinted``: the float split held, and `hint_of` gives it when an exact price needs it.
+        """
         self.round_of[project] = len(self.order)
         self.order.append(project)
         self.prices.append(price)
         self.hints.append(hint)
+        self.hinted.append(hinted and hint is None and self.hint_of is not None)
 
     def price(self, round_index: int) -> Fraction:
         """The exact price per point of the project bought in round ``round_index`` (0-based)."""
@@ -60,6 +75,9 @@ class ExactReplay:
                 pending.pop()
                 continue
             project, hint = self.order[current], self.hints[current]
+            if hint is None and self.hinted[current] and self.hint_of is not None:
+                hint = self.hints[current] = self.hint_of(project)
+                self.hinted[current] = False
             missing = self._missing(project, current, None if hint is None else hint.poor)
             if missing:
                 pending.extend(missing)
@@ -67,6 +85,7 @@ class ExactReplay:
             value = None if hint is None else self._hinted(project, current, hint)
             if value is None and hint is not None:
                 self.hints[current] = None  # the split did not hold: compute in full
+                self.hinted[current] = False
                 continue
             if value is None:
                 value = self.affordability(project, current)
@@ -132,16 +151,18 @@ class ExactReplay:
     ) -> Fraction | None:
         """Exact price at the current round, helped by the float state.
 
-        The float price splits supporters into those who pay their share and those who pay all
-        they have; the exact price then needs the exact budgets of the latter only (none when
-        everyone pays the share). The split is checked afterwards — every "poor" exact budget at
-        most the exact price's due, every "rich" float budget surely (by its error bound) at least
-        it — and when the check fails the full exact computation runs.
+        The float price splits supporters into those who surely pay their share and the others,
+        who are taken to pay all they have (a voter left with exactly its due is on either side
+        alike, so doubtful ones go to the "poor" side, whose check is exact); the exact price
+        then needs the exact budgets of the latter only (none when everyone pays the share). The
+        split is checked afterwards — every "poor" exact budget at most the exact price's due,
+        every "rich" float budget surely (by its error bound) at least it — and when the check
+        fails the full exact computation runs.
         """
         before = len(self.order)
         groups, points = self.table.groups_of(project)
-        budgets = float_budgets[groups]
-        poor = budgets < float_price * points
+        budgets = float_budgets[groups] - float_errors[groups]
+        poor = budgets < float_price * points * (1.0 + 16.0 * 2.0**-53)
         counts = self.table.counts[groups]
         rich_points = int(np.dot(counts[~poor], points[~poor]))
         if rich_points == 0:
