@@ -80,6 +80,7 @@ bench-mobilise: install-test
 ## bench-crypto: encrypted ballots (make, check, a 100,000-ballot board) beside ElectionGuard 1.4
 bench-crypto: install-test
 	$(BIN)/python benchmarks/bench_crypto.py
+	$(BIN)/python benchmarks/bench_crypto_browser.py
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache .mypy_cache .ruff_cache
