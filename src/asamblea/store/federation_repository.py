@@ -307,6 +307,16 @@ class FederationRepository:
         rows = self.db.scalars(select(MembershipRow).where(MembershipRow.person_id == person_id))
         return [to_membership(row) for row in rows]
 
+    def memberships_of_people(self, person_ids: Iterable[int]) -> dict[int, list[Membership]]:
+        """Every membership of several people, by person (one query)."""
+        found: dict[int, list[Membership]] = {}
+        ids = sorted(set(person_ids))
+        if ids:
+            rows = self.db.scalars(select(MembershipRow).where(MembershipRow.person_id.in_(ids)))
+            for row in rows:
+                found.setdefault(row.person_id, []).append(to_membership(row))
+        return found
+
     def memberships(
         self, assembly_id: int, state: MembershipState | None = None
     ) -> list[Membership]:

@@ -16,7 +16,7 @@ from asamblea.core.mobilisation.actions import ActionKind, Task
 from asamblea.core.mobilisation.pledges import Thresholds
 from asamblea.core.mobilisation.struggles import Place
 from asamblea.services.federation import accounts
-from asamblea.services.mobilisation import actions, pledges, struggles, views
+from asamblea.services.mobilisation import actions, pledge_batch, pledges, struggles, views
 from asamblea.web.context import Ctx
 from asamblea.web.routes.common import Id
 from asamblea.web.routes.federation.api import ERRORS, api_context
@@ -55,7 +55,7 @@ def _action(a: views.Action) -> ActionOut:
     return ActionOut(**{k: getattr(a, k) for k in ActionOut.model_fields})
 
 
-def _pledge(p: pledges.PledgeView) -> PledgeOut:
+def _pledge(p: pledge_batch.PledgeView) -> PledgeOut:
     t, s = p.thresholds, p.standing
     return PledgeOut(
         members=t.members,
