@@ -15,6 +15,7 @@ from asamblea import __version__
 from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.throttle import Throttle
 from asamblea.services.federation.accounts import LoginPolicy
+from asamblea.services.mobilisation.pledge_writer import PledgeBatcher
 from asamblea.services.runner import Runner
 from asamblea.services.votes.casting import CastBatcher
 from asamblea.services.votes.votes import signing_key
@@ -100,6 +101,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         readers=make_sessionmaker(engine, read_only=True),
         signing_key=key,
         batcher=CastBatcher(sessions, key),
+        pledger=PledgeBatcher(sessions),
         signer=URLSafeSerializer(secret),
         policy=LoginPolicy(
             hmac_key=secret.encode("utf-8"),
@@ -162,6 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(ReleaseContext)
     app.router.add_event_handler("shutdown", app.state.web.batcher.stop)
+    app.router.add_event_handler("shutdown", app.state.web.pledger.stop)
     if settings.runner:  # the embedded runner: what is due is done with nothing else to start
         runner = Runner(
             sessions,
