@@ -441,7 +441,7 @@ class MobilisationRepository:
                 )
             )
         if added:
-            self.db.execute(
+            self.db.connection().execute(  # Core, not the ORM's bulk machinery per row
                 insert(PledgeRow),
                 [
                     {"campaign_id": campaign_id, "person_id": p, "assembly_id": added[p]}
