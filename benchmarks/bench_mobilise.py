@@ -25,12 +25,10 @@ Writes benchmarks/results/mobilise.json, with the load average beside each figur
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import os
 import platform
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -42,27 +40,22 @@ from typing import Any
 
 import httpx
 import numpy as np
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from asamblea.clock import utcnow
-from asamblea.core.federation import AssemblyKind, MembershipState, Role
 from asamblea.core.mobilisation.actions import ActionKind
 from asamblea.core.mobilisation.evaluation import CampaignTable, count_pairs, evaluate_all
 from asamblea.core.mobilisation.pledges import Thresholds, standing
-from asamblea.core.people import normalise_username, username_key
-from asamblea.services.federation import accounts
-from asamblea.services.federation import assemblies as federation
 from asamblea.services.mobilisation import actions
 from asamblea.store.database import make_engine, make_sessionmaker
-from asamblea.store.federation_models import ApiTokenRow, AuditRow, MembershipRow, PersonRow
-from asamblea.store.federation_repository import PeopleRepository
+from asamblea.store.federation_models import AuditRow
 from asamblea.store.mobilisation_models import PledgeRow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_members  # the union of N members with a token each (shared with bench_votes)
 import bench_votes  # the casting benchmark's database, server and wrk helpers (reused)
 
 RESULTS = Path(__file__).resolve().parent / "results" / "mobilise.json"
-PASSWORD = bench_votes.PASSWORD
 TARGET_RATE, TARGET_P99_MS, TARGET_EVAL_S, TARGET_PAGE_KB = 500.0, 100.0, 1.0, 60.0
 
 
@@ -71,55 +64,12 @@ def setup(db_url: str, members: int) -> tuple[int, int, list[str]]:
     conditional pledge of members/2. Returns (action id, union id, tokens)."""
     engine = make_engine(db_url)
     now = utcnow()
-    password_hash = accounts.hash_password(PASSWORD)
-    names = [normalise_username(f"comunera{i:06d}") for i in range(members)]
-    tokens = ["asb_" + secrets.token_urlsafe(32) for _ in range(members)]
     try:
         with make_sessionmaker(engine).begin() as db:
-            ids = list(
-                db.scalars(
-                    insert(PersonRow).returning(PersonRow.id, sort_by_parameter_order=True),
-                    [
-                        {
-                            "username": n,
-                            "username_key": username_key(n),
-                            "password_hash": password_hash,
-                            "locale": None,
-                            "created_at": now,
-                        }
-                        for n in names
-                    ],
-                )
+            made = bench_members.union_with_tokens(
+                db, members=members, username="comunera%06d", name="Sindicato del paro", now=now
             )
-            founder = PeopleRepository(db).get(ids[0])
-            assert founder is not None  # noqa: S101 - just inserted
-            union = federation.create_assembly(
-                db, founder, name="Sindicato del paro", kind=AssemblyKind.UNION, parent_id=None
-            )
-            db.execute(
-                insert(MembershipRow),
-                [
-                    {
-                        "assembly_id": union.id,
-                        "person_id": i,
-                        "state": MembershipState.ACTIVE.value,
-                        "role": Role.MEMBER.value,
-                        "created_at": now,
-                    }
-                    for i in ids[1:]
-                ],
-            )
-            db.execute(
-                insert(ApiTokenRow),
-                [
-                    {
-                        "token_hash": hashlib.sha256(t.encode()).hexdigest(),
-                        "person_id": i,
-                        "expires_at": now + timedelta(days=1),
-                    }
-                    for t, i in zip(tokens, ids, strict=True)
-                ],
-            )
+            founder, union, tokens = made.founder, made.assembly, made.tokens
             spec = actions.Convening(
                 kind=ActionKind.STRIKE_INDEFINITE,
                 title="Huelga indefinida",

@@ -21,11 +21,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import json
 import os
 import platform
-import secrets
 import shutil
 import socket
 import subprocess
@@ -41,31 +39,26 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from sqlalchemy import Engine, create_engine, insert, text
+from sqlalchemy import Engine, create_engine, text
 
 from asamblea.clock import utcnow
-from asamblea.core.federation import AssemblyKind, MembershipState, Role
 from asamblea.core.ledger import BallotKind, recount, verify_board
-from asamblea.core.people import normalise_username, username_key
 from asamblea.core.votes import Mode, make_spec
 from asamblea.formats.board import load_board
-from asamblea.services.federation import accounts
-from asamblea.services.federation import assemblies as federation
 from asamblea.services.votes import votes
 from asamblea.store.database import make_engine, make_sessionmaker
-from asamblea.store.federation_models import ApiTokenRow, MembershipRow, PersonRow
-from asamblea.store.federation_repository import PeopleRepository
 from asamblea.store.migrate import upgrade
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import bench_board  # the sibling benchmark, reused (not duplicated)
+import bench_members  # the union of N members with a token each (shared with bench_mobilise)
 
 HOST = "127.0.0.1"
 RESULTS = Path(__file__).resolve().parent / "results" / "votes.json"
 POSTGRES_URL = os.environ.get(
     "ASAMBLEA_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
-PASSWORD = "una frase larga y secreta para el banco de pruebas"  # noqa: S105 - test accounts
+PASSWORD = bench_members.PASSWORD
 SECRET = "clave-del-banco-de-pruebas-no-usar-en-produccion-0123456789"  # noqa: S105
 STARTUP_SECONDS = 60.0
 HTTP_TIMEOUT = 120.0
@@ -157,56 +150,12 @@ def setup(db_url: str, voters: int) -> tuple[Election, float]:
     start = time.perf_counter()
     engine = make_engine(db_url)
     now = utcnow()
-    password_hash = accounts.hash_password(PASSWORD)
-    names = [normalise_username(f"votante{i:05d}") for i in range(voters)]
-    tokens = ["asb_" + secrets.token_urlsafe(32) for _ in range(voters)]
     try:
         with make_sessionmaker(engine).begin() as db:
-            ids = list(
-                db.scalars(
-                    insert(PersonRow).returning(PersonRow.id, sort_by_parameter_order=True),
-                    [
-                        {
-                            "username": n,
-                            "username_key": username_key(n),
-                            "password_hash": password_hash,
-                            "locale": None,
-                            "created_at": now,
-                        }
-                        for n in names
-                    ],
-                )
+            made = bench_members.union_with_tokens(
+                db, members=voters, username="votante%05d", name="Sindicato de prueba", now=now
             )
-            founder = PeopleRepository(db).get(ids[0])
-            assert founder is not None  # noqa: S101 - just inserted
-            union = federation.create_assembly(
-                db, founder, name="Sindicato de prueba", kind=AssemblyKind.UNION, parent_id=None
-            )
-            db.execute(
-                insert(MembershipRow),
-                [
-                    {
-                        "assembly_id": union.id,
-                        "person_id": i,
-                        "state": MembershipState.ACTIVE.value,
-                        "role": Role.MEMBER.value,
-                        "created_at": now,
-                    }
-                    for i in ids[1:]
-                ],
-            )
-            expires = now + timedelta(days=1)
-            db.execute(
-                insert(ApiTokenRow),
-                [
-                    {
-                        "token_hash": hashlib.sha256(t.encode()).hexdigest(),
-                        "person_id": i,
-                        "expires_at": expires,
-                    }
-                    for t, i in zip(tokens, ids, strict=True)
-                ],
-            )
+            founder, union, tokens = made.founder, made.assembly, made.tokens
             spec = make_spec(
                 question="¿Aprobamos el plan de lucha?",
                 options=["Sí", "No", "Abstención"],

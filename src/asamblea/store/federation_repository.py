@@ -309,6 +309,32 @@ class FederationRepository:
         rows = self.db.scalars(select(MembershipRow).where(MembershipRow.person_id == person_id))
         return [to_membership(row) for row in rows]
 
+    def memberships_of_people(self, person_ids: Iterable[int]) -> dict[int, list[Membership]]:
+        """Every membership of several people, by person (one query)."""
+        found: dict[int, list[Membership]] = {}
+        ids = sorted(set(person_ids))
+        if not ids:
+            return found
+        columns = (
+            MembershipRow.id,
+            MembershipRow.assembly_id,
+            MembershipRow.person_id,
+            MembershipRow.state,
+            MembershipRow.role,
+        )  # plain columns, not ORM rows: a batch asks for hundreds at once
+        rows = self.db.execute(select(*columns).where(MembershipRow.person_id.in_(ids)))
+        for id_, assembly_id, person_id, state, role in rows:
+            found.setdefault(person_id, []).append(
+                Membership(
+                    id=id_,
+                    assembly_id=assembly_id,
+                    person_id=person_id,
+                    state=MembershipState(state),
+                    role=Role(role),
+                )
+            )
+        return found
+
     def memberships(
         self, assembly_id: int, state: MembershipState | None = None
     ) -> list[Membership]:

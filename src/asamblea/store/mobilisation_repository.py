@@ -6,11 +6,12 @@ yes/no answer to "has this person pledged" — never as a list of people.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from asamblea.core.mobilisation.actions import ActionKind, ActionState, TaskRole, Visibility
@@ -413,6 +414,48 @@ class MobilisationRepository:
             return 0
         self._count(campaign_id, assembly, -1)
         return 1
+
+    def pledges_of(self, campaign_id: int, person_ids: Iterable[int]) -> dict[int, int]:
+        """The assembly each of these people pledged from (those who have), by person."""
+        ids = sorted(set(person_ids))
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            select(PledgeRow.person_id, PledgeRow.assembly_id).where(
+                PledgeRow.campaign_id == campaign_id, PledgeRow.person_id.in_(ids)
+            )
+        )
+        return {int(person): int(assembly) for person, assembly in rows}
+
+    def apply_pledges(
+        self, campaign_id: int, added: Mapping[int, int], removed: Mapping[int, int]
+    ) -> None:
+        """A batch's pledges at once (callers hold the campaign's row lock): delete `removed`
+        (person → assembly), insert `added` in person order — not in the order they came, so
+        row ids say nothing about who pledged when — and move each assembly's tally once."""
+        if removed:
+            self.db.execute(
+                delete(PledgeRow).where(
+                    PledgeRow.campaign_id == campaign_id,
+                    PledgeRow.person_id.in_(sorted(removed)),
+                )
+            )
+        if added:
+            self.db.connection().execute(  # Core, not the ORM's bulk machinery per row
+                insert(PledgeRow),
+                [
+                    {"campaign_id": campaign_id, "person_id": p, "assembly_id": added[p]}
+                    for p in sorted(added)
+                ],
+            )
+        steps: dict[int, int] = {}
+        for assembly in added.values():
+            steps[assembly] = steps.get(assembly, 0) + 1
+        for assembly in removed.values():
+            steps[assembly] = steps.get(assembly, 0) - 1
+        for assembly in sorted(steps):
+            if steps[assembly]:
+                self._count(campaign_id, assembly, steps[assembly])
 
     def mark_triggered(self, campaign_id: int, at: datetime) -> None:
         self.db.execute(

@@ -16,6 +16,7 @@ from asamblea.core.archive.media import MAX_UPLOAD
 from asamblea.core.throttle import Throttle
 from asamblea.services.archive.sweep import BlobSweep
 from asamblea.services.federation.accounts import LoginPolicy
+from asamblea.services.mobilisation.pledge_writer import PledgeBatcher
 from asamblea.services.notices.mail_setup import mail_jobs
 from asamblea.services.runner import Runner
 from asamblea.services.votes.casting import CastBatcher
@@ -107,6 +108,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         readers=make_sessionmaker(engine, read_only=True),
         signing_key=key,
         batcher=CastBatcher(sessions, key),
+        pledger=PledgeBatcher(sessions),
         signer=URLSafeSerializer(secret),
         policy=LoginPolicy(
             hmac_key=secret.encode("utf-8"),
@@ -174,6 +176,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(ReleaseContext)
     app.router.add_event_handler("shutdown", app.state.web.batcher.stop)
+    app.router.add_event_handler("shutdown", app.state.web.pledger.stop)
     if settings.runner:  # the embedded runner: what is due is done with nothing else to start
         runner = Runner(
             sessions,

@@ -18,6 +18,7 @@ from asamblea import i18n
 from asamblea.core.people import Person
 from asamblea.services.federation import accounts
 from asamblea.services.federation.accounts import LoginPolicy
+from asamblea.services.mobilisation.pledge_writer import PledgeBatcher
 from asamblea.services.votes.casting import CastBatcher
 from asamblea.settings import Settings
 
@@ -37,6 +38,7 @@ class WebState:
     policy: LoginPolicy
     signing_key: SigningKey
     batcher: CastBatcher
+    pledger: PledgeBatcher
 
 
 @dataclass

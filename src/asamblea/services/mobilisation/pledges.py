@@ -1,11 +1,13 @@
 """Conditional pledges: pledge, withdraw, see the counts; the trigger fires exactly once.
 
 The problem: two members pledge at the same moment and each would cross the threshold; or the
-last pledge lands while another withdraws. The design: every pledge or withdrawal locks the
-campaign's row first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's writers already queue on
+last pledge lands while another withdraws. The design: every pledge or withdrawal is applied by
+`pledge_batch.apply_batch` — alone here (a batch of one, in the caller's transaction), or with
+the others that arrived meanwhile through the web's `PledgeBatcher`. It locks the campaign's row
+first (``SELECT … FOR UPDATE`` on PostgreSQL; SQLite's writers already queue on
 ``BEGIN IMMEDIATE``), then reads the counts per assembly, asks `core.mobilisation.pledges`
-whether this pledge crosses, and writes the pledge — and, when it crosses, the trigger time,
-the action's confirmation and the `mobilisation.pledge_triggered` audit event — in the same
+whether the pledges cross, and writes them — and, when they cross, the trigger time, the
+action's confirmation and the `mobilisation.pledge_triggered` audit event — in the same
 transaction. The next writer waits for the lock and reads a triggered campaign.
 
 The promise: pledges leave this module as counts only. Pledging and withdrawing record no
@@ -15,37 +17,25 @@ a second pledge by the same person fail even if two arrive together.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from asamblea.core.errors import N_, Conflict, Forbidden, NotFound
+from asamblea.clock import utcnow
+from asamblea.core.errors import N_, DomainError, NotFound
 from asamblea.core.mobilisation import actions as action_rules
-from asamblea.core.mobilisation.actions import ActionState, Viewer, can_see_action
-from asamblea.core.mobilisation.pledges import Standing, Thresholds, crosses, standing
+from asamblea.core.mobilisation.actions import Viewer
+from asamblea.core.mobilisation.pledges import Standing, standing
 from asamblea.core.people import Person
-from asamblea.services.mobilisation.access import (
-    active_memberships,
-    audit,
-    participation,
-    regions_of,
-    visible_action,
+from asamblea.services.mobilisation.access import regions_of, visible_action
+from asamblea.services.mobilisation.pledge_batch import (
+    Kind,
+    PledgeOrder,
+    PledgeView,
+    apply_batch,
 )
 from asamblea.store.federation_repository import FederationRepository
-from asamblea.store.mobilisation_repository import Action, Campaign, MobilisationRepository
-
-
-@dataclass(frozen=True)
-class PledgeView:
-    """What anyone allowed to see the action sees: counts, and whether *they* pledged."""
-
-    thresholds: Thresholds
-    standing: Standing
-    triggered_at: datetime | None
-    mine: bool
-    can_pledge: bool
+from asamblea.store.mobilisation_repository import Campaign, MobilisationRepository
 
 
 def _campaign(repo: MobilisationRepository, action_id: int, *, lock: bool) -> Campaign:
@@ -87,80 +77,19 @@ def pledge(db: Session, person: Person, action_id: int, assembly_id: int, *, now
 def record_pledge(
     db: Session, person: Person, action_id: int, assembly_id: int, *, now: datetime
 ) -> tuple[bool, PledgeView]:
-    """`pledge`, and the counts after it as the pledger now sees them (no second read).
-
-    Every assembly is read once per pledge (taking part, regions); the counts come from the
-    tally kept beside the pledges, so a pledge costs the same whether it is the first or the
-    millionth.
-    """
-    repo = MobilisationRepository(db)
-    action = repo.action(action_id)
-    if action is None:
-        raise NotFound(N_("That action does not exist."))
-    campaign = _campaign(repo, action.id, lock=True)
-    found = participation(db, action)
-    mine = active_memberships(db, person)
-    seen = Viewer.MEMBER if mine.keys() & (found.roots | found.bases) else Viewer.ANYONE
-    if not can_see_action(action.visibility, seen):
-        raise NotFound(N_("That action does not exist."))
-    if action_rules.is_over(action.state):
-        raise Conflict(N_("This action is over."))
-    if assembly_id not in mine:
-        raise Forbidden(N_("You can pledge only as an active member of your assembly."))
-    if assembly_id not in found.bases:
-        raise Forbidden(N_("That assembly does not take part in this action."))
-    if repo.has_pledged(campaign.id, person.id):
-        raise Conflict(N_("You have already pledged to this."))
-    counts = repo.pledge_counts(campaign.id)
-    region_of = regions_of(found.everyone)
-    was_triggered = campaign.triggered_at is not None
-    fired = crosses(campaign.thresholds, counts, region_of, assembly_id, triggered=was_triggered)
-    try:
-        with db.begin_nested():
-            repo.add_pledge(campaign.id, person.id, assembly_id)
-    except IntegrityError as error:
-        raise Conflict(N_("You have already pledged to this.")) from error
-    counts[assembly_id] = counts.get(assembly_id, 0) + 1
-    after = standing(campaign.thresholds, counts, region_of)
-    if fired:
-        _trigger(db, action, campaign, after, now)
-    if was_triggered or fired:
-        after = Standing(
-            after.pledges, after.assemblies_met, after.regions_met, after.people_counted, True, 1.0
-        )
-    when = campaign.triggered_at or (now if fired else None)
-    return fired, PledgeView(campaign.thresholds, after, when, mine=True, can_pledge=False)
-
-
-def _trigger(
-    db: Session, action: Action, campaign: Campaign, after: Standing, now: datetime
-) -> None:
-    repo = MobilisationRepository(db)
-    repo.mark_triggered(campaign.id, now)
-    locked = repo.action(action.id, lock=True)
-    if locked is not None and ActionState.CONFIRMED in action_rules.TRANSITIONS[locked.state]:
-        repo.set_action(action.id, state=ActionState.CONFIRMED.value)
-        audit(db, None, "mobilisation.action_confirmed", action.assembly_id, f"action:{action.id}")
-    audit(
-        db,
-        None,
-        "mobilisation.pledge_triggered",
-        action.assembly_id,
-        f"pledge_campaign:{campaign.id}",
-        details={
-            "action_id": action.id,
-            "pledges": after.pledges,
-            "people_counted": after.people_counted,
-        },
-    )
+    """`pledge`, and the counts after it as the pledger now sees them (no second read): a
+    batch of one (`pledge_batch.apply_batch`), in the caller's transaction."""
+    order = PledgeOrder(Kind.PLEDGE, person.id, action_id, assembly_id)
+    outcome = apply_batch(db, [order], now=now)[0]
+    if isinstance(outcome, DomainError):
+        raise outcome
+    assert outcome is not None  # noqa: S101 - a pledge that went through has its answer
+    return outcome.fired, outcome.view
 
 
 def withdraw(db: Session, person: Person, action_id: int) -> None:
     """Take back one's pledge — only before the threshold is met."""
-    action, _viewer = visible_action(db, person, action_id)
-    repo = MobilisationRepository(db)
-    campaign = _campaign(repo, action.id, lock=True)
-    if campaign.triggered_at is not None:
-        raise Conflict(N_("The threshold was met: pledges are now commitments."))
-    if repo.remove_pledge(campaign.id, person.id) != 1:
-        raise Conflict(N_("You have no pledge here to withdraw."))
+    order = PledgeOrder(Kind.WITHDRAW, person.id, action_id)
+    outcome = apply_batch(db, [order], now=utcnow())[0]
+    if isinstance(outcome, DomainError):
+        raise outcome

@@ -16,7 +16,7 @@ from asamblea.core.errors import NotFound
 from asamblea.core.mobilisation import actions as rules
 from asamblea.core.mobilisation.actions import Viewer
 from asamblea.core.people import Person
-from asamblea.services.mobilisation import pledges
+from asamblea.services.mobilisation import pledge_batch, pledges
 from asamblea.services.mobilisation.access import joined, taking_part, visible_action
 from asamblea.services.mobilisation.struggles import visible_struggle
 from asamblea.store.federation_repository import FederationRepository, PeopleRepository
@@ -57,7 +57,7 @@ class ActionView:
     signups: dict[int, list[str]]  # task id → usernames; coordinators only, else empty
     checklist: list[ChecklistItem]
     live_updates: list[tuple[datetime, str]]
-    pledge: pledges.PledgeView | None
+    pledge: pledge_batch.PledgeView | None
     pledge_assemblies: list[tuple[int, str]]  # where the viewer may pledge from
 
     @property

@@ -8,13 +8,13 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from asamblea.clock import utcnow
-from asamblea.core.errors import N_, Forbidden, Invalid
+from asamblea.core.errors import N_, Forbidden, Invalid, Unauthenticated
 from asamblea.core.federation import Assembly, Membership, rules_to_dict
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.federation import rules as assembly_rules
 from asamblea.services.federation.assemblies import AssemblyView, TreeNode
-from asamblea.web.context import Ctx, check_csrf, load_context
+from asamblea.web.context import Ctx, check_csrf, load_context, token_context
 from asamblea.web.render import finish
 from asamblea.web.routes.api.schemas import (
     AssemblyDetailOut,
@@ -45,6 +45,19 @@ async def api_context(request: Request) -> Ctx:
     unsafe = request.method not in {"GET", "HEAD", "OPTIONS"}
     if unsafe and ctx.session_token and not check_csrf(ctx, request.headers.get("x-csrf-token")):
         raise Forbidden(N_("Missing or wrong X-CSRF-Token header."))
+    return ctx
+
+
+async def writer_context(request: Request) -> Ctx:
+    """The context of a request answered by a batching writer: an API token's owner is found
+    later, by the writer in the request's own batch (no read here); a cookie request goes
+    through `api_context` and its X-CSRF-Token check."""
+    token = accounts.bearer_token(request.headers.get("authorization"))
+    if token is None:
+        return await api_context(request)
+    ctx = token_context(request)
+    if not accounts.plausible_token(token):  # refused here: never queued for the writer
+        raise Unauthenticated(N_("Log in to do this."))
     return ctx
 
 

@@ -12,7 +12,8 @@ from asamblea.core.errors import N_, Invalid
 from asamblea.core.mobilisation.actions import ActionKind
 from asamblea.formats import places
 from asamblea.services.federation import accounts
-from asamblea.services.mobilisation import access, actions, pledges, struggles, views
+from asamblea.services.mobilisation import access, actions, struggles, views
+from asamblea.services.mobilisation.pledge_batch import Kind
 from asamblea.web.context import CtxDep
 from asamblea.web.forms import parse
 from asamblea.web.render import redirect, render
@@ -33,6 +34,7 @@ from asamblea.web.routes.mobilisation.forms import (
     turnout_from,
 )
 from asamblea.web.routes.mobilisation.pages import RegionQuery
+from asamblea.web.routes.mobilisation.writer import through_writer
 
 router = APIRouter()
 KindQuery = Query(default=None, max_length=24)
@@ -113,9 +115,8 @@ async def join_action(ctx: CtxDep, action_id: Id) -> Response:
 @router.post("/acciones/{action_id}/compromiso")
 async def pledge(ctx: CtxDep, action_id: Id) -> Response:
     """Pledge to join if the threshold is met (counted, never listed)."""
-    person, form = await posted_form(ctx, AssemblyChoiceForm)
-    with ctx.transaction() as db:
-        pledges.pledge(db, person, action_id, form.assembly_id, now=utcnow())
+    _person, form = await posted_form(ctx, AssemblyChoiceForm)
+    await through_writer(ctx, Kind.PLEDGE, action_id, form.assembly_id)
     return redirect(ctx, f"/acciones/{action_id}#compromiso")
 
 
@@ -123,9 +124,7 @@ async def pledge(ctx: CtxDep, action_id: Id) -> Response:
 async def withdraw(ctx: CtxDep, action_id: Id) -> Response:
     """Withdraw one's pledge (only before the threshold is met)."""
     await posted(ctx)
-    person = accounts.require(ctx.person)
-    with ctx.transaction() as db:
-        pledges.withdraw(db, person, action_id)
+    await through_writer(ctx, Kind.WITHDRAW, action_id)
     return redirect(ctx, f"/acciones/{action_id}#compromiso")
 
 

@@ -16,10 +16,11 @@ from asamblea.core.mobilisation.actions import ActionKind, Task
 from asamblea.core.mobilisation.pledges import Thresholds
 from asamblea.core.mobilisation.struggles import Place
 from asamblea.services.federation import accounts
-from asamblea.services.mobilisation import actions, pledges, struggles, views
+from asamblea.services.mobilisation import actions, pledge_batch, struggles, views
+from asamblea.services.mobilisation.pledge_batch import Kind
 from asamblea.web.context import Ctx
 from asamblea.web.routes.common import Id
-from asamblea.web.routes.federation.api import ERRORS, api_context
+from asamblea.web.routes.federation.api import ERRORS, api_context, writer_context
 from asamblea.web.routes.mobilisation.schemas import (
     ActionDetailOut,
     ActionIn,
@@ -39,9 +40,11 @@ from asamblea.web.routes.mobilisation.schemas import (
     StruggleUpdateIn,
     TaskOut,
 )
+from asamblea.web.routes.mobilisation.writer import through_writer
 
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 ApiCtx = Depends(api_context)
+WriterCtx = Depends(writer_context)
 RegionQuery = Query(default=None, min_length=2, max_length=2, pattern=r"^\d\d$")
 SectorQuery = Query(default=None, max_length=24)
 KindQuery = Query(default=None, max_length=24)  # one Query object per name: FastAPI sets aliases
@@ -55,7 +58,7 @@ def _action(a: views.Action) -> ActionOut:
     return ActionOut(**{k: getattr(a, k) for k in ActionOut.model_fields})
 
 
-def _pledge(p: pledges.PledgeView) -> PledgeOut:
+def _pledge(p: pledge_batch.PledgeView) -> PledgeOut:
     t, s = p.thresholds, p.standing
     return PledgeOut(
         members=t.members,
@@ -235,20 +238,19 @@ def convene(body: ActionIn, ctx: Ctx = ApiCtx) -> ActionDetailOut:
 
 
 @router.post("/actions/{action_id}/pledge", status_code=201, response_model=PledgedOut)
-def pledge(action_id: Id, body: AssemblyIn, ctx: Ctx = ApiCtx) -> PledgedOut:
-    """Pledge to join if the threshold is met (counted, never listed)."""
-    person = accounts.require(ctx.person)
-    with ctx.transaction() as db:
-        fired, view = pledges.record_pledge(db, person, action_id, body.assembly_id, now=utcnow())
-    return PledgedOut(triggered_now=fired, pledge=_pledge(view))
+async def pledge(action_id: Id, body: AssemblyIn, ctx: Ctx = WriterCtx) -> PledgedOut:
+    """Pledge to join if the threshold is met (counted, never listed); answered once the
+    pledge is durably written (in a batch with the others that came meanwhile)."""
+    outcome = await through_writer(ctx, Kind.PLEDGE, action_id, body.assembly_id)
+    if not isinstance(outcome, pledge_batch.Pledged):
+        raise TypeError("a pledge is answered with its counts")
+    return PledgedOut(triggered_now=outcome.fired, pledge=_pledge(outcome.view))
 
 
 @router.post("/actions/{action_id}/pledge/withdraw", status_code=204)
-def withdraw(action_id: Id, ctx: Ctx = ApiCtx) -> Response:
+async def withdraw(action_id: Id, ctx: Ctx = WriterCtx) -> Response:
     """Withdraw one's pledge (only before the threshold is met)."""
-    person = accounts.require(ctx.person)
-    with ctx.transaction() as db:
-        pledges.withdraw(db, person, action_id)
+    await through_writer(ctx, Kind.WITHDRAW, action_id)
     return Response(status_code=204)
 
 

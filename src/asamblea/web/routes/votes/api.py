@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import asyncio
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import Response
 
 from asamblea.clock import utcnow
-from asamblea.core.errors import N_, Unauthenticated
 from asamblea.core.ledger import find_receipt, normalise_receipt
 from asamblea.core.votes import make_spec
 from asamblea.formats.board import dump_board
@@ -16,10 +15,10 @@ from asamblea.services.federation import accounts
 from asamblea.services.votes import closing, votes
 from asamblea.services.votes.casting import CastRequest
 from asamblea.services.votes.votes import VoteView
-from asamblea.web.context import Ctx, token_context
+from asamblea.web.context import Ctx
 from asamblea.web.render import finish
 from asamblea.web.routes.common import Id
-from asamblea.web.routes.federation.api import ERRORS, api_context
+from asamblea.web.routes.federation.api import ERRORS, api_context, writer_context
 from asamblea.web.routes.votes.schemas import (
     BallotIn,
     HeadOut,
@@ -90,20 +89,9 @@ def open_vote(vote_id: Id, ctx: Ctx = ApiCtx) -> VoteOut:
         return _out(votes.vote_view(db, person, vote_id))
 
 
-async def cast_context(request: Request) -> Ctx:
-    """The caster's context: an API-token cast is identified later, by the casting writer in
-    the ballot's own batch (services/votes/casting.py); a cookie cast goes through the usual context
-    and its X-CSRF-Token check."""
-    token = accounts.bearer_token(request.headers.get("authorization"))
-    if token is None:
-        return await api_context(request)
-    ctx = token_context(request)
-    if not accounts.plausible_token(token):  # refused here: never queued for the writer
-        raise Unauthenticated(N_("Log in to do this."))
-    return ctx
-
-
-CastCtx = Depends(cast_context)
+# The caster's context: an API-token cast is identified later, by the casting writer in the
+# ballot's own batch (services/votes/casting.py); a cookie cast has its X-CSRF-Token checked.
+CastCtx = Depends(writer_context)
 
 
 @router.post("/votes/{vote_id}/ballots", status_code=201, response_model=ReceiptOut)
