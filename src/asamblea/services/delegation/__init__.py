@@ -33,8 +33,10 @@ from asamblea.services.delegation.mandates import (
 from asamblea.services.delegation.recall import (
     RECALL_VOTE_LENGTH,
     PetitionView,
+    RecallSubject,
     open_recall,
     petitions_against,
+    recall_subject,
     settle_recall,
     sign_recall,
 )
@@ -45,6 +47,7 @@ __all__ = [
     "ElectionLine",
     "MandateLine",
     "PetitionView",
+    "RecallSubject",
     "RollCall",
     "RollCallEntry",
     "delegates_in",
@@ -55,6 +58,7 @@ __all__ = [
     "open_delegate_election",
     "open_recall",
     "petitions_against",
+    "recall_subject",
     "roll_call",
     "set_mandate",
     "settle_delegate_election",
