@@ -35,3 +35,35 @@ def test_the_delegates_page_names_the_upper_assembly(app: FastAPI, below: Below)
     assert "data-label=" in row
     assert "STV" not in page
     assert "VUT" in page
+
+
+def test_a_members_only_vote_says_so_and_offers_to_log_in(app: FastAPI, below: Below) -> None:
+    """Finding 17: a visitor is told the vote is for members and offered the login that comes
+    back to it; a member of another assembly is told it is for members; a number that is no
+    vote stays 404 (docs/privacy.md says what this shows)."""
+    people = People(app, below)
+    fac = people("fac")
+    created = fac.api(
+        "POST",
+        f"/api/v1/assemblies/{below.a}/votes",
+        json={
+            "question": "¿Solo para el sindicato?",
+            "rule": "plurality",
+            "options": ["Sí", "No"],
+            "opens_at": "2030-01-01T10:00:00+00:00",
+            "closes_at": "2030-01-02T10:00:00+00:00",
+        },
+    )
+    assert created.status_code == 201, created.text
+    path = f"/votaciones/{created.json()['id']}"
+    visitor = people(None).get(path)
+    assert visitor.status_code == 401
+    assert "Esta votación es solo para quienes integran su asamblea." in visitor.text
+    assert f'id="entrar-para-ver" href="/entrar?next={path}"' in visitor.text
+    outsider = people("outsider").get(path)
+    assert outsider.status_code == 403
+    assert 'id="solo-miembros"' in outsider.text and "entrar?next" not in outsider.text
+    for page in (visitor.text, outsider.text):
+        assert "Solo para el sindicato" not in page and "Sindicato A" not in page
+    assert people("ana").get(path).status_code == 200
+    assert people(None).get("/votaciones/999999").status_code == 404

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from asamblea.clock import utcnow
 from asamblea.core import edge
-from asamblea.core.errors import N_, DomainError, Forbidden, Invalid
+from asamblea.core.errors import N_, DomainError, Forbidden, Invalid, NotFound
 from asamblea.core.ledger import BallotKind, find_receipt, normalise_receipt
 from asamblea.core.votes import RULE_KINDS, THRESHOLDS, Mode, make_spec
 from asamblea.formats.board import dump_board
@@ -79,7 +79,13 @@ async def draft_vote(ctx: CtxDep, assembly_id: Id) -> Response:
 def vote_page(ctx: CtxDep, vote_id: Id) -> Response:
     """A vote: question, options, state; the ballot while open; results once published."""
     with ctx.reading() as db:
-        view = votes.vote_view(db, ctx.person, vote_id)
+        try:
+            view = votes.vote_view(db, ctx.person, vote_id)
+        except NotFound:
+            if not votes.is_members_only(db, vote_id):
+                raise
+            # finding 17: say it is for members, and offer to log in (docs/privacy.md)
+            return render(ctx, "vote_members_only.html", status=403 if ctx.person else 401)
         encrypted = ballots.is_encrypted(db, vote_id)
     return render(
         ctx,
