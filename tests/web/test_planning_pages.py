@@ -47,7 +47,7 @@ def vote_of(b: Browser, round_id: int, assembly_id: int) -> int:
 def decide(fac: Browser, member: Browser, vote_id: int, choices: tuple[str, str]) -> None:
     """Both people on the roll vote (0 Sí, 1 No) on the vote page; the facilitator closes."""
     for who, option in zip((fac, member), choices, strict=True):
-        assert who.post_form(f"/votaciones/{vote_id}/votar", {"option": option}).status_code == 201
+        assert who.post_form(f"/votaciones/{vote_id}/votar", {"option": option}).status_code == 303
     assert fac.post_form(f"/votaciones/{vote_id}/cerrar").status_code == 303
 
 

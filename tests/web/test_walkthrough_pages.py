@@ -4,8 +4,12 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from fastapi import FastAPI
+
+from asamblea.clock import utcnow
+from asamblea.store.votes_repository import VoteRepository
 
 from tests.web.test_deliberation_pages import Below, People, below  # noqa: F401 (fixture)
 
@@ -67,3 +71,42 @@ def test_a_members_only_vote_says_so_and_offers_to_log_in(app: FastAPI, below: B
         assert "Solo para el sindicato" not in page and "Sindicato A" not in page
     assert people("ana").get(path).status_code == 200
     assert people(None).get("/votaciones/999999").status_code == 404
+
+
+def test_casting_redirects_and_the_receipt_shows_again_only_to_its_session(
+    app: FastAPI, below: Below
+) -> None:
+    """Finding 10: casting answers with a redirect (reloading never re-sends the ballot); the
+    receipt page shows the receipt again to its voter in that session, and to no one else."""
+    people = People(app, below)
+    fac = people("fac")
+    created = fac.api(
+        "POST",
+        f"/api/v1/assemblies/{below.a}/votes",
+        json={
+            "question": "¿Recibo otra vez?",
+            "rule": "plurality",
+            "options": ["Sí", "No"],
+            "opens_at": utcnow().isoformat(),
+            "closes_at": (utcnow() + timedelta(hours=1)).isoformat(),
+        },
+    )
+    vote_id = created.json()["id"]
+    assert fac.api("POST", f"/api/v1/votes/{vote_id}/open").status_code == 200
+    ana = people("ana")
+    cast = ana.post_form(f"/votaciones/{vote_id}/votar", {"option": "1"})
+    assert cast.status_code == 303
+    assert cast.headers["location"] == f"/votaciones/{vote_id}/mi-recibo"
+    first = ana.get(f"/votaciones/{vote_id}/mi-recibo")
+    again = ana.get(f"/votaciones/{vote_id}/mi-recibo")
+    (receipt,) = re.findall(r'id="recibo"><strong>([^<]+)<', first.text)
+    assert receipt in again.text and again.status_code == 200
+    with app.state.web.sessions.begin() as db:
+        assert len(VoteRepository(db).ballots(vote_id)) == 1  # the reloads sent nothing
+    # another person given the cookie sees no receipt: it is bound to ana's session
+    beto = people("beto")
+    stolen = ana.client.cookies.get("asamblea_recibo", path=f"/votaciones/{vote_id}/mi-recibo")
+    assert stolen
+    beto.client.cookies.set("asamblea_recibo", stolen, path=f"/votaciones/{vote_id}/mi-recibo")
+    other = beto.get(f"/votaciones/{vote_id}/mi-recibo")
+    assert other.status_code == 303 and receipt not in other.text

@@ -26,6 +26,7 @@ from asamblea.web.context import Ctx, CtxDep, check_csrf
 from asamblea.web.forms import MAX_ID, InPersonForm, VoteForm, parse
 from asamblea.web.render import finish, redirect, render
 from asamblea.web.routes.common import Id, posted
+from asamblea.web.routes.votes import kept_receipt
 
 router = APIRouter()
 LIMA = ZoneInfo("America/Lima")
@@ -123,7 +124,20 @@ async def cast(ctx: CtxDep, vote_id: Id) -> Response:
         return _ballot_again(ctx, view, form, error)
     future = ctx.state.batcher.submit(person, vote_id, tuple(selection))
     receipt = await asyncio.wrap_future(future)
-    return render(ctx, "vote_receipt.html", receipt=receipt, v=view.vote, status=201)
+    response = redirect(ctx, kept_receipt.receipt_path(vote_id))  # reloading never re-sends
+    kept_receipt.keep(ctx, response, receipt)
+    return response
+
+
+@router.get("/votaciones/{vote_id}/mi-recibo")
+def receipt_again(ctx: CtxDep, vote_id: Id) -> Response:
+    """The receipt, to its voter, as often as they like in the session they voted in."""
+    receipt = kept_receipt.recall(ctx, vote_id)
+    if receipt is None:
+        return redirect(ctx, f"/votaciones/{vote_id}")
+    with ctx.reading() as db:
+        view = votes.vote_view(db, ctx.person, vote_id)
+    return render(ctx, "vote_receipt.html", receipt=receipt, v=view.vote)
 
 
 @router.get("/votaciones/{vote_id}/votar")
