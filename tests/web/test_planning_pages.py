@@ -80,7 +80,12 @@ def test_a_round_through_the_pages(app: FastAPI, browser, engine: Engine) -> Non
     assert drafted.status_code == 303
 
     page = member.get(f"/planificacion/{round_id}").text
-    assert f'id="metas-{world.union}"' not in fac.get(f"/planificacion/{round_id}").text
+    after = fac.get(f"/planificacion/{round_id}").text  # a word after the action (#13, 2)
+    said = rf'id="aviso" role="status">Las metas están redactadas[^<]*<a href="#votar-{world.union}'
+
+    assert re.search(said, after)
+    assert f'id="metas-{world.union}"' not in after
+    assert 'id="aviso"' not in fac.get(f"/planificacion/{round_id}").text  # said once
     assert "state-pending" in page
     assert f'id="votar-{world.union}"' in page  # the member may vote
     assert "pan: 20.50" in page

@@ -121,7 +121,8 @@ def test_secret_ballots_leave_no_trace_of_who_voted_what(
     assert page.status_code == 403
     assert 'id="solo-miembros"' in page.text
     assert not re.search(r"/asambleas/\d+", page.text)
-    assert "Vamos al paro" not in page.text and "Después" not in page.text
+    assert "Vamos al paro" not in page.text
+    assert "Después" not in page.text
     assert outsider.get(f"/votaciones/{vote_id}/tablero.json").status_code == 404
 
 

@@ -36,8 +36,14 @@ def keep(ctx: Ctx, response: Response, receipt: CastReceipt) -> None:
     """Put the receipt in the cookie of its page (a browser-session cookie, never stored)."""
     statement = receipt.statement
     value = ctx.state.signer.dumps(
-        [receipt.receipt, statement.genesis, statement.length, statement.head,
-         receipt.signature, receipt.public_key],
+        [
+            receipt.receipt,
+            statement.genesis,
+            statement.length,
+            statement.head,
+            receipt.signature,
+            receipt.public_key,
+        ],
         salt=_salt(ctx, receipt.vote_id),
     )
     response.set_cookie(
