@@ -15,7 +15,6 @@ from asamblea.core.votes import Mode, make_spec
 from asamblea.services.demo.people import facilitator_of, members_of
 from asamblea.services.votes import votes
 
-
 LIMA = ZoneInfo("America/Lima")
 #: The open motion runs this long, and the strike it is about comes after it closes.
 MOTION_LENGTH = timedelta(days=5)
