@@ -26,6 +26,7 @@ from playwright.sync_api import (
     BrowserContext,
     ConsoleMessage,
     Frame,
+    Locator,
     Page,
     Request,
     Response,
@@ -133,6 +134,22 @@ class Visitor:
 
 
 OpenVisitor = Callable[..., Visitor]
+
+
+#: How many Tab presses may reach any control of a page.
+MAX_TABS = 120
+
+
+def tab_to(page: Page, target: Locator) -> None:
+    """Move the focus to ``target`` with the Tab key only, as a keyboard user does (no
+    mouse, no scripted focus): fails if Tab never reaches it."""
+    handle = target.element_handle()
+    assert handle is not None
+    for _ in range(MAX_TABS):
+        page.keyboard.press("Tab")
+        if page.evaluate("(e) => e === document.activeElement", handle):
+            return
+    raise AssertionError(f"Tab never reached {target}")
 
 
 def confirm_irreversible(page: Page, form_id: str) -> None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import PHONE, OpenVisitor, Visitor
+from tests.browser.conftest import PHONE, OpenVisitor, Visitor, tab_to
 
 pytestmark = pytest.mark.browser
 
@@ -81,16 +81,23 @@ def ask_to_join(visitor: Visitor, assembly_id: int) -> None:
     assert state_at_home(visitor, assembly_id) == "pending"
 
 
-def vouch(visitor: Visitor, assembly_id: int, candidate: str) -> Page:
-    """Vouch, from the assembly page, for the pending request of `candidate`."""
+def vouch(visitor: Visitor, assembly_id: int, candidate: str, *, keyboard: bool = False) -> Page:
+    """Vouch, from the assembly page, for the pending request of `candidate` (with the
+    keyboard only when asked: Tab to the button, Enter)."""
     page = visitor.go(f"/asambleas/{assembly_id}")
     row = request_row(page, candidate)
     expect(row).to_have_count(1)
     membership_id = (row.get_attribute("id") or "").removeprefix("solicitud-")
     button = row.locator(f'form[action="/membresias/{membership_id}/aval"] button')
-    button.click()
+    if keyboard:
+        tab_to(page, button)
+        page.keyboard.press("Enter")
+    else:
+        button.click()
     expect(button).to_have_count(0)
     expect(page).to_have_url(f"{visitor.base_url}/asambleas/{assembly_id}")
+    # a word after the action, at the top, linking to the requests (issue #13, finding 2)
+    expect(page.locator('main > p#aviso[role="status"] a[href="#solicitudes"]')).to_have_count(1)
     return page
 
 
@@ -158,7 +165,7 @@ def test_register_found_join_and_become_active_after_two_vouches(
     # First vouch: Ana, in a new browser, logged in through the login form. Not enough yet.
     ana_again = open_visitor("ana, otro navegador")
     log_in(ana_again, "ana.mamani", f"/asambleas/{union}")
-    page = vouch(ana_again, union, "carla.quispe")
+    page = vouch(ana_again, union, "carla.quispe", keyboard=True)  # no mouse
     expect(request_row(page, "carla.quispe").locator("td").nth(1)).to_have_text(
         re.compile(r"^\s*1\s*/\s*2\s*$")
     )

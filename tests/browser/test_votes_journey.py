@@ -28,7 +28,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from asamblea import i18n
-from tests.browser.conftest import PHONE, OpenVisitor, Visitor, confirm_irreversible
+from tests.browser.conftest import PHONE, OpenVisitor, Visitor, confirm_irreversible, tab_to
 from tests.browser.test_federation_journey import (
     ask_to_join,
     found,
@@ -103,13 +103,25 @@ def cast_ranking(
     return keep_receipt(visitor, vote_id, screenshot)
 
 
-def cast_choice(visitor: Visitor, vote_id: int, option: int) -> str:
-    """Mark one radio button; returns the receipt."""
+def cast_choice(visitor: Visitor, vote_id: int, option: int, *, keyboard: bool = False) -> str:
+    """Mark one radio button; returns the receipt. With ``keyboard``, no mouse: Tab to the
+    group, Space marks the first option, the arrow keys move the mark, Tab to the button,
+    Enter."""
     page = visitor.go(f"/votaciones/{vote_id}")
     form = ballot_form(page, vote_id)
-    expect(form.locator('input[type="radio"][name="option"]')).to_have_count(len(VENUES))
-    form.locator(f'input[type="radio"][name="option"][value="{option}"]').check()
-    form.locator('button[type="submit"]').click()
+    radios = form.locator('input[type="radio"][name="option"]')
+    expect(radios).to_have_count(len(VENUES))
+    if keyboard:
+        tab_to(page, radios.first)
+        page.keyboard.press("Space")
+        for _ in range(option):
+            page.keyboard.press("ArrowDown")
+        expect(form.locator(f'input[type="radio"][value="{option}"]')).to_be_checked()
+        tab_to(page, form.locator('button[type="submit"]'))
+        page.keyboard.press("Enter")
+    else:
+        form.locator(f'input[type="radio"][name="option"][value="{option}"]').check()
+        form.locator('button[type="submit"]').click()
     return keep_receipt(visitor, vote_id)
 
 
@@ -122,6 +134,11 @@ def keep_receipt(visitor: Visitor, vote_id: int, screenshot: Path | None = None)
     expect(page.locator("main dl.head code")).to_have_count(3)  # head, signature, public key
     code = receipt.inner_text().strip()
     assert RECEIPT.fullmatch(code), code
+    # POST–redirect–GET (issue #13, finding 10): the receipt has its own address, and
+    # reloading it shows the same receipt again without sending the ballot again
+    expect(page).to_have_url(f"{visitor.base_url}/votaciones/{vote_id}/mi-recibo")
+    page.reload()
+    expect(receipt).to_have_text(re.compile(rf"^\s*{code}\s*$"))
     if screenshot is not None:
         page.screenshot(path=screenshot, full_page=True)
         no_sideways_scroll(page, "receipt page")
@@ -264,7 +281,7 @@ def test_vote_keep_receipt_find_it_on_the_board_and_confirm_an_in_person_count(
         ana, assembly, "¿Dónde hacemos la próxima asamblea?", "plurality", options="\n".join(VENUES)
     )
     open_now(ana, plurality)
-    carla_receipt = cast_choice(carla, plurality, 1)
+    carla_receipt = cast_choice(carla, plurality, 1, keyboard=True)  # no JS, no mouse
     cast_choice(ana, plurality, 0)
     cast_choice(beto, plurality, 1)
     close_and_publish(ana, plurality)

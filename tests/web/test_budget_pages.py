@@ -229,7 +229,7 @@ def elect_beto(
     names = sorted((world.names["target_active"], world.names["target_active2"]), key=str.casefold)
     rank = {f"rank_{names.index(world.names['target_active2'])}": "1"}
     for who in (fac, member, ana, beto):
-        assert who.post_form(f"{vote_url}/votar", rank).status_code == 201
+        assert who.post_form(f"{vote_url}/votar", rank).status_code == 303
     assert fac.post_form(f"{vote_url}/cerrar").status_code == 303
     page = member.get(url).text  # seats the winner
     assert f'id="miembro-comite-{beto_id}"' in page

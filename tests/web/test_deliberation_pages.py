@@ -166,7 +166,7 @@ def vote_through(people: People, vote_id: int, voters: list[str], option: str = 
     )
     for role in voters:
         response = people(role).post_form(f"/votaciones/{vote_id}/votar", {"option": option})
-        assert response.status_code == 201, response.text[:300]
+        assert response.status_code == 303, response.text[:300]
     located(people("fac").post_form(f"/votaciones/{vote_id}/cerrar"))
 
 
@@ -255,7 +255,7 @@ def test_the_charter_gets_a_new_version_and_shows_the_diff(app: FastAPI) -> None
         response = people(role).post_form(
             f"/votaciones/{vote_id}/votar", {"rank_1": "1", "rank_0": "2"}
         )
-        assert response.status_code == 201, response.text[:300]
+        assert response.status_code == 303, response.text[:300]
     located(fac.post_form(f"/votaciones/{vote_id}/cerrar"))
     assert 'data-state="adopted"' in ana.get(f"/propuestas/{proposal}").text
     visitor = people(None)
@@ -356,7 +356,7 @@ def test_recall_petitions_are_for_the_delegates_assembly(app: FastAPI, engine: E
     assert row_counts(engine) == before
     for role in ("fac", "ana", "beto", "carla"):
         response = people(role).post_form(f"/votaciones/{vote_id}/votar", {"option": "0"})
-        assert response.status_code == 201, response.text[:300]
+        assert response.status_code == 303, response.text[:300]
     located(people("fac").post_form(f"/votaciones/{vote_id}/cerrar"))
     page = people("ana").get(path).text
     assert re.search(r'id="estado-delegado">[^<]+<', page)
@@ -460,7 +460,7 @@ def test_delegates_are_elected_through_the_pages_and_seated(app: FastAPI, engine
     located(people("fac").post_form(f"/votaciones/{vote_id}/abrir"))
     for role in ("fac", "ana", "beto"):
         response = people(role).post_form(f"/votaciones/{vote_id}/votar", {"rank_0": "1"})
-        assert response.status_code == 201, response.text[:300]
+        assert response.status_code == 303, response.text[:300]
     located(people("fac").post_form(f"/votaciones/{vote_id}/cerrar"))
     # a secret election is seen (and so settled) by the members; then everyone sees the seat
     assert 'id="delegado-' in people("ana").get(f"/asambleas/{w.c}/delegados").text
@@ -511,7 +511,7 @@ def test_a_mandate_is_set_and_a_breach_is_flagged_in_the_roll_call(
     located(people("fac").post_form(f"/votaciones/{motion.id}/abrir"))
     for role, option in (("fac", "0"), ("beto", "1")):  # beto, A's delegate, votes against
         response = people(role).post_form(f"/votaciones/{motion.id}/votar", {"option": option})
-        assert response.status_code == 201, response.text[:300]
+        assert response.status_code == 303, response.text[:300]
     located(people("fac").post_form(f"/votaciones/{motion.id}/cerrar"))
     roll = people("carla").get(f"/votaciones/{motion.id}/nominal")  # a member of A
     assert roll.status_code == 200

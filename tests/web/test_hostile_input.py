@@ -288,6 +288,7 @@ VOTE_ROUTES = (
     ("POST", "/votaciones/{vote_id}/abrir", False),
     ("POST", "/votaciones/{vote_id}/votar", False),
     ("GET", "/votaciones/{vote_id}/votar", False),
+    ("GET", "/votaciones/{vote_id}/mi-recibo", False),
     ("POST", "/votaciones/{vote_id}/cerrar", False),
     ("POST", "/votaciones/{vote_id}/conteo", False),
     ("POST", "/votaciones/{vote_id}/conteo/confirmar", False),
@@ -1411,7 +1412,9 @@ def vote_cases(template: str, method: str, w: World, *, body: bool = False) -> l
     }
     real = w.union if on_assembly else UNKNOWN
     page = not path.startswith("/api/")
-    if template == "/votaciones/{vote_id}/votar" and method == "GET":  # reload after voting
+    if template in {"/votaciones/{vote_id}/votar", "/votaciones/{vote_id}/mi-recibo"} and (
+        method == "GET"
+    ):  # reload after voting; a receipt without its cookie: back to the vote page
         return [
             *id_cases(path, method, "member", {}, form=False),
             Case(

@@ -64,8 +64,9 @@ def test_preferences_saved_and_bad_values_refused(joined: tuple[Browser, Browser
     page = fac.get("/avisos/preferencias")
     assert page.status_code == 200
     assert 'name="vote_opened" value="at_once" checked' in page.text
-    saved = fac.post_form("/avisos/preferencias", {"vote_opened": "daily"})
-    assert saved.status_code == 200
+    assert fac.post_form("/avisos/preferencias", {"vote_opened": "daily"}).status_code == 303
+    saved = fac.get("/avisos/preferencias")
+    assert 'id="aviso" role="status"' in saved.text
     assert 'name="vote_opened" value="daily" checked' in saved.text
     refused = fac.post_form("/avisos/preferencias", {"vote_opened": "hourly"})
     assert refused.status_code == 422

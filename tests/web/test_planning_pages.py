@@ -47,7 +47,7 @@ def vote_of(b: Browser, round_id: int, assembly_id: int) -> int:
 def decide(fac: Browser, member: Browser, vote_id: int, choices: tuple[str, str]) -> None:
     """Both people on the roll vote (0 Sí, 1 No) on the vote page; the facilitator closes."""
     for who, option in zip((fac, member), choices, strict=True):
-        assert who.post_form(f"/votaciones/{vote_id}/votar", {"option": option}).status_code == 201
+        assert who.post_form(f"/votaciones/{vote_id}/votar", {"option": option}).status_code == 303
     assert fac.post_form(f"/votaciones/{vote_id}/cerrar").status_code == 303
 
 
@@ -80,7 +80,12 @@ def test_a_round_through_the_pages(app: FastAPI, browser, engine: Engine) -> Non
     assert drafted.status_code == 303
 
     page = member.get(f"/planificacion/{round_id}").text
-    assert f'id="metas-{world.union}"' not in fac.get(f"/planificacion/{round_id}").text
+    after = fac.get(f"/planificacion/{round_id}").text  # a word after the action (#13, 2)
+    said = rf'id="aviso" role="status">Las metas están redactadas[^<]*<a href="#votar-{world.union}'
+
+    assert re.search(said, after)
+    assert f'id="metas-{world.union}"' not in after
+    assert 'id="aviso"' not in fac.get(f"/planificacion/{round_id}").text  # said once
     assert "state-pending" in page
     assert f'id="votar-{world.union}"' in page  # the member may vote
     assert "pan: 20.5" in page

@@ -242,11 +242,12 @@ def test_changing_the_password_ends_the_other_sessions(app: FastAPI, world: Worl
     assert Browser(app).get("/api/v1/me", headers=bearer).status_code == 200
     new = "otra frase larga y secreta"
     changed = here.post_form("/cuenta/clave", {"current_password": PASSWORD, "new_password": new})
-    assert changed.status_code == 200
+    assert changed.status_code == 303  # POST–redirect–GET; the next page says it (#13)
+    account = here.get("/cuenta")
+    assert account.status_code == 200  # this session goes on
     assert translated("en", N_("Password changed. Your other sessions have been closed.")) in (
-        html.unescape(changed.text)
+        html.unescape(account.text)
     )
-    assert here.get("/cuenta").status_code == 200  # this session goes on
     assert elsewhere.get("/cuenta").status_code == 303  # the other one has ended
     assert Browser(app).get("/api/v1/me", headers=bearer).status_code == 401  # tokens too
     assert Browser(app).login(name, PASSWORD).status_code == 422

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -107,6 +110,7 @@ def demo() -> None:
     settings = _settings_or_exit()
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
+    _quiet_solver_banner()
     with make_sessionmaker(engine).begin() as db:
         logins, created = seed_demo(db, signing_key(settings.secret()))
     engine.dispose()
@@ -115,6 +119,25 @@ def demo() -> None:
     for username, what in logins:
         typer.echo(f"  {username:<22} {what}")
     _demo_archive(settings)
+
+
+def _quiet_solver_banner() -> None:
+    """HiGHS prints its name and copyright to the process's standard output when the first
+    solver of the process is made, before any option (``output_flag``, which every solver
+    of ours turns off) can be set. Make that first one with standard output closed, so the
+    demo prints only its own lines (issue #13, finding 19)."""
+    import highspy  # noqa: PLC0415
+
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with Path(os.devnull).open("w", encoding="utf-8") as null:
+            os.dup2(null.fileno(), 1)
+            solver = highspy.Highs()  # type: ignore[no-untyped-call]
+            solver.setOptionValue("output_flag", False)
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _demo_archive(settings: Settings) -> None:

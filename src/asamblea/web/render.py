@@ -16,6 +16,7 @@ from jinja2.runtime import Context
 
 from asamblea import __version__, i18n
 from asamblea.services import notices
+from asamblea.web import flash
 from asamblea.web.context import CSRF_COOKIE, Ctx
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -112,6 +113,7 @@ def render(ctx: Ctx, template: str, status: int = 200, **values: Any) -> HTMLRes
         locale=ctx.locale,
         path=ctx.request.url.path,
         unread_notices=_unread_notices(ctx) if unread is None else unread,
+        flash=flash.take(ctx),
         **values,
     )
     response = HTMLResponse(html, status_code=status)

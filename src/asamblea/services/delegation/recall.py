@@ -216,6 +216,33 @@ def _open_by_election(
     )
 
 
+@dataclass(frozen=True)
+class RecallSubject:
+    """Whom a recall page is about: the delegate, by name, the assembly that sent them and
+    the assembly they sit in."""
+
+    delegate: Delegate
+    name: str
+    assembly: Assembly
+    upper: Assembly
+
+
+def recall_subject(db: Session, viewer: Person | None, delegate_id: int) -> RecallSubject:
+    """The delegate a recall page names, for members of the delegate's assembly (the same
+    readers as `petitions_against`)."""
+    delegate = load_delegate(DelegationRepository(db), delegate_id, lock=False)
+    if not is_active_in(db, delegate.child_id, viewer):
+        raise Forbidden(N_("Only active members of the delegate's assembly can do this."))
+    federation = FederationRepository(db)
+    name = PeopleRepository(db).usernames([delegate.person_id]).get(delegate.person_id, "—")
+    return RecallSubject(
+        delegate,
+        name,
+        load_assembly(federation, delegate.child_id),
+        load_assembly(federation, delegate.parent_id),
+    )
+
+
 def petitions_against(db: Session, viewer: Person | None, delegate_id: int) -> list[PetitionView]:
     """Recall petitions against a delegate, for members of the delegate's assembly."""
     delegation = DelegationRepository(db)

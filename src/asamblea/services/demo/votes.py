@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
@@ -13,6 +14,15 @@ from asamblea.clock import utcnow
 from asamblea.core.votes import Mode, make_spec
 from asamblea.services.demo.people import facilitator_of, members_of
 from asamblea.services.votes import votes
+
+LIMA = ZoneInfo("America/Lima")
+#: The open motion runs this long, and the strike it is about comes after it closes.
+MOTION_LENGTH = timedelta(days=5)
+STRIKE_AFTER = timedelta(days=12)
+MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio",
+    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
+)
 
 
 def seed_votes(
@@ -45,12 +55,13 @@ def seed_votes(
         start=past,
     )
     facilitator = facilitator_of(db, ves)
+    strike = (now + STRIKE_AFTER).astimezone(LIMA)  # after the motion closes (issue #13, 19)
     motion = votes.draft_vote(
         db,
         facilitator,
         ves,
         make_spec(
-            question="¿Apoyamos el paro regional del 5 de diciembre?",
+            question=f"¿Apoyamos el paro regional del {strike.day} de {MONTHS[strike.month - 1]}?",
             options=[],
             rule="majority",
             seats=1,
@@ -59,7 +70,7 @@ def seed_votes(
             mode=Mode.SECRET,
             public=False,
             opens_at=now,
-            closes_at=now + timedelta(days=5),
+            closes_at=now + MOTION_LENGTH,
         ),
     )
     votes.open_vote(db, facilitator, motion.id, now)

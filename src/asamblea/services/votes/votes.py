@@ -369,6 +369,15 @@ def vote_view(db: Session, viewer: Person | None, vote_id: int) -> VoteView:
     )
 
 
+def is_members_only(db: Session, vote_id: int) -> bool:
+    """Whether this vote exists and is for its assembly's members only. A page may say so to
+    someone who cannot see it (never its assembly, question or dates): vote numbers are
+    sequential and public votes are listed publicly, so the gaps already show that such votes
+    exist."""
+    vote = VoteRepository(db).get(vote_id)
+    return vote is not None and not vote.spec.public
+
+
 def votes_of(db: Session, viewer: Person | None, assembly_id: int) -> list[Vote]:
     """The votes of an assembly that this viewer may see."""
     if FederationRepository(db).assembly(assembly_id) is None:

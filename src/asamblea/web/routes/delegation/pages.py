@@ -68,6 +68,7 @@ def delegates_page(ctx: CtxDep, assembly_id: Id) -> Response:
         "delegates.html",
         view=view,
         a=view.assembly,
+        upper=next((c for c in view.breadcrumbs if c.id == view.assembly.parent_id), None),
         sent=sent,
         seated=seated,
         names=names,
@@ -153,12 +154,14 @@ def recall_page(ctx: CtxDep, delegate_id: Id) -> Response:
     if ctx.person is None:
         return redirect(ctx, f"/entrar?next=/delegados/{delegate_id}/revocatoria")
     with ctx.reading() as db:
+        subject = delegation.recall_subject(db, ctx.person, delegate_id)
         petitions = delegation.petitions_against(db, ctx.person, delegate_id)
     return render(
         ctx,
         "delegates_recall.html",
         petitions=petitions,
-        delegate=petitions[0].delegate if petitions else None,
+        subject=subject,
+        delegate=subject.delegate,
         delegate_id=delegate_id,
         can_open=not any(v.petition.state in {"gathering", "voting"} for v in petitions),
     )

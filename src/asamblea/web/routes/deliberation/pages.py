@@ -24,6 +24,7 @@ from asamblea.services import charter, deliberation
 from asamblea.services.deliberation import VoteTerms
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
+from asamblea.web import flash
 from asamblea.web.context import Ctx, CtxDep
 from asamblea.web.forms import Form, OptionalId, parse
 from asamblea.web.render import redirect, render
@@ -203,6 +204,7 @@ async def argue(ctx: CtxDep, proposal_id: Id) -> Response:
         argument = deliberation.argue(
             db, person, proposal_id, text=form.text, side=form.side, reply_to=form.reply_to
         )
+    flash.say(ctx, "argued", f"argumento-{argument.id}")
     return redirect(ctx, f"/propuestas/{proposal_id}#argumento-{argument.id}")
 
 

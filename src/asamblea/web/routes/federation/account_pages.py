@@ -11,6 +11,7 @@ from asamblea.core.errors import N_, DomainError, Invalid
 from asamblea.core.people import Person
 from asamblea.i18n import translate_error
 from asamblea.services.federation import accounts
+from asamblea.web import flash
 from asamblea.web.context import SESSION_COOKIE, Ctx, CtxDep
 from asamblea.web.forms import LoginForm, PasswordForm, RegisterForm, parse
 from asamblea.web.render import redirect, render, safe_next
@@ -100,7 +101,8 @@ async def change_password(ctx: CtxDep) -> Response:
             )
     except DomainError as error:
         return _form_error(ctx, "account.html", error, {}, done=False)
-    return render(ctx, "account.html", done=True)
+    flash.say(ctx, "password")  # POST–redirect–GET: reloading does not post the form again
+    return redirect(ctx, "/cuenta")
 
 
 def _start_session(ctx: Ctx, db: Session, person: Person) -> None:

@@ -17,6 +17,7 @@ from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.federation import rules as assembly_rules
 from asamblea.services.votes import votes
+from asamblea.web import flash
 from asamblea.web.context import CtxDep
 from asamblea.web.forms import AssemblyForm, RulesChangeForm, parse
 from asamblea.web.render import redirect, render
@@ -146,7 +147,7 @@ async def leave(ctx: CtxDep, assembly_id: Id) -> Response:
 @router.post("/membresias/{membership_id}/aval")
 async def vouch(ctx: CtxDep, membership_id: Id) -> Response:
     """Vouch for a pending member."""
-    return await _act_on_membership(ctx, membership_id, federation.vouch)
+    return await _act_on_membership(ctx, membership_id, federation.vouch, said="vouched")
 
 
 @router.post("/membresias/{membership_id}/suspender")
@@ -178,13 +179,18 @@ async def _act(
 
 
 async def _act_on_membership(
-    ctx: CtxDep, membership_id: int, action: Callable[[Session, Person, int], object]
+    ctx: CtxDep,
+    membership_id: int,
+    action: Callable[[Session, Person, int], object],
+    said: str = "",
 ) -> Response:
     await posted(ctx)
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
         action(db, person, membership_id)
         assembly_id = federation.assembly_of_membership(db, membership_id)
+    if said:
+        flash.say(ctx, said, "solicitudes")
     return redirect(ctx, f"/asambleas/{assembly_id}")
 
 

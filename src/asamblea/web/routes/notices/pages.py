@@ -14,6 +14,7 @@ from asamblea.core.errors import N_, DomainError, Invalid
 from asamblea.core.notices import Delivery, kinds
 from asamblea.i18n import translate_error
 from asamblea.services import notices
+from asamblea.web import flash
 from asamblea.web.context import Ctx, CtxDep
 from asamblea.web.forms import MAX_ID
 from asamblea.web.render import redirect, render
@@ -99,13 +100,13 @@ async def save_preferences(ctx: CtxDep) -> Response:
     try:
         with ctx.transaction() as db:
             notices.set_preferences(db, person, choices)
-            chosen = notices.preferences(db, person)
     except DomainError as error:
         with ctx.reading() as db:
             chosen = notices.preferences(db, person)
         message = translate_error(error.message, dict(error.params))
         return _preferences(ctx, chosen, done=False, status=error.status, error=message)
-    return _preferences(ctx, chosen, done=True)
+    flash.say(ctx, "preferences")  # POST–redirect–GET: reloading does not post the form again
+    return redirect(ctx, "/avisos/preferencias")
 
 
 def _preferences(

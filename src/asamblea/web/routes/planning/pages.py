@@ -23,6 +23,7 @@ from asamblea.i18n import translate_error
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.planning import rounds as planning
+from asamblea.web import flash
 from asamblea.web.context import Ctx, CtxDep, check_csrf
 from asamblea.web.forms import MAX_FIELD, MAX_ID, Form, OptionalId, parse
 from asamblea.web.render import redirect, render
@@ -194,6 +195,7 @@ async def draft_targets(ctx: CtxDep, round_id: Id) -> Response:
             now=utcnow(),
             days=form.days,
         )
+    flash.say(ctx, "targets", f"votar-{form.assembly_id}")
     return redirect(ctx, f"/planificacion/{round_id}")
 
 

@@ -12,7 +12,7 @@ from starlette.datastructures import FormData
 
 from asamblea.clock import utcnow
 from asamblea.core import edge
-from asamblea.core.errors import N_, DomainError, Forbidden, Invalid
+from asamblea.core.errors import N_, DomainError, Forbidden, Invalid, NotFound
 from asamblea.core.ledger import BallotKind, find_receipt, normalise_receipt
 from asamblea.core.votes import RULE_KINDS, THRESHOLDS, Mode, make_spec
 from asamblea.formats.board import dump_board
@@ -26,6 +26,7 @@ from asamblea.web.context import Ctx, CtxDep, check_csrf
 from asamblea.web.forms import MAX_ID, InPersonForm, VoteForm, parse
 from asamblea.web.render import finish, redirect, render
 from asamblea.web.routes.common import Id, posted
+from asamblea.web.routes.votes import kept_receipt
 
 router = APIRouter()
 LIMA = ZoneInfo("America/Lima")
@@ -79,7 +80,13 @@ async def draft_vote(ctx: CtxDep, assembly_id: Id) -> Response:
 def vote_page(ctx: CtxDep, vote_id: Id) -> Response:
     """A vote: question, options, state; the ballot while open; results once published."""
     with ctx.reading() as db:
-        view = votes.vote_view(db, ctx.person, vote_id)
+        try:
+            view = votes.vote_view(db, ctx.person, vote_id)
+        except NotFound:
+            if not votes.is_members_only(db, vote_id):
+                raise
+            # finding 17: say it is for members, and offer to log in (docs/privacy.md)
+            return render(ctx, "vote_members_only.html", status=403 if ctx.person else 401)
         encrypted = ballots.is_encrypted(db, vote_id)
         trustee = trustees.trustee_number(db, ctx.person, vote_id) if encrypted else None
         status = trustees.ceremony_status(db, vote_id) if encrypted else None
@@ -121,7 +128,20 @@ async def cast(ctx: CtxDep, vote_id: Id) -> Response:
         return _ballot_again(ctx, view, form, error)
     future = ctx.state.batcher.submit(person, vote_id, tuple(selection))
     receipt = await asyncio.wrap_future(future)
-    return render(ctx, "vote_receipt.html", receipt=receipt, v=view.vote, status=201)
+    response = redirect(ctx, kept_receipt.receipt_path(vote_id))  # reloading never re-sends
+    kept_receipt.keep(ctx, response, receipt)
+    return response
+
+
+@router.get("/votaciones/{vote_id}/mi-recibo")
+def receipt_again(ctx: CtxDep, vote_id: Id) -> Response:
+    """The receipt, to its voter, as often as they like in the session they voted in."""
+    receipt = kept_receipt.recall(ctx, vote_id)
+    if receipt is None:
+        return redirect(ctx, f"/votaciones/{vote_id}")
+    with ctx.reading() as db:
+        view = votes.vote_view(db, ctx.person, vote_id)
+    return render(ctx, "vote_receipt.html", receipt=receipt, v=view.vote)
 
 
 @router.get("/votaciones/{vote_id}/votar")
