@@ -135,9 +135,15 @@ def html_pages(app: FastAPI, world: World) -> list[str]:
         params = [part for part in path.split("/") if part.startswith("{")]
         if not params:
             pages.append(path)
+        elif path in UPPER_ONLY:  # a base assembly has none (404 by design)
+            pages.append(path.replace("{assembly_id}", str(world.region)))
         elif params == ["{assembly_id}"]:
             pages += [path.replace("{assembly_id}", str(i)) for i in ids["{assembly_id}"]]
     return pages
+
+
+#: Pages only an assembly with assemblies under it has.
+UPPER_ONLY = frozenset({"/plataformas/{assembly_id}"})
 
 
 NOT_HTML = frozenset(

@@ -500,7 +500,7 @@ PLANNING_ACTIONS: dict[str, PlanningAction] = {
             ),
             1,
         ),
-        audit=("planning.opened",),
+        audit=("planning.opened", "planning.invited"),  # one invitation per base assembly below
         api_ok=201,
     ),
     "draft targets": PlanningAction(
