@@ -13,10 +13,7 @@
 4. A generated tie-heavy instance (`core.budgeting.synthetic.tie_heavy`: 200 projects, 10,000
    voters, supports and costs from a few levels, so projects tie exactly round after round): ours
    MES + add1 against pabutools on the same instance (written to a temporary .pb), in floats and
-   exact, each within the time limit (`--tie-only` runs this part alone). Ours is timed after a
-   first call that loads the compiled kernels (reported apart); beside wall times, CPU times are
-   recorded for both (pabutools' also when stopped at the limit, from the child's resource
-   usage), since on a loaded machine the CPU ratio is the steadier figure.
+   exact, each within the time limit (`--tie-only` runs this part alone).
 Outcomes are compared (identical selections are required for a ratio to count).
 Writes benchmarks/results/pb.json. Figures on a shared machine are noisy: compare ratios.
 """
@@ -28,7 +25,6 @@ import json
 import multiprocessing as mp
 import os
 import platform
-import resource
 import tempfile
 import time
 import warnings
@@ -165,20 +161,12 @@ def pabutools_timed(
     """pabutools MES (+ add1) in a subprocess; stops it after ``timeout`` seconds."""
     queue: Any = mp.Queue()
     process = mp.Process(target=_pabutools_worker, args=(str(path), floats, add1, queue))
-    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     process.start()
     process.join(timeout)
     if process.is_alive():
         process.terminate()
         process.join()
-        spent = resource.getrusage(resource.RUSAGE_CHILDREN)
-        cpu = spent.ru_utime + spent.ru_stime - children.ru_utime - children.ru_stime
-        return {
-            "seconds": None,
-            "timed_out_after": timeout,
-            "cpu_seconds_until_stopped": round(cpu, 3),
-            "selected": None,
-        }
+        return {"seconds": None, "timed_out_after": timeout, "selected": None}
     seconds, selected, cpu = queue.get()
     return {
         "seconds": round(seconds, 3),
@@ -219,10 +207,6 @@ def tie_heavy_section(timeout: float, runs: int, folder: Path) -> dict[str, Any]
     instance, ballots = tie_heavy(200, 10_000)
     path = folder / "tie_heavy_200x10000.pb"
     save_pabulib(to_pabulib(instance, ballots), path)
-    load_before = list(os.getloadavg())
-    start = time.perf_counter()
-    select(instance, ballots, rule=Rule.EQUAL_SHARES, completion=Completion.ADD1)
-    first = time.perf_counter() - start
     cpu = time.process_time()
     seconds, outcome = _best_of(
         runs,
@@ -231,9 +215,6 @@ def tie_heavy_section(timeout: float, runs: int, folder: Path) -> dict[str, Any]
     cpu = (time.process_time() - cpu) / runs
     ours = {
         "instance": "tie_heavy(200, 10000, seed=2026)",
-        "load_average_before": load_before,
-        "first_call_seconds": round(first, 3),
-        "first_call_note": "includes loading the compiled kernels (Numba cache) once per process",
         "mes_add1_cpu_seconds_mean": round(cpu, 3),
         "voters": ballots.num_voters,
         "distinct_ballots": ballots.num_groups,
@@ -243,20 +224,8 @@ def tie_heavy_section(timeout: float, runs: int, folder: Path) -> dict[str, Any]
         "add1_steps": outcome.budget_steps,
         "selected": sorted(outcome.selected),
     }
-    print(
-        f"ours tie-heavy: MES+add1 {ours['mes_add1_seconds']} s wall,"
-        f" {ours['mes_add1_cpu_seconds_mean']} s CPU ({ours['add1_steps']} steps;"
-        f" first call {ours['first_call_seconds']} s)"
-    )
-    versus = compare(path, ours, timeout)
-    for label in ("exact", "floats"):
-        theirs = versus[f"pabutools_{label}"]
-        cpu = theirs.get("cpu_seconds") or theirs.get("cpu_seconds_until_stopped")
-        if cpu:
-            bound = "" if theirs.get("cpu_seconds") else "> "
-            theirs["cpu_ratio"] = f"{bound}{round(cpu / ours['mes_add1_cpu_seconds_mean'], 1)}"
-            print(f"  pabutools {label}: CPU ratio {theirs['cpu_ratio']}")
-    return {"ours": ours, "pabutools": versus, "load_average_after": list(os.getloadavg())}
+    print(f"ours tie-heavy: MES+add1 {ours['mes_add1_seconds']} s ({ours['add1_steps']} steps)")
+    return {"ours": ours, "pabutools": compare(path, ours, timeout)}
 
 
 def main() -> None:

@@ -10,15 +10,11 @@ small elections (hypothesis).
 
 from __future__ import annotations
 
-import random
 from fractions import Fraction
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from asamblea.core.budgeting import kernels
 from asamblea.core.budgeting.completion import add1_search
 from asamblea.core.budgeting.equal_shares import equal_shares_run
 from asamblea.core.budgeting.synthetic import tie_heavy
@@ -65,35 +61,3 @@ def test_random_fast_equals_exact(election: Election) -> None:
         fast = equal_shares_run(table, share, cost_utility=cost_utility)
         exact = equal_shares_run(table, share, cost_utility=cost_utility, exact=True)
         assert fast.selected == exact.selected
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    st.lists(
-        st.tuples(st.integers(1, 10**7), st.integers(1, 10**4), st.booleans()),
-        min_size=2,
-        max_size=8,
-    ),
-    st.randoms(use_true_random=False),
-)
-def test_compiled_tie_among_all_share_prices_is_the_exact_one(
-    tied: list[tuple[int, int, bool]], rng: random.Random
-) -> None:
-    """The kernels' integer tie-break (cost / paying per unit of utility, then the tie-break
-    rank) picks what exact fractions pick, and hands back (−1) when products could overflow."""
-    kernels.load()
-    count = len(tied)
-    costs = np.array([c for c, _, _ in tied], dtype=np.int64)
-    paying = np.zeros((3, count), dtype=np.int64)
-    paying[kernels.PAYING] = [p for _, p, _ in tied]
-    scale = np.where([u for _, _, u in tied], costs, 1).astype(np.int64)
-    rank = np.arange(count, dtype=np.int64)
-    rng.shuffle(rank)  # type: ignore[arg-type]
-    out = np.arange(count, dtype=np.int64)
-    found = kernels._paying_tie(count, out, paying, costs, scale, rank)
-    shares = paying[kernels.PAYING]
-    exact = min(range(count), key=lambda k: (Fraction(costs[k], shares[k] * scale[k]), rank[k]))
-    if float(costs.max()) * float(shares.max()) * float(scale.max()) > 2.0**61:
-        assert found == -1
-    else:
-        assert found == exact

@@ -9,7 +9,7 @@ paid for. This is the definition used by equalshares.net and pabutools.
 Speed: ballots are merged into groups; budgets are a float64 array per group; a project's last
 price is a lower bound of its next one (budgets only shrink), so each round evaluates projects in
 order of that bound and only recomputes those whose supporters paid since. Precision: every
-budget carries a proven error bound and every price a proven interval (`kernels.py`); a decision
+budget carries a proven error bound and every price a proven interval (`bounds.py`); a decision
 is taken in floats when the intervals separate, by a few integer products when tied projects'
 supporters all pay their full share (price = cost / support), and otherwise in exact rationals
 by `ExactReplay` — so no float error can flip a decision (docs/budgeting.md).
@@ -22,43 +22,17 @@ from fractions import Fraction
 
 import numpy as np
 
-from asamblea.core.budgeting import kernels
+from asamblea.core.budgeting.bounds import (
+    SAFETY,
+    UNIT,
+    after_payment,
+    certify,
+    sum_error,
+)
 from asamblea.core.budgeting.exact import ExactReplay, Hint
 from asamblea.core.budgeting.explanation import PaymentGroup
-from asamblea.core.budgeting.kernels import (
-    AFFORDABLE,
-    ALIVE,
-    AVAILABLE,
-    BUDGET,
-    COST,
-    DIRTY,
-    DROPPED,
-    ERROR,
-    EVERY,
-    FINISHED,
-    INFEASIBLE,
-    LIMIT,
-    LOWER,
-    NEED_PRICE,
-    NEED_SHORT,
-    NEED_SWEEP,
-    NEED_TIE,
-    NOW,
-    OPEN,
-    PAUSE_AT,
-    PAYING,
-    PRICE,
-    SAFETY,
-    SCALE,
-    SHORT_AVAIL,
-    SHORT_ROUND,
-    SPENT,
-    SUPPORT,
-    UNIT,
-    UPPER,
-)
-from asamblea.core.budgeting.payment import payment_groups
-from asamblea.core.budgeting.table import BoolArray, FloatArray, IntArray, Table
+from asamblea.core.budgeting.payment import payment_groups, poor_rich
+from asamblea.core.budgeting.table import FloatArray, IntArray, Table
 
 SWEEP_EVERY = 4
 """In add1 runs, find every project out of reach once per this many rounds (for the early stop)."""
@@ -98,12 +72,9 @@ def candidates(table: Table, *, cost_utility: bool = False) -> tuple[IntArray, I
 class _Run:
     """State of one run: float budgets with proven error bounds, certified price intervals.
 
-    The per-project and per-group arrays are the stacked rows of `kernels` (``pf``, ``pi``,
-    ``pb``, ``gb``): ``pf[LOWER, p]`` is a proven lower bound of project ``p``'s exact price per
-    unit of utility (its exact price only grows, so an old bound stays valid), ``pf[UPPER, p]``
-    a proven upper bound, valid while ``p`` is not dirty; ``PRICE``/``LO``/``HI`` are per point.
-    The compiled kernels play the float part of each round; this class takes the decisions they
-    hand back (exact prices and shortness, ties) and keeps the exact replay.
+    ``lower[p]`` is a proven lower bound of project ``p``'s exact price per unit of utility (its
+    exact price only grows, so an old bound stays valid); ``upper[p]`` a proven upper bound, valid
+    while ``p`` is not dirty. ``lo_pt``/``hi_pt``/``price_pt`` are per point.
     """
 
     def __init__(
@@ -115,190 +86,229 @@ class _Run:
         cost_utility: bool,
         exact: bool = False,
     ) -> None:
-        kernels.load()
         self.table = table
         self.record = record
         self.exact_always = exact
-        count = table.num_projects
-        self.gb: FloatArray = np.empty((len(table.counts), 2))
-        self.gb[:, BUDGET] = float(initial)
-        self.gb[:, ERROR] = float(initial) * UNIT * SAFETY
-        self.budgets: FloatArray = self.gb[:, BUDGET]
-        self.errors: FloatArray = self.gb[:, ERROR]
+        self.budgets: FloatArray = np.full(len(table.counts), float(initial))
+        self.errors: FloatArray = np.full(len(table.counts), float(initial) * UNIT * SAFETY)
         pool, free = candidates(table, cost_utility=cost_utility)
-        self.pb: BoolArray = np.zeros((4, count), dtype=bool)
-        self.pb[ALIVE, pool] = True
-        self.pb[DIRTY] = True
-        self.alive: BoolArray = self.pb[ALIVE]
-        self.dropped: BoolArray = self.pb[DROPPED]
+        self.alive = np.zeros(table.num_projects, dtype=bool)
+        self.alive[pool] = True
+        self.dropped = np.zeros(table.num_projects, dtype=bool)
         costs = table.costs.astype(np.float64)
-        self.pf: FloatArray = np.zeros((9, count))
-        self.pf[COST] = costs
-        self.pf[SCALE] = costs if cost_utility else 1.0
+        self.costs = costs
+        self.scale: FloatArray = costs if cost_utility else np.ones(table.num_projects)
+        self.int_scale = table.costs if cost_utility else np.ones(table.num_projects, np.int64)
         with np.errstate(divide="ignore", invalid="ignore"):
-            opening = costs / np.maximum(table.support, 1) / self.pf[SCALE]
-        self.pf[LOWER] = opening * (1.0 - 4.0 * UNIT)
-        self.pf[UPPER] = np.inf
-        self.pi: IntArray = np.zeros((3, count), dtype=np.int64)
-        self.pi[SUPPORT] = table.support
-        self.int_scale = table.costs if cost_utility else np.ones(count, np.int64)
+            opening = costs / np.maximum(table.support, 1) / self.scale
+        self.lower: FloatArray = opening * (1.0 - 4.0 * UNIT)
+        self.upper: FloatArray = np.full(table.num_projects, np.inf)
+        self.price_pt: FloatArray = np.zeros(table.num_projects)
+        self.lo_pt: FloatArray = np.zeros(table.num_projects)
+        self.hi_pt: FloatArray = np.zeros(table.num_projects)
+        self.paying = np.zeros(table.num_projects, dtype=np.int64)
         self.exact_price: dict[int, Fraction] = {}
+        self.dirty = np.ones(table.num_projects, dtype=bool)
         self.exact = ExactReplay(table, initial)
-        self.arrays = (table.p_indptr, table.p_groups, table.p_weights, table.p_points_f)
-        self.out: IntArray = np.empty(count, dtype=np.int64)
-        self.ctl: IntArray = np.zeros(6, dtype=np.int64)
-        self.ints = (table.costs, self.int_scale, table.rank)
-        self.bought: IntArray = np.zeros(count, dtype=np.int64)
-        self.poor_log: BoolArray = np.zeros(len(table.p_groups), dtype=bool)
-        self.hinted: BoolArray = np.zeros(count, dtype=bool)
-        self.log = (self.bought, self.poor_log, self.hinted)
-        self.exact.hint_of = self._hint
         self.result = RunResult(initial=initial, free=sorted(free.tolist(), key=self._rank))
 
     def _rank(self, project: int) -> int:
         return int(self.table.rank[project])
 
     def run(self, limit: int | None) -> RunResult:
-        """Play rounds until nothing is affordable, or the cost passes ``limit``.
-
-        The compiled `rounds` plays as long as floats (or integers, for ties of all-share
-        prices) decide; what it hands back is decided here exactly, and it is called again.
-        With ``limit`` (add1), a run also stops as soon as its outcome will surely be within the
-        limit and not exhaustive (`kernels._surely_open`: if a project already dropped, short of
-        shares, fits in what the limit leaves after every project still alive, that is all the
-        add1 search needs to know).
-        """
+        """Play rounds until nothing is affordable, or the cost passes ``limit``."""
         result = self.result
-        ctl = self.ctl
-        ctl[LIMIT] = -1 if limit is None else limit
-        ctl[EVERY] = 1 if self.record else (0 if limit is None else SWEEP_EVERY)
-        ctl[PAUSE_AT] = 1 if self.record else np.iinfo(np.int64).max
-        while True:
-            before = self.budgets.copy() if self.record else None
-            played = int(ctl[NOW])
-            status, value = kernels.rounds(
-                ctl,
-                self.arrays,
-                self.gb,
-                self.pf,
-                self.pi,
-                self.pb,
-                self.ints,
-                self.table.overlap,
-                self.exact_always,
-                self.out,
-                self.log,
-            )
-            self._flush()
-            if status == NEED_PRICE:
-                self._price_exactly(value)
-            elif status == NEED_SHORT:
-                self._short_exactly(value)
-            elif status == NEED_SWEEP:
-                for project in self.out[:value].tolist():
-                    self._short_exactly(project)
-            elif status == NEED_TIE:
-                choice = self._break_tie(self.out[:value].tolist())
-                if choice is not None:
-                    status = self._buy(*choice)
-            if before is not None and ctl[NOW] > played:
-                self._record(played, before)
-                ctl[PAUSE_AT] = ctl[NOW] + 1
-            if status in (FINISHED, INFEASIBLE, OPEN):
-                result.infeasible = status == INFEASIBLE
-                result.open = status == OPEN
+        while self.alive.any():
+            if self.record or (limit is not None and len(result.bought) % SWEEP_EVERY == 0):
+                self._drop_short_all()
+            choice = self._choose()
+            if choice is None:
                 break
-        result.bought = self.bought[: ctl[NOW]].tolist()
-        result.cost = int(ctl[SPENT])
-        found = np.flatnonzero(self.pi[SHORT_ROUND]).tolist()
-        result.short = {
-            p: (int(self.pi[SHORT_ROUND, p]), float(self.pf[SHORT_AVAIL, p])) for p in found
-        }
+            project, price, error, exact = choice
+            self._pay(project, price, error, exact)
+            result.bought.append(project)
+            result.cost += int(self.table.costs[project])
+            if limit is not None and result.cost > limit:
+                result.infeasible = True
+                break
+            if limit is not None and self._surely_open(limit):
+                result.open = True
+                break
         return result
 
-    def _flush(self) -> None:
-        """Tell the exact replay the rounds the kernel played since last time."""
-        table, exact = self.table, self.exact
-        for project in self.bought[len(exact.order) : self.ctl[NOW]].tolist():
-            paying = int(self.pi[PAYING, project])
-            price = (
-                Fraction(int(table.costs[project]), paying)
-                if paying
-                else self.exact_price.get(project)
-            )
-            exact.push(project, price, hinted=bool(self.hinted[project]))
+    def _surely_open(self, limit: int) -> bool:
+        """The final outcome will be within ``limit`` and not exhaustive, whatever comes next.
 
-    def _hint(self, project: int) -> Hint:
-        """The float split of ``project``'s supporters when bought (its rich side proven)."""
-        table = self.table
-        groups, points = table.groups_of(project)
-        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
-        poor = self.poor_log[lo:hi]
-        rich = ~poor
-        rich_points = int(np.dot(table.counts[groups[rich]], points[rich]))
-        return Hint(groups[poor], points[poor], rich_points)
-
-    def _buy(self, project: int, price: float, error: float, exact: Fraction | None) -> int:
-        """Buy a project chosen here (a tie decided exactly); the kernel's status after it."""
-        status = kernels.buy(
-            project,
-            price,
-            error,
-            self.ctl,
-            self.arrays,
-            self.gb,
-            self.pf,
-            self.pb,
-            self.table.overlap,
-            self.ints[0],
-            self.log,
-        )
-        self.exact.push(project, exact)
-        return int(status)
-
-    def _record(self, played: int, before: FloatArray) -> None:
-        """Keep who paid what in round ``played`` (explanations)."""
-        table = self.table
-        project = int(self.bought[played])
-        groups, points = table.groups_of(project)
-        after = self.budgets[groups]
-        self.result.payments[project] = payment_groups(
-            table.counts[groups], points, before[groups] - after, after == 0.0
-        )
+        It can only add projects still alive, so its cost is at most what was bought plus their
+        costs; if a project already dropped (short of shares) fits in what that leaves, the
+        outcome will be feasible and not exhaustive — all the add1 search needs to know.
+        """
+        if not self.dropped.any():
+            return False
+        costs = self.table.costs
+        slack = limit - self.result.cost - int(costs[self.alive].sum())
+        return slack >= 0 and int(costs[self.dropped].min()) <= slack
 
     def _round(self) -> int:
-        return int(self.ctl[NOW])
+        return len(self.result.bought)
+
+    def _is_short(self, project: int, available: float, error: float, terms: int) -> bool:
+        """Supporters have less than the cost: decided in floats when the bound separates."""
+        if self.exact_always:
+            exact = self.exact.available(project, self._round())
+            return exact < int(self.table.costs[project])
+        cost = self.costs[project]
+        margin = error + sum_error(available, terms)
+        if available - margin >= cost:
+            return False
+        if available + margin < cost:
+            return True
+        exact = self.exact.available(project, self._round())
+        return exact < int(self.table.costs[project])
 
     def _mark_short(self, project: int, available: float) -> None:
-        kernels.mark_short(project, self._round(), available, self.pf, self.pi, self.pb)
+        self.alive[project] = False
+        self.dropped[project] = True
+        self.result.short.setdefault(project, (self._round() + 1, available))
 
-    def _short_exactly(self, project: int) -> None:
-        """Floats could not tell whether ``project``'s supporters can still pay: decide exactly."""
-        exact = self.exact.available(project, self._round())
-        if exact < int(self.table.costs[project]):
-            self._mark_short(project, float(self.pf[AVAILABLE, project]))
-        else:
-            self.pb[AFFORDABLE, project] = True
+    def _drop_short_all(self) -> None:
+        table = self.table
+        available = table.support_matrix @ self.budgets
+        errors = (table.support_matrix @ self.errors) * SAFETY
+        terms = np.diff(table.p_indptr)
+        near = available - errors - 1.01 * (terms + 3) * UNIT * available < self.costs
+        for project in np.flatnonzero(self.alive & near).tolist():
+            got = float(available[project])
+            if self._is_short(project, got, float(errors[project]), int(terms[project])):
+                self._mark_short(project, got)
 
-    def _price_exactly(self, project: int) -> None:
-        """Floats could not bound ``project``'s price (or the reference mode): price it exactly."""
-        now = self._round()
-        self.pi[PAYING, project] = 0
+    def _evaluate(self, project: int) -> bool:
+        """Price ``project`` now with a proven interval; False when its supporters fall short.
+
+        Supporters left with exactly nothing (float 0 with error bound 0) pay nothing; when every
+        other supporter surely holds its full share, the exact price is ``cost / their points``
+        (`paying`) and no sum of budgets is needed; otherwise the float price is certified.
+        """
+        table = self.table
+        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
+        groups = table.p_groups[lo:hi]
+        budgets = self.budgets[groups]
+        errors = self.errors[groups]
+        points = table.p_points_f[lo:hi]
+        self.paying[project] = 0 if self.exact_always else self._paying(project, budgets, errors)
         if self.exact_always:
-            value = self.exact.affordability(project, now)
+            found = self._exact_price(project)
+            if found is None:
+                return False
+            price, interval = found
+        elif self.paying[project]:
+            price = float(self.costs[project] / float(self.paying[project]))
+            interval = (price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT))
         else:
-            value = self.exact.price_now(
-                project, self.budgets, self.errors, float(self.pf[PRICE, project])
-            )
+            found = self._certified(project, budgets, errors, points)
+            if found is None:
+                return False
+            price, interval = found
+        self.price_pt[project] = price
+        self.lo_pt[project], self.hi_pt[project] = interval
+        scale = self.scale[project]
+        self.lower[project] = interval[0] / scale * (1.0 - 2.0 * UNIT)
+        self.upper[project] = interval[1] / scale * (1.0 + 2.0 * UNIT)
+        self.dirty[project] = False
+        return True
+
+    def _exact_price(self, project: int) -> tuple[float, tuple[float, float]] | None:
+        """Reference mode: every price computed in exact rationals (no float decision)."""
+        value = self.exact.affordability(project, self._round())
         if value is None:
-            self._mark_short(project, float(self.exact.available(project, now)))
-            return
-        if self.exact_always:
-            self.exact_price[project] = value
+            self._mark_short(project, float(self.exact.available(project, self._round())))
+            return None
         price = float(value)
-        kernels.set_price(
-            project, price, price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT), self.pf, self.pb
-        )
+        self.exact_price[project] = value
+        return price, (price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT))
+
+    def _paying(self, project: int, budgets: FloatArray, errors: FloatArray) -> int:
+        """Points of supporters with money left, if all of them surely pay their share; else 0."""
+        table = self.table
+        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
+        total = int(table.support[project])
+        sure = budgets - errors
+        if not table.approval:
+            sure = sure / table.p_points_f[lo:hi]
+        empty = budgets == 0.0
+        if empty.any():
+            empty &= errors == 0.0
+            weights = table.p_weights[lo:hi][empty] * table.p_points_f[lo:hi][empty]
+            total -= round(float(weights.sum()))
+            if total == 0:
+                return 0
+            sure = sure[~empty]
+        price = float(self.costs[project] / float(total))
+        return total if float(sure.min()) >= price * (1.0 + 8.0 * UNIT) else 0
+
+    def _certified(
+        self, project: int, budgets: FloatArray, errors: FloatArray, points: FloatArray
+    ) -> tuple[float, tuple[float, float]] | None:
+        """Float price and its proven interval, exact when no interval is proven; None if short."""
+        table = self.table
+        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
+        weights = table.p_weights[lo:hi]
+        available = float(np.dot(weights, budgets))
+        error = float(np.dot(weights, errors)) * SAFETY
+        if self._is_short(project, available, error, hi - lo):
+            self._mark_short(project, available)
+            return None
+        price = self._float_price(budgets, weights, points, project)
+        cost = float(self.costs[project])
+        interval = certify(weights, budgets, errors, points, cost=cost, price=price)
+        if interval is None:
+            exact = self.exact.price_now(project, self.budgets, self.errors, price)
+            if exact is None:
+                self._mark_short(project, available)
+                return None
+            price = float(exact)
+            interval = (price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT))
+        return price, interval
+
+    def _float_price(
+        self, budgets: FloatArray, weights: FloatArray, points: FloatArray, project: int
+    ) -> float:
+        cost = self.costs[project]
+        price = float(cost / float(self.table.support[project]))
+        if self.table.approval:
+            if budgets.min() >= price:
+                return price
+            return poor_rich(budgets, weights, weights, cost, price)
+        if (budgets >= price * points).all():
+            return price
+        return poor_rich(budgets, weights, weights * points, cost, price, points=points)
+
+    def _choose(self) -> tuple[int, float, float, Fraction | None] | None:
+        """The project to buy, the float price per point paid, its error and exact price."""
+        alive = np.flatnonzero(self.alive)
+        order = alive[np.argsort(self.lower[alive], kind="stable")]
+        best = np.inf
+        seen: list[int] = []
+        for project in order.tolist():
+            if self.lower[project] > best:
+                break
+            if self.dirty[project] and not self._evaluate(project):
+                continue
+            seen.append(project)
+            best = min(best, float(self.upper[project]))
+        tied = [p for p in seen if self.lower[p] <= best]
+        if not tied:
+            return None
+        if len(tied) == 1:
+            project = tied[0]
+            table = self.table
+            paying = int(self.paying[project])
+            share = Fraction(int(table.costs[project]), paying) if paying else None
+            share = self.exact_price.get(project, share)
+            price = float(self.price_pt[project])
+            error = max(price - self.lo_pt[project], self.hi_pt[project] - price)
+            return project, price, float(error) * SAFETY, share
+        return self._break_tie(tied)
 
     def _break_tie(self, tied: list[int]) -> tuple[int, float, float, Fraction | None] | None:
         """Possible tie: compare exact prices, then the tie-break order.
@@ -309,22 +319,21 @@ class _Run:
         """
         table = self.table
         exact: list[tuple[Fraction, int, int, Fraction]] = []
-        paying = self.pi[PAYING]
         if self.exact_always:
             for project in tied:
                 known = self.exact_price[project]
                 scale = int(self.int_scale[project])
                 exact.append((known / scale, self._rank(project), project, known))
-        elif bool(paying[tied].all()):
+        elif bool(self.paying[tied].all()):
             for project in tied:
-                price = Fraction(int(table.costs[project]), int(paying[project]))
+                price = Fraction(int(table.costs[project]), int(self.paying[project]))
                 scale = int(self.int_scale[project])
                 exact.append((price / scale, self._rank(project), project, price))
         else:
             now = self._round()
             for project in tied:
                 found = self.exact.price_now(
-                    project, self.budgets, self.errors, float(self.pf[PRICE, project])
+                    project, self.budgets, self.errors, float(self.price_pt[project])
                 )
                 if found is None:
                     self._mark_short(project, float(self.exact.available(project, now)))
@@ -336,6 +345,40 @@ class _Run:
         _, _, project, price = min(exact)
         value = float(price)
         return project, value, value * UNIT * SAFETY, price
+
+    def _hint(
+        self, project: int, groups: IntArray, points: IntArray, before: FloatArray
+    ) -> Hint | None:
+        """The float split of supporters, when its rich side is proven against the upper bound."""
+        hi_due = float(self.hi_pt[project]) * points.astype(np.float64) * (1.0 + 8.0 * UNIT)
+        poor = before < hi_due
+        rich = ~poor
+        if not bool(np.all(before[rich] - self.errors[groups[rich]] >= hi_due[rich])):
+            return None
+        counts = self.table.counts[groups]
+        rich_points = int(np.dot(counts[rich], points[rich]))
+        return Hint(groups[poor], points[poor], rich_points)
+
+    def _pay(self, project: int, price: float, error: float, exact: Fraction | None) -> None:
+        table = self.table
+        groups, points = table.groups_of(project)
+        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
+        points_f = table.p_points_f[lo:hi]
+        before = self.budgets[groups]
+        due = price * points_f
+        hint = None if exact is not None else self._hint(project, groups, points, before)
+        self.exact.push(project, exact, hint)
+        paid = np.minimum(before, due)
+        after = before - paid
+        self.budgets[groups] = after
+        due_error = (points_f * error + UNIT * due) * SAFETY
+        self.errors[groups] = after_payment(before, after, self.errors[groups], due, due_error)
+        self.dirty |= table.overlap[project]
+        self.alive[project] = False
+        if self.record:
+            self.result.payments[project] = payment_groups(
+                table.counts[groups], points, paid, before <= due
+            )
 
 
 def equal_shares_run(

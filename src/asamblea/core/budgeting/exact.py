@@ -9,7 +9,6 @@ rounds a near-tie depends on, with `fractions.Fraction`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -43,28 +42,14 @@ class ExactReplay:
         self.round_of: dict[int, int] = {}
         self.prices: list[Fraction | None] = []
         self.hints: list[Hint | None] = []
-        self.hinted: list[bool] = []
-        self.hint_of: Callable[[int], Hint] | None = None
-        """Builds a bought project's hint on demand (for rounds pushed with ``hinted``)."""
         self._budgets: dict[tuple[int, int], Fraction] = {}
 
-    def push(
-        self,
-        project: int,
-        price: Fraction | None,
-        hint: Hint | None = None,
-        *,
-        hinted: bool = False,
-    ) -> None:
-        """Record that ``project`` was bought in the next round (its exact price if known).
-
-        ``hinted``: the float split held, and `hint_of` gives it when an exact price needs it.
-        """
+    def push(self, project: int, price: Fraction | None, hint: Hint | None = None) -> None:
+        """Record that ``project`` was bought in the next round (its exact price if known)."""
         self.round_of[project] = len(self.order)
         self.order.append(project)
         self.prices.append(price)
         self.hints.append(hint)
-        self.hinted.append(hinted and hint is None and self.hint_of is not None)
 
     def price(self, round_index: int) -> Fraction:
         """The exact price per point of the project bought in round ``round_index`` (0-based)."""
@@ -75,9 +60,6 @@ class ExactReplay:
                 pending.pop()
                 continue
             project, hint = self.order[current], self.hints[current]
-            if hint is None and self.hinted[current] and self.hint_of is not None:
-                hint = self.hints[current] = self.hint_of(project)
-                self.hinted[current] = False
             missing = self._missing(project, current, None if hint is None else hint.poor)
             if missing:
                 pending.extend(missing)
@@ -85,7 +67,6 @@ class ExactReplay:
             value = None if hint is None else self._hinted(project, current, hint)
             if value is None and hint is not None:
                 self.hints[current] = None  # the split did not hold: compute in full
-                self.hinted[current] = False
                 continue
             if value is None:
                 value = self.affordability(project, current)

@@ -127,4 +127,4 @@ def _overlap(groups: IntArray, projects: IntArray, num_groups: int, num_projects
     data = np.ones(len(groups), dtype=np.int32)
     matrix = sparse.csr_matrix((data, (groups, projects)), shape=(num_groups, num_projects))
     product = (matrix.T @ matrix).toarray()
-    return np.ascontiguousarray(product > 0)  # C order always: one compiled kernel signature
+    return np.asarray(product > 0, dtype=bool)
