@@ -28,6 +28,7 @@ from asamblea.clock import utcnow
 from asamblea.core.errors import N_, RateLimited, Unauthenticated
 from asamblea.core.people import Person
 from asamblea.services.federation import accounts
+from asamblea.services.group_commit import write_in_batches
 from asamblea.services.mobilisation.pledge_batch import Kind, Outcome, PledgeOrder, apply_batch
 
 log = logging.getLogger(__name__)
@@ -91,21 +92,7 @@ class PledgeBatcher:
                 self._thread.start()
 
     def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < self._max:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    self._write(batch)
-                    return
-                batch.append(item)
-            self._write(batch)
+        write_in_batches(self._queue, self._max, self._write)
 
     def _write(self, batch: list[PledgeRequest]) -> None:
         answers: list[tuple[PledgeRequest, Outcome]] = []

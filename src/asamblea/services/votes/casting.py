@@ -39,6 +39,7 @@ from asamblea.core.people import Person
 from asamblea.services.encrypted_votes import ballots
 from asamblea.services.encrypted_votes.ballots import CheckedBallot, EncryptedReceipt
 from asamblea.services.federation import accounts
+from asamblea.services.group_commit import write_in_batches
 from asamblea.services.votes import votes
 from asamblea.services.votes.votes import CastReceipt
 
@@ -137,21 +138,7 @@ class CastBatcher:
                 self._thread.start()
 
     def _run(self) -> None:
-        while True:
-            first = self._queue.get()
-            if first is None:
-                return
-            batch = [first]
-            while len(batch) < self._max:
-                try:
-                    item = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if item is None:
-                    self._write(batch)
-                    return
-                batch.append(item)
-            self._write(batch)
+        write_in_batches(self._queue, self._max, self._write)
 
     def _write(self, batch: list[Request]) -> None:
         answers: list[tuple[Request, CastReceipt | EncryptedReceipt | DomainError]] = []
