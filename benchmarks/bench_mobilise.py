@@ -29,10 +29,7 @@ import json
 import os
 import platform
 import re
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -99,46 +96,15 @@ def pledge_with_wrk(
         """'{"selection":[' .. (voter % 3) .. ']}'""", f"""'{{"assembly_id":{union_id}}}'"""
     )
     assert script != bench_votes.WRK_SCRIPT  # noqa: S101 - the body was found and replaced
-    with tempfile.TemporaryDirectory(prefix="bench-pledge-") as folder:
-        path, token_file = Path(folder) / "pledge.lua", Path(folder) / "tokens.txt"
-        path.write_text(script, encoding="utf-8")
-        token_file.write_text("\n".join(tokens) + "\n", encoding="ascii")
-        threads = 2
-        env = {
-            **os.environ,
-            "ASAMBLEA_BENCH_TOKENS": str(token_file),
-            "ASAMBLEA_BENCH_PATH": f"/api/v1/actions/{action_id}/pledge",
-            "ASAMBLEA_BENCH_THREADS": str(threads),
-            "ASAMBLEA_BENCH_GAP_MS": str(1000 * threads / rate if rate else 0),
-            "ASAMBLEA_BENCH_CONNECTIONS": str(clients // threads),
-        }
-        wrk = shutil.which("wrk")
-        if wrk is None:
-            raise SystemExit("wrk is not installed: apt-get install wrk")
-        load = os.getloadavg()[0]
-        done = subprocess.run(  # noqa: S603 - a fixed command line on loopback
-            [
-                wrk,
-                "-t",
-                str(threads),
-                "-c",
-                str(clients),
-                "-d",
-                f"{seconds}s",
-                "--timeout",
-                "30s",
-                "-s",
-                str(path),
-                url,
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=seconds + 120,
-            check=True,
-        )
-    line = next(row for row in done.stdout.splitlines() if row.startswith("ASAMBLEA "))
-    fields = dict(part.split("=") for part in line.split()[1:])
+    fields, load = bench_votes.run_wrk(
+        script,
+        f"/api/v1/actions/{action_id}/pledge",
+        tokens,
+        url,
+        clients=clients,
+        seconds=seconds,
+        rate=rate,
+    )
     created = int(fields["created"])
     return {
         "offered_rate": rate or "as fast as possible",

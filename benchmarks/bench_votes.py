@@ -438,6 +438,62 @@ end
 """
 
 
+def run_wrk(
+    script: str,
+    api_path: str,
+    tokens: list[str],
+    url: str,
+    *,
+    clients: int,
+    seconds: int,
+    rate: int,
+    missing: str = "wrk is not installed: apt-get install wrk",
+) -> tuple[dict[str, str], float]:
+    """Run wrk with a Lua ``script`` of WRK_SCRIPT's shape, one POST to ``api_path`` per token:
+    the figures its script prints (created, refused, spare, p50, p99, max) and the 1-minute load
+    average before the run."""
+    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
+        script_file, token_file = Path(folder) / "load.lua", Path(folder) / "tokens.txt"
+        script_file.write_text(script, encoding="utf-8")
+        token_file.write_text("\n".join(tokens) + "\n", encoding="ascii")
+        threads = 2
+        env = {
+            **os.environ,
+            "ASAMBLEA_BENCH_TOKENS": str(token_file),
+            "ASAMBLEA_BENCH_PATH": api_path,
+            "ASAMBLEA_BENCH_THREADS": str(threads),
+            "ASAMBLEA_BENCH_GAP_MS": str(1000 * threads / rate if rate else 0),
+            "ASAMBLEA_BENCH_CONNECTIONS": str(clients // threads),
+        }
+        load = os.getloadavg()[0]
+        wrk = shutil.which("wrk")
+        if wrk is None:
+            raise SystemExit(missing)
+        done = subprocess.run(  # noqa: S603 - a fixed command line on loopback
+            [
+                wrk,
+                "-t",
+                str(threads),
+                "-c",
+                str(clients),
+                "-d",
+                f"{seconds}s",
+                "--timeout",
+                "30s",
+                "-s",
+                str(script_file),
+                url,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=seconds + 120,
+            check=True,
+        )
+    line = next(row for row in done.stdout.splitlines() if row.startswith("ASAMBLEA "))
+    return dict(part.split("=") for part in line.split()[1:]), load
+
+
 def cast_with_wrk(
     url: str, vote_id: int, tokens: list[str], *, clients: int, seconds: int, rate: int = 0
 ) -> dict[str, Any]:
@@ -451,46 +507,16 @@ def cast_with_wrk(
     button in the same millisecond); with 0 each connection sends as soon as its answer comes
     back (the saturation throughput, where latency is mostly queueing).
     """
-    with tempfile.TemporaryDirectory(prefix="bench-wrk-") as folder:
-        script, token_file = Path(folder) / "cast.lua", Path(folder) / "tokens.txt"
-        script.write_text(WRK_SCRIPT, encoding="utf-8")
-        token_file.write_text("\n".join(tokens) + "\n", encoding="ascii")
-        threads = 2
-        env = {
-            **os.environ,
-            "ASAMBLEA_BENCH_TOKENS": str(token_file),
-            "ASAMBLEA_BENCH_PATH": f"/api/v1/votes/{vote_id}/ballots",
-            "ASAMBLEA_BENCH_THREADS": str(threads),
-            "ASAMBLEA_BENCH_GAP_MS": str(1000 * threads / rate if rate else 0),
-            "ASAMBLEA_BENCH_CONNECTIONS": str(clients // threads),
-        }
-        load = os.getloadavg()[0]
-        wrk = shutil.which("wrk")
-        if wrk is None:
-            raise SystemExit("wrk is not installed: apt-get install wrk (or use --generator httpx)")
-        done = subprocess.run(  # noqa: S603 - a fixed command line on loopback
-            [
-                wrk,
-                "-t",
-                str(threads),
-                "-c",
-                str(clients),
-                "-d",
-                f"{seconds}s",
-                "--timeout",
-                "30s",
-                "-s",
-                str(script),
-                url,
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=seconds + 120,
-            check=True,
-        )
-    line = next(row for row in done.stdout.splitlines() if row.startswith("ASAMBLEA "))
-    fields = dict(part.split("=") for part in line.split()[1:])
+    fields, load = run_wrk(
+        WRK_SCRIPT,
+        f"/api/v1/votes/{vote_id}/ballots",
+        tokens,
+        url,
+        clients=clients,
+        seconds=seconds,
+        rate=rate,
+        missing="wrk is not installed: apt-get install wrk (or use --generator httpx)",
+    )
     created, spare = int(fields["created"]), int(fields["spare"])
     elapsed = float(seconds)
     return {
