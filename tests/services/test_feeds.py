@@ -12,6 +12,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from asamblea import i18n
 from asamblea.core.errors import NotFound
 from asamblea.core.mobilisation.actions import ActionKind, Visibility
 from asamblea.core.votes import Mode, make_spec
@@ -167,6 +168,7 @@ def test_federation_calendar_filters_by_region_and_kind(db: Session, w: World) -
 
 
 def test_decisions_feed_parsed_back(db: Session, w: World) -> None:
+    i18n.activate("es")  # the feed speaks the request's language; a test before may leave "en"
     public_vote = _vote(db, w, "¿Paro el lunes?", public=True)
     members_vote = _vote(db, w, "¿Fondo de huelga?", public=False)
     for vote_id in (public_vote, members_vote):
