@@ -158,11 +158,19 @@ def test_a_witness_sends_a_testimony_through_a_link(app: FastAPI, archive: Archi
     assert 'name="testimony"' in page.text
     sent = witness.post_form(f"/entrega/{archive.link}",
                              {"testimony": "Lo que vi (texto ficticio).", "title": "Mi relato"})
-    assert sent.status_code == 200, sent.text[:300]
-    assert "Su testimonio fue recibido" in sent.text
-    seq_head = sent.text.split("<code>")[1].split("</code>")[0]
+    assert sent.status_code == 303, sent.text[:300]  # POST-redirect-GET (#13, finding 10)
+    assert sent.headers["location"] == "/entrega/recibo"
+    assert sent.headers["cache-control"] == "no-store"
+    shown = witness.get(sent.headers["location"])
+    assert shown.status_code == 200
+    assert shown.headers["cache-control"] == "no-store"
+    assert "Su testimonio fue recibido" in shown.text
+    seq_head = shown.text.split("<code>")[1].split("</code>")[0]
     assert len(seq_head.split(":")[1]) == 64
-    assert "Lo que vi" not in sent.text  # the receipt, not the testimony
+    assert "Lo que vi" not in shown.text  # the receipt, not the testimony
+    assert 'href="/consentimiento"' in shown.text
+    assert witness.get("/entrega/recibo").text == shown.text  # a reload shows it again...
+    assert_refused(Browser(app, lang="es").get("/entrega/recibo"), "es", 404)  # ...here only
     again = witness.get(f"/entrega/{archive.link}")
     assert_refused(again, "es", 404)
     team_view = browser(app, archive, "legal").get(
@@ -188,8 +196,12 @@ def test_a_team_member_unlocks_reads_and_exports(app: FastAPI, archive: Archive,
     page = legal.get(f"/archivo/casos/{archive.case_id}")
     assert f"/archivo/elementos/{archive.ids[Consent.LEGAL]}/abrir" in page.text
     opened = legal.post_form(f"/archivo/elementos/{archive.ids[Consent.LEGAL]}/abrir", {})
-    assert opened.status_code == 200
-    assert "texto ficticio" in opened.text
+    assert opened.status_code == 303
+    assert opened.headers["location"] == f"/archivo/elementos/{archive.ids[Consent.LEGAL]}"
+    shown = legal.get(opened.headers["location"])
+    assert shown.status_code == 200
+    assert shown.headers["cache-control"] == "no-store"
+    assert "texto ficticio" in shown.text
     bundle = legal.post_form(f"/archivo/casos/{archive.case_id}/exportar",
                              {"recipient": "Fiscalía ficticia"})
     assert bundle.status_code == 200, bundle.text[:300]

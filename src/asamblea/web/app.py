@@ -29,6 +29,7 @@ from asamblea.web.body import BodyLimit
 from asamblea.web.context import ReleaseContext, WebState
 from asamblea.web.routes import site_pages
 from asamblea.web.routes.archive import api as api_archive
+from asamblea.web.routes.archive.consent_pages import router as archive_consent_router
 from asamblea.web.routes.archive.pages import router as archive_router
 from asamblea.web.routes.archive.team_pages import router as archive_team_router
 from asamblea.web.routes.archive.upload_pages import PREFIX as ARCHIVE_UPLOADS
@@ -157,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         mobilisation_platform.router,
         delegate_router,
         archive_router,
+        archive_consent_router,
         archive_team_router,
         archive_upload_router,
         notices_router,

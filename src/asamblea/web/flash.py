@@ -26,6 +26,8 @@ MESSAGES = {
     "targets": N_("The targets are drafted, and the members' vote on them is open."),
     "password": N_("Password changed. Your other sessions have been closed."),
     "preferences": N_("Preferences saved."),
+    "consent": N_("Saved: from now on only the people you chose can see it."),
+    "withdrawn": N_("Withdrawn. Nobody can see it or export it any more."),
 }
 
 

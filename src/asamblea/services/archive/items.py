@@ -140,7 +140,7 @@ def receive(db: Session, vault: Vault, case_id: str, incoming: Incoming,
     name = clean_text(incoming.file_name, MAX_NAME)
     repo.add_item(item, blob_id=blob_id,
                   name_box=None if name is None else encrypt_bytes(file_key, name.encode()),
-                  holder_digest=hashlib.sha256(holder.encode()).hexdigest())
+                  holder_digest=holder_digest(holder))
     repo.put_wraps(item_id, wraps)
     return Received(item, holder, f"{signed.seq}:{signed.head}")
 
@@ -190,6 +190,36 @@ class Opened:
 def open_item(db: Session, vault: Vault, actor: Person, item_id: str, *, private: PrivateKey,
               now: datetime) -> Opened:
     """Decrypt an item for a team member (logged as ``viewed``)."""
+    opened, handle = _decrypted(db, vault, actor, item_id, private)
+    custody.record(db, vault.key, opened.item.case_id, Action.VIEWED, handle, item=item_id,
+                   now=now)
+    return opened
+
+
+def record_view(db: Session, vault: Vault, actor: Person, item_id: str, *,
+                private: PrivateKey, now: datetime) -> Item:
+    """Log that a team member opens an item (``viewed``), after checking they can decrypt it.
+
+    The pages do this on the POST that opens an item, then show it on a GET with
+    `read_viewed` while a short grant for that view holds (POST-redirect-GET, issue #13).
+    """
+    opened = open_item(db, vault, actor, item_id, private=private, now=now)
+    return opened.item
+
+
+def read_viewed(db: Session, vault: Vault, actor: Person, item_id: str, *,
+                private: PrivateKey) -> Opened:
+    """Decrypt an item whose view `record_view` has just logged (no second custody entry).
+
+    The same checks as `open_item` run again (the item may have been withdrawn or the person
+    removed from the team since); only the caller's grant ties this read to the logged view.
+    """
+    return _decrypted(db, vault, actor, item_id, private)[0]
+
+
+def _decrypted(db: Session, vault: Vault, actor: Person, item_id: str, private: PrivateKey
+               ) -> tuple[Opened, str]:
+    """The item decrypted for ``actor`` and their team handle; `NotFound` beyond their circle."""
     repo = ArchiveRepository(db)
     item = repo.item(item_id)
     if item is None:
@@ -204,9 +234,22 @@ def open_item(db: Session, vault: Vault, actor: Person, item_id: str, *, private
     if wrapped is None or blob_id is None:
         raise Forbidden(N_("This item's key is not wrapped for you"))
     file_key = keys.unwrap(wrapped, private)
-    custody.record(db, vault.key, case.id, Action.VIEWED, member.handle, item=item.id, now=now)
     name = None if name_box is None else decrypt_bytes(file_key, name_box).decode()
-    return Opened(item, name, decrypt(file_key, vault.blobs.read(blob_id)))
+    return Opened(item, name, decrypt(file_key, vault.blobs.read(blob_id))), member.handle
+
+
+def holder_digest(holder_token: str) -> str:
+    """What the store keeps of a holder token: its SHA-256 (hex)."""
+    return hashlib.sha256(holder_token.encode()).hexdigest()
+
+
+def held_item(db: Session, holder_token: str) -> Item:
+    """The item this holder token belongs to (a withdrawn one too: its holder may see that it
+    was withdrawn); `NotFound` for any other token."""
+    item = ArchiveRepository(db).item_by_holder(holder_digest(holder_token))
+    if item is None:
+        raise NotFound(N_("No item has this code"))
+    return item
 
 
 def change_consent(db: Session, vault: Vault, item_id: str, new: Consent | None, *,
@@ -221,7 +264,7 @@ def change_consent(db: Session, vault: Vault, item_id: str, new: Consent | None,
     """
     repo = ArchiveRepository(db)
     holder = holder_token is not None
-    item = (repo.item_by_holder(hashlib.sha256(holder_token.encode()).hexdigest())
+    item = (repo.item_by_holder(holder_digest(holder_token))
             if holder_token is not None else repo.item(item_id))
     if item is None or (holder and item.id != item_id):
         raise NotFound(N_("No such item"))

@@ -6,6 +6,7 @@ it streams, never spooled to disk in the clear) or, with JavaScript, the resumab
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import Annotated
 
@@ -16,16 +17,18 @@ from pydantic import Field
 from asamblea.clock import utcnow
 from asamblea.core.archive import Viewer
 from asamblea.core.archive.media import STRIPPABLE
-from asamblea.core.errors import N_, Invalid
+from asamblea.core.errors import N_, Forbidden, Invalid, NotFound
 from asamblea.formats.archive import safe_name
 from asamblea.services.archive import intake, items, keys, search, timeline
 from asamblea.services.archive.access import viewer_of
-from asamblea.services.archive.custody import vault_for
+from asamblea.services.archive.custody import Vault, vault_for
 from asamblea.services.archive.export import export_bundle
+from asamblea.services.archive.items import Received
 from asamblea.services.federation import accounts
-from asamblea.web.context import CtxDep
+from asamblea.web.context import Ctx, CtxDep
 from asamblea.web.forms import Form, parse
 from asamblea.web.render import redirect, render
+from asamblea.web.routes.archive import passes
 from asamblea.web.routes.common import posted
 
 router = APIRouter()
@@ -65,29 +68,63 @@ def memorial(case_id: CaseId, ctx: CtxDep) -> Response:
                   by_id={i.id: i for i in public})
 
 
+RECEIPT_COOKIE = "asamblea_recibo"
+RECEIPT_PATH = "/entrega"
+RECEIPT_SECONDS = 60 * 60
+
+
+def show_receipt(ctx: Ctx, received: Received) -> Response:
+    """After an intake (a text here, a file in `upload_pages`): the receipt goes into a signed
+    cookie for ``/entrega`` and the browser is sent to ``GET /entrega/recibo``, which shows it
+    again on a reload for an hour and never sends anything twice (issue #13, finding 10)."""
+    response = redirect(ctx, RECEIPT_PATH + "/recibo")
+    passes.give(ctx, response, RECEIPT_COOKIE, {
+        "receipt": received.receipt, "sha256": received.item.sha256,
+        "holder": received.holder_token, "consent": received.item.consent.code,
+    }, path=RECEIPT_PATH, seconds=RECEIPT_SECONDS)
+    return passes.no_store(response)
+
+
+@router.get(RECEIPT_PATH + "/recibo")
+def receipt_page(ctx: CtxDep) -> Response:
+    """The witness's signed receipt, from the cookie their intake left in this browser."""
+    held = passes.read(ctx, RECEIPT_COOKIE)
+    if not isinstance(held, dict) or not all(isinstance(held.get(k), str) for k in RECEIPT_KEYS):
+        raise NotFound(N_("This receipt is no longer kept in this browser"))
+    vault = _vault(ctx)
+    return passes.no_store(render(ctx, "archive_intake.html", title=None, token=None,
+                                  receipt=held, consent=held["consent"],
+                                  public_key=vault.key.verify_key.encode().hex()))
+
+
+RECEIPT_KEYS = ("receipt", "sha256", "holder", "consent")
+
+
+def _vault(ctx: Ctx) -> Vault:
+    settings = ctx.state.settings
+    return vault_for(settings.secret(), str(settings.instance_dir / "archive"))
+
+
 @router.get("/entrega/{token}")
 def intake_page(token: Token, ctx: CtxDep) -> Response:
     """The witness's page: what the link is for, and the form."""
     with ctx.state.readers.begin() as db:
         link, title = intake.open_link(db, token, utcnow())
-    settings = ctx.state.settings
-    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
-    return render(ctx, "archive_intake.html", title=title, consent=link.consent.code,
-                  token=token, receipt=None, case_id=link.case_id,
-                  public_key=vault.key.verify_key.encode().hex())
+    vault = _vault(ctx)
+    return passes.no_store(render(ctx, "archive_intake.html", title=title,
+                                  consent=link.consent.code, token=token, receipt=None,
+                                  case_id=link.case_id,
+                                  public_key=vault.key.verify_key.encode().hex()))
 
 
 @router.post("/entrega/{token}")
 async def intake_submit(token: Token, ctx: CtxDep) -> Response:
-    """Receive the testimony: encrypted at once; the page shows the signed receipt."""
+    """Receive the testimony: encrypted at once; then the signed receipt (POST-redirect-GET)."""
     form = parse(TestimonyForm, await posted(ctx))
-    settings = ctx.state.settings
-    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
     with ctx.transaction() as db:
-        received = intake.submit_text(db, vault, token, form.testimony, title=form.title,
+        received = intake.submit_text(db, _vault(ctx), token, form.testimony, title=form.title,
                                       now=utcnow())
-    return render(ctx, "archive_intake.html", title=None, consent=received.item.consent.code,
-                  token=None, receipt=received, public_key=vault.key.verify_key.encode().hex())
+    return show_receipt(ctx, received)
 
 
 @router.get("/archivo/casos/{case_id}")
@@ -120,22 +157,54 @@ async def unlock(ctx: CtxDep) -> Response:
     return redirect(ctx, f"/archivo/casos/{form.case_id}")
 
 
+GRANT_COOKIE = "asamblea_vista"
+GRANT_SECONDS = 5 * 60
+
+
+def _item_path(item_id: str) -> str:
+    return f"/archivo/elementos/{item_id}"
+
+
+def _session_mark(ctx: Ctx) -> str:
+    """Ties a grant to this login session (a copied cookie is no use in another)."""
+    return hashlib.sha256(f"grant:{ctx.session_token}".encode()).hexdigest()[:32]
+
+
 @router.post("/archivo/elementos/{item_id}/abrir")
 async def open_item(item_id: CaseId, ctx: CtxDep) -> Response:
-    """Open an item with the session's unlocked key (recorded as viewed in the custody log)."""
+    """Open an item: the view is recorded in the custody log, and this session is granted five
+    minutes to read it at ``GET /archivo/elementos/{item}`` (POST-redirect-GET: a reload of that
+    page writes no second entry and sends nothing again)."""
     await posted(ctx)
     person = accounts.require(ctx.person)
-    settings = ctx.state.settings
-    vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
     with ctx.transaction() as db:
         private = keys.session_key(db, person, ctx.session_token, now=utcnow())
         if private is None:
             raise Invalid(N_("Unlock your archive key first"))
-        opened = items.open_item(db, vault, person, item_id, private=private, now=utcnow())
-    if opened.item.media_type == "text/plain":
-        text = b"".join(opened.content).decode("utf-8", errors="replace")
-        return render(ctx, "archive_item.html", item=opened.item, text=text)
-    name = safe_name(opened.file_name or f"{opened.item.id}")
+        items.record_view(db, _vault(ctx), person, item_id, private=private, now=utcnow())
+    response = redirect(ctx, _item_path(item_id))
+    passes.give(ctx, response, GRANT_COOKIE, [item_id, _session_mark(ctx)],
+                path=_item_path(item_id), seconds=GRANT_SECONDS)
+    return passes.no_store(response)
+
+
+@router.get("/archivo/elementos/{item_id}")
+def read_item(item_id: CaseId, ctx: CtxDep) -> Response:
+    """An item just opened, decrypted with the session's unlocked key while its grant holds
+    (never cached: ``Cache-Control: no-store``)."""
+    person = accounts.require(ctx.person)
+    if passes.read(ctx, GRANT_COOKIE) != [item_id, _session_mark(ctx)]:
+        raise Forbidden(N_("Open this item from the case's page (each opening is recorded)"))
+    with ctx.reading() as db:
+        private = keys.session_key(db, person, ctx.session_token, now=utcnow())
+        if private is None:
+            raise Invalid(N_("Unlock your archive key first"))
+        opened = items.read_viewed(db, _vault(ctx), person, item_id, private=private)
+        if opened.item.media_type == "text/plain":
+            text = b"".join(opened.content).decode("utf-8", errors="replace")
+            return passes.no_store(render(ctx, "archive_item.html", item=opened.item,
+                                          text=text))
+    name = safe_name(opened.file_name or f"{opened.item.id}")  # streamed from its blob on disk
     return StreamingResponse(opened.content, media_type=opened.item.media_type, headers={
         "content-disposition": f'attachment; filename="{name}"', "cache-control": "no-store"})
 

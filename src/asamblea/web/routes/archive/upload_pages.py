@@ -4,7 +4,7 @@ arrives by the same intake as the tus path (type by content, limits by kind).
 
 - ``POST /archivo/subir/caso/{case}``: a team member adds a file to the case (then the case page);
 - ``POST /archivo/subir/entrega/{token}``: a witness sends a file through a one-time link (then
-  the signed receipt, as for a written testimony).
+  the signed receipt at ``GET /entrega/recibo``, as for a written testimony).
 
 With JavaScript the same forms upload through tus instead (`static/archive-upload.js`, with the
 vendored tus-js-client): progress shown, and resumed after a cut. Both paths live under
@@ -31,7 +31,8 @@ from asamblea.services.archive.items import Received
 from asamblea.services.federation import accounts
 from asamblea.web.context import Ctx, CtxDep, check_csrf
 from asamblea.web.forms import Form, parse
-from asamblea.web.render import redirect, render
+from asamblea.web.render import redirect
+from asamblea.web.routes.archive.pages import show_receipt
 from asamblea.web.routes.archive.streamed_form import stream_upload
 
 router = APIRouter()
@@ -79,7 +80,8 @@ async def team_upload(case_id: CaseId, request: Request, ctx: CtxDep) -> Respons
 
 @router.post(PREFIX + "entrega/{token}")
 async def witness_upload(token: Token, request: Request, ctx: CtxDep) -> Response:
-    """A witness sends a file through their one-time link; the page shows the signed receipt."""
+    """A witness sends a file through their one-time link; then the signed receipt
+    (``GET /entrega/recibo``, POST-redirect-GET)."""
     i18n.activate(ctx.locale)
     vault = _vault(ctx)
 
@@ -89,6 +91,4 @@ async def witness_upload(token: Token, request: Request, ctx: CtxDep) -> Respons
             return intake.submit_file(db, vault, token, content, file_name=name or None,
                                       title=form.title, now=utcnow())
 
-    received = await stream_upload(request, consume)
-    return render(ctx, "archive_intake.html", title=None, consent=received.item.consent.code,
-                  token=None, receipt=received, public_key=vault.key.verify_key.encode().hex())
+    return show_receipt(ctx, await stream_upload(request, consume))
