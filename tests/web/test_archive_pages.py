@@ -113,7 +113,10 @@ def test_team_sends_a_photo_from_the_page_encrypted_as_it_streams(app: FastAPI,
     assert photo.headers["content-type"] == "image/jpeg"
     assert not Image.open(io.BytesIO(photo.content)).getexif().get_ifd(GPS_IFD)
     assert b"TelefonoMarca" not in photo.content
-    original = legal.post_form(f"/archivo/elementos/{item['id']}/abrir", {})
+    opened = legal.post_form(f"/archivo/elementos/{item['id']}/abrir", {})
+    assert opened.status_code == 303, opened.text[:300]
+    original = legal.get(opened.headers["location"])
+    assert original.headers["cache-control"] == "no-store"
     assert original.content == jpeg_with_gps()  # the sealed original keeps its metadata
 
 
@@ -153,8 +156,9 @@ def test_a_witness_sends_a_file_through_the_link_page(app: FastAPI, world: World
     assert f'data-tus-endpoint="/api/v1/archive/cases/{world.case_id}/uploads"' in page.text
     sent = upload(witness, f"/archivo/subir/entrega/{token}", {"title": "Audio del testigo"},
                   b"Texto enviado como archivo: lo que vi.")
-    assert sent.status_code == 200, sent.text[:300]  # type: ignore[attr-defined]
-    assert "Su testimonio fue recibido" in sent.text  # type: ignore[attr-defined]
+    assert sent.status_code == 303, sent.text[:300]  # type: ignore[attr-defined]
+    receipt = witness.get(sent.headers["location"])  # type: ignore[attr-defined]
+    assert "Su testimonio fue recibido" in receipt.text
     assert_refused(witness.get(f"/entrega/{token}"), "es", 404)  # the link is spent
     seen = items_seen(unlocked(app, world), world)["Audio del testigo"]
     assert seen["consent"] == "legal"

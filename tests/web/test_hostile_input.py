@@ -1342,6 +1342,67 @@ def archive_phase_b_table() -> dict[tuple[str, str], Callable[[World], list[Case
         ],
         ("POST", "/archivo/subir/caso/{case_id}"): lambda w: archive_upload_cases(upload, "member"),
         ("POST", "/archivo/subir/entrega/{token}"): lambda w: archive_upload_cases(entrega, None),
+        **archive_consent_page_table(),
+    }
+
+
+def archive_consent_page_table() -> dict[tuple[str, str], Callable[[World], list[Case]]]:
+    """The witness's consent page (a code, never in an address), the intake receipt and the
+    read of an opened item (POST-redirect-GET, signed short-lived cookies)."""
+    page = "/consentimiento"
+    forged = {"cookie": "asamblea_titular=" + "x" * 40 + "." + "y" * 27}
+    item = "/archivo/elementos/" + "ef" * 16
+    return {
+        ("GET", page): lambda w: [
+            Case("no code", "GET", page, None, ok=True),
+            Case("forged code cookie", "GET", page, None, headers=forged, ok=True),
+            Case("huge cookie", "GET", page, None, headers={"cookie": "asamblea_titular=" + HUGE},
+                 ok=True),
+        ],
+        ("POST", page + "/codigo"): lambda w: [
+            *form_cases(page + "/codigo", None, {"code": "x" * 32},
+                        {"code": ["", NUL, "x" * 65, SQLISH]}),
+            Case("unknown code", "POST", page + "/codigo", None, data={"code": "x" * 32},
+                 expect=404),
+        ],
+        ("POST", page + "/nivel"): lambda w: [
+            *form_cases(page + "/nivel", None, {"consent": "public"},
+                        {"consent": ["", "everyone", "PUBLIC", SQLISH, NUL, SCRIPT]}),
+            Case("no code", "POST", page + "/nivel", None, data={"consent": "public"},
+                 expect=403),
+            Case("no code, withdraw", "POST", page + "/nivel", "member",
+                 data={"consent": "withdrawn"}, expect=403),
+            Case("forged code", "POST", page + "/nivel", None, data={"consent": "public"},
+                 headers=forged, expect=403),
+        ],
+        ("GET", page + "/retirar"): lambda w: [
+            Case("no code", "GET", page + "/retirar", None, expect=403),
+            Case("forged code", "GET", page + "/retirar", None, headers=forged, expect=403),
+        ],
+        ("POST", page + "/retirar"): lambda w: [
+            Case("no csrf", "POST", page + "/retirar", None, data={}, csrf="none", expect=403),
+            Case("no code", "POST", page + "/retirar", None, data={}, expect=403),
+            Case("forged code", "POST", page + "/retirar", None, data={}, headers=forged,
+                 expect=403),
+        ],
+        ("POST", page + "/olvidar"): lambda w: [
+            Case("no csrf", "POST", page + "/olvidar", None, data={}, csrf="none", expect=403),
+            Case("wrong csrf", "POST", page + "/olvidar", None, data={}, csrf="wrong",
+                 expect=403),
+            Case("nothing to forget", "POST", page + "/olvidar", None, data={}, expect=303),
+        ],
+        ("GET", "/entrega/recibo"): lambda w: [
+            Case("no receipt", "GET", "/entrega/recibo", None, expect=404),
+            Case("forged receipt", "GET", "/entrega/recibo", None,
+                 headers={"cookie": "asamblea_recibo=" + SCRIPT}, expect=404),
+        ],
+        ("GET", "/archivo/elementos/{item_id}"): lambda w: [
+            Case("visitor", "GET", item, None, expect=401),
+            Case("no grant", "GET", item, "member", expect=403),
+            Case("forged grant", "GET", item, "member",
+                 headers={"cookie": "asamblea_vista=" + "x" * 60}, expect=None),
+            Case("malformed id", "GET", "/archivo/elementos/xyz", "member", expect=None),
+        ],
     }
 
 

@@ -63,8 +63,7 @@ def _code(ctx: Ctx) -> str:
     expired one)."""
     code = passes.read(ctx, COOKIE)
     if not isinstance(code, str):
-        raise Forbidden(N_("Enter the code from your receipt again: it is kept for 30 minutes "
-                           "in this browser"))
+        raise Forbidden(N_("Enter your receipt's code again (this browser keeps it 30 minutes)"))
     return code
 
 
@@ -102,8 +101,9 @@ async def change_level(ctx: CtxDep) -> Response:
         return passes.no_store(redirect(ctx, PAGE + "/retirar"))
     with ctx.transaction() as db:
         item = items.held_item(db, code)
-        items.change_consent(db, _vault(ctx), item.id, Consent.parse(form.consent),
-                             holder_token=code, now=utcnow())
+        items.change_consent(
+            db, _vault(ctx), item.id, Consent.parse(form.consent), holder_token=code, now=utcnow()
+        )
     flash.say(ctx, "consent", "consentimiento")
     return passes.no_store(redirect(ctx, PAGE))
 

@@ -20,12 +20,20 @@ from asamblea.web.context import Ctx
 MAX_COOKIE = 1024
 
 
-def give(ctx: Ctx, response: Response, name: str, value: JsonValue, *, path: str,
-         seconds: int) -> None:
+def give(
+    ctx: Ctx, response: Response, name: str, value: JsonValue, *, path: str, seconds: int
+) -> None:
     """Set cookie ``name`` to ``value``, signed for this purpose, valid ``seconds`` from now."""
     signed = ctx.state.signer.dumps([value, int(time.time()) + seconds], salt=name)
-    response.set_cookie(name, signed, max_age=seconds, path=path, httponly=True,
-                        samesite="strict", secure=ctx.state.settings.secure_cookies)
+    response.set_cookie(
+        name,
+        signed,
+        max_age=seconds,
+        path=path,
+        httponly=True,
+        samesite="strict",
+        secure=ctx.state.settings.secure_cookies,
+    )
 
 
 def read(ctx: Ctx, name: str) -> JsonValue | None:
@@ -45,8 +53,9 @@ def read(ctx: Ctx, name: str) -> JsonValue | None:
 
 def take_back(ctx: Ctx, response: Response, name: str, *, path: str) -> None:
     """Remove cookie ``name`` from this browser."""
-    response.delete_cookie(name, path=path, httponly=True, samesite="strict",
-                           secure=ctx.state.settings.secure_cookies)
+    response.delete_cookie(
+        name, path=path, httponly=True, samesite="strict", secure=ctx.state.settings.secure_cookies
+    )
 
 
 def no_store(response: Response) -> Response:
