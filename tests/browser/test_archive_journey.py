@@ -36,14 +36,15 @@ PASSPHRASE = "frase de paso del equipo"
 TESTIMONY = "Vi pasar a los agentes por el puente a las 6 de la tarde (texto ficticio)."
 
 
-def set_up(server: LiveServer) -> tuple[str, str]:
-    """Ana, her assembly, her archive key and a case; an intake link for the witness."""
+def set_up(server: LiveServer, username: str = "ana.archivo") -> tuple[str, str]:
+    """Ana (or ``username``), her assembly, her archive key and a case; an intake link for the
+    witness."""
     keys.use_kdf_limits(pwhash.argon2id.OPSLIMIT_MIN, pwhash.argon2id.MEMLIMIT_MIN)
     engine = make_engine(f"sqlite:///{server.instance_dir / 'asamblea.sqlite3'}")
     try:
         with make_sessionmaker(engine).begin() as db:
-            ana = accounts.register(db, "ana.archivo", PASSWORD)
-            assembly = federation.create_assembly(db, ana, name="Familiares del Puente",
+            ana = accounts.register(db, username, PASSWORD)
+            assembly = federation.create_assembly(db, ana, name=f"Familiares de {username}",
                                                   kind=AssemblyKind.NEIGHBOURHOOD,
                                                   parent_id=None)
             keys.set_up_key(db, ana, PASSPHRASE)
