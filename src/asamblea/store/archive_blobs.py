@@ -112,3 +112,12 @@ class BlobStore:
         for blob_id in orphans:
             self.delete(blob_id)
         return len(orphans)
+
+    def upload_ids(self, *, before: float) -> set[str]:
+        """The uploads with a segment folder on disk last changed before ``before`` (seconds
+        since the epoch)."""
+        folder = self.root / "uploads"
+        if not folder.exists():
+            return set()
+        return {p.name for p in folder.iterdir() if _ID.fullmatch(p.name) and p.is_dir()
+                and p.stat().st_mtime < before}

@@ -174,6 +174,9 @@ class ArchiveUploadRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: The title the sender gave (kept in the clear, like every title; migration 0019).
     title: Mapped[str | None] = mapped_column(String(200))
+    #: When it last received bytes (created, then each ``PATCH``): the sweep removes uploads
+    #: left untouched for a day (migration 0023).
+    touched_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
 class ArchiveUnlockRow(Base):

@@ -325,13 +325,15 @@ class ArchiveRepository:
                         .values(used_at=at))
 
     def add_upload(self, upload: UploadState, *, held_key: bytes, wraps: Mapping[int, bytes],
-                   name_box: bytes | None, title: str | None = None) -> None:
-        """A new resumable upload."""
+                   name_box: bytes | None, title: str | None = None,
+                   now: datetime | None = None) -> None:
+        """A new resumable upload (begun ``now``, or at the database's default time)."""
         self.db.add(ArchiveUploadRow(
             id=upload.id, case_id=upload.case_id, link_id=upload.link_id,
             person_id=upload.person_id, length=upload.length, offset=0, segments=0,
             held_key=held_key, wraps={str(k): v.hex() for k, v in wraps.items()},
-            name_box=name_box, consent=upload.consent.code, title=title))
+            name_box=name_box, consent=upload.consent.code, title=title,
+            **({} if now is None else {"created_at": now, "touched_at": now})))
         self.db.flush()
 
     def upload(self, upload_id: str, *, lock: bool = False
@@ -344,10 +346,25 @@ class ArchiveRepository:
         wraps = {int(k): bytes.fromhex(v) for k, v in row.wraps.items()}
         return _upload(row), row.held_key, wraps, row.name_box
 
-    def advance_upload(self, upload_id: str, offset: int, segments: int) -> None:
-        """Record bytes received and segments written."""
+    def advance_upload(self, upload_id: str, offset: int, segments: int, *,
+                       now: datetime) -> None:
+        """Record bytes received and segments written (and when, for the sweep)."""
         self.db.execute(update(ArchiveUploadRow).where(ArchiveUploadRow.id == upload_id)
-                        .values(offset=offset, segments=segments))
+                        .values(offset=offset, segments=segments, touched_at=now))
+
+    def drop_idle_uploads(self, before: datetime) -> list[str]:
+        """Forget the uploads that received nothing since ``before``; their ids.
+
+        The condition is in the ``DELETE`` itself: an upload a ``PATCH`` holds (row lock) is
+        re-checked once that ``PATCH`` commits, and kept, since it was just touched.
+        """
+        return list(self.db.scalars(delete(ArchiveUploadRow)
+                                    .where(ArchiveUploadRow.touched_at < before)
+                                    .returning(ArchiveUploadRow.id)))
+
+    def upload_ids(self) -> set[str]:
+        """Every upload in progress (for the sweep of segment folders left on disk)."""
+        return set(self.db.scalars(select(ArchiveUploadRow.id)))
 
     def delete_upload(self, upload_id: str) -> None:
         """Forget an upload (completed or terminated): its held key goes with it."""

@@ -104,7 +104,7 @@ def start_upload(db: Session, *, case_id: str, length: int, file_name: str | Non
                         length, 0, 0, consent or Consent.TEAM)
     name_box = None if not file_name else encrypt_bytes(file_key, file_name[:200].encode())
     repo.add_upload(state, held_key=hold_key(file_key, secret, upload_id), wraps=wraps,
-                    name_box=name_box, title=clean_text(title, 200))
+                    name_box=name_box, title=clean_text(title, 200), now=now)
     return Started(upload_id, secret)
 
 
@@ -157,7 +157,7 @@ def append(db: Session, vault: Vault, upload_id: str, secret: str, body: Iterabl
     state = UploadState(state.id, state.case_id, state.link_id, state.person_id, state.length,
                         state.offset + counted.count, state.segments + 1, state.consent,
                         state.title)
-    repo.advance_upload(upload_id, state.offset, state.segments)
+    repo.advance_upload(upload_id, state.offset, state.segments, now=now)
     if state.offset < state.length:
         return Appended(state)
     return _complete(db, vault, state, file_key=file_key, wraps=wraps, name_box=name_box,
