@@ -88,13 +88,14 @@ def test_removing_an_event_needs_the_team_and_sight_of_it(world: World) -> None:
                                happened_at=None, description="solo legal", consent=Consent.LEGAL)
     for person in (world.beto, world.chela):  # beto is in the team, not the legal team
         with pytest.raises(NotFound):
-            timeline.remove_event(world.db, person, legal.id)
+            timeline.remove_event(world.db, world.vault, person, legal.id, now=NOW)
     public = timeline.add_event(world.db, world.ana, world.case_id,
                                 happened_on=date(2026, 12, 1), happened_at=None,
                                 description="público", consent=Consent.PUBLIC)
     with pytest.raises(Forbidden):
-        timeline.remove_event(world.db, world.chela, public.id)
-    assert timeline.remove_event(world.db, world.beto, public.id) == world.case_id
+        timeline.remove_event(world.db, world.vault, world.chela, public.id, now=NOW)
+    assert timeline.remove_event(world.db, world.vault, world.beto, public.id,
+                                 now=NOW) == world.case_id
     assert [e.id for e in timeline.timeline(world.db, world.ana, world.case_id)] == [legal.id]
 
 
@@ -141,6 +142,79 @@ def test_team_formed_by_username_logs_handles_and_rewraps_on_removal(world: Worl
     case = repo.case(world.case_id)
     assert case is not None
     assert verify_custody(custody.header_of(case, world.vault.key), log) == []
+
+
+def test_editing_an_event_is_logged_by_field_not_by_text(world: World) -> None:
+    public_item, _ = add_text(world, Consent.PUBLIC)
+    legal_item, _ = add_text(world, Consent.LEGAL)
+    event = timeline.add_event(world.db, world.ana, world.case_id, happened_on=date(2026, 12, 1),
+                               happened_at=None, description="Marcha al puente",
+                               consent=Consent.PUBLIC, item_ids=[public_item, legal_item])
+    repo = ArchiveRepository(world.db)
+    before = len(repo.records(world.case_id))
+    # beto (team, not legal) edits: the legal link he cannot see stays, and is not shown to him
+    edited = timeline.edit_event(world.db, world.vault, world.beto, event.id,
+                                 happened_on=date(2026, 12, 2), happened_at=clock_time(17, 5),
+                                 description="Detenido  en la marcha (nombre reservado)",
+                                 consent=Consent.TEAM, item_ids=[], now=NOW)
+    assert edited.items == ()
+    assert edited.description == "Detenido en la marcha (nombre reservado)"
+    as_ana = timeline.timeline(world.db, world.ana, world.case_id)
+    assert [(e.happened_on, e.happened_at, e.consent, e.items) for e in as_ana] == [
+        (date(2026, 12, 2), clock_time(17, 5), Consent.TEAM, (legal_item,))]
+    assert timeline.timeline(world.db, None, world.case_id) == []  # narrowed: off the memorial
+    log = repo.records(world.case_id)
+    assert len(log) == before + 1
+    entry = log[-1].entry
+    assert entry is not None
+    assert entry.action is Action.EVENT_EDITED
+    assert entry.item is None
+    assert dict(entry.detail) == {
+        "event": event.id, "from": "public", "to": "team",
+        "changed": ["happened_on", "happened_at", "description", "consent", "items"]}
+    assert "reservado" not in str(entry.to_json())
+    assert "Marcha" not in str(entry.to_json())
+    same = timeline.edit_event(world.db, world.vault, world.beto, event.id,
+                               happened_on=date(2026, 12, 2), happened_at=clock_time(17, 5),
+                               description=edited.description, consent=Consent.TEAM, now=NOW)
+    assert same == edited
+    assert len(repo.records(world.case_id)) == before + 1  # nothing changed, nothing logged
+    timeline.remove_event(world.db, world.vault, world.ana, event.id, now=NOW)
+    removed = repo.records(world.case_id)[-1].entry
+    assert removed is not None
+    assert removed.action is Action.EVENT_REMOVED
+    assert dict(removed.detail) == {"event": event.id, "consent": "team"}
+    case = repo.case(world.case_id)
+    assert case is not None
+    assert verify_custody(custody.header_of(case, world.vault.key),
+                          repo.records(world.case_id)) == []
+
+
+def test_only_the_team_edits_events_it_may_see(world: World) -> None:
+    legal = timeline.add_event(world.db, world.ana, world.case_id, happened_on=date(2026, 12, 1),
+                               happened_at=None, description="solo legal", consent=Consent.LEGAL)
+    public = timeline.add_event(world.db, world.ana, world.case_id,
+                                happened_on=date(2026, 12, 1), happened_at=None,
+                                description="público", consent=Consent.PUBLIC)
+    kwargs = {"happened_on": date(2026, 12, 3), "happened_at": None, "description": "x",
+              "consent": Consent.PUBLIC, "now": NOW}
+    for person in (world.beto, world.chela):
+        with pytest.raises(NotFound):
+            timeline.edit_event(world.db, world.vault, person, legal.id, **kwargs)  # type: ignore[arg-type]
+    for outsider in (world.chela, world.dora):
+        with pytest.raises(Forbidden):
+            timeline.edit_event(world.db, world.vault, outsider, public.id, **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(NotFound):
+        timeline.edit_event(world.db, world.vault, world.beto, 2**31 - 1, **kwargs)  # type: ignore[arg-type]
+    with pytest.raises(Invalid):
+        timeline.edit_event(world.db, world.vault, world.beto, public.id,
+                            **(kwargs | {"description": " "}))  # type: ignore[arg-type]
+    legal_item, _ = add_text(world, Consent.LEGAL)
+    with pytest.raises(NotFound):  # a link to an item beto may not see
+        timeline.edit_event(world.db, world.vault, world.beto, public.id, item_ids=[legal_item],
+                            **kwargs)  # type: ignore[arg-type]
+    assert [e.description for e in timeline.timeline(world.db, None, world.case_id)] == [
+        "público"]
 
 
 # ---- shown copies ------------------------------------------------------------------------

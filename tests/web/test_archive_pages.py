@@ -17,12 +17,13 @@ from PIL import Image
 from sqlalchemy.orm import Session
 
 from asamblea.clock import utcnow
-from asamblea.core.archive import Consent
+from asamblea.core.archive import Action, Consent
 from asamblea.core.federation import AssemblyKind, MembershipState, Role
 from asamblea.core.people import Person, username_key
 from asamblea.services.archive import intake, keys, team
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
+from asamblea.store.archive_repository import ArchiveRepository
 from asamblea.store.federation_repository import FederationRepository, PeopleRepository
 from tests.formats.test_archive_media import GPS_IFD, jpeg_with_gps
 from tests.web.conftest import PASSWORD, Browser, assert_refused, unique
@@ -202,6 +203,55 @@ def test_timeline_through_the_api_and_the_pages(app: FastAPI, world: World) -> N
     assert_refused(legal.client.delete(f"/api/v1/archive/timeline/{made['team']}",
                                        headers={"x-csrf-token": token, "accept-language": "es"}),
                    "es", 404)
+
+
+def test_a_timeline_event_is_edited_by_page_and_api(app: FastAPI, world: World) -> None:
+    legal = unlocked(app, world)
+    token = legal.csrf()
+    api = f"/api/v1/archive/cases/{world.case_id}/timeline"
+    made = legal.client.post(api, json={"happened_on": "2026-01-10", "description": "Vigilia",
+                                        "consent": "public"}, headers={"x-csrf-token": token})
+    event_id = made.json()["id"]
+    with app.state.web.readers.begin() as db:
+        before = len(ArchiveRepository(db).records(world.case_id))
+    case_page = legal.get(f"/archivo/casos/{world.case_id}").text
+    assert f'href="/archivo/cronologia/{event_id}/editar"' in case_page
+    form = legal.get(f"/archivo/cronologia/{event_id}/editar")
+    assert form.status_code == 200
+    assert "Vigilia</textarea>" in form.text
+    assert 'value="public" selected' in form.text
+    sent = legal.post_form(f"/archivo/cronologia/{event_id}/editar",
+                           {"happened_on": "2026-01-11", "happened_at": "20:15",
+                            "description": "Vigilia con velas", "consent": "team"})
+    assert sent.status_code == 303, sent.text[:300]
+    assert sent.headers["location"] == f"/archivo/casos/{world.case_id}#evento-{event_id}"
+    assert "Vigilia" not in Browser(app).get(f"/memoria/{world.case_id}").text
+    shown = legal.get(f"/archivo/casos/{world.case_id}").text
+    assert "Vigilia con velas" in shown
+    assert 'role="status"' in shown
+    put = legal.client.put(f"/api/v1/archive/timeline/{event_id}",
+                           json={"happened_on": "2026-01-11", "happened_at": "20:15",
+                                 "description": "Vigilia con velas", "consent": "public"},
+                           headers={"x-csrf-token": token})
+    assert put.status_code == 200, put.text
+    assert put.json()["consent"] == "public"
+    with app.state.web.readers.begin() as db:
+        log = ArchiveRepository(db).records(world.case_id)[before:]
+    assert [(r.entry.action, r.entry.detail["changed"]) for r in log if r.entry] == [
+        (Action.EVENT_EDITED, ["happened_on", "happened_at", "description", "consent"]),
+        (Action.EVENT_EDITED, ["consent"])]
+    assert "velas" not in str([r.entry.to_json() for r in log if r.entry])
+    member = Browser(app, lang="es").logged_in_as(world.names["member"])
+    assert_refused(member.get(f"/archivo/cronologia/{event_id}/editar"), "es", 403)
+    refused = member.client.put(f"/api/v1/archive/timeline/{event_id}",
+                                json={"happened_on": "2026-01-11", "description": "x",
+                                      "consent": "public"},
+                                headers={"x-csrf-token": member.csrf(), "accept-language": "en"})
+    assert_refused(refused, "en", 403)
+    bad = legal.post_form(f"/archivo/cronologia/{event_id}/editar",
+                          {"happened_on": "2026-01-11", "happened_at": "25:00",
+                           "description": "x", "consent": "public"})
+    assert_refused(bad, "es", 422)
 
 
 def test_team_page_adds_and_removes_members(app: FastAPI, world: World) -> None:

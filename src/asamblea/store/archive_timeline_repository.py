@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, time
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from asamblea.core.archive import Consent
@@ -14,7 +14,7 @@ from asamblea.store.archive_models import ArchiveEventItemRow, ArchiveEventRow
 
 
 class TimelineRepository:
-    """Add, list and delete a case's timeline events."""
+    """Add, list, change and delete a case's timeline events."""
 
     def __init__(self, db: Session) -> None:
         self.db = db
@@ -65,6 +65,18 @@ class TimelineRepository:
                                        .order_by(ArchiveEventItemRow.item_id)))
         return TimelineEvent(row.id, row.case_id, row.happened_on, row.happened_at,
                              row.description, Consent.parse(row.consent), linked)
+
+    def update(self, event_id: int, *, happened_on: date, happened_at: time | None,
+               description: str, consent: Consent, item_ids: Iterable[str]) -> None:
+        """Replace an event's fields and links (the caller checked the links)."""
+        self.db.execute(update(ArchiveEventRow).where(ArchiveEventRow.id == event_id).values(
+            happened_on=happened_on, happened_at=happened_at, description=description,
+            consent=consent.code))
+        self.db.execute(delete(ArchiveEventItemRow)
+                        .where(ArchiveEventItemRow.event_id == event_id))
+        self.db.add_all(ArchiveEventItemRow(event_id=event_id, item_id=i)
+                        for i in dict.fromkeys(item_ids))
+        self.db.flush()
 
     def delete(self, event_id: int) -> None:
         """Remove an event and its links."""

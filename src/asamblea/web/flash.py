@@ -28,6 +28,7 @@ MESSAGES = {
     "preferences": N_("Preferences saved."),
     "consent": N_("Saved: from now on only the people you chose can see it."),
     "withdrawn": N_("Withdrawn. Nobody can see it or export it any more."),
+    "event_edited": N_("The event is changed; the custody log records what changed."),
 }
 
 

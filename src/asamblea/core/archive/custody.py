@@ -2,8 +2,9 @@
 
 Every act on a case's material is one entry: an item **received** (with the SHA-256 of the
 original, taken at intake), **viewed**, **annotated**, **exported**, its consent **changed**,
-**withdrawn**, or the case's keys **re-wrapped** when a team member leaves. The chain, written
-down so that a verifier in any language can recompute it (docs/archive.md):
+**withdrawn**, the case's keys **re-wrapped** when a team member leaves, or a timeline event
+**edited** or **removed** (which fields changed and its consent level, never its text). The
+chain, written down so that a verifier in any language can recompute it (docs/archive.md):
 
 - ``h_0 = SHA-256(canonical_json(case_header))``, the header being ``{"schema":
   "asamblea-custody-genesis/1", "case_id", "created_at", "public_key"}``;
@@ -53,6 +54,8 @@ class Action(StrEnum):
     KEYS_REWRAPPED = "keys_rewrapped"
     MEMBER_ADDED = "member_added"
     COPY_SHOWN = "copy_shown"
+    EVENT_EDITED = "event_edited"
+    EVENT_REMOVED = "event_removed"
 
 
 #: The detail fields each action requires (and allows), with their JSON types.
@@ -66,6 +69,8 @@ DETAIL_FIELDS: Mapping[Action, Mapping[str, type]] = {
     Action.KEYS_REWRAPPED: {"removed": str, "recipients": int},
     Action.MEMBER_ADDED: {"added": str, "role": str},
     Action.COPY_SHOWN: {"sha256": str},
+    Action.EVENT_EDITED: {"event": int, "changed": list, "from": str, "to": str},
+    Action.EVENT_REMOVED: {"event": int, "consent": str},
 }
 #: Actions about one item (the others concern the whole case and carry ``item: null``).
 ITEM_ACTIONS = frozenset({Action.RECEIVED, Action.VIEWED, Action.ANNOTATED,

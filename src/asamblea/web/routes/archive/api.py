@@ -235,13 +235,28 @@ def add_event(case_id: Hex32, body: EventIn, ctx: Ctx = ApiCtx) -> EventOut:
     return _event(event)
 
 
-@router.delete("/timeline/{event_id}", status_code=204)
-def remove_event(event_id: Annotated[int, Path(ge=1, le=2**31 - 1)],
-                 ctx: Ctx = ApiCtx) -> Response:
-    """A team member who may see the event removes it."""
+EventId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+
+
+@router.put("/timeline/{event_id}", response_model=EventOut)
+def edit_event(event_id: EventId, body: EventIn, ctx: Ctx = ApiCtx) -> EventOut:
+    """A team member who may see the event changes it (``items`` replaces the links they see);
+    the custody log records which fields changed, not their text."""
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
-        timeline.remove_event(db, person, event_id)
+        event = timeline.edit_event(
+            db, _vault(ctx), person, event_id, happened_on=parse_date(body.happened_on),
+            happened_at=parse_hour(body.happened_at), description=body.description,
+            consent=Consent.parse(body.consent), item_ids=body.items, now=utcnow())
+    return _event(event)
+
+
+@router.delete("/timeline/{event_id}", status_code=204)
+def remove_event(event_id: EventId, ctx: Ctx = ApiCtx) -> Response:
+    """A team member who may see the event removes it (recorded in the custody log)."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        timeline.remove_event(db, _vault(ctx), person, event_id, now=utcnow())
     return Response(status_code=204)
 
 

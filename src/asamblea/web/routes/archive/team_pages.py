@@ -1,5 +1,6 @@
 """The archive team's pages beyond reading: who is in the team (add, remove: keys re-wrapped), the
-case's timeline (add, remove an event), and the public copy of a photo; and the memorial's photos.
+case's timeline (add, edit, remove an event), and the public copy of a photo; and the memorial's
+photos.
 
 Adding and removing members and making a public copy need the actor's unlocked key (the file keys
 are unwrapped and wrapped again on the server, in that person's session), so they are pages, not
@@ -26,6 +27,7 @@ from asamblea.services.archive import keys, shown, team, timeline
 from asamblea.services.archive.access import case_for, team_member
 from asamblea.services.archive.custody import Vault, vault_for
 from asamblea.services.federation import accounts
+from asamblea.web import flash
 from asamblea.web.context import Ctx, CtxDep
 from asamblea.web.forms import Form, parse
 from asamblea.web.render import redirect, render
@@ -132,12 +134,47 @@ def _is_hour(text: str) -> bool:
 
 @router.post("/archivo/cronologia/{event_id}/quitar")
 async def remove_event(event_id: PersonId, ctx: CtxDep) -> Response:
-    """A team member removes an event."""
+    """A team member removes an event (recorded in the custody log)."""
     await posted(ctx)
     person = accounts.require(ctx.person)
     with ctx.transaction() as db:
-        case_id = timeline.remove_event(db, person, event_id)
+        case_id = timeline.remove_event(db, _vault(ctx), person, event_id, now=utcnow())
     return redirect(ctx, f"/archivo/casos/{case_id}#cronologia")
+
+
+@router.get("/archivo/cronologia/{event_id}/editar")
+def edit_event_page(event_id: PersonId, ctx: CtxDep) -> Response:
+    """The form to change an event (its links stay; the API changes them)."""
+    person = accounts.require(ctx.person)
+    with ctx.reading() as db:
+        event = timeline.editable_event(db, person, event_id)
+    return render(ctx, "archive_event_edit.html", event=event)
+
+
+class EventEditForm(Form):
+    """An event's new day, hour, description and consent level."""
+
+    happened_on: str = Field(min_length=10, max_length=10, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+    happened_at: str | None = Field(default=None, max_length=5)
+    description: str = Field(min_length=1, max_length=500)
+    consent: str = Field(pattern=r"^(public|federation|team|legal)$")
+
+
+@router.post("/archivo/cronologia/{event_id}/editar")
+async def edit_event(event_id: PersonId, ctx: CtxDep) -> Response:
+    """A team member changes an event (which fields changed goes to the custody log)."""
+    form = parse(EventEditForm, await posted(ctx))
+    person = accounts.require(ctx.person)
+    hour = form.happened_at or None
+    if hour is not None and not _is_hour(hour):
+        raise Invalid(N_("Give the hour like 18:30."))
+    with ctx.transaction() as db:
+        event = timeline.edit_event(db, _vault(ctx), person, event_id,
+                                    happened_on=parse_date(form.happened_on),
+                                    happened_at=parse_hour(hour), description=form.description,
+                                    consent=Consent.parse(form.consent), now=utcnow())
+    flash.say(ctx, "event_edited", f"evento-{event.id}")
+    return redirect(ctx, f"/archivo/casos/{event.case_id}#evento-{event.id}")
 
 
 @router.post("/archivo/elementos/{item_id}/copia-publica")
