@@ -772,6 +772,7 @@ class ArchiveWorld:
     actors: Actors
     case_id: str
     item_id: str
+    event_id: int
 
 
 @pytest.fixture(scope="module")
@@ -779,7 +780,7 @@ def archive_world(app: FastAPI) -> ArchiveWorld:
     from nacl import pwhash  # noqa: PLC0415 - only this section needs them
 
     from asamblea.core.archive import Consent  # noqa: PLC0415
-    from asamblea.services.archive import items, keys, team  # noqa: PLC0415
+    from asamblea.services.archive import items, keys, team, timeline  # noqa: PLC0415
     from asamblea.services.archive.custody import vault_for  # noqa: PLC0415
 
     keys.use_kdf_limits(pwhash.argon2id.OPSLIMIT_MIN, pwhash.argon2id.MEMLIMIT_MIN)
@@ -795,7 +796,10 @@ def archive_world(app: FastAPI) -> ArchiveWorld:
                               place="Lugar", occurred_on=date(2026, 1, 9))
         item = items.add_item(db, vault, facilitator, case.id, [b"texto ficticio"],
                               incoming=items.Incoming(Consent.TEAM), now=utcnow()).item
-    return ArchiveWorld(Actors(app, world), case.id, item.id)
+        event = timeline.add_event(db, facilitator, case.id, happened_on=date(2026, 1, 9),
+                                   happened_at=None, description="Reunión del equipo",
+                                   consent=Consent.TEAM)
+    return ArchiveWorld(Actors(app, world), case.id, item.id, event.id)
 
 
 def test_archive_matrix_covers_every_role_once() -> None:
@@ -853,4 +857,31 @@ def test_archive_timeline_team_page_and_page_upload_by_role(
     assert_refused(team_page, "es", ARCHIVE_TEAM_REFUSED[role])
     assert_refused(upload, "es", ARCHIVE_TEAM_REFUSED[role])
     assert timeline == []
+    assert row_counts(engine) == before, role
+
+
+# Editing a timeline event (page and API): only the case's team, and the event is "not found"
+# for whoever may not see it (a team-level event here).
+ARCHIVE_EVENT_REFUSED = {"anonymous": 401, "pending": 404, "member": 404, "outsider": 404,
+                         "suspended": 404}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_archive_event_edit_by_role(role: str, archive_world: ArchiveWorld,
+                                    engine: Engine) -> None:
+    assert set(ARCHIVE_EVENT_REFUSED) | {"facilitator"} == set(ROLES)
+    b = archive_world.actors(role)
+    event = archive_world.event_id
+    before = row_counts(engine)
+    page = b.get(f"/archivo/cronologia/{event}/editar")
+    put = b.api("PUT", f"/api/v1/archive/timeline/{event}",
+                json={"happened_on": "2026-01-09", "description": f"Reunión ({role})",
+                      "consent": "team"})
+    if role == "facilitator":
+        assert page.status_code == 200
+        assert put.status_code == 200, put.text
+        assert put.json()["description"] == "Reunión (facilitator)"
+        return
+    assert_refused(page, "es", ARCHIVE_EVENT_REFUSED[role])
+    assert_refused(put, "es", ARCHIVE_EVENT_REFUSED[role])
     assert row_counts(engine) == before, role
