@@ -54,6 +54,7 @@ DOMAIN_RULES = {
     "PATCH /api/v1/webhooks/{webhook_id}": "no address of the server's own network",
     "PUT /api/v1/notices/address": "the text must be an e-mail address (core.notices.address)",
     "POST /api/v1/archive/cases/{case_id}/timeline": "a day of 1970–2999, the case's items",
+    "PUT /api/v1/archive/timeline/{event_id}": "a day of 1970–2999, the case's items",
 }
 #: Operations merged after the schema pass whose limits are not yet declared in their models, so
 #: schema-valid data may still be refused: they get only the invalid-data round (which must never
