@@ -286,16 +286,26 @@ class _Run:
     def _choose(self) -> tuple[int, float, float, Fraction | None] | None:
         """The project to buy, the float price per point paid, its error and exact price."""
         alive = np.flatnonzero(self.alive)
-        order = alive[np.argsort(self.lower[alive], kind="stable")]
+        order = alive[np.lexsort((self.table.rank[alive], self.lower[alive]))]
         best = np.inf
         seen: list[int] = []
+        known: tuple[int, int, int] | None = None
         for project in order.tolist():
             if self.lower[project] > best:
                 break
-            if self.dirty[project] and not self._evaluate(project):
+            if known is not None and self._cannot_beat(project, known):
                 continue
+            if self.dirty[project]:
+                if best < np.inf and self._surely_above(project, best):
+                    continue
+                if not self._evaluate(project):
+                    continue
             seen.append(project)
             best = min(best, float(self.upper[project]))
+            if self.paying[project]:
+                key = self._exact_key(project)
+                if known is None or _before(key, known):
+                    known = key
         tied = [p for p in seen if self.lower[p] <= best]
         if not tied:
             return None
@@ -309,6 +319,54 @@ class _Run:
             error = max(price - self.lo_pt[project], self.hi_pt[project] - price)
             return project, price, float(error) * SAFETY, share
         return self._break_tie(tied)
+
+    def _surely_above(self, project: int, best: float) -> bool:
+        """``project``'s exact price per unit of utility is proven above ``best`` (one sum).
+
+        At a price ``x`` per point, supporters pay ``Σ count · min(budget, x · points)``; if even
+        with every budget raised by its error bound that stays below the cost, the exact price is
+        above ``x`` (`bounds.certify`'s argument). Most projects a round looks at are rejected so,
+        without pricing them; the bound proven becomes their new lower bound.
+        """
+        table = self.table
+        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
+        groups = table.p_groups[lo:hi]
+        scale = float(self.scale[project])
+        price = best * scale * (1.0 + 4.0 * UNIT)
+        high = self.budgets[groups] + self.errors[groups]
+        if table.approval:
+            reached = float(np.dot(table.p_weights[lo:hi], np.minimum(high, price)))
+        else:
+            due = price * table.p_points_f[lo:hi]
+            reached = float(np.dot(table.p_weights[lo:hi], np.minimum(high, due)))
+        bound = (reached + sum_error(reached, hi - lo)) * (1.0 + 2.0 * UNIT)
+        cost = float(self.costs[project])
+        if bound >= cost:
+            return False
+        # What supporters pay is concave in the price and 0 at 0: at the exact price it is at
+        # most (price / x) times what they pay at x, so the exact price is at least x·cost/bound.
+        raised = price * (cost / bound) * (1.0 - 4.0 * UNIT)
+        self.lower[project] = max(float(self.lower[project]), raised / scale * (1.0 - 2.0 * UNIT))
+        return True
+
+    def _exact_key(self, project: int) -> tuple[int, int, int]:
+        """A full-share project's exact price per unit of utility (numerator, denominator), rank."""
+        den = int(self.paying[project]) * int(self.int_scale[project])
+        return int(self.table.costs[project]), den, self._rank(project)
+
+    def _cannot_beat(self, project: int, known: tuple[int, int, int]) -> bool:
+        """``project`` loses to the project whose exact price and rank are ``known``, unpriced.
+
+        A project's price never falls below its opening one (``cost / support`` per point: its
+        supporters can at most all pay their share), so a project whose opening price is above
+        the known exact price, or equal with a later rank, cannot be the cheapest. With cost
+        utilities, projects of equal support tie at that price until one is bought: this spares
+        pricing all but the first of them in the tie-break order.
+        """
+        table = self.table
+        den = int(table.support[project]) * int(self.int_scale[project])
+        opening = (int(table.costs[project]), den, self._rank(project))
+        return not _before(opening, known)
 
     def _break_tie(self, tied: list[int]) -> tuple[int, float, float, Fraction | None] | None:
         """Possible tie: compare exact prices, then the tie-break order.
@@ -379,6 +437,12 @@ class _Run:
             self.result.payments[project] = payment_groups(
                 table.counts[groups], points, paid, before <= due
             )
+
+
+def _before(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+    """Price ``a[0] / a[1]`` with rank ``a[2]`` comes strictly before ``b``'s (exact integers)."""
+    left, right = a[0] * b[1], b[0] * a[1]
+    return left < right or (left == right and a[2] < b[2])
 
 
 def equal_shares_run(
