@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
@@ -34,7 +35,7 @@ from asamblea.core.budgeting.explanation import PaymentGroup
 from asamblea.core.budgeting.payment import payment_groups, poor_rich
 from asamblea.core.budgeting.table import FloatArray, IntArray, Table
 
-SWEEP_EVERY = 4
+SWEEP_EVERY = 16
 """In add1 runs, find every project out of reach once per this many rounds (for the early stop)."""
 
 
@@ -95,6 +96,7 @@ class _Run:
         self.alive = np.zeros(table.num_projects, dtype=bool)
         self.alive[pool] = True
         self.dropped = np.zeros(table.num_projects, dtype=bool)
+        self.by_rank = np.argsort(table.rank)
         costs = table.costs.astype(np.float64)
         self.costs = costs
         self.scale: FloatArray = costs if cost_utility else np.ones(table.num_projects)
@@ -173,8 +175,8 @@ class _Run:
 
     def _drop_short_all(self) -> None:
         table = self.table
-        available = table.support_matrix @ self.budgets
-        errors = (table.support_matrix @ self.errors) * SAFETY
+        both = table.support_matrix @ np.column_stack((self.budgets, self.errors))
+        available, errors = both[:, 0], both[:, 1] * SAFETY
         terms = np.diff(table.p_indptr)
         near = available - errors - 1.01 * (terms + 3) * UNIT * available < self.costs
         for project in np.flatnonzero(self.alive & near).tolist():
@@ -285,8 +287,8 @@ class _Run:
 
     def _choose(self) -> tuple[int, float, float, Fraction | None] | None:
         """The project to buy, the float price per point paid, its error and exact price."""
-        alive = np.flatnonzero(self.alive)
-        order = alive[np.lexsort((self.table.rank[alive], self.lower[alive]))]
+        alive = self.by_rank[self.alive[self.by_rank]]
+        order = alive[np.argsort(self.lower[alive], kind="stable")]
         best = np.inf
         seen: list[int] = []
         known: tuple[int, int, int] | None = None
@@ -404,19 +406,6 @@ class _Run:
         value = float(price)
         return project, value, value * UNIT * SAFETY, price
 
-    def _hint(
-        self, project: int, groups: IntArray, points: IntArray, before: FloatArray
-    ) -> Hint | None:
-        """The float split of supporters, when its rich side is proven against the upper bound."""
-        hi_due = float(self.hi_pt[project]) * points.astype(np.float64) * (1.0 + 8.0 * UNIT)
-        poor = before < hi_due
-        rich = ~poor
-        if not bool(np.all(before[rich] - self.errors[groups[rich]] >= hi_due[rich])):
-            return None
-        counts = self.table.counts[groups]
-        rich_points = int(np.dot(counts[rich], points[rich]))
-        return Hint(groups[poor], points[poor], rich_points)
-
     def _pay(self, project: int, price: float, error: float, exact: Fraction | None) -> None:
         table = self.table
         groups, points = table.groups_of(project)
@@ -424,8 +413,22 @@ class _Run:
         points_f = table.p_points_f[lo:hi]
         before = self.budgets[groups]
         due = price * points_f
-        hint = None if exact is not None else self._hint(project, groups, points, before)
-        self.exact.push(project, exact, hint)
+        if exact is None:
+            self.exact.push(
+                project,
+                None,
+                partial(
+                    _hint,
+                    self.table.counts,
+                    groups,
+                    points,
+                    before=before,
+                    errors=self.errors[groups],
+                    hi_pt=float(self.hi_pt[project]),
+                ),
+            )
+        else:
+            self.exact.push(project, exact)
         paid = np.minimum(before, due)
         after = before - paid
         self.budgets[groups] = after
@@ -437,6 +440,29 @@ class _Run:
             self.result.payments[project] = payment_groups(
                 table.counts[groups], points, paid, before <= due
             )
+
+
+def _hint(
+    counts: IntArray,
+    groups: IntArray,
+    points: IntArray,
+    *,
+    before: FloatArray,
+    errors: FloatArray,
+    hi_pt: float,
+) -> Hint | None:
+    """The float split of a bought project's supporters, if its rich side is proven.
+
+    ``before`` and ``errors`` are their budgets and error bounds before paying, ``counts`` every
+    group's voters; the rich side is checked against the price's upper bound ``hi_pt``.
+    """
+    hi_due = hi_pt * points.astype(np.float64) * (1.0 + 8.0 * UNIT)
+    poor = before < hi_due
+    rich = ~poor
+    if not bool(np.all(before[rich] - errors[rich] >= hi_due[rich])):
+        return None
+    rich_points = int(np.dot(counts[groups[rich]], points[rich]))
+    return Hint(groups[poor], points[poor], rich_points)
 
 
 def _before(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
