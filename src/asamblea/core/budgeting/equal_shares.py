@@ -175,8 +175,8 @@ class _Run:
 
     def _drop_short_all(self) -> None:
         table = self.table
-        both = table.support_matrix @ np.column_stack((self.budgets, self.errors))
-        available, errors = both[:, 0], both[:, 1] * SAFETY
+        available = table.support_matrix @ self.budgets
+        errors = (table.support_matrix @ self.errors) * SAFETY
         terms = np.diff(table.p_indptr)
         near = available - errors - 1.01 * (terms + 3) * UNIT * available < self.costs
         for project in np.flatnonzero(self.alive & near).tolist():
