@@ -350,7 +350,8 @@ class _Run:
             return False
         # What supporters pay is concave in the price and 0 at 0: at the exact price it is at
         # most (price / x) times what they pay at x, so the exact price is at least x·cost/bound.
-        raised = price * (cost / bound) * (1.0 - 4.0 * UNIT)
+        # (Nothing at all, even with the error bounds: nobody can pay, the price is infinite.)
+        raised = price * (cost / bound) * (1.0 - 4.0 * UNIT) if bound > 0.0 else np.inf
         self.lower[project] = max(float(self.lower[project]), raised / scale * (1.0 - 2.0 * UNIT))
         return True
 
