@@ -8,7 +8,9 @@ paid for. This is the definition used by equalshares.net and pabutools.
 
 Speed: ballots are merged into groups; budgets are a float64 array per group; a project's last
 price is a lower bound of its next one (budgets only shrink), so each round evaluates projects in
-order of that bound and only recomputes those whose supporters paid since. Precision: every
+order of that bound and only recomputes those whose supporters paid since; once a best price is
+known, a candidate is first tried with one proven sum (`_surely_above`), which rejects most of
+them without pricing and raises their lower bound. Precision: every
 budget carries a proven error bound and every price a proven interval (`bounds.py`); a decision
 is taken in floats when the intervals separate, by a few integer products when tied projects'
 supporters all pay their full share (price = cost / support), and otherwise in exact rationals
