@@ -16,9 +16,9 @@ import pytest
 from hypothesis import given, settings
 
 from asamblea.core.budgeting.completion import add1_search
-from asamblea.core.budgeting.equal_shares import equal_shares_run
+from asamblea.core.budgeting.equal_shares import _Run, equal_shares_run
 from asamblea.core.budgeting.synthetic import tie_heavy
-from asamblea.core.budgeting.table import build_table
+from asamblea.core.budgeting.table import Table, build_table
 from tests.core.budgeting.strategies import Election, elections
 
 
@@ -61,3 +61,37 @@ def test_random_fast_equals_exact(election: Election) -> None:
         fast = equal_shares_run(table, share, cost_utility=cost_utility)
         exact = equal_shares_run(table, share, cost_utility=cost_utility, exact=True)
         assert fast.selected == exact.selected
+
+
+def _replayed_prices_match(table: Table, share: Fraction, cost_utility: bool) -> int:
+    """Every round's exact price rebuilt from the fast run (its lazy hints) = exact mode's."""
+    fast = _Run(table, share, record=False, cost_utility=cost_utility)
+    exact = _Run(table, share, record=False, cost_utility=cost_utility, exact=True)
+    assert fast.run(None).selected == exact.run(None).selected
+    rounds = len(fast.exact.order)
+    for r in range(rounds):
+        assert fast.exact.price(r) == exact.exact.prices[r]
+    return sum(1 for hint in fast.exact.hints if hint is not None)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_family_exact_replay_of_fast_runs(seed: int) -> None:
+    instance, ballots = tie_heavy(60, 200, seed=seed)
+    table = build_table(instance, ballots)
+    hinted = 0
+    for k in range(4):
+        share = Fraction(table.budget, table.num_voters) + k * 300
+        hinted += _replayed_prices_match(table, share, cost_utility=True)
+        hinted += _replayed_prices_match(table, share, cost_utility=False)
+    assert hinted > 0  # rounds whose exact price came from the float split
+
+
+@settings(max_examples=40, deadline=None)
+@given(elections())
+def test_random_exact_replay_of_fast_runs(election: Election) -> None:
+    ballots = election.ballots()
+    if ballots.num_voters == 0:
+        return
+    table = build_table(election.instance, ballots)
+    for cost_utility in (True, False):
+        _replayed_prices_match(table, Fraction(table.budget, table.num_voters), cost_utility)

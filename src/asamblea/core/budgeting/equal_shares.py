@@ -8,7 +8,9 @@ paid for. This is the definition used by equalshares.net and pabutools.
 
 Speed: ballots are merged into groups; budgets are a float64 array per group; a project's last
 price is a lower bound of its next one (budgets only shrink), so each round evaluates projects in
-order of that bound and only recomputes those whose supporters paid since. Precision: every
+order of that bound and only recomputes those whose supporters paid since; once a best price is
+known, a candidate is first tried with one proven sum (`_surely_above`), which rejects most of
+them without pricing and raises their lower bound. Precision: every
 budget carries a proven error bound and every price a proven interval (`bounds.py`); a decision
 is taken in floats when the intervals separate, by a few integer products when tied projects'
 supporters all pay their full share (price = cost / support), and otherwise in exact rationals
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
@@ -34,7 +37,7 @@ from asamblea.core.budgeting.explanation import PaymentGroup
 from asamblea.core.budgeting.payment import payment_groups, poor_rich
 from asamblea.core.budgeting.table import FloatArray, IntArray, Table
 
-SWEEP_EVERY = 4
+SWEEP_EVERY = 16
 """In add1 runs, find every project out of reach once per this many rounds (for the early stop)."""
 
 
@@ -95,6 +98,7 @@ class _Run:
         self.alive = np.zeros(table.num_projects, dtype=bool)
         self.alive[pool] = True
         self.dropped = np.zeros(table.num_projects, dtype=bool)
+        self.by_rank = np.argsort(table.rank)
         costs = table.costs.astype(np.float64)
         self.costs = costs
         self.scale: FloatArray = costs if cost_utility else np.ones(table.num_projects)
@@ -275,6 +279,9 @@ class _Run:
     ) -> float:
         cost = self.costs[project]
         price = float(cost / float(self.table.support[project]))
+        # Start the fixed point from the known lower bound: the poor set it finds there is part
+        # of the final one, so fewer passes are needed (the result is certified either way).
+        price = max(price, float(self.lower[project] * self.scale[project]) * (1.0 - 1e-9))
         if self.table.approval:
             if budgets.min() >= price:
                 return price
@@ -285,17 +292,27 @@ class _Run:
 
     def _choose(self) -> tuple[int, float, float, Fraction | None] | None:
         """The project to buy, the float price per point paid, its error and exact price."""
-        alive = np.flatnonzero(self.alive)
+        alive = self.by_rank[self.alive[self.by_rank]]
         order = alive[np.argsort(self.lower[alive], kind="stable")]
         best = np.inf
         seen: list[int] = []
+        known: tuple[int, int, int] | None = None
         for project in order.tolist():
             if self.lower[project] > best:
                 break
-            if self.dirty[project] and not self._evaluate(project):
+            if known is not None and self._cannot_beat(project, known):
                 continue
+            if self.dirty[project]:
+                if best < np.inf and self._surely_above(project, best):
+                    continue
+                if not self._evaluate(project):
+                    continue
             seen.append(project)
             best = min(best, float(self.upper[project]))
+            if self.paying[project]:
+                key = self._exact_key(project)
+                if known is None or _before(key, known):
+                    known = key
         tied = [p for p in seen if self.lower[p] <= best]
         if not tied:
             return None
@@ -309,6 +326,55 @@ class _Run:
             error = max(price - self.lo_pt[project], self.hi_pt[project] - price)
             return project, price, float(error) * SAFETY, share
         return self._break_tie(tied)
+
+    def _surely_above(self, project: int, best: float) -> bool:
+        """``project``'s exact price per unit of utility is proven above ``best`` (one sum).
+
+        At a price ``x`` per point, supporters pay ``Σ count · min(budget, x · points)``; if even
+        with every budget raised by its error bound that stays below the cost, the exact price is
+        above ``x`` (`bounds.certify`'s argument). Most projects a round looks at are rejected so,
+        without pricing them; the bound proven becomes their new lower bound.
+        """
+        table = self.table
+        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
+        groups = table.p_groups[lo:hi]
+        scale = float(self.scale[project])
+        price = best * scale * (1.0 + 4.0 * UNIT)
+        high = self.budgets[groups] + self.errors[groups]
+        if table.approval:
+            reached = float(np.dot(table.p_weights[lo:hi], np.minimum(high, price)))
+        else:
+            due = price * table.p_points_f[lo:hi]
+            reached = float(np.dot(table.p_weights[lo:hi], np.minimum(high, due)))
+        bound = (reached + sum_error(reached, hi - lo)) * (1.0 + 2.0 * UNIT)
+        cost = float(self.costs[project])
+        if bound >= cost:
+            return False
+        # What supporters pay is concave in the price and 0 at 0: at the exact price it is at
+        # most (price / x) times what they pay at x, so the exact price is at least x·cost/bound.
+        # (Nothing at all, even with the error bounds: nobody can pay, the price is infinite.)
+        raised = price * (cost / bound) * (1.0 - 4.0 * UNIT) if bound > 0.0 else np.inf
+        self.lower[project] = max(float(self.lower[project]), raised / scale * (1.0 - 2.0 * UNIT))
+        return True
+
+    def _exact_key(self, project: int) -> tuple[int, int, int]:
+        """A full-share project's exact price per unit of utility (numerator, denominator), rank."""
+        den = int(self.paying[project]) * int(self.int_scale[project])
+        return int(self.table.costs[project]), den, self._rank(project)
+
+    def _cannot_beat(self, project: int, known: tuple[int, int, int]) -> bool:
+        """``project`` loses to the project whose exact price and rank are ``known``, unpriced.
+
+        A project's price never falls below its opening one (``cost / support`` per point: its
+        supporters can at most all pay their share), so a project whose opening price is above
+        the known exact price, or equal with a later rank, cannot be the cheapest. With cost
+        utilities, projects of equal support tie at that price until one is bought: this spares
+        pricing all but the first of them in the tie-break order.
+        """
+        table = self.table
+        den = int(table.support[project]) * int(self.int_scale[project])
+        opening = (int(table.costs[project]), den, self._rank(project))
+        return not _before(opening, known)
 
     def _break_tie(self, tied: list[int]) -> tuple[int, float, float, Fraction | None] | None:
         """Possible tie: compare exact prices, then the tie-break order.
@@ -346,19 +412,6 @@ class _Run:
         value = float(price)
         return project, value, value * UNIT * SAFETY, price
 
-    def _hint(
-        self, project: int, groups: IntArray, points: IntArray, before: FloatArray
-    ) -> Hint | None:
-        """The float split of supporters, when its rich side is proven against the upper bound."""
-        hi_due = float(self.hi_pt[project]) * points.astype(np.float64) * (1.0 + 8.0 * UNIT)
-        poor = before < hi_due
-        rich = ~poor
-        if not bool(np.all(before[rich] - self.errors[groups[rich]] >= hi_due[rich])):
-            return None
-        counts = self.table.counts[groups]
-        rich_points = int(np.dot(counts[rich], points[rich]))
-        return Hint(groups[poor], points[poor], rich_points)
-
     def _pay(self, project: int, price: float, error: float, exact: Fraction | None) -> None:
         table = self.table
         groups, points = table.groups_of(project)
@@ -366,8 +419,22 @@ class _Run:
         points_f = table.p_points_f[lo:hi]
         before = self.budgets[groups]
         due = price * points_f
-        hint = None if exact is not None else self._hint(project, groups, points, before)
-        self.exact.push(project, exact, hint)
+        if exact is None:
+            self.exact.push(
+                project,
+                None,
+                partial(
+                    _hint,
+                    self.table.counts,
+                    groups,
+                    points,
+                    before=before,
+                    errors=self.errors[groups],
+                    hi_pt=float(self.hi_pt[project]),
+                ),
+            )
+        else:
+            self.exact.push(project, exact)
         paid = np.minimum(before, due)
         after = before - paid
         self.budgets[groups] = after
@@ -379,6 +446,35 @@ class _Run:
             self.result.payments[project] = payment_groups(
                 table.counts[groups], points, paid, before <= due
             )
+
+
+def _hint(
+    counts: IntArray,
+    groups: IntArray,
+    points: IntArray,
+    *,
+    before: FloatArray,
+    errors: FloatArray,
+    hi_pt: float,
+) -> Hint | None:
+    """The float split of a bought project's supporters, if its rich side is proven.
+
+    ``before`` and ``errors`` are their budgets and error bounds before paying, ``counts`` every
+    group's voters; the rich side is checked against the price's upper bound ``hi_pt``.
+    """
+    hi_due = hi_pt * points.astype(np.float64) * (1.0 + 8.0 * UNIT)
+    poor = before < hi_due
+    rich = ~poor
+    if not bool(np.all(before[rich] - errors[rich] >= hi_due[rich])):
+        return None
+    rich_points = int(np.dot(counts[groups[rich]], points[rich]))
+    return Hint(groups[poor], points[poor], rich_points)
+
+
+def _before(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+    """Price ``a[0] / a[1]`` with rank ``a[2]`` comes strictly before ``b``'s (exact integers)."""
+    left, right = a[0] * b[1], b[0] * a[1]
+    return left < right or (left == right and a[2] < b[2])
 
 
 def equal_shares_run(

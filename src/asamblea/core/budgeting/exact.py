@@ -9,6 +9,7 @@ rounds a near-tie depends on, with `fractions.Fraction`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -41,11 +42,20 @@ class ExactReplay:
         self.order: list[int] = []
         self.round_of: dict[int, int] = {}
         self.prices: list[Fraction | None] = []
-        self.hints: list[Hint | None] = []
+        self.hints: list[Hint | Callable[[], Hint | None] | None] = []
         self._budgets: dict[tuple[int, int], Fraction] = {}
 
-    def push(self, project: int, price: Fraction | None, hint: Hint | None = None) -> None:
-        """Record that ``project`` was bought in the next round (its exact price if known)."""
+    def push(
+        self,
+        project: int,
+        price: Fraction | None,
+        hint: Hint | Callable[[], Hint | None] | None = None,
+    ) -> None:
+        """Record that ``project`` was bought in the next round (its exact price if known).
+
+        ``hint`` may be a function that builds it: it runs only if that round's exact price is
+        ever needed (rarely: at a near-tie depending on it).
+        """
         self.round_of[project] = len(self.order)
         self.order.append(project)
         self.prices.append(price)
@@ -60,6 +70,8 @@ class ExactReplay:
                 pending.pop()
                 continue
             project, hint = self.order[current], self.hints[current]
+            if callable(hint):
+                hint = self.hints[current] = hint()
             missing = self._missing(project, current, None if hint is None else hint.poor)
             if missing:
                 pending.extend(missing)
