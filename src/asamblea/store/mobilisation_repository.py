@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from asamblea.core.mobilisation.actions import ActionKind, ActionState, TaskRole, Visibility
@@ -145,6 +146,11 @@ def _action(row: ActionRow) -> Action:
 def _campaign(row: PledgeCampaignRow) -> Campaign:
     thresholds = Thresholds(row.members, row.assemblies, row.people)
     return Campaign(row.id, row.action_id, thresholds, row.triggered_at)
+
+
+def _insert_for(db: Session) -> Any:
+    """The dialect's INSERT, which knows ``ON CONFLICT … DO UPDATE`` (PostgreSQL, SQLite)."""
+    return postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 class MobilisationRepository:
@@ -364,6 +370,39 @@ class MobilisationRepository:
         row = self.db.scalar(for_update(stmt) if lock else stmt)
         return None if row is None else _campaign(row)
 
+    def campaign_for_pledging(self, action_id: int) -> tuple[Action, Campaign] | None:
+        """The action and its campaign in one read, the campaign's row locked (``FOR UPDATE OF``
+        it on PostgreSQL): what a batch of pledges starts with. None when either is missing."""
+        stmt = (
+            select(ActionRow, PledgeCampaignRow)
+            .join(PledgeCampaignRow, PledgeCampaignRow.action_id == ActionRow.id)
+            .where(ActionRow.id == action_id)
+            .with_for_update(of=PledgeCampaignRow)
+            .execution_options(populate_existing=True)
+        )
+        found = self.db.execute(stmt).first()
+        return None if found is None else (_action(found[0]), _campaign(found[1]))
+
+    def pledge_book(
+        self, campaign_id: int, person_ids: Iterable[int]
+    ) -> tuple[dict[int, int], dict[int, int]]:
+        """(pledges per assembly, the assembly each of these people pledged from) in one round
+        trip: `pledge_counts` and `pledges_of` as one ``UNION ALL`` (callers hold the lock)."""
+        ids = sorted(set(person_ids))
+        counts = select(
+            literal(0).label("mine"), PledgeTallyRow.assembly_id, PledgeTallyRow.pledges
+        ).where(PledgeTallyRow.campaign_id == campaign_id, PledgeTallyRow.pledges > 0)
+        if not ids:
+            return self.pledge_counts(campaign_id), {}
+        mine = select(literal(1), PledgeRow.person_id, PledgeRow.assembly_id).where(
+            PledgeRow.campaign_id == campaign_id, PledgeRow.person_id.in_(ids)
+        )
+        tally: dict[int, int] = {}
+        pledged: dict[int, int] = {}
+        for kind, key, value in self.db.execute(union_all(counts, mine)):
+            (pledged if kind else tally)[int(key)] = int(value)
+        return tally, pledged
+
     def pledge_counts(self, campaign_id: int) -> dict[int, int]:
         """Pledges per assembly (the tally kept beside the pledges): counts only."""
         rows = self.db.execute(
@@ -453,9 +492,20 @@ class MobilisationRepository:
             steps[assembly] = steps.get(assembly, 0) + 1
         for assembly in removed.values():
             steps[assembly] = steps.get(assembly, 0) - 1
-        for assembly in sorted(steps):
-            if steps[assembly]:
-                self._count(campaign_id, assembly, steps[assembly])
+        moved = [
+            {"campaign_id": campaign_id, "assembly_id": a, "pledges": steps[a]}
+            for a in sorted(steps)
+            if steps[a]
+        ]
+        if moved:  # every assembly's tally in one statement: insert, or add to what is there
+            upsert = _insert_for(self.db)(PledgeTallyRow)
+            self.db.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=[PledgeTallyRow.campaign_id, PledgeTallyRow.assembly_id],
+                    set_={"pledges": PledgeTallyRow.pledges + upsert.excluded.pledges},
+                ),
+                moved,
+            )
 
     def mark_triggered(self, campaign_id: int, at: datetime) -> None:
         self.db.execute(
