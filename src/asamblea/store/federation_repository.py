@@ -15,6 +15,7 @@ from asamblea.core.federation import (
     AssemblyRules,
     Membership,
     MembershipState,
+    Placed,
     Role,
     WeightRule,
     rules_to_dict,
@@ -281,6 +282,12 @@ class FederationRepository:
         """Every assembly, by name."""
         rows = self.db.scalars(select(AssemblyRow).order_by(AssemblyRow.name))
         return [to_assembly(row) for row in rows]
+
+    def placements(self) -> list[Placed]:
+        """Every assembly's id, kind and parent: the tree without names or rules, as plain
+        columns (a pledge batch walks it; a federation has thousands of assemblies)."""
+        rows = self.db.execute(select(AssemblyRow.id, AssemblyRow.kind, AssemblyRow.parent_id))
+        return [Placed(id_, AssemblyKind(kind), parent) for id_, kind, parent in rows]
 
     def parent_map(self) -> dict[int, int | None]:
         """Each assembly's parent, for tree walks and cycle checks."""
