@@ -386,8 +386,9 @@ class MobilisationRepository:
     def pledge_book(
         self, campaign_id: int, person_ids: Iterable[int]
     ) -> tuple[dict[int, int], dict[int, int]]:
-        """(pledges per assembly, the assembly each of these people pledged from) in one round
-        trip: `pledge_counts` and `pledges_of` as one ``UNION ALL`` (callers hold the lock)."""
+        """(pledges per assembly, the assembly each of these people pledged from, for those who
+        have): the tally and the batch's pledges in one round trip, as one ``UNION ALL`` (callers
+        hold the campaign's lock)."""
         ids = sorted(set(person_ids))
         counts = select(
             literal(0).label("mine"), PledgeTallyRow.assembly_id, PledgeTallyRow.pledges
@@ -412,21 +413,6 @@ class MobilisationRepository:
         )
         return {assembly: int(n) for assembly, n in rows}
 
-    def _count(self, campaign_id: int, assembly_id: int, step: int) -> None:
-        """Move the tally by `step`; callers hold the campaign's row lock."""
-        where = (
-            PledgeTallyRow.campaign_id == campaign_id,
-            PledgeTallyRow.assembly_id == assembly_id,
-        )
-        changed = self.db.execute(
-            update(PledgeTallyRow).where(*where).values(pledges=PledgeTallyRow.pledges + step)
-        )
-        if not changed.rowcount:  # type: ignore[attr-defined]
-            self.db.add(
-                PledgeTallyRow(campaign_id=campaign_id, assembly_id=assembly_id, pledges=step)
-            )
-            self.db.flush()
-
     def has_pledged(self, campaign_id: int, person_id: int) -> bool:
         found = self.db.scalar(
             select(PledgeRow.id).where(
@@ -434,37 +420,6 @@ class MobilisationRepository:
             )
         )
         return found is not None
-
-    def add_pledge(self, campaign_id: int, person_id: int, assembly_id: int) -> None:
-        self.db.add(
-            PledgeRow(campaign_id=campaign_id, person_id=person_id, assembly_id=assembly_id)
-        )
-        self.db.flush()
-        self._count(campaign_id, assembly_id, 1)
-
-    def remove_pledge(self, campaign_id: int, person_id: int) -> int:
-        """Delete the person's pledge (and count it out); how many rows went (0 or 1)."""
-        assembly = self.db.scalar(
-            delete(PledgeRow)
-            .where(PledgeRow.campaign_id == campaign_id, PledgeRow.person_id == person_id)
-            .returning(PledgeRow.assembly_id)
-        )
-        if assembly is None:
-            return 0
-        self._count(campaign_id, assembly, -1)
-        return 1
-
-    def pledges_of(self, campaign_id: int, person_ids: Iterable[int]) -> dict[int, int]:
-        """The assembly each of these people pledged from (those who have), by person."""
-        ids = sorted(set(person_ids))
-        if not ids:
-            return {}
-        rows = self.db.execute(
-            select(PledgeRow.person_id, PledgeRow.assembly_id).where(
-                PledgeRow.campaign_id == campaign_id, PledgeRow.person_id.in_(ids)
-            )
-        )
-        return {int(person): int(assembly) for person, assembly in rows}
 
     def apply_pledges(
         self, campaign_id: int, added: Mapping[int, int], removed: Mapping[int, int]
@@ -499,7 +454,7 @@ class MobilisationRepository:
         ]
         if moved:  # every assembly's tally in one statement: insert, or add to what is there
             upsert = _insert_for(self.db)(PledgeTallyRow)
-            self.db.execute(
+            self.db.connection().execute(
                 upsert.on_conflict_do_update(
                     index_elements=[PledgeTallyRow.campaign_id, PledgeTallyRow.assembly_id],
                     set_={"pledges": PledgeTallyRow.pledges + upsert.excluded.pledges},
