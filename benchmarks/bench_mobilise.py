@@ -10,8 +10,9 @@ Usage: ``.venv/bin/python benchmarks/bench_mobilise.py [--members N] [--clients 
    serve`` starts on a free loopback port; wrk (Debian's package: a C load generator, so
    the client does not eat the server's CPU) sends one ``POST /api/v1/actions/{id}/pledge``
    per member — first paced (Poisson arrivals at R/s: latency at a given load), then as fast
-   as it can (saturation). Afterwards the database must hold exactly one pledge per 201
-   answer and one trigger event.
+   as it can (saturation). Beside each phase, the server's CPU per pledge (all its threads:
+   a figure a busy machine disturbs far less than latency). Afterwards the database must hold
+   at least one pledge per 201 answer and one trigger event.
 2. **Re-evaluating every threshold** of a federation with 1,000,000 pledges over 10,000
    assemblies in 25 regions and 50 campaigns (target ≤ 1 s): `core.mobilisation.evaluation`
    from raw (campaign, assembly) pledges, the reduction included; beside it, the scalar rules
@@ -152,7 +153,8 @@ def run_http(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     with bench_votes.database(backend) as db:
         action_id, union_id, tokens = setup(db.url, args.members)
         paced_n = min(len(tokens) // 2, args.rate * args.seconds)
-        with bench_votes.server(db, 1) as (url, _pid):
+        with bench_votes.server(db, 1) as (url, pid):
+            cpu = bench_votes.tree_cpu_seconds(pid)
             paced = pledge_with_wrk(
                 url,
                 action_id,
@@ -162,6 +164,8 @@ def run_http(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 seconds=args.seconds,
                 rate=args.rate,
             )
+            paced["server_cpu_ms_per_pledge"] = bench_votes.cpu_per_cast(pid, cpu, paced["pledges"])
+            cpu = bench_votes.tree_cpu_seconds(pid)
             burst = pledge_with_wrk(
                 url,
                 action_id,
@@ -171,6 +175,7 @@ def run_http(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 seconds=args.seconds,
                 rate=0,
             )
+            burst["server_cpu_ms_per_pledge"] = bench_votes.cpu_per_cast(pid, cpu, burst["pledges"])
         answered = paced["pledges"] + burst["pledges"]
         stored = check_database(db.url, answered, args.members // 2)
     return {"backend": backend, "paced": paced, "saturation": burst, "database": stored}

@@ -137,6 +137,16 @@ class AssemblyRules:
         return Fraction(self.escalation_percent, 100)
 
 
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """An assembly's place in the federation, no more: what a walk of the tree needs (read for
+    every assembly at once, so kept small)."""
+
+    id: int
+    kind: AssemblyKind
+    parent_id: int | None
+
+
 @dataclass(frozen=True)
 class Assembly:
     """An assembly as the rules see it."""

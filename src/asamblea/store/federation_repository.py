@@ -15,6 +15,7 @@ from asamblea.core.federation import (
     AssemblyRules,
     Membership,
     MembershipState,
+    Placed,
     Role,
     WeightRule,
     rules_to_dict,
@@ -179,11 +180,38 @@ class PeopleRepository:
     def token_people(self, token_hashes: Sequence[str], now: datetime) -> dict[str, Person]:
         """The owners of several live API tokens, by token hash (one query for a batch)."""
         rows = self.db.execute(
-            select(ApiTokenRow.token_hash, PersonRow)
+            select(ApiTokenRow.token_hash, PersonRow.id, PersonRow.username, PersonRow.locale)
             .join(PersonRow, ApiTokenRow.person_id == PersonRow.id)
             .where(ApiTokenRow.token_hash.in_(set(token_hashes)), ApiTokenRow.expires_at > now)
+        )  # plain columns, not ORM rows: a writer's batch asks for hundreds at once
+        return {token_hash: Person(id_, name, locale) for token_hash, id_, name, locale in rows}
+
+    def token_members(
+        self, token_hashes: Sequence[str], now: datetime
+    ) -> dict[str, tuple[Person, list[Membership]]]:
+        """`token_people` with every membership of each owner, in the same round trip (a
+        writer's batch needs both: who is asking, and where they are a member)."""
+        rows = self.db.execute(
+            select(
+                ApiTokenRow.token_hash,
+                PersonRow.id,
+                PersonRow.username,
+                PersonRow.locale,
+                MembershipRow.id,
+                MembershipRow.assembly_id,
+                MembershipRow.state,
+                MembershipRow.role,
+            )
+            .join(PersonRow, ApiTokenRow.person_id == PersonRow.id)
+            .outerjoin(MembershipRow, MembershipRow.person_id == PersonRow.id)
+            .where(ApiTokenRow.token_hash.in_(set(token_hashes)), ApiTokenRow.expires_at > now)
         )
-        return {token_hash: to_person(row) for token_hash, row in rows}
+        found: dict[str, tuple[Person, list[Membership]]] = {}
+        for token_hash, id_, name, locale, m_id, assembly_id, state, role in rows:
+            _owner, held = found.setdefault(token_hash, (Person(id_, name, locale), []))
+            if m_id is not None:
+                held.append(Membership(m_id, assembly_id, id_, MembershipState(state), Role(role)))
+        return found
 
     def delete_token(self, token_hash: str) -> None:
         """Revoke an API token."""
@@ -254,6 +282,12 @@ class FederationRepository:
         """Every assembly, by name."""
         rows = self.db.scalars(select(AssemblyRow).order_by(AssemblyRow.name))
         return [to_assembly(row) for row in rows]
+
+    def placements(self) -> list[Placed]:
+        """Every assembly's id, kind and parent: the tree without names or rules, as plain
+        columns (a pledge batch walks it; a federation has thousands of assemblies)."""
+        rows = self.db.execute(select(AssemblyRow.id, AssemblyRow.kind, AssemblyRow.parent_id))
+        return [Placed(id_, AssemblyKind(kind), parent) for id_, kind, parent in rows]
 
     def parent_map(self) -> dict[int, int | None]:
         """Each assembly's parent, for tree walks and cycle checks."""

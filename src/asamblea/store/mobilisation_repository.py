@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, literal, select, union_all, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from asamblea.core.mobilisation.actions import ActionKind, ActionState, TaskRole, Visibility
@@ -145,6 +146,11 @@ def _action(row: ActionRow) -> Action:
 def _campaign(row: PledgeCampaignRow) -> Campaign:
     thresholds = Thresholds(row.members, row.assemblies, row.people)
     return Campaign(row.id, row.action_id, thresholds, row.triggered_at)
+
+
+def _insert_for(db: Session) -> Any:
+    """The dialect's INSERT, which knows ``ON CONFLICT … DO UPDATE`` (PostgreSQL, SQLite)."""
+    return postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 class MobilisationRepository:
@@ -364,6 +370,40 @@ class MobilisationRepository:
         row = self.db.scalar(for_update(stmt) if lock else stmt)
         return None if row is None else _campaign(row)
 
+    def campaign_for_pledging(self, action_id: int) -> tuple[Action, Campaign] | None:
+        """The action and its campaign in one read, the campaign's row locked (``FOR UPDATE OF``
+        it on PostgreSQL): what a batch of pledges starts with. None when either is missing."""
+        stmt = (
+            select(ActionRow, PledgeCampaignRow)
+            .join(PledgeCampaignRow, PledgeCampaignRow.action_id == ActionRow.id)
+            .where(ActionRow.id == action_id)
+            .with_for_update(of=PledgeCampaignRow)
+            .execution_options(populate_existing=True)
+        )
+        found = self.db.execute(stmt).first()
+        return None if found is None else (_action(found[0]), _campaign(found[1]))
+
+    def pledge_book(
+        self, campaign_id: int, person_ids: Iterable[int]
+    ) -> tuple[dict[int, int], dict[int, int]]:
+        """(pledges per assembly, the assembly each of these people pledged from, for those who
+        have): the tally and the batch's pledges in one round trip, as one ``UNION ALL`` (callers
+        hold the campaign's lock)."""
+        ids = sorted(set(person_ids))
+        counts = select(
+            literal(0).label("mine"), PledgeTallyRow.assembly_id, PledgeTallyRow.pledges
+        ).where(PledgeTallyRow.campaign_id == campaign_id, PledgeTallyRow.pledges > 0)
+        if not ids:
+            return self.pledge_counts(campaign_id), {}
+        mine = select(literal(1), PledgeRow.person_id, PledgeRow.assembly_id).where(
+            PledgeRow.campaign_id == campaign_id, PledgeRow.person_id.in_(ids)
+        )
+        tally: dict[int, int] = {}
+        pledged: dict[int, int] = {}
+        for kind, key, value in self.db.execute(union_all(counts, mine)):
+            (pledged if kind else tally)[int(key)] = int(value)
+        return tally, pledged
+
     def pledge_counts(self, campaign_id: int) -> dict[int, int]:
         """Pledges per assembly (the tally kept beside the pledges): counts only."""
         rows = self.db.execute(
@@ -373,21 +413,6 @@ class MobilisationRepository:
         )
         return {assembly: int(n) for assembly, n in rows}
 
-    def _count(self, campaign_id: int, assembly_id: int, step: int) -> None:
-        """Move the tally by `step`; callers hold the campaign's row lock."""
-        where = (
-            PledgeTallyRow.campaign_id == campaign_id,
-            PledgeTallyRow.assembly_id == assembly_id,
-        )
-        changed = self.db.execute(
-            update(PledgeTallyRow).where(*where).values(pledges=PledgeTallyRow.pledges + step)
-        )
-        if not changed.rowcount:  # type: ignore[attr-defined]
-            self.db.add(
-                PledgeTallyRow(campaign_id=campaign_id, assembly_id=assembly_id, pledges=step)
-            )
-            self.db.flush()
-
     def has_pledged(self, campaign_id: int, person_id: int) -> bool:
         found = self.db.scalar(
             select(PledgeRow.id).where(
@@ -395,37 +420,6 @@ class MobilisationRepository:
             )
         )
         return found is not None
-
-    def add_pledge(self, campaign_id: int, person_id: int, assembly_id: int) -> None:
-        self.db.add(
-            PledgeRow(campaign_id=campaign_id, person_id=person_id, assembly_id=assembly_id)
-        )
-        self.db.flush()
-        self._count(campaign_id, assembly_id, 1)
-
-    def remove_pledge(self, campaign_id: int, person_id: int) -> int:
-        """Delete the person's pledge (and count it out); how many rows went (0 or 1)."""
-        assembly = self.db.scalar(
-            delete(PledgeRow)
-            .where(PledgeRow.campaign_id == campaign_id, PledgeRow.person_id == person_id)
-            .returning(PledgeRow.assembly_id)
-        )
-        if assembly is None:
-            return 0
-        self._count(campaign_id, assembly, -1)
-        return 1
-
-    def pledges_of(self, campaign_id: int, person_ids: Iterable[int]) -> dict[int, int]:
-        """The assembly each of these people pledged from (those who have), by person."""
-        ids = sorted(set(person_ids))
-        if not ids:
-            return {}
-        rows = self.db.execute(
-            select(PledgeRow.person_id, PledgeRow.assembly_id).where(
-                PledgeRow.campaign_id == campaign_id, PledgeRow.person_id.in_(ids)
-            )
-        )
-        return {int(person): int(assembly) for person, assembly in rows}
 
     def apply_pledges(
         self, campaign_id: int, added: Mapping[int, int], removed: Mapping[int, int]
@@ -453,9 +447,20 @@ class MobilisationRepository:
             steps[assembly] = steps.get(assembly, 0) + 1
         for assembly in removed.values():
             steps[assembly] = steps.get(assembly, 0) - 1
-        for assembly in sorted(steps):
-            if steps[assembly]:
-                self._count(campaign_id, assembly, steps[assembly])
+        moved = [
+            {"campaign_id": campaign_id, "assembly_id": a, "pledges": steps[a]}
+            for a in sorted(steps)
+            if steps[a]
+        ]
+        if moved:  # every assembly's tally in one statement: insert, or add to what is there
+            upsert = _insert_for(self.db)(PledgeTallyRow)
+            self.db.connection().execute(
+                upsert.on_conflict_do_update(
+                    index_elements=[PledgeTallyRow.campaign_id, PledgeTallyRow.assembly_id],
+                    set_={"pledges": PledgeTallyRow.pledges + upsert.excluded.pledges},
+                ),
+                moved,
+            )
 
     def mark_triggered(self, campaign_id: int, at: datetime) -> None:
         self.db.execute(

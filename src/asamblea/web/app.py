@@ -125,16 +125,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.engine = engine
     errors.install(app)
-    # Routes are matched in order: the JSON API first (casting is the hottest path), pages after.
+    # Routes are matched in order, and matching is not free (a few microseconds per route
+    # tried): the JSON API first, its hottest paths first (casting, then pledging: behind the
+    # other APIs a pledge's match cost ~0.4 ms of the event loop), pages after.
     for api in (
         api_votes.router,
+        api_mobilisation.router,
         api_encrypted_votes.router,
         api_federation.router,
         api_deliberation.router,
         api_budgeting.router,
         api_planning.router,
         api_archive.router,
-        api_mobilisation.router,
         api_platform.router,
         api_notices.router,
         api_feeds.router,
@@ -172,8 +174,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimit,
         limit=settings.max_body_bytes,
-        streamed=(("PATCH", "/api/v1/archive/uploads/", MAX_UPLOAD),
-                  ("POST", ARCHIVE_UPLOADS, MAX_UPLOAD + 64 * 1024)),  # the form's other fields
+        streamed=(
+            ("PATCH", "/api/v1/archive/uploads/", MAX_UPLOAD),
+            ("POST", ARCHIVE_UPLOADS, MAX_UPLOAD + 64 * 1024),
+        ),  # the form's other fields
     )
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(ReleaseContext)

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from asamblea import i18n
 from asamblea.clock import utcnow
 from asamblea.core.errors import N_, Conflict, Invalid, RateLimited, Unauthenticated
+from asamblea.core.federation import Membership
 from asamblea.core.people import Person, check_password, normalise_username, username_key
 from asamblea.core.throttle import Failures, Throttle, Verdict, verdict
 from asamblea.core.username import login_key, skeleton_of
@@ -191,6 +192,13 @@ def token_people(db: Session, tokens: Sequence[str]) -> dict[str, Person]:
     digests = {_digest(token): token for token in tokens}
     found = PeopleRepository(db).token_people(list(digests), utcnow())
     return {digests[digest]: person for digest, person in found.items()}
+
+
+def token_members(db: Session, tokens: Sequence[str]) -> dict[str, tuple[Person, list[Membership]]]:
+    """`token_people` with each owner's memberships, in one query (a writer's batch)."""
+    digests = {_digest(token): token for token in tokens}
+    found = PeopleRepository(db).token_members(list(digests), utcnow())
+    return {digests[digest]: owner for digest, owner in found.items()}
 
 
 def bearer_token(authorization: str | None) -> str | None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from asamblea.core.errors import N_, Forbidden, NotFound
-from asamblea.core.federation import Assembly, AssemblyKind, Membership, is_base
+from asamblea.core.federation import Assembly, AssemblyKind, Membership, Placed, is_base
 from asamblea.core.mobilisation.actions import Viewer, can_see_action
 from asamblea.core.people import Person
 from asamblea.store.federation_repository import AuditRepository, FederationRepository
@@ -31,7 +31,7 @@ def get_assembly(federation: FederationRepository, assembly_id: int) -> Assembly
     return assembly
 
 
-def under(assemblies: Iterable[Assembly], roots: Collection[int]) -> set[int]:
+def under(assemblies: Iterable[Assembly | Placed], roots: Collection[int]) -> set[int]:
     """Ids of every assembly under the roots (each root included)."""
     children: dict[int | None, list[int]] = {}
     for assembly in assemblies:
@@ -46,12 +46,12 @@ def under(assemblies: Iterable[Assembly], roots: Collection[int]) -> set[int]:
     return found
 
 
-def regions_of(assemblies: Iterable[Assembly]) -> dict[int, int]:
+def regions_of(assemblies: Iterable[Assembly | Placed]) -> dict[int, int]:
     """Each assembly's region in the federation: its nearest ancestor of kind region."""
     everyone = {a.id: a for a in assemblies}
     found: dict[int, int] = {}
     for assembly in everyone.values():
-        current: Assembly | None = assembly
+        current: Assembly | Placed | None = assembly
         while current is not None and current.kind is not AssemblyKind.REGION:
             current = everyone.get(current.parent_id) if current.parent_id else None
         if current is not None:
@@ -70,17 +70,17 @@ def joined(repo: MobilisationRepository, target: str, target_id: int) -> list[in
 
 @dataclass(frozen=True)
 class Participation:
-    """Who takes part in an action: every assembly (read once), the convening and joined ones
-    (`roots`), and the base assemblies under them (`bases`)."""
+    """Who takes part in an action: every assembly's place (read once), the convening and
+    joined ones (`roots`), and the base assemblies under them (`bases`)."""
 
-    everyone: list[Assembly]
+    everyone: list[Placed]
     roots: set[int]
     bases: set[int]
 
 
 def participation(db: Session, action: Action) -> Participation:
     """The assemblies taking part in `action`."""
-    everyone = FederationRepository(db).assemblies()
+    everyone = FederationRepository(db).placements()
     roots = {action.assembly_id, *joined(MobilisationRepository(db), "action", action.id)}
     kinds = {a.id: a.kind for a in everyone}
     bases = {a for a in under(everyone, roots) if is_base(kinds[a])}

@@ -1,18 +1,21 @@
 """Pledges and withdrawals in batches: one transaction, one lock per campaign, answers after.
 
-The problem: each pledge took its campaign's row lock and committed alone, so a campaign took
-one durable commit per pledge (about 1–9 pledges/s on a busy machine). The design is casting's
+The problem: each pledge took its campaign's row lock and committed alone, so a campaign took one
+durable commit per pledge (about 1–9 pledges/s on a busy machine). The design is casting's
 (`services/votes/casting.py`): `apply_batch` applies a whole batch in the caller's transaction —
-per campaign (in id order, one lock order for every writer) it reads the action, locks the
-campaign row once, reads who takes part, the memberships of everyone in the batch and their
-existing pledges with one query each, then applies the requests *in the order they came* in
-memory: a second pledge by the same person (earlier or in the same batch) is refused as a
-duplicate; a withdrawal takes back exactly one pledge, and only before the trigger. The nested
-thresholds are evaluated once per run of pledges (before a withdrawal and at the end): every
-count grows with pledges, so when a run ends triggered, the crossing pledge lies in that run and
-is found by stepping through it once — this happens once in a campaign's life. Then the pledges
-are written at once (`apply_pledges`: in person order, never in arrival order), the tally moves
-once per assembly, and the trigger fires exactly once with its audit event.
+per campaign (in id order, one lock order for every writer) it reads the action with its campaign
+and locks the campaign row (one query), reads who takes part, and reads the counts with the batch's
+existing pledges (one query); the memberships of everyone in the batch come with their tokens
+(`PledgeBatcher`) or in one query. Every round trip counts: the writer holds its commit until the
+batch is written, and on a busy machine each trip is also a wait for the interpreter's lock. Then
+it applies the requests *in the order they came* in memory: a second pledge by the same person
+(earlier or in the same batch) is refused as a duplicate; a withdrawal takes back exactly one
+pledge, and only before the trigger. The nested thresholds are evaluated once per run of pledges
+(before a withdrawal and at the end): every count grows with pledges, so when a run ends triggered,
+the crossing pledge lies in that run and is found by stepping through it once — this happens once
+in a campaign's life. Then the pledges are written at once (`apply_pledges`: one INSERT in person
+order, never in arrival order; every assembly's tally moved by one upsert), and the trigger fires
+exactly once with its audit event.
 
 Every refusal is decided before anything is written, so one refused request never affects
 another. The batcher (`PledgeBatcher`) answers every request only after the batch's commit.
@@ -21,7 +24,7 @@ Pledging and withdrawing still record no audit event (it would pair a person wit
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -82,17 +85,28 @@ class Pledged:
 Outcome = Pledged | None | DomainError  # None: a withdrawal that went through
 
 
-def apply_batch(db: Session, orders: Sequence[PledgeOrder], *, now: datetime) -> list[Outcome]:
-    """Apply `orders` in `db`'s transaction; one outcome per order, in the same order."""
+def apply_batch(
+    db: Session,
+    orders: Sequence[PledgeOrder],
+    *,
+    now: datetime,
+    memberships: Mapping[int, list[Membership]] | None = None,
+) -> list[Outcome]:
+    """Apply `orders` in `db`'s transaction; one outcome per order, in the same order.
+    `memberships` (person → every membership) may come already read, with the people; whose
+    are missing are read here, in one query."""
     outcomes: list[Outcome] = [None] * len(orders)
     by_action: dict[int, list[int]] = {}
     for index, order in enumerate(orders):
         by_action.setdefault(order.action_id, []).append(index)
-    memberships = FederationRepository(db).memberships_of_people(o.person_id for o in orders)
+    held = dict(memberships or {})
+    missing = {o.person_id for o in orders} - held.keys()
+    if missing:
+        held |= FederationRepository(db).memberships_of_people(missing)
     for action_id in sorted(by_action):  # one lock order for every writer
         indexes = by_action[action_id]
         try:
-            answers = _apply_campaign(db, action_id, [orders[i] for i in indexes], memberships, now)
+            answers = _apply_campaign(db, action_id, [orders[i] for i in indexes], held, now)
         except DomainError as refusal:  # the action or its campaign is missing
             answers = [refusal] * len(indexes)
         for index, answer in zip(indexes, answers, strict=True):
@@ -115,22 +129,20 @@ def _apply_campaign(
     db: Session,
     action_id: int,
     orders: list[PledgeOrder],
-    memberships: dict[int, list[Membership]],
+    memberships: Mapping[int, list[Membership]],
     now: datetime,
 ) -> list[Outcome]:
     repo = MobilisationRepository(db)
-    action = repo.action(action_id)
-    if action is None:
-        raise NotFound(N_("That action does not exist."))
-    campaign = repo.campaign_of(action.id, lock=True)
-    if campaign is None:
+    both = repo.campaign_for_pledging(action_id)  # the campaign's row locked
+    if both is None:
+        if repo.action(action_id) is None:
+            raise NotFound(N_("That action does not exist."))
         raise NotFound(N_("This action has no conditional pledge."))
+    action, campaign = both
     found = participation(db, action)
     region_of = regions_of(found.everyone)
-    pledged = repo.pledges_of(campaign.id, (o.person_id for o in orders))
-    book = _Book(
-        repo.pledge_counts(campaign.id), pledged, {}, {}, campaign.triggered_at is not None
-    )
+    counts, pledged = repo.pledge_book(campaign.id, (o.person_id for o in orders))
+    book = _Book(counts, pledged, {}, {}, campaign.triggered_at is not None)
     outcomes: list[Outcome] = []
     run: list[tuple[int, int]] = []  # (outcome index, assembly) of pledges not yet evaluated
     firing: int | None = None

@@ -9,7 +9,8 @@ fail as a whole, each of its requests is tried again alone, so one bad request n
 the others down with it.
 
 A request made with an API token may come unidentified: the writer finds the owners of all the
-batch's tokens with one query inside the batch's own transaction (a revoked token is refused).
+batch's tokens, with their memberships, in one query inside the batch's own transaction (a
+revoked token is refused).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from asamblea.clock import utcnow
 from asamblea.core.errors import N_, RateLimited, Unauthenticated
+from asamblea.core.federation import Membership
 from asamblea.core.people import Person
 from asamblea.services.federation import accounts
 from asamblea.services.group_commit import write_in_batches
@@ -98,13 +100,13 @@ class PledgeBatcher:
         answers: list[tuple[PledgeRequest, Outcome]] = []
         try:
             with self._sessions.begin() as db:
-                ready = _identified(db, batch, answers)
+                ready, memberships = _identified(db, batch, answers)
                 orders = [
                     PledgeOrder(r.kind, r.person.id, r.action_id, r.assembly_id)
                     for r in ready
                     if r.person is not None
                 ]
-                outcomes = apply_batch(db, orders, now=self._clock())
+                outcomes = apply_batch(db, orders, now=self._clock(), memberships=memberships)
                 answers.extend(zip(ready, outcomes, strict=True))
         except Exception as error:  # the commit failed: nothing in this batch was written
             if len(batch) > 1:
@@ -134,17 +136,20 @@ def _answer(request: PledgeRequest, outcome: Outcome | BaseException) -> None:
 
 def _identified(
     db: Session, batch: list[PledgeRequest], answers: list[tuple[PledgeRequest, Outcome]]
-) -> list[PledgeRequest]:
-    """The batch's requests with a person: token owners found in one query; a token that
-    names nobody gets its refusal in `answers` and is left out."""
+) -> tuple[list[PledgeRequest], dict[int, list[Membership]]]:
+    """The batch's requests with a person, and the memberships of the token owners: both in
+    one query (`accounts.token_members`); a token that names nobody gets its refusal in
+    `answers` and is left out."""
     tokens = [r.token for r in batch if r.person is None and r.token is not None]
-    owners = accounts.token_people(db, tokens) if tokens else {}
+    owners = accounts.token_members(db, tokens) if tokens else {}
+    memberships = {person.id: held for person, held in owners.values()}
     ready: list[PledgeRequest] = []
     for request in batch:
         if request.person is None and request.token is not None:
-            request.person = owners.get(request.token)
+            owner = owners.get(request.token)
+            request.person = None if owner is None else owner[0]
         if request.person is None:
             answers.append((request, Unauthenticated(N_("Log in to do this."))))
         else:
             ready.append(request)
-    return ready
+    return ready, memberships

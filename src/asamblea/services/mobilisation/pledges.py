@@ -47,7 +47,7 @@ def _campaign(repo: MobilisationRepository, action_id: int, *, lock: bool) -> Ca
 
 def _standing(db: Session, campaign: Campaign) -> Standing:
     counts = MobilisationRepository(db).pledge_counts(campaign.id)
-    region_of = regions_of(FederationRepository(db).assemblies())
+    region_of = regions_of(FederationRepository(db).placements())
     now = standing(campaign.thresholds, counts, region_of)
     if campaign.triggered_at is not None and not now.triggered:
         # Triggered once: it stays so (pledges are commitments, nothing can be withdrawn).

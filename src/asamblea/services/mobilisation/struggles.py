@@ -102,7 +102,7 @@ def struggle_viewers(db: Session, struggle: Struggle) -> set[int]:
     """Assemblies whose active members see a members-only struggle: the struggle's own, those
     that joined it by their members' vote, and the assemblies under a joined one."""
     roots = {struggle.assembly_id, *joined(MobilisationRepository(db), "struggle", struggle.id)}
-    return under(FederationRepository(db).assemblies(), roots)
+    return under(FederationRepository(db).placements(), roots)
 
 
 def can_see_struggle(db: Session, person: Person | None, struggle: Struggle) -> bool:
