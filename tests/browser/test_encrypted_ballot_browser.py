@@ -27,8 +27,9 @@ pytestmark = pytest.mark.browser
 
 STATIC = Path(__file__).resolve().parents[2] / "src" / "asamblea" / "web" / "static"
 DEALT = [threshold.deal(b"\x05" * 32, i, 2) for i in (1, 2, 3)]
-SECRETS = {j: threshold.combine_shares([threshold.evaluate(c, j) for c, _ in DEALT])
-           for j in (1, 2, 3)}
+SECRETS = {
+    j: threshold.combine_shares([threshold.evaluate(c, j) for c, _ in DEALT]) for j in (1, 2, 3)
+}
 KEY = threshold.election_key([d for _, d in DEALT])
 
 
@@ -37,19 +38,29 @@ def test_ballots_encrypted_in_chromium_verify_and_count(browser: Browser) -> Non
     page.set_content("<!doctype html><title>t</title>")
     for name in ("noble-ristretto255.min.js", "encrypted-ballot.js"):
         page.add_script_tag(content=(STATIC / name).read_text(encoding="utf-8"))
-    elections = [ballot.Election(b"\x09" * 32, KEY, 5, 0, 5),
-                 ballot.Election(b"\x0a" * 32, KEY, 5, 1, 3),
-                 ballot.Election(b"\x0b" * 32, KEY, 3, 0, 1)]
-    votes = {0: [[1, 0, 1, 0, 1], [0, 0, 0, 0, 0]], 1: [[0, 1, 1, 0, 0], [1, 0, 0, 0, 0]],
-             2: [[0, 1, 0], [0, 0, 0]]}
+    elections = [
+        ballot.Election(b"\x09" * 32, KEY, 5, 0, 5),
+        ballot.Election(b"\x0a" * 32, KEY, 5, 1, 3),
+        ballot.Election(b"\x0b" * 32, KEY, 3, 0, 1),
+    ]
+    votes = {
+        0: [[1, 0, 1, 0, 1], [0, 0, 0, 0, 0]],
+        1: [[0, 1, 1, 0, 0], [1, 0, 0, 0, 0]],
+        2: [[0, 1, 0], [0, 0, 0]],
+    }
     for number, election in enumerate(elections):
-        spec = {"hash": election.election_hash.hex(), "publicKey": election.public_key.hex(),
-                "options": election.options, "min": election.min_selections,
-                "max": election.max_selections}
+        spec = {
+            "hash": election.election_hash.hex(),
+            "publicKey": election.public_key.hex(),
+            "options": election.options,
+            "min": election.min_selections,
+            "max": election.max_selections,
+        }
         cast = []
         for chosen in votes[number]:
-            made = page.evaluate("([e, s]) => JSON.stringify(AsambleaBallot.encryptBallot(e, s))",
-                                 [spec, chosen])
+            made = page.evaluate(
+                "([e, s]) => JSON.stringify(AsambleaBallot.encryptBallot(e, s))", [spec, chosen]
+            )
             result = json.loads(made)
             encrypted = ballot_from_json(result["ballot"])
             assert ballot.is_valid_ballot(election, encrypted), (number, chosen)
@@ -57,48 +68,127 @@ def test_ballots_encrypted_in_chromium_verify_and_count(browser: Browser) -> Non
             nonces = nonces_from_json(result["nonces"])
             assert ballot.is_audit_consistent(election, encrypted, chosen, nonces)
             flipped = [1 - m for m in chosen]
-            assert page.evaluate("([e, b, s, n]) => AsambleaBallot.checkAudit(e, b, s, n)",
-                                 [spec, result["ballot"], chosen, result["nonces"]])
-            assert not page.evaluate("([e, b, s, n]) => AsambleaBallot.checkAudit(e, b, s, n)",
-                                     [spec, result["ballot"], flipped, result["nonces"]])
+            assert page.evaluate(
+                "([e, b, s, n]) => AsambleaBallot.checkAudit(e, b, s, n)",
+                [spec, result["ballot"], chosen, result["nonces"]],
+            )
+            assert not page.evaluate(
+                "([e, b, s, n]) => AsambleaBallot.checkAudit(e, b, s, n)",
+                [spec, result["ballot"], flipped, result["nonces"]],
+            )
             cast.append(encrypted)
-        summed = tally.tally_ciphertexts([[o.ciphertext for o in b.options] for b in cast],
-                                         election.options)
+        summed = tally.tally_ciphertexts(
+            [[o.ciphertext for o in b.options] for b in cast], election.options
+        )
         shares = [tally.make_share(election.election_hash, j, SECRETS[j], summed) for j in (2, 3)]
         counts = tally.decrypt_tally(summed, shares, 2, len(cast))
         assert list(counts) == [sum(col) for col in zip(*votes[number], strict=True)]
     _board_of_browser_ballots_verifies(page)
+    _prepared_ballots_verify_and_are_used_once(page)
     with pytest.raises(Exception, match="invalid selections"):
-        page.evaluate("([e, s]) => AsambleaBallot.encryptBallot(e, s)",
-                      [{"hash": "00" * 32, "publicKey": group.GENERATOR.hex(), "options": 3,
-                        "min": 0, "max": 1}, [1, 1, 0]])
+        page.evaluate(
+            "([e, s]) => AsambleaBallot.encryptBallot(e, s)",
+            [
+                {
+                    "hash": "00" * 32,
+                    "publicKey": group.GENERATOR.hex(),
+                    "options": 3,
+                    "min": 0,
+                    "max": 1,
+                },
+                [1, 1, 0],
+            ],
+        )
     page.close()
+
+
+def _prepared_ballots_verify_and_are_used_once(page: Page) -> None:
+    """A ballot finished from `prepareBallot` (what the vote page makes before the click) is a
+    valid ballot whose audit re-encrypts; the same preparation given twice, or given for another
+    election, is not reused: the second ballot has fresh nonces and still verifies."""
+    election = ballot.Election(b"\x0c" * 32, KEY, 5, 1, 3)
+    spec = {
+        "hash": election.election_hash.hex(),
+        "publicKey": KEY.hex(),
+        "options": 5,
+        "min": 1,
+        "max": 3,
+    }
+    other = dict(spec, hash="0d" * 32)
+    made = json.loads(
+        page.evaluate(
+            """([e, o]) => { const p = AsambleaBallot.prepareBallot(e);
+             const q = AsambleaBallot.prepareBallot(o);
+             return JSON.stringify([AsambleaBallot.encryptBallot(e, [1, 1, 0, 0, 1], p),
+                                    AsambleaBallot.encryptBallot(e, [0, 0, 1, 0, 0], p),
+                                    AsambleaBallot.encryptBallot(e, [0, 1, 0, 0, 0], q)]); }""",
+            [spec, other],
+        )
+    )
+    choices = [[1, 1, 0, 0, 1], [0, 0, 1, 0, 0], [0, 1, 0, 0, 0]]
+    for result, chosen in zip(made, choices, strict=True):
+        encrypted = ballot_from_json(result["ballot"])
+        assert ballot.is_valid_ballot(election, encrypted), chosen
+        assert ballot.tracker(encrypted).hex() == result["tracker"]
+        assert ballot.is_audit_consistent(
+            election, encrypted, chosen, nonces_from_json(result["nonces"])
+        )
+    nonces = [set(result["nonces"]) for result in made]
+    assert not nonces[0] & nonces[1]
+    assert not nonces[0] & nonces[2]
 
 
 def _board_of_browser_ballots_verifies(page: Page) -> None:
     """Ballots made in chromium, on a real manifest, make a board both verifiers accept."""
     manifest, secrets = encrypted_election.ceremony(2, 3, encrypted_election.header(), 1, 3)
-    spec = {"hash": manifest.election_hash().hex(), "publicKey": manifest.public_key.hex(),
-            "options": 5, "min": 1, "max": 3}
+    spec = {
+        "hash": manifest.election_hash().hex(),
+        "publicKey": manifest.public_key.hex(),
+        "options": 5,
+        "min": 1,
+        "max": 3,
+    }
     votes = [[1, 0, 0, 0, 0], [1, 1, 1, 0, 0], [0, 0, 1, 1, 0]]
-    made = [json.loads(page.evaluate(
-        "([e, s]) => JSON.stringify(AsambleaBallot.encryptBallot(e, s))", [spec, v]))
-        for v in votes]
+    made = [
+        json.loads(
+            page.evaluate(
+                "([e, s]) => JSON.stringify(AsambleaBallot.encryptBallot(e, s))", [spec, v]
+            )
+        )
+        for v in votes
+    ]
     cast = [ballot_from_json(m["ballot"]) for m in made]
     summed = tally.tally_ciphertexts([[o.ciphertext for o in b.options] for b in cast], 5)
-    shares = tuple(tally.make_share(manifest.election_hash(), j, secrets[j], summed)
-                   for j in (1, 2))
-    sealed = board.seal_board(board.EncryptedBoard(
-        manifest=manifest, voters=3, closed_at="2026-11-29T00:00:00Z", ballots=cast,
-        audited=[], genesis="", heads=[], tally=summed, shares=shares,
-        counts=tally.decrypt_tally(summed, shares, 2, 3), signing_key="", head_signature="",
-        seal_signature=""), encrypted_election.SIGNING_KEY)
+    shares = tuple(
+        tally.make_share(manifest.election_hash(), j, secrets[j], summed) for j in (1, 2)
+    )
+    sealed = board.seal_board(
+        board.EncryptedBoard(
+            manifest=manifest,
+            voters=3,
+            closed_at="2026-11-29T00:00:00Z",
+            ballots=cast,
+            audited=[],
+            genesis="",
+            heads=[],
+            tally=summed,
+            shares=shares,
+            counts=tally.decrypt_tally(summed, shares, 2, 3),
+            signing_key="",
+            head_signature="",
+            seal_signature="",
+        ),
+        encrypted_election.SIGNING_KEY,
+    )
     assert sealed.counts == (2, 1, 2, 1, 0)
     spoiled, nonces = ballot.encrypt_ballot(  # audited by the Python core, checked in chromium
-        ballot.Election(manifest.election_hash(), manifest.public_key, 5, 1, 3), votes[1])
+        ballot.Election(manifest.election_hash(), manifest.public_key, 5, 1, 3), votes[1]
+    )
     audited = board.AuditedBallot(spoiled, tuple(votes[1]), nonces)
-    assert page.evaluate("([e, a]) => AsambleaBallot.checkAudit(e, a.ballot, a.selections, "
-                         "a.nonces)", [spec, audited.to_json()])
+    assert page.evaluate(
+        "([e, a]) => AsambleaBallot.checkAudit(e, a.ballot, a.selections, a.nonces)",
+        [spec, audited.to_json()],
+    )
     sealed = board.seal_board(replace(sealed, audited=[audited]), encrypted_election.SIGNING_KEY)
     assert verify_encrypted_board(sealed) == []
     assert slow_verifier.verify(dump_encrypted_board(sealed)) == set()
