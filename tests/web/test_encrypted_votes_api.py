@@ -422,6 +422,7 @@ def test_a_complaint_stops_the_ceremony_and_the_facilitator_restarts_it(
             ): 422,
         },
     )
+    _restart_form(clients, engine, vote_id, ids)
     restarted = facilitator.api(
         "POST", url + "/restart", content=restart, headers={"content-type": "application/json"}
     )
@@ -461,3 +462,25 @@ def test_a_complaint_stops_the_ceremony_and_the_facilitator_restarts_it(
             ("facilitator", "POST", "ceremony/restart", restart): 409,  # open: the key is fixed
         },
     )
+
+
+def _restart_form(
+    clients: dict[str, Browser], engine: Engine, vote_id: int, ids: list[int]
+) -> None:
+    """The vote page offers the restart form to facilitators only, once there is a complaint;
+    bad forms and other people are refused with nothing written."""
+    page = clients["facilitator"].get(f"/votaciones/{vote_id}").text
+    assert 'id="reiniciar-ceremonia"' in page
+    assert f'name="trustee_{ids[0]}"' in page
+    assert 'id="reiniciar-ceremonia"' not in clients["member"].get(f"/votaciones/{vote_id}").text
+    action = f"/votaciones/{vote_id}/ceremonia/reiniciar"
+    for role, data, status in [
+        ("facilitator", {f"trustee_{ids[0]}": "1", "threshold": "x"}, 422),
+        ("facilitator", {"trustee_abc": "1", "threshold": "1"}, 422),
+        ("facilitator", {f"trustee_{ids[0]}": "1", "threshold": "2"}, 422),
+        ("member", {f"trustee_{ids[0]}": "1", "threshold": "1"}, 403),
+    ]:
+        before = row_counts(engine)
+        refused = clients[role].post_form(action, data)
+        assert_refused(refused, "es", status)
+        assert row_counts(engine) == before

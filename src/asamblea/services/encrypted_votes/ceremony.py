@@ -31,6 +31,7 @@ from asamblea.services.encrypted_votes.common import (
     trustee_of,
     vote_of,
 )
+from asamblea.services.federation.assemblies import members
 from asamblea.store.encrypted_votes_repository import (
     EncryptedVote,
     EncryptedVoteRepository,
@@ -123,6 +124,30 @@ def restart_ceremony(
     restarted = repo.get(vote_id)
     assert restarted is not None  # noqa: S101 - locked and encrypted above
     return restarted
+
+
+def restart_candidates(db: Session, actor: Person, vote_id: int) -> list[tuple[int, str]]:
+    """For the facilitators' restart form: the assembly's active members ``(person id, name)``;
+    empty unless the actor facilitates and the draft's ceremony has a complaint."""
+    vote, _ = vote_of(db, vote_id)
+    found = membership(db, vote.assembly_id, actor)
+    repo = EncryptedVoteRepository(db)
+    if (
+        vote.state is not VoteState.DRAFT
+        or found is None
+        or not found.is_facilitator
+        or not repo.complaints(vote_id)
+    ):
+        return []
+    active = set(VoteRepository(db).active_member_ids(vote.assembly_id))
+    return sorted(
+        (
+            (m.person_id, name)
+            for m, name in members(db, actor, vote.assembly_id)
+            if m.person_id in active
+        ),
+        key=lambda pair: pair[1].casefold(),
+    )
 
 
 def _check_trustees(
