@@ -9,11 +9,13 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page
 
 from asamblea.core.crypto import ballot, board, group, tally, threshold
+from asamblea.core.crypto.board import ballot_json
 from asamblea.core.crypto.verify import verify_encrypted_board
 from asamblea.formats.encrypted_board import (
     ballot_from_json,
@@ -192,3 +194,64 @@ def _board_of_browser_ballots_verifies(page: Page) -> None:
     sealed = board.seal_board(replace(sealed, audited=[audited]), encrypted_election.SIGNING_KEY)
     assert verify_encrypted_board(sealed) == []
     assert slow_verifier.verify(dump_encrypted_board(sealed)) == set()
+
+
+def test_the_trustee_page_check_of_a_ballot_agrees_with_the_core(browser: Browser) -> None:
+    """`AsambleaBallot.checkBallot` (what the trustee's page runs over every ballot of the board
+    before decrypting) accepts ballots made by the Python core and by chromium, and refuses
+    each alteration that the core's `is_valid_ballot` refuses."""
+    page = browser.new_page(viewport=PHONE)
+    page.set_content("<!doctype html><title>t</title>")
+    for name in ("noble-ristretto255.min.js", "encrypted-ballot.js"):
+        page.add_script_tag(content=(STATIC / name).read_text(encoding="utf-8"))
+    election = ballot.Election(b"\x0e" * 32, KEY, 5, 1, 3)
+    spec = {
+        "hash": election.election_hash.hex(),
+        "publicKey": KEY.hex(),
+        "options": 5,
+        "min": 1,
+        "max": 3,
+    }
+    python_made = ballot_json(ballot.encrypt_ballot(election, [0, 1, 1, 0, 0])[0])
+    browser_made = page.evaluate(
+        "([e]) => AsambleaBallot.encryptBallot(e, [1, 0, 0, 0, 1]).ballot", [spec]
+    )
+    check = "([e, b]) => AsambleaBallot.checkBallot(e, b)"
+    assert page.evaluate(check, [spec, python_made])
+    assert page.evaluate(check, [spec, browser_made])
+    other = dict(spec, hash="0f" * 32)
+    assert not page.evaluate(check, [other, python_made])
+    altered: list[Any] = []
+    bumped = json.loads(json.dumps(python_made))
+    c, s = bumped["options"][2]["proof"][1]
+    bumped["options"][2]["proof"][1] = [
+        c,
+        ((int.from_bytes(bytes.fromhex(s), "little") + 1) % group_order())
+        .to_bytes(32, "little")
+        .hex(),
+    ]
+    altered.append(bumped)
+    swapped = json.loads(json.dumps(python_made))
+    swapped["options"][0], swapped["options"][1] = swapped["options"][1], swapped["options"][0]
+    altered.append(swapped)
+    uncounted = json.loads(json.dumps(python_made))
+    uncounted["count_proof"] = None
+    altered.append(uncounted)
+    upper = json.loads(json.dumps(python_made))
+    upper["options"][0]["alpha"] = upper["options"][0]["alpha"].upper()
+    altered.append(upper)
+    unreduced = json.loads(json.dumps(python_made))
+    c0, s0 = unreduced["options"][0]["proof"][0]
+    big = int.from_bytes(bytes.fromhex(s0), "little") + group_order()
+    unreduced["options"][0]["proof"][0] = [c0, big.to_bytes(32, "little").hex()]
+    altered.append(unreduced)
+    altered.append({"options": python_made["options"][:4], "count_proof": None})
+    for bad in altered:
+        assert not page.evaluate(check, [spec, bad])
+    for bad in altered[:3]:  # the core agrees on the ones it can parse
+        assert not ballot.is_valid_ballot(election, ballot_from_json(bad))
+    page.close()
+
+
+def group_order() -> int:
+    return 2**252 + 27742317777372353535851937790883648493

@@ -175,7 +175,60 @@
     });
   }
 
+  /* §4, §6: whether a ballot's proofs hold (what `asamblea verify` checks per ballot: `ballot.proof`),
+   * for the trustee's page to check every ballot on the board before decrypting. Everything here
+   * is public, so `multiplyUnsafe` (variable-time) is fine. */
+  function scalarOf(h) {
+    const b = unhex(h);
+    const n = littleEndian(b);
+    if (b.length !== 32 || hex(b) !== h || n >= Fn.ORDER) throw new Error('bad scalar');
+    return n;
+  }
+  function holdsRange(context, key, keyBytes, point, bytes, proof, lo, hi) {
+    if (!Array.isArray(proof) || proof.length !== hi - lo + 1) return false;
+    const statement = context.copy().append('key', keyBytes).append('alpha', bytes[0])
+      .append('beta', bytes[1]).append('lo', u64(lo)).append('hi', u64(hi));
+    let sum = 0n;
+    for (let j = lo; j <= hi; j++) {
+      if (!Array.isArray(proof[j - lo]) || proof[j - lo].length !== 2) return false;
+      const [c, s] = proof[j - lo].map(scalarOf);
+      sum = Fn.add(sum, c);
+      const shifted = j === 0 ? point[1] : point[1].subtract(base().multiplyUnsafe(BigInt(j)));
+      const a = base().multiplyUnsafe(s).subtract(point[0].multiplyUnsafe(c));
+      const b = key.multiplyUnsafe(s).subtract(shifted.multiplyUnsafe(c));
+      statement.append('A', a.toBytes()).append('B', b.toBytes());
+    }
+    return sum === statement.challenge();
+  }
+  function checkBallot(election, ballot) {
+    try {
+      const { point: key, bytes: keyBytes } = electionKey(election.publicKey);
+      const k = election.options;
+      if (!ballot || !Array.isArray(ballot.options) || ballot.options.length !== k) return false;
+      const bytes = ballot.options.map((o) => [unhex(o.alpha), unhex(o.beta)]);
+      const points = ballot.options.map((o) => [Point.fromHex(o.alpha), Point.fromHex(o.beta)]);
+      if (bytes.some(([a, b], i) => hex(a) !== ballot.options[i].alpha || hex(b) !== ballot.options[i].beta)) {
+        return false;
+      }
+      const hash = unhex(election.hash);
+      const digest = sha256(concat(bytes.flat()));
+      const options = ballot.options.every((o, i) => holdsRange(new Transcript('option')
+        .append('election', hash).append('ballot', digest).append('index', u64(i)),
+      key, keyBytes, points[i], bytes[i], o.proof, 0, 1));
+      const counted = election.min !== 0 || election.max !== k;
+      if (!options || counted !== (ballot.count_proof !== null && ballot.count_proof !== undefined)) {
+        return false;
+      }
+      if (!counted) return true;
+      const sum = [0, 1].map((x) => points.reduce((acc, p) => acc.add(p[x]), Point.ZERO));
+      return holdsRange(new Transcript('count').append('election', hash).append('ballot', digest),
+        key, keyBytes, sum, sum.map((p) => p.toBytes()), ballot.count_proof, election.min, election.max);
+    } catch {
+      return false;  // a malformed point, scalar or shape
+    }
+  }
+
   /* The shared pieces, for the trustee's page (trustee.js) to follow the same spec. */
   const tools = { Point, Fn, Transcript, concat, u64, hex, unhex, littleEndian, randomScalar, mulG, mul };
-  window.AsambleaBallot = { prepareBallot, encryptBallot, checkAudit, tools };
+  window.AsambleaBallot = { prepareBallot, encryptBallot, checkAudit, checkBallot, tools };
 })();
