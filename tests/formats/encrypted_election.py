@@ -26,6 +26,14 @@ class Election:
     secrets: dict[int, Scalar]
 
 
+def stopped_attempt(ceremony_id: bytes, t: int = 2, n: int = 4,
+                    complaints: tuple[tuple[int, int], ...] = ((2, 3),)) -> board.EarlierAttempt:
+    """An earlier ceremony of ``n`` trustees stopped by ``complaints``; trustees 1..3 had
+    published their dealings."""
+    dealings = tuple(threshold.deal(ceremony_id, i, t)[1] for i in range(1, min(n, 3) + 1))
+    return board.EarlierAttempt(ceremony_id, t, n, dealings, complaints)
+
+
 def header(options: int = 5, roll: int = 20) -> VoteHeader:
     """An approval vote's header with ``options`` options."""
     return VoteHeader(vote_id="v-ev-1", question="¿Qué proyectos?",
@@ -35,7 +43,8 @@ def header(options: int = 5, roll: int = 20) -> VoteHeader:
                       opens_at=datetime(2026, 11, 28, tzinfo=UTC))
 
 
-def ceremony(t: int, n: int, vote: VoteHeader, lo: int, hi: int) -> tuple[
+def ceremony(t: int, n: int, vote: VoteHeader, lo: int, hi: int, *,
+             earlier: tuple[board.EarlierAttempt, ...] = ()) -> tuple[
         board.Manifest, dict[int, Scalar]]:
     """Every trustee deals, checks the shares it receives, and sums them."""
     dealt = [threshold.deal(CEREMONY, i, t) for i in range(1, n + 1)]
@@ -47,16 +56,17 @@ def ceremony(t: int, n: int, vote: VoteHeader, lo: int, hi: int) -> tuple[
         secrets[j] = threshold.combine_shares(shares)
     dealings = tuple(d for _, d in dealt)
     manifest = board.Manifest(vote, lo, hi, t, CEREMONY, dealings,
-                              threshold.election_key(dealings))
+                              threshold.election_key(dealings), earlier)
     return manifest, secrets
 
 
 def run(votes: Sequence[Sequence[int]], *, t: int = 2, n: int = 3,
         present: Sequence[int] = (1, 3), lo: int = 0, hi: int = 5,
-        audits: int = 1) -> Election:
-    """Run the election to a sealed board with the trustees ``present`` decrypting."""
+        audits: int = 1, earlier: tuple[board.EarlierAttempt, ...] = ()) -> Election:
+    """Run the election to a sealed board with the trustees ``present`` decrypting, after the
+    ``earlier`` key ceremonies that complaints stopped."""
     vote = header(len(votes[0]) if votes else 5)
-    manifest, secrets = ceremony(t, n, vote, lo, hi)
+    manifest, secrets = ceremony(t, n, vote, lo, hi, earlier=earlier)
     election = ballot.Election(manifest.election_hash(), manifest.public_key,
                                len(vote.options), lo, hi)
     cast = [ballot.encrypt_ballot(election, v)[0] for v in votes]

@@ -167,9 +167,41 @@ def verify(data: bytes) -> set[str]:
         failed.add("trustees.numbering")
     if total_key != key:
         failed.add("key.mismatch")
+    failed |= _earlier_attempts(manifest)
     failed |= _ballots_and_chain(doc, election, key)
     failed |= _tally_shares_result(doc, election, commitments, t)
     return failed | _signatures(doc)
+
+
+def dealing_ok(ceremony: bytes, d: dict[str, Any], t: int) -> bool:
+    """A dealing's Schnorr proof in its ceremony, with ``t`` commitments."""
+    cs = [point(c) for c in d["commitments"]]
+    c, s = num(d["proof"][0]), num(d["proof"][1])
+    a = minus(g_times(s), times(c, cs[0]))
+    return len(cs) == t and challenge("dealing", [("ceremony", ceremony), ("trustee", u64(
+        d["index"])), ("C", cs[0]), ("A", a)]) == c
+
+
+def _earlier_attempts(manifest: dict[str, Any]) -> set[str]:
+    """The document's ``attempt.*`` checks over ``earlier_attempts`` (absent: none)."""
+    failed: set[str] = set()
+    seen = {manifest["ceremony"]}
+    for attempt in manifest.get("earlier_attempts", []):
+        if attempt["ceremony"] in seen:
+            failed.add("attempt.ceremony")
+        seen.add(attempt["ceremony"])
+        n, t = attempt["trustees"], attempt["threshold"]
+        if not 1 <= t <= n <= 64:
+            failed.add("attempt.numbering")
+        pairs = [(c["complainant"], c["accused"]) for c in attempt["complaints"]]
+        if not pairs or any(not (1 <= c <= n and 1 <= a <= n) or c == a for c, a in pairs):
+            failed.add("attempt.complaint")
+        indices = [d["index"] for d in attempt["dealings"]]
+        ceremony = bytes.fromhex(attempt["ceremony"])
+        if len(set(indices)) != len(indices) or not all(1 <= i <= n for i in indices) or not all(
+                dealing_ok(ceremony, d, t) for d in attempt["dealings"]):
+            failed.add("attempt.proof")
+    return failed
 
 
 def _ballots_and_chain(  # noqa: PLR0912 - one branch per check, as the document lists them

@@ -19,7 +19,7 @@ from asamblea.formats.encrypted_board import (
     load_encrypted_board,
 )
 from asamblea.formats.errors import FormatError
-from tests.formats import encrypted_election
+from tests.formats import encrypted_election, slow_verifier
 
 VOTES = [[1, 0, 1, 0, 0], [0, 0, 1, 1, 0], [1, 1, 1, 1, 1], [0, 0, 0, 0, 0]]
 ELECTION = encrypted_election.run(VOTES)
@@ -166,3 +166,63 @@ def test_a_non_canonical_point_is_a_format_error() -> None:
                           1)
     with pytest.raises(FormatError, match=r"ballots\[0\]\.options\[0\]\.alpha"):
         load_encrypted_board(broken)
+
+
+RESTARTED = encrypted_election.run(
+    VOTES[:2], audits=0, earlier=(encrypted_election.stopped_attempt(b"\x51" * 32),)
+).board
+
+
+def _both(subject: EncryptedBoard) -> tuple[set[str], set[str]]:
+    sealed = board.seal_board(subject, encrypted_election.SIGNING_KEY)
+    return _codes(sealed), slow_verifier.verify(dump_encrypted_board(sealed))
+
+
+def test_a_restarted_ceremony_is_on_the_board_and_verifies() -> None:
+    data = dump_encrypted_board(RESTARTED)
+    assert b'"earlier_attempts":[{"ceremony":"5151' in data
+    assert load_encrypted_board(data) == RESTARTED
+    assert verify_encrypted_board(RESTARTED) == []
+    assert slow_verifier.verify(data) == set()
+    assert b"earlier_attempts" not in dump_encrypted_board(BOARD)  # absent when none
+
+
+def test_an_earlier_attempt_is_bound_by_the_election_hash() -> None:
+    dropped = replace(RESTARTED, manifest=replace(RESTARTED.manifest, earlier=()))
+    assert all("ballot.proof" in codes for codes in _both(dropped))
+
+
+@pytest.mark.parametrize(
+    ("attempt", "code"),
+    [
+        (encrypted_election.stopped_attempt(encrypted_election.CEREMONY), "attempt.ceremony"),
+        (encrypted_election.stopped_attempt(b"\x52" * 32, complaints=()), "attempt.complaint"),
+        (encrypted_election.stopped_attempt(b"\x52" * 32, complaints=((2, 2),)),
+         "attempt.complaint"),
+        (encrypted_election.stopped_attempt(b"\x52" * 32, complaints=((1, 5),)),
+         "attempt.complaint"),
+        (encrypted_election.stopped_attempt(b"\x52" * 32, t=3, n=2, complaints=((1, 2),)),
+         "attempt.numbering"),
+        (replace(encrypted_election.stopped_attempt(b"\x52" * 32),
+                 dealings=encrypted_election.stopped_attempt(b"\x53" * 32).dealings),
+         "attempt.proof"),
+    ],
+)
+def test_a_bad_earlier_attempt_is_found_by_both_verifiers(
+    attempt: board.EarlierAttempt, code: str
+) -> None:
+    altered = replace(RESTARTED, manifest=replace(RESTARTED.manifest, earlier=(attempt,)))
+    ours, theirs = _both(altered)
+    assert code in ours
+    assert code in theirs
+
+
+def test_a_repeated_earlier_ceremony_and_a_non_canonical_list_are_refused() -> None:
+    first = RESTARTED.manifest.earlier[0]
+    twice = replace(RESTARTED, manifest=replace(RESTARTED.manifest, earlier=(first, first)))
+    assert all("attempt.ceremony" in codes for codes in _both(twice))
+    data = dump_encrypted_board(BOARD).replace(
+        b'"public_key":', b'"earlier_attempts":[],"public_key":', 1
+    )
+    with pytest.raises(FormatError, match="canónica"):
+        load_encrypted_board(data)

@@ -41,6 +41,7 @@ from asamblea.services.encrypted_votes import ballots, ceremony, closing
 from asamblea.services.federation import accounts
 from asamblea.services.votes import votes
 from asamblea.store.encrypted_votes_repository import EncryptedVoteRepository
+from tests.formats import slow_verifier
 from tests.services.test_votes import KEY, PASSWORD, T0, assembly_with, spec
 
 VOTING = T0 + timedelta(minutes=5)
@@ -274,3 +275,79 @@ def test_a_batch_casts_in_order_and_refuses_each_bad_cast_alone(db: Session) -> 
     assert isinstance(again[0], Conflict)  # a ballot already in the box, from another batch
     view = votes.vote_view(db, people[1], vote_id)
     assert (view.has_voted, view.vote.length, view.vote.voters) == (False, 2, 2)
+
+
+def test_a_complaint_stops_the_ceremony_and_a_restart_with_new_trustees_completes_it(
+    db: Session,
+) -> None:
+    from asamblea.services.encrypted_votes import trustees as trustee_side  # noqa: PLC0415
+    from asamblea.services.votes import closing as vote_closing  # noqa: PLC0415
+
+    assembly_id, people = assembly_with(db, 6)
+    vote = votes.draft_vote(db, people[0], assembly_id, spec())
+    first = ceremony.make_encrypted(db, people[0], vote.id, [p.id for p in people[2:5]], 2)
+    repo = EncryptedVoteRepository(db)
+    with pytest.raises(Conflict):  # nothing to restart for: no complaint
+        ceremony.restart_ceremony(db, people[0], vote.id, [people[5].id], 1)
+    mine = [new_trustee(bytes.fromhex(first.ceremony), i, 2) for i in (1, 2, 3)]
+    for person, secret in zip(people[2:5], mine, strict=True):
+        ceremony.publish_dealing(
+            db, person, vote.id, secret.public_box_key().hex(), dealing_json(secret.dealing)
+        )
+    for person, secret in zip(people[2:5], mine, strict=True):
+        keys = {x.number: bytes.fromhex(x.box_key or "") for x in repo.trustees(vote.id)}
+        sealed = json.loads(shares_file(secret, keys))["shares"]
+        ceremony.send_shares(db, person, vote.id, {int(j): s for j, s in sealed.items()})
+    trustee_side.complain(db, people[3], vote.id, 3)  # trustee 2 accuses trustee 3
+    with pytest.raises(Conflict):
+        ceremony.confirm_shares(db, people[3], vote.id)
+    with pytest.raises(Conflict):
+        votes.open_vote(db, people[0], vote.id, T0)
+    for who, ids, t, error in [
+        (people[1], [people[2].id, people[3].id, people[5].id], 2, Forbidden),  # not facilitator
+        (people[2], [people[2].id, people[3].id, people[5].id], 2, Forbidden),  # a trustee
+        (people[0], [people[2].id, people[2].id], 1, Invalid),
+        (people[0], [people[2].id, people[3].id], 3, Invalid),
+        (people[0], [people[2].id, 10_000], 1, Invalid),
+    ]:
+        with pytest.raises(error):
+            ceremony.restart_ceremony(db, who, vote.id, ids, t)
+    assert repo.earlier_attempts(vote.id) == []  # nothing written by a refusal
+    assert repo.get(vote.id) == first
+    restarted = ceremony.restart_ceremony(
+        db, people[0], vote.id, [people[2].id, people[3].id, people[5].id], 2
+    )
+    assert restarted.ceremony != first.ceremony
+    assert [t.person_id for t in repo.trustees(vote.id)] == [p.id for p in people[2:4]] + [
+        people[5].id
+    ]
+    assert repo.complaints(vote.id) == []
+    assert repo.senders(vote.id) == set()
+    with pytest.raises(Forbidden):  # the accused is no trustee of the new attempt
+        ceremony.ceremony_view(db, people[4], vote.id)
+    new = [people[2], people[3], people[5]]
+    secrets = run_ceremony(db, vote.id, new)
+    votes.open_vote(db, people[0], vote.id, T0)
+    with pytest.raises(Conflict):  # the vote is open: its key is fixed
+        ceremony.restart_ceremony(db, people[0], vote.id, [people[2].id], 1)
+    _, election = ballots.election_for(db, people[1], vote.id)
+    for p, c in zip(people[:3], [0, 2, 2], strict=True):
+        ballots.cast_encrypted(db, p, vote.id, ballot_for(election, c), now=VOTING, key=KEY)
+    vote_closing.close_vote(db, people[0], vote.id, AFTER, KEY)
+    board = closing.board(db, people[2], vote.id, KEY)
+    tally = tally_ciphertexts(
+        [[o.ciphertext for o in b.options] for b in board.ballots], election.options
+    )
+    for person, secret in zip(new[:2], secrets[:2], strict=True):
+        assert secret.secret is not None
+        share = make_share(board.manifest.election_hash(), secret.index, secret.secret, tally)
+        closing.submit_share(db, person, vote.id, share_json(share), KEY)
+    published = closing.board(db, people[1], vote.id, KEY)
+    assert published.counts == (1, 0, 2)
+    (stopped,) = published.manifest.earlier
+    assert stopped.ceremony.hex() == first.ceremony
+    assert (stopped.threshold, stopped.trustees, stopped.complaints) == (2, 3, ((2, 3),))
+    assert [d.index for d in stopped.dealings] == [1, 2, 3]
+    data = dump_encrypted_board(published)
+    assert verify_encrypted_board(load_encrypted_board(data)) == []
+    assert slow_verifier.verify(data) == set()

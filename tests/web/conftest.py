@@ -401,7 +401,8 @@ def message_ids() -> tuple[str, ...]:
     pattern = re.compile(r'N_\(\s*"((?:[^"\\]|\\.)*)"')
     for path in SRC.rglob("*.py"):
         for match in pattern.finditer(path.read_text(encoding="utf-8")):
-            found.add(match.group(1).encode().decode("unicode_escape"))
+            escaped = match.group(1).encode("latin-1", "backslashreplace")  # keeps "≤" whole
+            found.add(escaped.decode("unicode_escape"))
     return tuple(sorted(found))
 
 

@@ -347,3 +347,140 @@ def test_nothing_stored_or_logged_opens_a_ballot_without_two_trustees(
         decrypt_tally(options, shares[:1], 2, 1)
     alone = [sub(c.beta, d) for c, d in zip(options, shares[0].parts, strict=True)]
     assert not set(alone) & {small_multiple(0), small_multiple(1)}
+
+
+def test_a_complaint_stops_the_ceremony_and_the_facilitator_restarts_it(
+    app: FastAPI, engine: Engine
+) -> None:
+    """Trustee 2 complains about trustee 3's share; the vote cannot open; the facilitator
+    restarts the ceremony with new trustees (refusals first, each writing nothing); the new
+    trustees complete it, the accused sees it no more, and the vote opens with a manifest that
+    records the stopped attempt."""
+    world = make_world(app, ROLES)
+    clients = {role: Browser(app).logged_in_as(world.names[role]) for role in ROLES}
+    facilitator = clients["facilitator"]
+    vote_id = draft(facilitator, world)
+    ids = [person_id(engine, world.names[r]) for r in TRUSTEES]
+    made = facilitator.api(
+        "POST", f"/api/v1/votes/{vote_id}/encryption", json={"trustees": ids, "threshold": 2}
+    )
+    assert made.status_code == 201, made.text
+    first = made.json()["ceremony"]
+    url = f"/api/v1/votes/{vote_id}/ceremony"
+    secrets = [new_trustee(bytes.fromhex(first), i, 2) for i in (1, 2, 3)]
+    for role, secret in zip(TRUSTEES, secrets, strict=True):
+        body = {
+            "box_public_key": secret.public_box_key().hex(),
+            "dealing": dealing_json(secret.dealing),
+        }
+        assert clients[role].api("POST", url + "/dealing", json=body).status_code == 200
+    for role, secret in zip(TRUSTEES, secrets, strict=True):
+        view = clients[role].api("GET", url).json()
+        keys = {t["number"]: bytes.fromhex(t["box_public_key"]) for t in view["trustees"]}
+        sealed = json.loads(shares_file(secret, keys))["shares"]
+        assert (
+            clients[role].api("POST", url + "/shares", json={"shares": sealed}).status_code == 200
+        )
+    restart = json.dumps(
+        {
+            "trustees": [ids[0], ids[1], person_id(engine, world.names["target_active2"])],
+            "threshold": 2,
+        }
+    )
+    check_refusals(
+        clients,
+        engine,
+        vote_id,
+        {
+            ("facilitator", "POST", "ceremony/restart", restart): 409,  # no complaint yet
+        },
+    )
+    complained = clients["member"].api("POST", url + "/complaints", json={"against": 3})
+    assert complained.status_code == 200, complained.text
+    check_refusals(
+        clients,
+        engine,
+        vote_id,
+        {
+            ("member", "POST", "ceremony/confirm", None): 409,
+            ("facilitator", "POST", "open", None): 409,
+            ("member", "POST", "ceremony/restart", restart): 403,
+            ("outsider", "POST", "ceremony/restart", restart): 403,  # as for encryption
+            ("facilitator", "POST", "ceremony/restart", '{"trustees": [1], "threshold": 0}'): 422,
+            ("facilitator", "POST", "ceremony/restart", '{"trustees": "x", "threshold": 1}'): 422,
+            (
+                "facilitator",
+                "POST",
+                "ceremony/restart",
+                json.dumps({"trustees": [ids[0], ids[0]], "threshold": 1}),
+            ): 422,
+            (
+                "facilitator",
+                "POST",
+                "ceremony/restart",
+                json.dumps({"trustees": [ids[0], ids[1]], "threshold": 3}),
+            ): 422,
+        },
+    )
+    _restart_form(clients, engine, vote_id, ids)
+    restarted = facilitator.api(
+        "POST", url + "/restart", content=restart, headers={"content-type": "application/json"}
+    )
+    assert restarted.status_code == 200, restarted.text
+    assert restarted.json()["ceremony"] != first
+    assert_refused(clients["target_active"].api("GET", url), "es", 403)  # the accused
+    new = {"facilitator": 1, "member": 2, "target_active2": 3}
+    second = bytes.fromhex(restarted.json()["ceremony"])
+    fresh = {role: new_trustee(second, i, 2) for role, i in new.items()}
+    for role, secret in fresh.items():
+        body = {
+            "box_public_key": secret.public_box_key().hex(),
+            "dealing": dealing_json(secret.dealing),
+        }
+        assert clients[role].api("POST", url + "/dealing", json=body).status_code == 200
+    for role, secret in fresh.items():
+        view = clients[role].api("GET", url).json()
+        assert view["complaints"] == []
+        keys = {t["number"]: bytes.fromhex(t["box_public_key"]) for t in view["trustees"]}
+        sealed = json.loads(shares_file(secret, keys))["shares"]
+        assert (
+            clients[role].api("POST", url + "/shares", json={"shares": sealed}).status_code == 200
+        )
+    for role, secret in fresh.items():
+        receive(url, clients[role], secret)
+    assert facilitator.api("POST", f"/api/v1/votes/{vote_id}/open").status_code == 200
+    manifest = clients["member"].api("GET", f"/api/v1/votes/{vote_id}/election").json()["manifest"]
+    (stopped,) = manifest["earlier_attempts"]
+    assert stopped["ceremony"] == first
+    assert stopped["complaints"] == [{"complainant": 2, "accused": 3}]
+    assert manifest["ceremony"] == second.hex()
+    check_refusals(
+        clients,
+        engine,
+        vote_id,
+        {
+            ("facilitator", "POST", "ceremony/restart", restart): 409,  # open: the key is fixed
+        },
+    )
+
+
+def _restart_form(
+    clients: dict[str, Browser], engine: Engine, vote_id: int, ids: list[int]
+) -> None:
+    """The vote page offers the restart form to facilitators only, once there is a complaint;
+    bad forms and other people are refused with nothing written."""
+    page = clients["facilitator"].get(f"/votaciones/{vote_id}").text
+    assert 'id="reiniciar-ceremonia"' in page
+    assert f'name="trustee_{ids[0]}"' in page
+    assert 'id="reiniciar-ceremonia"' not in clients["member"].get(f"/votaciones/{vote_id}").text
+    action = f"/votaciones/{vote_id}/ceremonia/reiniciar"
+    for role, data, status in [
+        ("facilitator", {f"trustee_{ids[0]}": "1", "threshold": "x"}, 422),
+        ("facilitator", {"trustee_abc": "1", "threshold": "1"}, 422),
+        ("facilitator", {f"trustee_{ids[0]}": "1", "threshold": "2"}, 422),
+        ("member", {f"trustee_{ids[0]}": "1", "threshold": "1"}, 403),
+    ]:
+        before = row_counts(engine)
+        refused = clients[role].post_form(action, data)
+        assert_refused(refused, "es", status)
+        assert row_counts(engine) == before

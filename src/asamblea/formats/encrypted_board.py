@@ -31,6 +31,7 @@ from typing import Any, TypeVar
 from asamblea.core.crypto.ballot import EncryptedBallot, EncryptedOption
 from asamblea.core.crypto.board import (
     AuditedBallot,
+    EarlierAttempt,
     EncryptedBoard,
     Manifest,
     ballot_json,
@@ -147,7 +148,8 @@ def _board(top: dict[str, Any]) -> EncryptedBoard:
 
 def _manifest(value: object) -> Manifest:
     raw = _object(value, "manifest", {"schema", "header", "min_selections", "max_selections",
-                                      "threshold", "ceremony", "dealings", "public_key"})
+                                      "threshold", "ceremony", "dealings", "public_key"},
+                  frozenset({"earlier_attempts"}))
     manifest = Manifest(
         header=_header(raw["header"]),
         min_selections=_int(raw["min_selections"], "manifest.min_selections"),
@@ -157,10 +159,36 @@ def _manifest(value: object) -> Manifest:
         dealings=tuple(_dealing(d, f"manifest.dealings[{i}]")
                        for i, d in enumerate(_list(raw["dealings"], "manifest.dealings"))),
         public_key=_point(raw["public_key"], "manifest.public_key"),
+        earlier=tuple(_attempt(a, f"manifest.earlier_attempts[{i}]") for i, a in
+                      enumerate(_list(raw.get("earlier_attempts", []),
+                                      "manifest.earlier_attempts"))),
     )
     if manifest.to_json() != raw:
         raise FormatError("manifest: no está escrito en su forma canónica")
     return manifest
+
+
+def _attempt(value: object, where: str) -> EarlierAttempt:
+    raw = _object(value, where, {"ceremony", "threshold", "trustees", "dealings", "complaints"})
+    complaints = []
+    for i, c in enumerate(_list(raw["complaints"], f"{where}.complaints")):
+        pair = _object(c, f"{where}.complaints[{i}]", {"complainant", "accused"})
+        complaints.append((_int(pair["complainant"], f"{where}.complaints[{i}].complainant"),
+                           _int(pair["accused"], f"{where}.complaints[{i}].accused")))
+    return EarlierAttempt(
+        ceremony=bytes.fromhex(_hash(raw["ceremony"], f"{where}.ceremony")),
+        threshold=_int(raw["threshold"], f"{where}.threshold"),
+        trustees=_int(raw["trustees"], f"{where}.trustees"),
+        dealings=tuple(_dealing(d, f"{where}.dealings[{i}]")
+                       for i, d in enumerate(_list(raw["dealings"], f"{where}.dealings"))),
+        complaints=tuple(complaints),
+    )
+
+
+def earlier_attempt_from_json(value: object, where: str = "attempt") -> EarlierAttempt:
+    """An earlier, restarted key ceremony as the manifest holds it; `FormatError` naming the
+    field."""
+    return _attempt(value, where)
 
 
 def _header(value: object) -> VoteHeader:

@@ -132,3 +132,15 @@ class EncryptedComplaintRow(Base):
     vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), primary_key=True)
     complainant: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     accused: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+class EncryptedAttemptRow(Base):
+    """A key ceremony that a complaint stopped and the facilitators restarted (migration 0021):
+    its public record as the manifest's ``earlier_attempts`` holds it. Attempts are numbered
+    1, 2, … in order; the current one lives in the other tables."""
+
+    __tablename__ = "encrypted_attempt"
+
+    vote_id: Mapped[int] = mapped_column(ForeignKey("vote.id"), primary_key=True)
+    attempt: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    record: Mapped[dict[str, Any]]

@@ -10,11 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from asamblea.store.encrypted_votes_models import (
     EncryptedAlphaRow,
+    EncryptedAttemptRow,
     EncryptedAuditRow,
     EncryptedBallotRow,
     EncryptedComplaintRow,
@@ -168,6 +169,40 @@ class EncryptedVoteRepository:
             .order_by(EncryptedComplaintRow.complainant, EncryptedComplaintRow.accused)
         )
         return [(row[0], row[1]) for row in rows]
+
+    def restart(
+        self,
+        vote_id: int,
+        record: dict[str, Any],
+        ceremony: str,
+        threshold: int,
+        trustee_ids: list[int],
+    ) -> None:
+        """Keep the stopped ceremony's public ``record`` as the next earlier attempt, drop its
+        trustees, sealed shares and complaints, and start a new ceremony with new trustees."""
+        done = len(self.earlier_attempts(vote_id))
+        self.db.add(EncryptedAttemptRow(vote_id=vote_id, attempt=done + 1, record=record))
+        for table in (EncryptedSealedShareRow, EncryptedComplaintRow, EncryptedTrusteeRow):
+            self.db.execute(delete(table).where(table.vote_id == vote_id))
+        self.db.execute(
+            update(EncryptedVoteRow)
+            .where(EncryptedVoteRow.vote_id == vote_id)
+            .values(ceremony=ceremony, threshold=threshold, trustees=len(trustee_ids))
+        )
+        self.db.add_all(
+            EncryptedTrusteeRow(vote_id=vote_id, number=i, person_id=p, confirmed=False)
+            for i, p in enumerate(trustee_ids, start=1)
+        )
+        self.db.flush()
+
+    def earlier_attempts(self, vote_id: int) -> list[dict[str, Any]]:
+        """The public records of the ceremonies restarted before the current one, in order."""
+        rows = self.db.scalars(
+            select(EncryptedAttemptRow.record)
+            .where(EncryptedAttemptRow.vote_id == vote_id)
+            .order_by(EncryptedAttemptRow.attempt)
+        )
+        return list(rows)
 
     def freeze(self, vote_id: int, public_key: str, manifest: dict[str, Any], genesis: str) -> None:
         """Fix the election key and manifest; the vote's chain starts at the election hash."""

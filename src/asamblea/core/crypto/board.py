@@ -37,8 +37,32 @@ MANIFEST_SCHEMA = "asamblea-ev-manifest/1"
 
 
 @dataclass(frozen=True)
+class EarlierAttempt:
+    """A key ceremony that a complaint stopped and the facilitators restarted (§5, §9): its id,
+    threshold and number of trustees, the dealings its trustees had published, and who
+    complained about whom. Kept in the manifest so the restart is on the board."""
+
+    ceremony: bytes
+    threshold: int
+    trustees: int
+    dealings: tuple[Dealing, ...]
+    complaints: tuple[tuple[int, int], ...]
+
+    def to_json(self) -> dict[str, JsonValue]:
+        """The attempt as plain JSON."""
+        return {
+            "ceremony": self.ceremony.hex(),
+            "threshold": self.threshold,
+            "trustees": self.trustees,
+            "dealings": [dealing_json(d) for d in self.dealings],
+            "complaints": [{"complainant": c, "accused": a} for c, a in self.complaints],
+        }
+
+
+@dataclass(frozen=True)
 class Manifest:
-    """What is fixed before the first ballot: the vote, its bounds, its trustees and key."""
+    """What is fixed before the first ballot: the vote, its bounds, its trustees and key, and the
+    key ceremonies restarted before it (``earlier``, only on the board when there were some)."""
 
     header: VoteHeader
     min_selections: int
@@ -47,10 +71,11 @@ class Manifest:
     ceremony: bytes
     dealings: tuple[Dealing, ...]
     public_key: Point
+    earlier: tuple[EarlierAttempt, ...] = ()
 
     def to_json(self) -> dict[str, JsonValue]:
         """The manifest as plain JSON (hex for every point, scalar and hash)."""
-        return {
+        made: dict[str, JsonValue] = {
             "schema": MANIFEST_SCHEMA,
             "header": self.header.to_json(),
             "min_selections": self.min_selections,
@@ -60,6 +85,9 @@ class Manifest:
             "dealings": [dealing_json(d) for d in self.dealings],
             "public_key": self.public_key.hex(),
         }
+        if self.earlier:
+            made["earlier_attempts"] = [a.to_json() for a in self.earlier]
+        return made
 
     def election_hash(self) -> bytes:
         """``SHA-256(canonical_json(manifest))``: the context of every proof and ``h_0``."""

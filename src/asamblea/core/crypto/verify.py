@@ -4,6 +4,8 @@ The checks, each with its stable code (docs/encrypted-votes.md, §7):
 
 - ``trustees.*`` — numbered 1..n with ``1 ≤ t ≤ n``, each dealing with ``t`` commitments and a
   valid proof of knowledge; ``key.mismatch`` — the election key is ``Σ C_i0`` (a swapped key);
+  ``attempt.*`` — each earlier, restarted ceremony has its own id, a complaint that stopped it,
+  and valid dealings;
 - ``ballot.proof`` — every cast ballot's proofs; ``ballot.duplicate`` — no ciphertext repeated
   (a replayed or copied ballot); ``audit.*`` — audited ballots re-encrypt to what was shown, and
   none was cast;
@@ -36,7 +38,12 @@ from asamblea.core.crypto.ballot import (
 from asamblea.core.crypto.board import EncryptedBoard
 from asamblea.core.crypto.elgamal import Ciphertext
 from asamblea.core.crypto.tally import check_result, is_valid_share, tally_ciphertexts
-from asamblea.core.crypto.threshold import election_key, is_valid_dealing, verification_key
+from asamblea.core.crypto.threshold import (
+    MAX_TRUSTEES,
+    election_key,
+    is_valid_dealing,
+    verification_key,
+)
 from asamblea.core.ledger.canonical import is_hex
 from asamblea.core.ledger.signature import is_signed
 from asamblea.core.ledger.verify import Finding
@@ -236,12 +243,43 @@ def verify_result(board: EncryptedBoard) -> list[Finding]:
             for i in check_result(board.tally, board.shares, board.counts)]
 
 
+def verify_attempts(board: EncryptedBoard) -> list[Finding]:
+    """Each earlier ceremony: an id used by no other attempt (so none of its dealings' proofs
+    holds in another), at least one complaint between two of its trustees that stopped it,
+    trustees numbered 1..n with ``1 ≤ t ≤ n``, and each published dealing valid in it."""
+    manifest = board.manifest
+    findings: list[Finding] = []
+    seen = {manifest.ceremony}
+    for i, attempt in enumerate(manifest.earlier):
+        where = f"manifest.earlier_attempts[{i}]"
+        if attempt.ceremony in seen:
+            findings.append(Finding("attempt.ceremony", "Un intento anterior de la ceremonia "
+                                    "repite el identificador de otro", where, i))
+        seen.add(attempt.ceremony)
+        numbers = range(1, attempt.trustees + 1)
+        if not 1 <= attempt.threshold <= attempt.trustees <= MAX_TRUSTEES:
+            findings.append(Finding("attempt.numbering", "Un intento anterior de la ceremonia "
+                                    "no tiene el umbral entre 1 y n", where, i))
+        if not attempt.complaints or any(
+                c not in numbers or a not in numbers or c == a for c, a in attempt.complaints):
+            findings.append(Finding("attempt.complaint", "Un intento anterior de la ceremonia "
+                                    "se reinició sin una queja entre sus custodios", where, i))
+        indices = [d.index for d in attempt.dealings]
+        if len(set(indices)) != len(indices) or any(x not in numbers for x in indices) or any(
+                not is_valid_dealing(attempt.ceremony, d, attempt.threshold)
+                for d in attempt.dealings):
+            findings.append(Finding("attempt.proof", "Un compromiso publicado en un intento "
+                                    "anterior de la ceremonia no es válido", where, i))
+    return findings
+
+
 def verify_encrypted_board(board: EncryptedBoard, *, expected_key: str | None = None,
                            map_ballots: BallotMap = map,
                            checks: BallotChecks | None = None) -> list[Finding]:
     """All the checks above, in the order a reader would want them; ``checks``, when given,
     are `merge_checks` of `check_ballots` over all of ``board.ballots`` in order."""
-    findings = verify_trustees(board) + verify_ballots(board, map_ballots, checks)
+    findings = verify_trustees(board) + verify_attempts(board)
+    findings += verify_ballots(board, map_ballots, checks)
     findings += verify_audited(board) + verify_chain(board)
     findings += verify_signatures(board, expected_key) + verify_counts(board)
     findings += verify_tally(board, checks)

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from asamblea.core import votes as rules
-from asamblea.core.crypto.board import Manifest, dealing_json
+from asamblea.core.crypto.board import EarlierAttempt, Manifest, dealing_json
 from asamblea.core.crypto.threshold import check_parameters, election_key, is_valid_dealing
 from asamblea.core.errors import N_, Conflict, Invalid, NotFound
 from asamblea.core.ledger.chain import BallotKind
@@ -24,12 +24,14 @@ from asamblea.core.people import Person
 from asamblea.core.votes import Mode, Vote, VoteState
 from asamblea.formats.encrypted_board import dealing_from_json
 from asamblea.services.encrypted_votes.common import (
+    earlier_attempts,
     membership,
     parsed,
     record,
     trustee_of,
     vote_of,
 )
+from asamblea.services.federation.assemblies import members
 from asamblea.store.encrypted_votes_repository import (
     EncryptedVote,
     EncryptedVoteRepository,
@@ -68,11 +70,7 @@ def make_encrypted(
         raise Conflict(N_("Only a draft vote that is not encrypted yet can be made encrypted."))
     if vote.spec.rule not in ENCRYPTABLE_RULES or vote.spec.mode is not Mode.SECRET:
         raise Invalid(N_("Only secret choice, approval or yes/no votes can be encrypted."))
-    if len(set(trustee_ids)) != len(trustee_ids):
-        raise Invalid(N_("Name each trustee once."))
-    check_parameters(threshold, len(trustee_ids))
-    if not set(trustee_ids) <= set(repo.active_member_ids(vote.assembly_id)):
-        raise Invalid(N_("Trustees must be active members of the assembly."))
+    _check_trustees(repo, vote, trustee_ids, threshold)
     options = len(vote.spec.options)
     most = 1 if vote.spec.kind is BallotKind.CHOICE else options
     encrypted = EncryptedVote(
@@ -82,6 +80,84 @@ def make_encrypted(
     details = {"trustees": len(trustee_ids), "threshold": threshold}
     record(db, actor, "vote.encrypted", vote, dict(details))
     return encrypted
+
+
+def restart_ceremony(
+    db: Session, actor: Person, vote_id: int, trustee_ids: list[int], threshold: int
+) -> EncryptedVote:
+    """A facilitator restarts a key ceremony that a complaint stopped (§5, §9).
+
+    The server cannot tell who is right (the disputed share is sealed), so neither the accused
+    nor the complainant is trusted with the new key by default: the facilitators name the new
+    trustees (they may leave either out) and the threshold. The stopped attempt's public record —
+    its id, threshold, number of trustees, published dealings and complaints — is kept and goes
+    into the manifest (``earlier_attempts``), so the board shows every restart; its sealed
+    shares, which nobody can use any more, are dropped. The new attempt has a new ceremony id,
+    so no dealing, proof or share of the old one holds in it.
+    """
+    vote, encrypted = _draft(db, vote_id)
+    rules.check_facilitator(membership(db, vote.assembly_id, actor), vote.assembly_id)
+    repo = EncryptedVoteRepository(db)
+    complaints = repo.complaints(vote_id)
+    if not complaints:
+        raise Conflict(N_("Only a key ceremony stopped by a complaint can be restarted."))
+    _check_trustees(VoteRepository(db), vote, trustee_ids, threshold)
+    dealings = tuple(
+        dealing_from_json(t.dealing) for t in repo.trustees(vote_id) if t.dealing is not None
+    )
+    stopped = EarlierAttempt(
+        bytes.fromhex(encrypted.ceremony),
+        encrypted.threshold,
+        encrypted.trustees,
+        dealings,
+        tuple(complaints),
+    )
+    fresh = secrets.token_hex(32)
+    repo.restart(vote_id, _json(stopped.to_json()), fresh, threshold, trustee_ids)
+    details = {
+        "attempt": len(repo.earlier_attempts(vote_id)) + 1,
+        "trustees": len(trustee_ids),
+        "threshold": threshold,
+        "complaints": [list(c) for c in complaints],
+    }
+    record(db, actor, "vote.ceremony.restarted", vote, dict(details))
+    restarted = repo.get(vote_id)
+    assert restarted is not None  # noqa: S101 - locked and encrypted above
+    return restarted
+
+
+def restart_candidates(db: Session, actor: Person, vote_id: int) -> list[tuple[int, str]]:
+    """For the facilitators' restart form: the assembly's active members ``(person id, name)``;
+    empty unless the actor facilitates and the draft's ceremony has a complaint."""
+    vote, _ = vote_of(db, vote_id)
+    found = membership(db, vote.assembly_id, actor)
+    repo = EncryptedVoteRepository(db)
+    if (
+        vote.state is not VoteState.DRAFT
+        or found is None
+        or not found.is_facilitator
+        or not repo.complaints(vote_id)
+    ):
+        return []
+    active = set(VoteRepository(db).active_member_ids(vote.assembly_id))
+    return sorted(
+        (
+            (m.person_id, name)
+            for m, name in members(db, actor, vote.assembly_id)
+            if m.person_id in active
+        ),
+        key=lambda pair: pair[1].casefold(),
+    )
+
+
+def _check_trustees(
+    repo: VoteRepository, vote: Vote, trustee_ids: list[int], threshold: int
+) -> None:
+    if len(set(trustee_ids)) != len(trustee_ids):
+        raise Invalid(N_("Name each trustee once."))
+    check_parameters(threshold, len(trustee_ids))
+    if not set(trustee_ids) <= set(repo.active_member_ids(vote.assembly_id)):
+        raise Invalid(N_("Trustees must be active members of the assembly."))
 
 
 def publish_dealing(
@@ -180,6 +256,7 @@ def freeze(db: Session, opened: Vote) -> None:
         ceremony=bytes.fromhex(encrypted.ceremony),
         dealings=dealings,
         public_key=election_key(dealings),
+        earlier=earlier_attempts(db, opened.id),
     )
     repo.freeze(
         opened.id,

@@ -41,6 +41,7 @@ from asamblea.formats.encrypted_board import (
     share_from_json,
 )
 from asamblea.services.encrypted_votes.common import (
+    earlier_attempts,
     election_of,
     membership,
     parsed,
@@ -155,6 +156,7 @@ def build_board(
         ceremony=bytes.fromhex(encrypted.ceremony),
         dealings=dealings,
         public_key=decode_point(bytes.fromhex(encrypted.public_key)),
+        earlier=earlier_attempts(db, vote.id),
     )
     audited = [
         AuditedBallot(

@@ -9,12 +9,14 @@ from typing import Any, TypeVar
 from sqlalchemy.orm import Session
 
 from asamblea.core.crypto.ballot import Election
+from asamblea.core.crypto.board import EarlierAttempt
 from asamblea.core.crypto.group import decode_point
 from asamblea.core.errors import N_, Conflict, Forbidden, Invalid, NotFound
 from asamblea.core.federation import Membership
 from asamblea.core.ledger.canonical import canonical_json
 from asamblea.core.people import Person
 from asamblea.core.votes import Vote, can_see
+from asamblea.formats.encrypted_board import earlier_attempt_from_json
 from asamblea.formats.errors import FormatError
 from asamblea.store.encrypted_votes_repository import (
     EncryptedVote,
@@ -79,3 +81,11 @@ def record(
     """An audit-log line for the vote's assembly (no actor: the runner did it)."""
     actor_id = actor.id if actor is not None else None
     AuditRepository(db).record(actor_id, action, vote.assembly_id, f"vote:{vote.id}", details)
+
+
+def earlier_attempts(db: Session, vote_id: int) -> tuple[EarlierAttempt, ...]:
+    """The ceremonies restarted before the current one, as the manifest will hold them."""
+    return tuple(
+        earlier_attempt_from_json(r, f"earlier_attempts[{i}]")
+        for i, r in enumerate(EncryptedVoteRepository(db).earlier_attempts(vote_id))
+    )

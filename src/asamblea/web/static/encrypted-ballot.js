@@ -20,13 +20,10 @@
     const b = new Uint8Array(8); new DataView(b.buffer).setBigUint64(0, BigInt(n)); return b;
   }
   function frame(bytes) { return concat([u32(bytes.length), bytes]); }
-  function hex(bytes) { return Array.from(bytes, (x) => x.toString(16).padStart(2, '0')).join(''); }
+  const HEX = Array.from({ length: 256 }, (_, x) => x.toString(16).padStart(2, '0'));
+  function hex(bytes) { let s = ''; for (const x of bytes) s += HEX[x]; return s; }
   function unhex(s) { return Uint8Array.from(s.match(/../g) || [], (h) => parseInt(h, 16)); }
-  function littleEndian(bytes) {
-    let n = 0n;
-    for (let i = bytes.length - 1; i >= 0; i--) n = (n << 8n) | BigInt(bytes[i]);
-    return n;
-  }
+  function littleEndian(bytes) { return BigInt('0x0' + hex(bytes.slice().reverse())); }
   function scalarBytes(s) { return Fn.toBytes(s); }
   function pointBytes(p) { return p.toBytes(); }
 
@@ -47,67 +44,121 @@
   function mul(k, p) { return k === 0n || p.equals(Point.ZERO) ? Point.ZERO : p.multiply(k); }
   function encrypt(key, m, r) { return [mulG(r), mulG(BigInt(m)).add(mul(r, key))]; }
 
-  /* §4: the disjunctive proof that (alpha, beta) holds `count` in lo..hi. */
-  function proveRange(context, key, alpha, beta, count, nonce, lo, hi) {
-    const statement = context.copy().append('key', pointBytes(key)).append('alpha', pointBytes(alpha))
-      .append('beta', pointBytes(beta)).append('lo', u64(lo)).append('hi', u64(hi));
-    const pairs = {};
-    const commit = randomScalar();
+  /* The two fixed bases, each with its table of precomputed multiples (6-bit windows): a copy
+   * of G, and the election key Y, decoded once per page. noble's `multiply` with a table is
+   * constant-time (one addition per window, real or dummy, the table read in full); every
+   * secret scalar here (nonces, commitments, simulated challenges and responses, none of them
+   * published yet) goes through it, never through `multiplyUnsafe`. The copy of G gives its
+   * multiplications the same path as Y's (noble's own G adds scalar blinding on top, which
+   * costs a third more and which Y's do not get either). */
+  const WINDOW = 6;
+  let G = null;
+  let keyCache = null;
+  function base() {
+    if (G === null) G = Point.fromBytes(Point.BASE.toBytes()).precompute(WINDOW, false);
+    return G;
+  }
+  function electionKey(publicKey) {
+    if (keyCache === null || keyCache.hex !== publicKey) {
+      const point = Point.fromHex(publicKey).precompute(WINDOW, false);
+      keyCache = { hex: publicKey, point, bytes: point.toBytes() };
+    }
+    return keyCache;
+  }
+  const SMALL = [Point.ZERO, Point.BASE];
+
+  /* §4's range proof, split in two. The prover knows r with (α, β) = (r·G, m·G + r·Y), so for
+   * a simulated j, with t = s − c·r, the verifier's A_j = s·G − c·α is t·G and its
+   * B_j = s·Y − c·(β − j·G) is t·Y + e·G with e = c·(j − m). Drawing t and e at random and
+   * setting c = e·(j − m)⁻¹, s = t + c·r gives (c, s) the distribution of drawing them directly
+   * and the same A_j, B_j. So every multiplication (t·G, t·Y, e·G for each j) happens before m
+   * is known (`material`), and every j does the same work, the real one included (its e is
+   * unused; its t is the commitment w); `finish` only adds, encodes and hashes. */
+  function material(lo, hi) {
+    const g = base(), key = keyCache.point, branches = [];
+    for (let j = lo; j <= hi; j++) {
+      const t = randomScalar(), e = randomScalar();
+      const a = g.multiply(t);
+      branches.push({ t, e, a, aBytes: a.toBytes(), ty: key.multiply(t), eg: g.multiply(e) });
+    }
+    return { lo, hi, branches };
+  }
+  function finish(context, prepared, bytes, count, nonce) {
+    const { lo, hi, branches } = prepared;
+    const statement = context.copy().append('key', keyCache.bytes).append('alpha', bytes[0])
+      .append('beta', bytes[1]).append('lo', u64(lo)).append('hi', u64(hi));
+    const cs = [];
     let simulated = 0n;
     for (let j = lo; j <= hi; j++) {
-      let a, b;
-      if (j === count) {
-        a = mulG(commit); b = mul(commit, key);
-      } else {
-        const c = randomScalar(), s = randomScalar();
-        pairs[j] = [c, s];
-        simulated = Fn.add(simulated, c);
-        a = mulG(s).subtract(mul(c, alpha));
-        b = mul(s, key).subtract(mul(c, beta.subtract(mulG(BigInt(j)))));
-      }
-      statement.append('A', pointBytes(a)).append('B', pointBytes(b));
+      const branch = branches[j - lo];
+      const offset = Fn.create(BigInt(j - count));
+      const c = offset === 0n ? 0n : Fn.mul(branch.e, Fn.inv(offset));
+      simulated = Fn.add(simulated, c);
+      cs.push(c);
+      const b = branch.ty.add(offset === 0n ? Point.ZERO : branch.eg);
+      statement.append('A', branch.aBytes).append('B', b.toBytes());
     }
-    const real = Fn.sub(statement.challenge(), simulated);
-    pairs[count] = [real, Fn.add(commit, Fn.mul(real, nonce))];
-    const proof = [];
-    for (let j = lo; j <= hi; j++) proof.push(pairs[j].map((x) => hex(scalarBytes(x))));
-    return proof;
+    cs[count - lo] = Fn.sub(statement.challenge(), simulated);
+    return cs.map((c, i) => [scalarBytes(c), scalarBytes(Fn.add(branches[i].t, Fn.mul(c, nonce)))]);
+  }
+
+  /* Everything of a ballot that does not depend on the choice: nonces, α = r·G, r·Y, and each
+   * proof's multiplications. The vote page makes it while the voter reads the options; it is
+   * used for one ballot only. */
+  function prepareBallot(election) {
+    const g = base();
+    electionKey(election.publicKey);
+    const options = [];
+    for (let i = 0; i < election.options; i++) {
+      const r = randomScalar(), alpha = g.multiply(r);
+      options.push({ r, alpha, alphaBytes: alpha.toBytes(), ry: keyCache.point.multiply(r),
+        proof: material(0, 1) });
+    }
+    const k = election.options;
+    const count = election.min !== 0 || election.max !== k ? material(election.min, election.max) : null;
+    return { hash: election.hash, publicKey: election.publicKey, options, count, used: false };
   }
 
   /* §6: the ballot, its tracker, and the nonces (revealed only to audit it).
-   * election: {hash, publicKey (hex), options, min, max}; selections: array of 0/1. */
-  function encryptBallot(election, selections) {
+   * election: {hash, publicKey (hex), options, min, max}; selections: array of 0/1; prepared:
+   * prepareBallot(election), unused (made here when absent). */
+  function encryptBallot(election, selections, prepared) {
     const k = election.options;
     const total = selections.reduce((a, b) => a + b, 0);
     if (selections.length !== k || selections.some((m) => m !== 0 && m !== 1) ||
         total < election.min || total > election.max) {
       throw new Error('invalid selections');
     }
-    const key = Point.fromHex(election.publicKey);
+    if (!prepared || prepared.used || prepared.hash !== election.hash ||
+        prepared.publicKey !== election.publicKey || prepared.options.length !== k) {
+      prepared = prepareBallot(election);
+    }
+    prepared.used = true;
+    electionKey(election.publicKey);
     const hash = unhex(election.hash);
-    const nonces = selections.map(() => randomScalar());
-    const ciphertexts = selections.map((m, i) => encrypt(key, m, nonces[i]));
-    const digest = sha256(concat(ciphertexts.flatMap(([a, b]) => [pointBytes(a), pointBytes(b)])));
-    const options = ciphertexts.map(([a, b], i) => ({
-      alpha: hex(pointBytes(a)), beta: hex(pointBytes(b)),
-      proof: proveRange(new Transcript('option').append('election', hash).append('ballot', digest)
-        .append('index', u64(i)), key, a, b, selections[i], nonces[i], 0, 1),
-    }));
+    const ciphertexts = prepared.options.map((o, i) => [o.alpha, o.ry.add(SMALL[selections[i]])]);
+    const encoded = ciphertexts.map(([, b], i) => [prepared.options[i].alphaBytes, b.toBytes()]);
+    const digest = sha256(concat(encoded.flat()));
+    const proofs = encoded.map((bytes, i) => finish(new Transcript('option')
+      .append('election', hash).append('ballot', digest).append('index', u64(i)),
+    prepared.options[i].proof, bytes, selections[i], prepared.options[i].r));
     let countProof = null;
-    if (election.min !== 0 || election.max !== k) {
+    if (prepared.count !== null) {
       const sumA = ciphertexts.reduce((acc, [a]) => acc.add(a), Point.ZERO);
       const sumB = ciphertexts.reduce((acc, [, b]) => acc.add(b), Point.ZERO);
-      const sumR = nonces.reduce((acc, r) => Fn.add(acc, r), 0n);
-      countProof = proveRange(new Transcript('count').append('election', hash).append('ballot', digest),
-        key, sumA, sumB, total, sumR, election.min, election.max);
+      const sumR = prepared.options.reduce((acc, o) => Fn.add(acc, o.r), 0n);
+      countProof = finish(new Transcript('count').append('election', hash).append('ballot', digest),
+        prepared.count, [sumA.toBytes(), sumB.toBytes()], total, sumR);
     }
-    const ballot = { options, count_proof: countProof };
-    const bytes = [];
-    for (const o of options) {
-      bytes.push(unhex(o.alpha), unhex(o.beta), ...o.proof.flat().map(unhex));
-    }
-    for (const pair of countProof || []) bytes.push(...pair.map(unhex));
-    return { ballot, nonces: nonces.map((r) => hex(scalarBytes(r))), tracker: hex(sha256(concat(bytes))) };
+    const tracked = [];
+    const options = encoded.map(([a, b], i) => {
+      tracked.push(a, b, ...proofs[i].flat());
+      return { alpha: hex(a), beta: hex(b), proof: proofs[i].map((pair) => pair.map(hex)) };
+    });
+    for (const pair of countProof || []) tracked.push(...pair);
+    const ballot = { options, count_proof: countProof && countProof.map((pair) => pair.map(hex)) };
+    return { ballot, tracker: hex(sha256(concat(tracked))),
+      nonces: prepared.options.map((o) => hex(scalarBytes(o.r))) };
   }
 
   /* §6, Benaloh's audit: whether the revealed selections and nonces re-encrypt to the ballot
@@ -124,7 +175,60 @@
     });
   }
 
+  /* §4, §6: whether a ballot's proofs hold (what `asamblea verify` checks per ballot: `ballot.proof`),
+   * for the trustee's page to check every ballot on the board before decrypting. Everything here
+   * is public, so `multiplyUnsafe` (variable-time) is fine. */
+  function scalarOf(h) {
+    const b = unhex(h);
+    const n = littleEndian(b);
+    if (b.length !== 32 || hex(b) !== h || n >= Fn.ORDER) throw new Error('bad scalar');
+    return n;
+  }
+  function holdsRange(context, key, keyBytes, point, bytes, proof, lo, hi) {
+    if (!Array.isArray(proof) || proof.length !== hi - lo + 1) return false;
+    const statement = context.copy().append('key', keyBytes).append('alpha', bytes[0])
+      .append('beta', bytes[1]).append('lo', u64(lo)).append('hi', u64(hi));
+    let sum = 0n;
+    for (let j = lo; j <= hi; j++) {
+      if (!Array.isArray(proof[j - lo]) || proof[j - lo].length !== 2) return false;
+      const [c, s] = proof[j - lo].map(scalarOf);
+      sum = Fn.add(sum, c);
+      const shifted = j === 0 ? point[1] : point[1].subtract(base().multiplyUnsafe(BigInt(j)));
+      const a = base().multiplyUnsafe(s).subtract(point[0].multiplyUnsafe(c));
+      const b = key.multiplyUnsafe(s).subtract(shifted.multiplyUnsafe(c));
+      statement.append('A', a.toBytes()).append('B', b.toBytes());
+    }
+    return sum === statement.challenge();
+  }
+  function checkBallot(election, ballot) {
+    try {
+      const { point: key, bytes: keyBytes } = electionKey(election.publicKey);
+      const k = election.options;
+      if (!ballot || !Array.isArray(ballot.options) || ballot.options.length !== k) return false;
+      const bytes = ballot.options.map((o) => [unhex(o.alpha), unhex(o.beta)]);
+      const points = ballot.options.map((o) => [Point.fromHex(o.alpha), Point.fromHex(o.beta)]);
+      if (bytes.some(([a, b], i) => hex(a) !== ballot.options[i].alpha || hex(b) !== ballot.options[i].beta)) {
+        return false;
+      }
+      const hash = unhex(election.hash);
+      const digest = sha256(concat(bytes.flat()));
+      const options = ballot.options.every((o, i) => holdsRange(new Transcript('option')
+        .append('election', hash).append('ballot', digest).append('index', u64(i)),
+      key, keyBytes, points[i], bytes[i], o.proof, 0, 1));
+      const counted = election.min !== 0 || election.max !== k;
+      if (!options || counted !== (ballot.count_proof !== null && ballot.count_proof !== undefined)) {
+        return false;
+      }
+      if (!counted) return true;
+      const sum = [0, 1].map((x) => points.reduce((acc, p) => acc.add(p[x]), Point.ZERO));
+      return holdsRange(new Transcript('count').append('election', hash).append('ballot', digest),
+        key, keyBytes, sum, sum.map((p) => p.toBytes()), ballot.count_proof, election.min, election.max);
+    } catch {
+      return false;  // a malformed point, scalar or shape
+    }
+  }
+
   /* The shared pieces, for the trustee's page (trustee.js) to follow the same spec. */
   const tools = { Point, Fn, Transcript, concat, u64, hex, unhex, littleEndian, randomScalar, mulG, mul };
-  window.AsambleaBallot = { encryptBallot, checkAudit, tools };
+  window.AsambleaBallot = { prepareBallot, encryptBallot, checkAudit, checkBallot, tools };
 })();

@@ -12,6 +12,8 @@
   const status = document.getElementById('encrypted-status');
   const api = '/api/v1/votes/' + root.dataset.vote;
   let pending = null;
+  let election = null;
+  let prepared = null;
   document.getElementById('encrypted-needs-js').hidden = true;
   form.hidden = false;
 
@@ -26,17 +28,34 @@
     return data;
   }
 
+  async function loadElection() {
+    const { manifest, election_hash: hash } = await call('GET', '/election');
+    return { hash, publicKey: manifest.public_key, options: manifest.header.options.length,
+      min: manifest.min_selections, max: manifest.max_selections };
+  }
+
+  /* The choice-free part of the next ballot (every scalar multiplication), made while the voter
+   * reads the options, so the click only adds, encodes and hashes. Used once, then made again. */
+  function prepareNext() {
+    const later = window.requestIdleCallback || ((f) => setTimeout(f, 50));
+    later(() => {
+      try {
+        if (election && !prepared) prepared = AsambleaBallot.prepareBallot(election);
+      } catch { prepared = null; }  // the click then makes the whole ballot itself
+    });
+  }
+  loadElection().then((loaded) => { election = loaded; prepareNext(); }, () => {});
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     status.textContent = '';
     try {
-      const { manifest, election_hash: hash } = await call('GET', '/election');
-      const election = { hash, publicKey: manifest.public_key,
-        options: manifest.header.options.length,
-        min: manifest.min_selections, max: manifest.max_selections };
+      if (!election) election = await loadElection();
       const boxes = Array.from(form.querySelectorAll('input[name="option"]'));
       const selections = boxes.map((box) => (box.checked ? 1 : 0));
-      pending = { election, selections, made: AsambleaBallot.encryptBallot(election, selections) };
+      const made = AsambleaBallot.encryptBallot(election, selections, prepared);
+      prepared = null;
+      pending = { election, selections, made };
       document.getElementById('encrypted-tracker').textContent = pending.made.tracker;
       form.hidden = true;
       choice.hidden = false;
@@ -63,6 +82,7 @@
       form.hidden = false;
       pending = null;
       document.getElementById('encrypted-tracker').textContent = '';  // spoiled: not a tracker
+      prepareNext();
     } catch (error) { status.textContent = error.message; }
   });
 })();

@@ -140,6 +140,17 @@
           T.electionKey(manifest.dealings) !== manifest.public_key) {
         throw new Error(texts.board_mismatch);
       }
+      /* As `asamblea trustee submit`: every ballot's proofs, and no ciphertext twice. */
+      const election = { hash, publicKey: manifest.public_key, options: manifest.header.options.length,
+        min: manifest.min_selections, max: manifest.max_selections };
+      const seen = new Set();
+      for (const ballot of board.ballots) {
+        if (!AsambleaBallot.checkBallot(election, ballot)) throw new Error(texts.board_mismatch);
+        for (const o of ballot.options) {
+          if (seen.has(o.alpha)) throw new Error(texts.board_mismatch);
+          seen.add(o.alpha);
+        }
+      }
       const tally = T.tallyOf(board.ballots, manifest.header.options.length);
       if (JSON.stringify(tally) !== JSON.stringify(board.tally.map((c) => ({ alpha: c.alpha, beta: c.beta })))) {
         throw new Error(texts.board_mismatch);

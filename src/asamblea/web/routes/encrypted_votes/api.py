@@ -51,6 +51,15 @@ def make_encrypted(vote_id: Id, body: EncryptionIn, ctx: Ctx = ApiCtx) -> Encryp
         return EncryptionOut(**made.__dict__ | {"ceremony": made.ceremony})
 
 
+@router.post("/votes/{vote_id}/ceremony/restart", response_model=EncryptionOut)
+def restart_ceremony(vote_id: Id, body: EncryptionIn, ctx: Ctx = ApiCtx) -> EncryptionOut:
+    """Restart a key ceremony that a complaint stopped, with new trustees (facilitators)."""
+    person = accounts.require(ctx.person)
+    with ctx.transaction() as db:
+        made = ceremony.restart_ceremony(db, person, vote_id, list(body.trustees), body.threshold)
+        return EncryptionOut(**made.__dict__ | {"ceremony": made.ceremony})
+
+
 @router.get("/votes/{vote_id}/ceremony", response_model=CeremonyOut)
 def get_ceremony(vote_id: Id, ctx: Ctx = ApiCtx) -> CeremonyOut:
     """The key ceremony as one trustee sees it (trustees)."""

@@ -17,7 +17,7 @@ from asamblea.core.ledger import BallotKind, find_receipt, normalise_receipt
 from asamblea.core.votes import RULE_KINDS, THRESHOLDS, Mode, make_spec
 from asamblea.formats.board import dump_board
 from asamblea.i18n import translate_error
-from asamblea.services.encrypted_votes import ballots, trustees
+from asamblea.services.encrypted_votes import ballots, ceremony, trustees
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
 from asamblea.services.votes import closing, votes
@@ -90,6 +90,11 @@ def vote_page(ctx: CtxDep, vote_id: Id) -> Response:
         encrypted = ballots.is_encrypted(db, vote_id)
         trustee = trustees.trustee_number(db, ctx.person, vote_id) if encrypted else None
         status = trustees.ceremony_status(db, vote_id) if encrypted else None
+        candidates = (
+            ceremony.restart_candidates(db, ctx.person, vote_id)
+            if status and status.complaints and ctx.person
+            else []
+        )
     return render(
         ctx,
         "vote.html",
@@ -97,6 +102,7 @@ def vote_page(ctx: CtxDep, vote_id: Id) -> Response:
         encrypted=encrypted,
         trustee=trustee,
         ceremony_status=status,
+        restart_candidates=candidates,
         v=view.vote,
         result=view.result,
         ranks=range(1, len(view.vote.spec.options) + 1),
