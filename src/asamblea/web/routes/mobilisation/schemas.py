@@ -34,9 +34,9 @@ class StruggleIn(In):
     """Register a struggle of a base assembly (region and province by INEI code)."""
 
     assembly_id: int = Field(ge=1, le=MAX_ID)
-    title: str = Field(min_length=1, max_length=160)
-    demands: str = Field(min_length=1, max_length=4000)
-    against: str = Field(min_length=1, max_length=160)
+    title: str = Field(min_length=1, max_length=160, pattern=NON_SPACE)
+    demands: str = Field(min_length=1, max_length=4000, pattern=NON_SPACE)
+    against: str = Field(min_length=1, max_length=160, pattern=NON_SPACE)
     region: str = Field(min_length=2, max_length=2, pattern=REGION)
     province: str | None = Field(default=None, min_length=4, max_length=4, pattern=r"^\d{4}$")
     district: str | None = Field(default=None, max_length=80)
@@ -48,7 +48,7 @@ class StruggleIn(In):
 class StruggleUpdateIn(In):
     """A dated update; maybe a new state."""
 
-    text: str = Field(min_length=1, max_length=1000)
+    text: str = Field(min_length=1, max_length=1000, pattern=NON_SPACE)
     state: StruggleState | None = None
 
 
@@ -109,13 +109,13 @@ class PostponeIn(In):
 class CancelIn(In):
     """Why the action is cancelled."""
 
-    reason: str = Field(min_length=1, max_length=MAX_LIVE_UPDATE)
+    reason: str = Field(min_length=1, max_length=MAX_LIVE_UPDATE, pattern=NON_SPACE)
 
 
 class LiveUpdateIn(In):
     """A short update during the action."""
 
-    text: str = Field(min_length=1, max_length=MAX_LIVE_UPDATE)
+    text: str = Field(min_length=1, max_length=MAX_LIVE_UPDATE, pattern=NON_SPACE)
 
 
 class StruggleOut(BaseModel):
