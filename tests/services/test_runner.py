@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from asamblea.core import ledger
@@ -218,3 +218,29 @@ def _bound(db: Session):  # type: ignore[no-untyped-def]
             yield db
 
     return _Same()
+
+
+def test_settling_a_vote_with_no_merge_reads_no_merge(db: Session) -> None:
+    """What waits on a group of votes is read once (`load_due`); a vote no platform merge waits
+    on costs no query for merges after that read (`settle_merge` is called only for one)."""
+    people, vote_id = union_with_open_vote(db, 3, now=T0, closes_in=timedelta(hours=1))
+    for voter in people:
+        votes.cast(db, voter, vote_id, [0], now=T0, key=KEY)
+    later = T0 + timedelta(hours=1)
+    assert RunnerRepository(db).take_due_votes(later, 10) == [vote_id]
+    group = closing.load_due(db, [vote_id])
+    assert group.decisions[vote_id].merge is False
+    statements: list[str] = []
+
+    def seen(_c: object, _cur: object, statement: str, *_rest: object) -> None:
+        statements.append(statement)
+
+    engine = db.get_bind()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert closing.close_due_in(db, group, vote_id, later, KEY)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert statements, "the vote was published"
+    assert not [s for s in statements if "platform_merge" in s]
+    assert _published(db, vote_id) == [{"ballots": 3, "by": "system"}]

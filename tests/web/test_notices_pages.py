@@ -9,9 +9,12 @@ import uuid
 import pytest
 from fastapi import FastAPI
 
+from asamblea import i18n
+from asamblea.core import notices
 from asamblea.core.federation import AssemblyKind
 from asamblea.services.federation import accounts
 from asamblea.services.federation import assemblies as federation
+from asamblea.web.routes.notices.pages import KIND_NAMES
 from tests.web.conftest import PASSWORD, Browser
 
 
@@ -105,3 +108,19 @@ def test_the_api_gives_the_inbox_and_takes_read_and_preferences(
     for bad in ({"deliveries": {"nope": "never"}}, {"deliveries": {"accepted": "hourly"}}):
         response = api.put("/api/v1/notices/preferences", json=bad, headers=headers)
         assert response.status_code == 422
+
+
+def test_every_kind_of_notice_has_a_name_in_spanish(app: FastAPI) -> None:
+    """The preferences page (and the webhooks pages, which share the names) names every kind
+    the notices core knows once the app is built, every domain's kinds registered."""
+    known = notices.kinds()
+    assert "webhook_disabled" in known
+    assert set(known) <= set(KIND_NAMES), set(known) - set(KIND_NAMES)
+    spanish = i18n.translations("es")
+    for kind in known:
+        assert spanish.gettext(KIND_NAMES[kind]) != KIND_NAMES[kind], kind
+    reader = Browser(app, "es")
+    reader.register(f"lectora{uuid.uuid4().hex[:8]}")
+    page = reader.get("/avisos/preferencias")
+    assert page.status_code == 200
+    assert "Se desactivó un webhook de mi asamblea" in page.text

@@ -42,8 +42,9 @@ def username_key(username: str) -> str:
 
 
 def check_password(password: str) -> None:
-    """A passphrase long enough to resist guessing; no other composition rules."""
-    if not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+    """A passphrase long enough to resist guessing; no other composition rules. It is kept
+    exactly as typed, but blanks around it do not count towards its length."""
+    if len(password.strip()) < PASSWORD_MIN or len(password) > PASSWORD_MAX:
         raise Invalid(
             N_("The password must have between {min} and {max} characters."),
             min=PASSWORD_MIN,

@@ -28,6 +28,7 @@ from asamblea.store.deliberation_models import AmendmentRow, ProposalRow
 from asamblea.store.encrypted_votes_models import EncryptedVoteRow
 from asamblea.store.federation_models import RulesChangeRow
 from asamblea.store.mobilisation_models import AdhesionRow
+from asamblea.store.mobilisation_platform_models import PlatformMergeRow
 from asamblea.store.planning_models import PlanningDraftRow
 from asamblea.store.votes_models import VoteRow
 
@@ -45,6 +46,7 @@ class Decisions:
     rules_change_assembly: int | None = None
     adhesion: bool = False
     mandates: tuple[int, ...] = ()  # children that gave a mandate (a roll call's breaches)
+    merge: bool = False  # a merge of platform points still voting on it
 
 
 class RunnerRepository:
@@ -179,6 +181,9 @@ class RunnerRepository:
             select(literal("mandate"), MandateRow.vote_id, MandateRow.child_id).where(
                 MandateRow.vote_id.in_(ids)
             ),
+            select(literal("merge"), PlatformMergeRow.vote_id, PlatformMergeRow.id).where(
+                PlatformMergeRow.vote_id.in_(ids), PlatformMergeRow.state == "voting"
+            ),
         )
         found: dict[int, dict[str, list[int]]] = {vote_id: {} for vote_id in ids}
         for kind, vote_id, key in self.db.execute(kinds):
@@ -189,9 +194,7 @@ class RunnerRepository:
         """Which of ``vote_ids`` are cast encrypted (they close into their trustees' hands)."""
         if not vote_ids:
             return set()
-        query = select(EncryptedVoteRow.vote_id).where(
-            EncryptedVoteRow.vote_id.in_(list(vote_ids))
-        )
+        query = select(EncryptedVoteRow.vote_id).where(EncryptedVoteRow.vote_id.in_(list(vote_ids)))
         return {int(vote_id) for vote_id in self.db.scalars(query)}
 
 
@@ -207,4 +210,5 @@ def _decisions(found: dict[str, list[int]]) -> Decisions:
         rules_change_assembly=rules[0] if rules else None,
         adhesion="adhesion" in found,
         mandates=tuple(found.get("mandate", ())),
+        merge="merge" in found,
     )

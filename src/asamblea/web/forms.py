@@ -14,6 +14,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -148,6 +149,11 @@ def _blank_to_none(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
+#: A secret taken exactly as typed (passwords, passphrases, tokens): the forms and bodies trim
+#: every other text, but a space around a password is part of it, and trimming it would let the
+#: trimmed variant in, or lock its owner out.
+Verbatim = Annotated[str, StringConstraints(strip_whitespace=False)]
+
 # The bounds go on the int itself: on the optional they would also be applied to None (a 500).
 OptionalId = Annotated[
     Annotated[int, Field(ge=1, le=MAX_ID)] | None,
@@ -168,21 +174,21 @@ class RegisterForm(Form):
     """Create an account."""
 
     username: str = Field(max_length=40)
-    password: str = Field(max_length=256)
+    password: Verbatim = Field(max_length=256)
 
 
 class LoginForm(Form):
     """Log in."""
 
     username: str = Field(max_length=40)
-    password: str = Field(max_length=256)
+    password: Verbatim = Field(max_length=256)
 
 
 class PasswordForm(Form):
     """Change the password."""
 
-    current_password: str = Field(max_length=256)
-    new_password: str = Field(max_length=256)
+    current_password: Verbatim = Field(max_length=256)
+    new_password: Verbatim = Field(max_length=256)
 
 
 class RulesFields(BaseModel):

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from asamblea import i18n
@@ -100,16 +101,27 @@ def register(db: Session, username: str, password: str, locale: str | None = Non
     name = normalise_username(username)
     password_hash = hash_password(password)
     people = PeopleRepository(db)
-    if people.key_taken(username_key(name)):
-        raise Conflict(N_("That username is taken. Choose another one."))
-    skeleton = skeleton_of(name)
-    if people.skeleton_taken(skeleton):
-        raise Conflict(N_("That username looks like one that is taken. Choose another one."))
-    person = people.add(
-        name, username_key(name), password_hash, _known_locale(locale), skeleton=skeleton
-    )
+    key, skeleton = username_key(name), skeleton_of(name)
+    _refuse_taken(people, key, skeleton)
+    try:
+        # Two people may register look-alike names at the same moment: both pass the checks
+        # above, and the unique indexes on the key and the skeleton let only one insert in.
+        # The other's savepoint is rolled back and they are told why, as if they came second.
+        with db.begin_nested():
+            person = people.add(name, key, password_hash, _known_locale(locale), skeleton=skeleton)
+    except IntegrityError:
+        _refuse_taken(people, key, skeleton)
+        raise
     AuditRepository(db).record(person.id, "person.registered", subject=f"person:{person.id}")
     return person
+
+
+def _refuse_taken(people: PeopleRepository, key: str, skeleton: str) -> None:
+    """`Conflict` when an account has this name (ignoring case) or one that looks like it."""
+    if people.key_taken(key):
+        raise Conflict(N_("That username is taken. Choose another one."))
+    if people.skeleton_taken(skeleton):
+        raise Conflict(N_("That username looks like one that is taken. Choose another one."))
 
 
 def login_delay(db: Session, username: str, address: str, policy: LoginPolicy) -> float:

@@ -110,9 +110,7 @@ def close_due_in(
     return True
 
 
-def settle_vote(
-    db: Session, vote_id: int, now: datetime, waiting: Decisions | None = None
-) -> None:
+def settle_vote(db: Session, vote_id: int, now: datetime, waiting: Decisions | None = None) -> None:
     """Apply every decision waiting on the published vote ``vote_id`` (idempotent); ``waiting``
     when the caller read it already."""
     if waiting is None:
@@ -137,6 +135,7 @@ def settle_vote(
         assembly_rules.settle_rules(db, assembly_id)
     if waiting.adhesion:
         mobilisation.settle_adhesion(db, vote_id)
-    mobilisation_platform.settle_merge(db, vote_id, now)
+    if waiting.merge:
+        mobilisation_platform.settle_merge(db, vote_id, now)
     if waiting.mandates:
         delegation.record_breaches(db, vote_id)

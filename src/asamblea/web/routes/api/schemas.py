@@ -17,7 +17,7 @@ from asamblea.core.federation import (
 )
 from asamblea.core.people import PASSWORD_MAX, PASSWORD_MIN, USERNAME_MAX, USERNAME_MIN
 from asamblea.core.votes import VoteState
-from asamblea.web.forms import MAX_ID, RulesFields, at_the_edge
+from asamblea.web.forms import MAX_ID, RulesFields, Verbatim, at_the_edge
 
 #: No text of a request body may hold NUL (`forms.refuse_nul`, on every field).
 NO_NUL = r"^[^\x00]*$"
@@ -66,7 +66,7 @@ class RegisterIn(In):
         "UsernameCasePreserved profile (RFC 8265). A name that looks like an existing one "
         "(Unicode TS #39 skeleton) or mixes scripts is refused with 422.",
     )
-    password: str = Field(
+    password: Verbatim = Field(
         min_length=PASSWORD_MIN, max_length=PASSWORD_MAX, pattern=trimmed_at_least(PASSWORD_MIN)
     )
     locale: str | None = Field(default=None, max_length=8)
@@ -76,14 +76,14 @@ class LoginIn(In):
     """Exchange a username and password for a bearer token."""
 
     username: str = Field(min_length=1, max_length=40, pattern=NON_SPACE)
-    password: str = Field(min_length=1, max_length=PASSWORD_MAX)
+    password: Verbatim = Field(min_length=1, max_length=PASSWORD_MAX)
 
 
 class PasswordIn(In):
     """Change the password."""
 
-    current_password: str = Field(max_length=256)
-    new_password: str = Field(max_length=256)
+    current_password: Verbatim = Field(max_length=256)
+    new_password: Verbatim = Field(max_length=256)
 
 
 class AssemblyIn(In, RulesFields):

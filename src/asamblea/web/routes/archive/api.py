@@ -34,8 +34,12 @@ from asamblea.clock import utcnow
 from asamblea.core.archive import Consent
 from asamblea.core.archive.case import Item, TimelineEvent
 from asamblea.core.archive.media import MAX_UPLOAD
+from asamblea.core.archive.search import MAX_QUERY
 from asamblea.core.archive.tus import (
     EXTENSIONS,
+    MAX_DIGITS,
+    MAX_METADATA,
+    OFFSET_CONTENT_TYPE,
     TUS_VERSION,
     check_version,
     parse_length,
@@ -68,12 +72,43 @@ LINK_HEADER = "archive-intake-link"
 FEED_PAUSE = 0.005
 
 
+def _header(name: str, schema: dict[str, object], *, required: bool = True) -> dict[str, object]:
+    """A request header the handler reads itself (with `core.archive.tus`), as OpenAPI says it."""
+    return {"name": name, "in": "header", "required": required, "schema": schema}
+
+
+def _tus(*headers: dict[str, object], **responses: str) -> dict[str, object]:
+    """The OpenAPI of a tus operation: its headers, and the statuses tus gives (412 when
+    ``Tus-Resumable`` is not ours, and those named ``_413=…``)."""
+    version = _header("Tus-Resumable", {"type": "string", "enum": [TUS_VERSION]})
+    return {
+        "parameters": [version, *headers],
+        "responses": {"412": {"description": f"Tus-Resumable is not {TUS_VERSION}"}}
+        | {status[1:]: {"description": text} for status, text in responses.items()},
+    }
+
+
+BYTES = {"type": "integer", "minimum": 0, "maximum": 10**MAX_DIGITS - 1}
+CREATION = _tus(
+    _header("Upload-Length", BYTES | {"maximum": MAX_UPLOAD}),
+    _header("Upload-Metadata", {"type": "string", "maxLength": MAX_METADATA}, required=False),
+    _header(LINK_HEADER, {"type": "string", "maxLength": 64}, required=False),
+    _413=f"Upload-Length is above {MAX_UPLOAD} bytes",
+)
+APPENDING = _tus(
+    _header("Upload-Offset", BYTES),
+    _413="more bytes than Upload-Length",
+    _415=f"the body is not {OFFSET_CONTENT_TYPE}",
+) | {"requestBody": {"required": True, "content": {
+    OFFSET_CONTENT_TYPE: {"schema": {"type": "string", "format": "binary"}}}}}
+
+
 def _vault(ctx: Ctx) -> Vault:
     settings = ctx.state.settings
     return vault_for(settings.secret(), str(settings.instance_dir / "archive"))
 
 
-@router.options("/uploads")
+@router.options("/uploads", response_class=Response)
 def describe() -> Response:
     """What this tus server speaks (no version header needed on OPTIONS; tus allows 200)."""
     return Response(status_code=200, headers=TUS | {
@@ -81,7 +116,8 @@ def describe() -> Response:
         "Tus-Max-Size": str(MAX_UPLOAD)})
 
 
-@router.post("/cases/{case_id}/uploads", status_code=201)
+@router.post("/cases/{case_id}/uploads", status_code=201, response_class=Response,
+             openapi_extra=CREATION)
 def create(case_id: Hex32, request: Request, ctx: Ctx = ApiCtx) -> Response:
     """Start an upload (tus creation); ``Location`` is where to send its bytes."""
     headers = request.headers
@@ -101,7 +137,7 @@ def create(case_id: Hex32, request: Request, ctx: Ctx = ApiCtx) -> Response:
     return Response(status_code=201, headers=TUS | {"Location": location})
 
 
-@router.head("/uploads/{upload_id}/{secret}")
+@router.head("/uploads/{upload_id}/{secret}", response_class=Response, openapi_extra=_tus())
 def offset(upload_id: Hex32, secret: Secret, request: Request, ctx: Ctx = ApiCtx) -> Response:
     """Where the upload stands."""
     check_version(request.headers.get("tus-resumable"))
@@ -111,7 +147,7 @@ def offset(upload_id: Hex32, secret: Secret, request: Request, ctx: Ctx = ApiCtx
         "Upload-Offset": str(state.offset), "Upload-Length": str(state.length)})
 
 
-@router.patch("/uploads/{upload_id}/{secret}", status_code=204)
+@router.patch("/uploads/{upload_id}/{secret}", status_code=204, openapi_extra=APPENDING)
 async def append(upload_id: Hex32, secret: Secret, request: Request) -> Response:
     """Append the body at ``Upload-Offset``, encrypted as it streams in."""
     ctx = await api_context(request)
@@ -161,7 +197,7 @@ async def _feed(pieces: queue.Queue[bytes | None], piece: bytes | None,
     return False
 
 
-@router.delete("/uploads/{upload_id}/{secret}", status_code=204)
+@router.delete("/uploads/{upload_id}/{secret}", status_code=204, openapi_extra=_tus())
 def terminate(upload_id: Hex32, secret: Secret, request: Request, ctx: Ctx = ApiCtx) -> Response:
     """Abandon the upload: its encrypted segments and held key are deleted."""
     check_version(request.headers.get("tus-resumable"))
@@ -190,7 +226,7 @@ def case_items(case_id: Hex32, ctx: Ctx = ApiCtx) -> list[ItemOut]:
 
 
 @router.get("/search", response_model=SearchOut)
-def search_items(q: Annotated[str, Query(max_length=1000)],
+def search_items(q: Annotated[str, Query(min_length=1, max_length=MAX_QUERY)],
                  case: Annotated[str | None, Query(pattern=r"^[0-9a-f]{32}$")] = None,
                  ctx: Ctx = ApiCtx) -> SearchOut:
     """Items whose title and tags hold every word of ``q``, among those this person may see

@@ -26,7 +26,7 @@ from asamblea.services.archive.export import export_bundle
 from asamblea.services.archive.items import Received
 from asamblea.services.federation import accounts
 from asamblea.web.context import Ctx, CtxDep
-from asamblea.web.forms import Form, parse
+from asamblea.web.forms import Form, Verbatim, parse
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.archive import passes
 from asamblea.web.routes.common import posted
@@ -39,7 +39,7 @@ Token = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{43}$")]
 class UnlockForm(Form):
     """A member's passphrase, and the case to go back to."""
 
-    passphrase: str = Field(min_length=1, max_length=256)
+    passphrase: Verbatim = Field(min_length=1, max_length=256)
     case_id: str = Field(pattern=r"^[0-9a-f]{32}$")
 
 

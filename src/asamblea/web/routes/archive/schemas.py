@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
+from asamblea.web.forms import Verbatim
 from asamblea.web.routes.api.schemas import In
 
 ConsentCode = Literal["public", "federation", "team", "legal"]
@@ -49,7 +50,7 @@ class ConsentIn(In):
     (given at intake); a team member sends none and may only narrow or withdraw."""
 
     consent: Literal["public", "federation", "team", "legal", "withdrawn"]
-    holder_token: str | None = Field(default=None, min_length=20, max_length=64)
+    holder_token: Verbatim | None = Field(default=None, min_length=20, max_length=64)
 
 
 class FoundItem(ItemOut):

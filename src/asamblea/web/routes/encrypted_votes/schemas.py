@@ -6,11 +6,23 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, Field
 
+from asamblea.services.encrypted_votes.ceremony import SEALED_SHARE_BYTES
 from asamblea.web.forms import MAX_ID
 from asamblea.web.routes.api.schemas import In
 from asamblea.web.routes.votes.schemas import HeadOut
 
 Hex = Annotated[str, Field(max_length=200)]
+#: ``crypto_box_seal`` of a 32-byte scalar: 80 bytes (`ceremony.SEALED_SHARE_BYTES`), in hex.
+SealedShare = Annotated[
+    str,
+    Field(
+        min_length=2 * SEALED_SHARE_BYTES,
+        max_length=2 * SEALED_SHARE_BYTES,
+        pattern=rf"^[0-9a-fA-F]{{{2 * SEALED_SHARE_BYTES}}}$",
+    ),
+]
+#: A trustee's number, 1 to 64, as a JSON object's key.
+TRUSTEE_NUMBER = r"^([1-9]|[1-5][0-9]|6[0-4])$"
 
 
 class EncryptionIn(In):
@@ -42,7 +54,9 @@ class DealingIn(In):
 class SharesIn(In):
     """``f_i(j)`` sealed to each other trustee ``j`` (``crypto_box_seal``, hex), by ``j``."""
 
-    shares: dict[Annotated[int, Field(ge=1, le=64)], Hex] = Field(max_length=64)
+    shares: dict[Annotated[int, Field(ge=1, le=64)], SealedShare] = Field(
+        max_length=64, json_schema_extra={"propertyNames": {"pattern": TRUSTEE_NUMBER}}
+    )
 
 
 class ComplaintIn(In):

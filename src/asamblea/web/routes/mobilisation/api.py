@@ -11,10 +11,9 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
 from asamblea.clock import utcnow
-from asamblea.core.errors import N_, Invalid
 from asamblea.core.mobilisation.actions import ActionKind, Task
 from asamblea.core.mobilisation.pledges import Thresholds
-from asamblea.core.mobilisation.struggles import Place
+from asamblea.core.mobilisation.struggles import Place, Sector
 from asamblea.services.federation import accounts
 from asamblea.services.mobilisation import actions, pledge_batch, struggles, views
 from asamblea.services.mobilisation.pledge_batch import Kind
@@ -22,6 +21,7 @@ from asamblea.web.context import Ctx
 from asamblea.web.routes.common import Id
 from asamblea.web.routes.federation.api import ERRORS, api_context, writer_context
 from asamblea.web.routes.mobilisation.schemas import (
+    REGION,
     ActionDetailOut,
     ActionIn,
     ActionOut,
@@ -45,9 +45,9 @@ from asamblea.web.routes.mobilisation.writer import through_writer
 router = APIRouter(prefix="/api/v1", responses=ERRORS)
 ApiCtx = Depends(api_context)
 WriterCtx = Depends(writer_context)
-RegionQuery = Query(default=None, min_length=2, max_length=2, pattern=r"^\d\d$")
-SectorQuery = Query(default=None, max_length=24)
-KindQuery = Query(default=None, max_length=24)  # one Query object per name: FastAPI sets aliases
+RegionQuery = Query(default=None, min_length=2, max_length=2, pattern=REGION)
+SectorQuery = Query(default=None)
+KindQuery = Query(default=None)  # one Query object per name: FastAPI sets aliases
 
 
 def _struggle(s: views.Struggle) -> StruggleOut:
@@ -107,11 +107,13 @@ def _detail(v: views.ActionView) -> ActionDetailOut:
 
 @router.get("/struggles", response_model=StrugglesOut)
 def list_struggles(
-    region: str | None = RegionQuery, sector: str | None = SectorQuery, ctx: Ctx = ApiCtx
+    region: str | None = RegionQuery, sector: Sector | None = SectorQuery, ctx: Ctx = ApiCtx
 ) -> StrugglesOut:
     """The federation's struggles (filtered by region or sector), with counts."""
     with ctx.reading() as db:
-        found = struggles.overview(db, region=region, sector=sector, viewer=ctx.person)
+        found = struggles.overview(
+            db, region=region, sector=sector and sector.value, viewer=ctx.person
+        )
     return StrugglesOut(
         struggles=[_struggle(s) for s in found.struggles],
         by_region=found.by_region,
@@ -196,13 +198,14 @@ def _join(ctx: Ctx, target: str, target_id: int, body: AdhesionIn) -> AdhesionOu
 
 @router.get("/actions", response_model=list[ActionOut])
 def list_actions(
-    region: str | None = RegionQuery, kind: str | None = KindQuery, ctx: Ctx = ApiCtx
+    region: str | None = RegionQuery, kind: ActionKind | None = KindQuery, ctx: Ctx = ApiCtx
 ) -> list[ActionOut]:
     """The actions the asker may see, soonest first (filter by region and kind)."""
-    if kind is not None and kind not in {k.value for k in ActionKind}:
-        raise Invalid(N_("Unknown kind of action."))
     with ctx.reading() as db:
-        return [_action(a) for a in views.visible_actions(db, ctx.person, region=region, kind=kind)]
+        return [
+            _action(a)
+            for a in views.visible_actions(db, ctx.person, region=region, kind=kind and kind.value)
+        ]
 
 
 @router.get("/actions/{action_id}", response_model=ActionDetailOut)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, Field
 
 from asamblea.core.mobilisation.actions import (
     MAX_LIVE_UPDATE,
+    MAX_NEEDED,
+    MAX_PLACES,
+    MAX_TASKS,
     ActionKind,
     ActionState,
     TaskRole,
@@ -15,20 +19,25 @@ from asamblea.core.mobilisation.actions import (
 )
 from asamblea.core.mobilisation.pledges import MAX_THRESHOLD
 from asamblea.core.mobilisation.struggles import Sector, StruggleState
+from asamblea.services.mobilisation.actions import MAX_CHECKLIST
 from asamblea.web.forms import MAX_ID
-from asamblea.web.routes.api.schemas import In
+from asamblea.web.routes.api.schemas import NON_SPACE, In
+from asamblea.web.routes.votes.schemas import MOMENT
 
-Code2 = Field(min_length=2, max_length=2, pattern=r"^\d\d$")
+#: A region by INEI code: the 25 regions are numbered 01 to 25.
+REGION = r"^(0[1-9]|1[0-9]|2[0-5])$"
+#: A place or a checklist line: said in at most 200 characters (`check_text`), not blank.
+Line = Annotated[str, Field(min_length=1, max_length=200, pattern=NON_SPACE)]
 
 
 class StruggleIn(In):
     """Register a struggle of a base assembly (region and province by INEI code)."""
 
     assembly_id: int = Field(ge=1, le=MAX_ID)
-    title: str = Field(min_length=1, max_length=160)
-    demands: str = Field(min_length=1, max_length=4000)
-    against: str = Field(min_length=1, max_length=160)
-    region: str = Code2
+    title: str = Field(min_length=1, max_length=160, pattern=NON_SPACE)
+    demands: str = Field(min_length=1, max_length=4000, pattern=NON_SPACE)
+    against: str = Field(min_length=1, max_length=160, pattern=NON_SPACE)
+    region: str = Field(min_length=2, max_length=2, pattern=REGION)
     province: str | None = Field(default=None, min_length=4, max_length=4, pattern=r"^\d{4}$")
     district: str | None = Field(default=None, max_length=80)
     sector: Sector
@@ -39,7 +48,7 @@ class StruggleIn(In):
 class StruggleUpdateIn(In):
     """A dated update; maybe a new state."""
 
-    text: str = Field(min_length=1, max_length=1000)
+    text: str = Field(min_length=1, max_length=1000, pattern=NON_SPACE)
     state: StruggleState | None = None
 
 
@@ -59,7 +68,7 @@ class TaskIn(In):
     """A role and the people it needs."""
 
     role: TaskRole
-    needed: int = Field(ge=1, le=100_000)
+    needed: int = Field(ge=1, le=MAX_NEEDED)
 
 
 class PledgeRuleIn(In):
@@ -75,36 +84,38 @@ class ActionIn(In):
 
     assembly_id: int = Field(ge=1, le=MAX_ID)
     kind: ActionKind
-    title: str = Field(min_length=1, max_length=160)
+    title: str = Field(min_length=1, max_length=160, pattern=NON_SPACE)
     description: str = Field(default="", max_length=4000)
-    region: str = Code2
-    starts_at: datetime
-    places: list[str] = Field(min_length=1, max_length=10)
+    region: str = Field(min_length=2, max_length=2, pattern=REGION)
+    starts_at: datetime = Field(description=f"Within the coming year. {MOMENT}")
+    places: list[Line] = Field(min_length=1, max_length=MAX_PLACES)
     visibility: Visibility = Visibility.PUBLIC
-    reveal_at: datetime | None = None
+    reveal_at: datetime | None = Field(
+        default=None, description=f"At the latest when the action starts. {MOMENT}"
+    )
     struggle_id: int | None = Field(default=None, ge=1, le=MAX_ID)
-    tasks: list[TaskIn] = Field(default_factory=list, max_length=20)
-    checklist: list[str] = Field(default_factory=list, max_length=30)
+    tasks: list[TaskIn] = Field(default_factory=list, max_length=MAX_TASKS)
+    checklist: list[Line] = Field(default_factory=list, max_length=MAX_CHECKLIST)
     pledge: PledgeRuleIn | None = None
 
 
 class PostponeIn(In):
     """A new start and why."""
 
-    starts_at: datetime
-    note: str = Field(min_length=1, max_length=MAX_LIVE_UPDATE)
+    starts_at: datetime = Field(description=f"Within the coming year. {MOMENT}")
+    note: str = Field(min_length=1, max_length=MAX_LIVE_UPDATE, pattern=NON_SPACE)
 
 
 class CancelIn(In):
     """Why the action is cancelled."""
 
-    reason: str = Field(min_length=1, max_length=MAX_LIVE_UPDATE)
+    reason: str = Field(min_length=1, max_length=MAX_LIVE_UPDATE, pattern=NON_SPACE)
 
 
 class LiveUpdateIn(In):
     """A short update during the action."""
 
-    text: str = Field(min_length=1, max_length=MAX_LIVE_UPDATE)
+    text: str = Field(min_length=1, max_length=MAX_LIVE_UPDATE, pattern=NON_SPACE)
 
 
 class StruggleOut(BaseModel):

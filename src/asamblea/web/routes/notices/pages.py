@@ -42,6 +42,7 @@ KIND_NAMES = {
     "action_confirmed": N_("An action I take part in is confirmed"),
     "action_postponed": N_("An action I take part in was postponed"),
     "action_cancelled": N_("An action I take part in was cancelled"),
+    "webhook_disabled": N_("A webhook of my assembly was turned off"),
 }
 DELIVERY_NAMES = {
     Delivery.AT_ONCE: N_("At once"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from asamblea.core.notices import Delivery
+from asamblea.core.notices import Delivery, kinds
 from asamblea.web.forms import MAX_ID
 from asamblea.web.routes.api.schemas import In
 
@@ -38,10 +39,16 @@ class ReadIn(In):
     up_to: int = Field(ge=0, le=MAX_ID, strict=True)
 
 
+def _known_kinds(schema: dict[str, Any]) -> None:
+    """The keys are kinds of notice: read from the registry when the document is made, after
+    every domain has registered its kinds."""
+    schema["propertyNames"] = {"enum": list(kinds())}
+
+
 class PreferencesIO(In):
     """My delivery per kind of notice (a kind left out keeps its choice)."""
 
-    deliveries: dict[str, Delivery] = Field(max_length=64)
+    deliveries: dict[str, Delivery] = Field(max_length=64, json_schema_extra=_known_kinds)
 
 
 class AddressIn(In):
