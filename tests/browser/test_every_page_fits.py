@@ -93,8 +93,8 @@ VALUES = {
 PER_ROUTE = 3
 #: A page a person may not see answers one of these (a 401/403/404 page in their language).
 REFUSALS = {401, 403, 404}
-#: A bound on the walk, not a benchmark: about 215 s under a load of 10 on 2 cores (the one-person,
-#: one-id walk it replaced took 81 s under a load of 13); the suite must stay under 15 minutes.
+#: A bound on the walk, not a benchmark: 126 s under a load of 2-4 on 2 cores, 215 s under 10
+#: (the one-person, one-id walk it replaced: 81 s under 13); the suite must stay under 15 minutes.
 MAX_SECONDS = 300.0
 #: A refusal is clear when it says so where the eye is: a heading and an alert or status.
 _CLEAR = """() => !!document.querySelector('main h1')
