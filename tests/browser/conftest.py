@@ -51,7 +51,7 @@ CHROMIUM_ARGS = [
 HOST = "127.0.0.1"
 #: A phone many organisers carry: the pages must read well at this size.
 PHONE = ViewportSize(width=360, height=740)
-STARTUP_SECONDS = 30.0
+STARTUP_SECONDS = 90.0  # importing the app (NumPy, SciPy, HiGHS) takes long on a loaded machine
 #: Playwright's waits, in milliseconds: short, so that a broken page fails fast.
 TIMEOUT_MS = 10_000
 #: Schemes that never leave the machine.

@@ -4,9 +4,6 @@ adopted, a second draft under vote, and an assembly whose demo facilitator may d
 
 from __future__ import annotations
 
-import re
-from datetime import timedelta
-
 import pytest
 from sqlalchemy.orm import Session
 
@@ -14,41 +11,24 @@ from asamblea.clock import utcnow
 from asamblea.core.people import username_key
 from asamblea.core.planning.adoption import DraftState
 from asamblea.core.votes import VoteState
+from asamblea.services.demo.calendar import DemoCalendar
 from asamblea.services.demo.federation import NATIONAL, seed_demo
-from asamblea.services.demo.votes import LIMA, MONTHS
 from asamblea.services.planning import rounds as planning
 from asamblea.services.votes import votes
 from asamblea.store.federation_repository import FederationRepository, PeopleRepository
-from asamblea.store.votes_repository import VoteRepository
+from tests.services.demo_dates import check_demo_dates
 from tests.services.mobilisation.demo_checks import check_demo_mobilisation, check_demo_platform
 
 pytestmark = pytest.mark.slow  # it seeds the whole demo federation
 KEY = votes.signing_key("clave-de-prueba-" + "x" * 40)
 
 
-def check_demo_dates(db: Session) -> None:
-    """The open motion about a strike closes before the strike's date, which is relative to
-    today (the demo is seeded on any day)."""
-    repo = VoteRepository(db)
-    (motion,) = [
-        v
-        for a in FederationRepository(db).assemblies()
-        for v in repo.of_assembly(a.id)
-        if v.spec.question.startswith("¿Apoyamos el paro regional del ")
-    ]
-    day, month = re.findall(r"del (\d+) de (\w+)\?", motion.spec.question)[0]
-    closes = motion.spec.closes_at.astimezone(LIMA).date()
-    later = (closes + timedelta(days=n) for n in range(1, 61))  # the strike: after, and soon
-    strike = [d for d in later if d.day == int(day) and MONTHS[d.month - 1] == month]
-    assert strike, (motion.spec.question, closes)
-    assert motion.spec.opens_at <= utcnow() < motion.spec.closes_at
-
-
 def test_the_demo_plans_by_votes(db: Session) -> None:
-    seed_demo(db, KEY)
+    now = utcnow()
+    seed_demo(db, KEY, now=now)
     check_demo_mobilisation(db)  # the mobilisation part of the same seed (saves a second one)
     check_demo_platform(db)
-    check_demo_dates(db)  # and its dates (issue #13, finding 19)
+    check_demo_dates(db, DemoCalendar.at(now))  # and its dates (issue #13, finding 19)
     federation = FederationRepository(db)
     names = {a.id: a.name for a in federation.assemblies()}
     national = next(i for i, name in names.items() if name == NATIONAL)

@@ -12,6 +12,8 @@ import typer
 import asamblea
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from asamblea.settings import Settings
 
 db_app = typer.Typer(help="Base de datos: migraciones.", no_args_is_help=True)
@@ -102,6 +104,7 @@ def worker(
 
 def demo() -> None:
     """Siembra una federación de demostración e imprime los accesos."""
+    from asamblea.clock import utcnow  # noqa: PLC0415
     from asamblea.services.demo.federation import DEMO_PASSWORD, seed_demo  # noqa: PLC0415
     from asamblea.services.votes.votes import signing_key  # noqa: PLC0415
     from asamblea.store.database import make_engine, make_sessionmaker  # noqa: PLC0415
@@ -111,14 +114,15 @@ def demo() -> None:
     upgrade(settings.database_url)
     engine = make_engine(settings.database_url)
     _quiet_solver_banner()
+    now = utcnow()  # the demo's dates are relative to this moment (issue #13, finding 19)
     with make_sessionmaker(engine).begin() as db:
-        logins, created = seed_demo(db, signing_key(settings.secret()))
+        logins, created = seed_demo(db, signing_key(settings.secret()), now=now)
     engine.dispose()
     typer.echo("Federación de demostración " + ("sembrada." if created else "ya estaba sembrada."))
     typer.echo(f"Accesos de demostración (contraseña para todos: {DEMO_PASSWORD}):")
     for username, what in logins:
         typer.echo(f"  {username:<22} {what}")
-    _demo_archive(settings)
+    _demo_archive(settings, now)
 
 
 def _quiet_solver_banner() -> None:
@@ -140,9 +144,8 @@ def _quiet_solver_banner() -> None:
         os.close(saved)
 
 
-def _demo_archive(settings: Settings) -> None:
+def _demo_archive(settings: Settings, now: datetime) -> None:
     """The demo's archive case (issue 15) and its exported bundle."""
-    from asamblea.clock import utcnow  # noqa: PLC0415
     from asamblea.services.archive.custody import vault_for  # noqa: PLC0415
     from asamblea.services.demo.archive import DEMO_PASSPHRASE, seed_demo_archive  # noqa: PLC0415
     from asamblea.store.database import make_engine, make_sessionmaker  # noqa: PLC0415
@@ -151,10 +154,12 @@ def _demo_archive(settings: Settings) -> None:
     vault = vault_for(settings.secret(), str(settings.instance_dir / "archive"))
     engine = make_engine(settings.database_url)
     with make_sessionmaker(engine).begin() as db:
-        seed_demo_archive(db, vault, now=utcnow(), export_to=bundle)
+        seed_demo_archive(db, vault, now=now, export_to=bundle)
     engine.dispose()
-    typer.echo(f"Archivo de testimonios: caso ficticio de facilitadora.ves (frase de paso "
-               f"{DEMO_PASSPHRASE}); verifique su paquete con: asamblea archive verify {bundle}")
+    typer.echo(
+        f"Archivo de testimonios: caso ficticio de facilitadora.ves (frase de paso "
+        f"{DEMO_PASSPHRASE}); verifique su paquete con: asamblea archive verify {bundle}"
+    )
 
 
 @db_app.command("upgrade")

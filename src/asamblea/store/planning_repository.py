@@ -123,8 +123,9 @@ class PlanningRepository:
         aggregation: str,
         created_by: int,
         previous_id: int | None = None,
+        created_at: datetime | None = None,
     ) -> PlanningRound:
-        """Store a new, open round."""
+        """Store a new, open round (opened at `created_at`, or now)."""
         row = PlanningRoundRow(
             assembly_id=assembly_id,
             title=title,
@@ -137,6 +138,8 @@ class PlanningRepository:
             previous_id=previous_id,
             created_by=created_by,
         )
+        if created_at is not None:
+            row.created_at = created_at
         self.db.add(row)
         self.db.flush()
         return to_round(row)

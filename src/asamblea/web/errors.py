@@ -4,6 +4,7 @@ for bad input, never a stack trace."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -60,7 +61,18 @@ async def _domain_error(request: Request, error: DomainError) -> Response:
 
 async def _validation_error(request: Request, error: RequestValidationError) -> Response:
     _ctx(request)
+    if _names_nothing(request, error.errors()):
+        return error_response(request, 404, i18n.gettext(HTTP_MESSAGES[404]), "NotFound")
     return error_response(request, 422, validation_message(error.errors()), "Invalid")
+
+
+def _names_nothing(request: Request, errors: Any) -> bool:
+    """A page's address whose path does not parse (/votaciones/abc, a link cut short) names
+    nothing there is: a person reading it gets the 404 page, as for an id that does not exist,
+    not a form error about a field they never saw. The API keeps its 422, as its schema says."""
+    if request.method not in {"GET", "HEAD"} or request.url.path.startswith("/api/"):
+        return False
+    return bool(errors) and all(tuple(e.get("loc", ()))[:1] == ("path",) for e in errors)
 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> Response:

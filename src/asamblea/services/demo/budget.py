@@ -1,10 +1,11 @@
 """The demo's participatory budgeting process, seeded through the real use cases.
 
-Villa El Salvador's Sector 3 runs its 2027 process: four organisations registered as agents,
-six projects (one found not viable, one with its cost corrected), the members' approval ballots
-counted by Equal Shares with add1 completion, the Acta signed by two facilitators, and the
-oversight committee's election open — five candidates for three seats, some ballots already
-cast — so that a visitor logged in as `facilitadora.ves` sees every phase's trace and can vote.
+Villa El Salvador's Sector 3 runs next year's process (as Peru's districts do): four
+organisations registered as agents, six projects (one found not viable, one with its cost
+corrected), the members' approval ballots counted by Equal Shares with add1 completion, the Acta
+signed by two facilitators, and the oversight committee's election open — five candidates for
+three seats, some ballots already cast — so that a visitor logged in as `facilitadora.ves` sees
+every phase's trace and can vote.
 """
 
 from __future__ import annotations
@@ -15,11 +16,11 @@ from datetime import UTC, datetime, time, timedelta
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
 
-from asamblea.clock import utcnow
 from asamblea.core.federation import MembershipState, Role
 from asamblea.core.people import Person
 from asamblea.services.budgeting import committee as budget_committee
 from asamblea.services.budgeting import process as budgeting
+from asamblea.services.demo.calendar import DemoCalendar
 from asamblea.services.votes import votes
 from asamblea.store.federation_repository import FederationRepository, PeopleRepository
 
@@ -51,26 +52,37 @@ AGENTS = (
 NOT_VIABLE = {"Muro de contención en la ladera": "Requiere un estudio de suelos que no existe."}
 CORRECTED = {"Losa multiusos con techo": 92_000}  # the technical team's cost, in soles
 POPULAR = (0, 2, 3, 4, 5)  # project positions members lean towards (the wall is not on the ballot)
+#: Each phase lasts this many days; formalisation began this many days ago, so the committee's
+#: election (open `COMMITTEE_DAYS`) closes before oversight begins.
+PHASE_DAYS, FORMALISATION_AGO, COMMITTEE_DAYS = 15, 5, 5
 
 
 def seed_budget(
-    db: Session, assembly_id: int, key: SigningKey, rng: random.Random, *, skip: set[int]
+    db: Session,
+    assembly_id: int,
+    key: SigningKey,
+    rng: random.Random,
+    *,
+    skip: set[int],
+    calendar: DemoCalendar,
 ) -> int:
     """Seed the process in the assembly (whose first facilitator opens it); returns its id.
-    ``skip``: the demo's named accounts, left without a ballot so that visitors can vote."""
-    now = utcnow().replace(second=0, microsecond=0)
+    ``skip``: the demo's named accounts, left without a ballot so that visitors can vote.
+    Today falls in formalisation, whose committee election closes before oversight starts."""
+    now = calendar.now
     facilitators, members = _people(db, assembly_id)
     fac, cosigner = facilitators[0], _second_facilitator(db, assembly_id, facilitators, members)
     neighbours = [p for p in members if p.id not in skip and p.id != cosigner.id]
-    start = (now - timedelta(days=75)).date()
-    calendar = {p: start + timedelta(days=15 * i) for i, p in enumerate(budgeting.PHASES)}
+    formalisation = budgeting.PHASES.index("formalisation")
+    start = calendar.day_ago(FORMALISATION_AGO + PHASE_DAYS * formalisation)
+    phases = {p: start + timedelta(days=PHASE_DAYS * i) for i, p in enumerate(budgeting.PHASES)}
     process = budgeting.create_process(
         db,
         fac,
         assembly_id,
-        title="Presupuesto Participativo 2027 — Sector 3",
+        title=f"Presupuesto Participativo {calendar.today.year + 1} — Sector 3",
         budget=250_000_00,
-        calendar=calendar,
+        calendar=phases,
         rule="mes",
     )
     for agent, (organisation, _) in zip(neighbours, AGENTS, strict=False):
@@ -98,7 +110,7 @@ def seed_budget(
         chosen = {ids[i]: 1 for i in POPULAR if rng.random() < 0.5 + 0.08 * (5 - POPULAR.index(i))}
         budgeting.cast_ballot(db, voter, process.id, chosen)
     budgeting.advance(db, fac, process.id)
-    signed = datetime.combine(calendar["formalisation"], time(18, 0), tzinfo=UTC)
+    signed = datetime.combine(phases["formalisation"], time(18, 0), tzinfo=UTC)
     budgeting.sign_acta(db, fac, process.id, signed)
     budgeting.sign_acta(db, cosigner, process.id, signed + timedelta(hours=2))
     _committee_election(db, fac, process.id, neighbours, key=key, rng=rng, now=now)
@@ -134,7 +146,7 @@ def _committee_election(
     for candidate in neighbours[4:9]:
         budget_committee.stand(db, candidate, process_id)
     vote = budget_committee.open_committee_election(
-        db, fac, process_id, seats=3, now=now, closes_at=now + timedelta(days=5)
+        db, fac, process_id, seats=3, now=now, closes_at=now + timedelta(days=COMMITTEE_DAYS)
     )
     options = len(vote.spec.options)
     for voter in neighbours[10:22]:

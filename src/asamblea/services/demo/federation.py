@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from asamblea.core.federation import AssemblyKind, AssemblyRules, MembershipStat
 from asamblea.core.people import Person, username_key
 from asamblea.core.username import skeleton_of
 from asamblea.services.demo.budget import seed_budget
+from asamblea.services.demo.calendar import DemoCalendar
 from asamblea.services.demo.from_below import seed_from_below
 from asamblea.services.demo.mobilisation import seed_mobilisation
 from asamblea.services.demo.planning import seed_planning
@@ -229,8 +231,11 @@ NAMED = (
 )
 
 
-def seed_demo(db: Session, key: SigningKey | None = None) -> tuple[list[tuple[str, str]], bool]:
-    """Create the demo federation unless it is there; return the logins and whether it was new."""
+def seed_demo(
+    db: Session, key: SigningKey | None = None, *, now: datetime | None = None
+) -> tuple[list[tuple[str, str]], bool]:
+    """Create the demo federation unless it is there; return the logins and whether it was new.
+    Its dates are relative to `now` (the clock's, when not given): see `DemoCalendar`."""
     logins = [(name, what) for name, _, _, what in NAMED]
     federation = FederationRepository(db)
     if any(a.name == NATIONAL for a in federation.assemblies()):
@@ -252,11 +257,12 @@ def seed_demo(db: Session, key: SigningKey | None = None) -> tuple[list[tuple[st
             _populate(federation, people, seat, ids[seat.key], make=person, rng=rng)
     if key is not None:
         skip = {p.id for p in _demo_people(db)}
-        seed_votes(db, ids, key, rng, skip=skip)
-        seed_from_below(db, ids, key, rng, skip=skip)
-        seed_planning(db, ids, key, skip=skip)
-        seed_budget(db, ids["vecinal_ves"], key, rng, skip=skip)
-        seed_mobilisation(db, ids, key, skip=skip)
+        calendar = DemoCalendar.at(now)
+        seed_votes(db, ids, key, rng, skip=skip, calendar=calendar)
+        seed_from_below(db, ids, key, rng, skip=skip, calendar=calendar)
+        seed_planning(db, ids, key, skip=skip, calendar=calendar)
+        seed_budget(db, ids["vecinal_ves"], key, rng, skip=skip, calendar=calendar)
+        seed_mobilisation(db, ids, key, skip=skip, calendar=calendar)
     AuditRepository(db).record(
         named["coordinadora"], "demo.seeded", details={"assemblies": len(ids)}
     )

@@ -9,24 +9,30 @@ from datetime import datetime, timedelta
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
 
-from asamblea.clock import utcnow
 from asamblea.core.delegation import MandateChoice
 from asamblea.core.deliberation import ProposalKind, ProposalState, Side
 from asamblea.core.people import Person
 from asamblea.core.votes import Mode, make_spec
 from asamblea.services import charter, delegation, deliberation
 from asamblea.services.deliberation import VoteTerms
+from asamblea.services.demo.calendar import DemoCalendar
 from asamblea.services.demo.people import facilitator_of, members_of
 from asamblea.services.votes import votes
 
 
 def seed_from_below(
-    db: Session, ids: dict[str, int], key: SigningKey, rng: random.Random, *, skip: set[int]
+    db: Session,
+    ids: dict[str, int],
+    key: SigningKey,
+    rng: random.Random,
+    *,
+    skip: set[int],
+    calendar: DemoCalendar,
 ) -> None:
     """Proposals in debate, an adopted proposal sent up and adopted by a sibling, the national
     charter with a second version of one article, delegates with mandates, a recall petition."""
-    now = utcnow().replace(second=0, microsecond=0)
-    past = now - timedelta(days=2)
+    now = calendar.now
+    past = calendar.ago(2)
     ves, mercado = ids["vecinal_ves"], ids["mercado"]
     fac, neighbours = facilitator_of(db, ves), members_of(db, ves)
     voters = [p for p in neighbours if p.id not in skip]
@@ -66,7 +72,7 @@ def seed_from_below(
     proposal(
         voters[8],
         "Alumbrado en el parque zonal",
-        "Pedimos a la municipalidad postes de luz en el parque zonal antes de fin de año.",
+        "Pedimos a la municipalidad postes de luz en el parque zonal, que hoy queda a oscuras.",
         voters[22:23],
     )
     lights = proposal(
@@ -166,7 +172,7 @@ def _delegates(
             child,
             candidates=[p.id for p in members[:3]],
             terms=VoteTerms(past, past + timedelta(days=1), public=True),
-            term=(past, past + timedelta(days=365)),
+            term=(past + timedelta(days=1), past + timedelta(days=366)),  # from its close
         )
         votes.open_vote(db, fac, election.id, past)
         for person in members[:15]:  # a small turnout keeps the seed quick

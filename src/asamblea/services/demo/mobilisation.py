@@ -22,12 +22,12 @@ from datetime import date, datetime, timedelta
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
 
-from asamblea.clock import utcnow
 from asamblea.core.federation import MembershipState, Role
 from asamblea.core.mobilisation.actions import ActionKind, Task, TaskRole
 from asamblea.core.mobilisation.pledges import Thresholds
 from asamblea.core.mobilisation.struggles import Place, Sector
 from asamblea.core.people import Person
+from asamblea.services.demo.calendar import DemoCalendar, day_and_month
 from asamblea.services.demo.platform import seed_platform
 from asamblea.services.mobilisation import actions, pledges, struggles
 from asamblea.services.votes import closing, votes
@@ -38,8 +38,8 @@ STRUGGLES = (
     (
         "vecinal_ves",
         "Agua para el Sector 3",
-        "Reposición inmediata del servicio de agua "
-        "potable, cortado hace tres semanas; cisternas gratuitas mientras dure el corte.",
+        "Reposición inmediata del servicio de agua potable, cortado desde el {since}; cisternas "
+        "gratuitas mientras dure el corte.",
         "Sedapal",
         Place("15", "1501"),
         "Villa El Salvador",
@@ -56,7 +56,7 @@ STRUGGLES = (
     ),
     (
         "construccion",
-        "Pliego de reclamos 2026-2027",
+        "Pliego de reclamos {year}-{next_year}",
         "Aumento del jornal básico; seguridad en obra; alto al cobro de cupos.",
         "CAPECO",
         Place("08", "0801"),
@@ -82,24 +82,33 @@ STRUGGLES = (
         Sector.INDIGENOUS,
     ),
 )
+"""(assembly, title, demands, against, place, district, sector): a title or demands may name the
+struggle's start ({since}, {year}, {next_year}), taken from the record's `since`."""
 YES_MOSTLY = [0, 0, 0, 1]
 
 
-def seed_mobilisation(db: Session, ids: dict[str, int], key: SigningKey, *, skip: set[int]) -> None:
+def seed_mobilisation(
+    db: Session, ids: dict[str, int], key: SigningKey, *, skip: set[int], calendar: DemoCalendar
+) -> None:
     """Seed struggles, the regional strike, the conditional pledge and the sit-in."""
-    now = utcnow().replace(second=0, microsecond=0)
-    start = now - timedelta(days=3)
+    registered, start = calendar.struggles_registered, calendar.convened
     found = {}
     for seat, title, demands, against, place, district, sector in STRUGGLES:
+        fac = _facilitator(db, ids[seat])
+        since = calendar.since(seat)
         form = struggles.StruggleForm(
-            title, demands, against, place, sector, date(2026, 10, 1), district
+            _dated(title, since, fac),
+            _dated(demands, since, fac),
+            against,
+            place,
+            sector,
+            since,
+            district,
         )
-        found[seat] = struggles.register(
-            db, _facilitator(db, ids[seat]), ids[seat], form, now=start
-        ).id
+        found[seat] = struggles.register(db, fac, ids[seat], form, now=registered).id
     for seat, helped in (("mercado", "vecinal_ves"), ("estudiantes_cusco", "construccion")):
         struggles.declare_solidarity(
-            db, _facilitator(db, ids[seat]), found[helped], ids[seat], now=start
+            db, _facilitator(db, ids[seat]), found[helped], ids[seat], now=registered
         )
     lima = _facilitator(db, ids["lima"])
     strike = _convene(
@@ -109,7 +118,7 @@ def seed_mobilisation(db: Session, ids: dict[str, int], key: SigningKey, *, skip
         kind=ActionKind.STRIKE_48H,
         title="Paro regional de 48 horas",
         now=start,
-        starts_at=now + timedelta(days=6),
+        starts_at=calendar.regional_strike,
         places=["Plaza Dos de Mayo", "Plaza San Martín"],
         struggle=found["transporte"],
     )
@@ -122,15 +131,22 @@ def seed_mobilisation(db: Session, ids: dict[str, int], key: SigningKey, *, skip
         kind=ActionKind.STRIKE_INDEFINITE,
         title="Paro indefinido regional por el agua y la vida",
         now=start,
-        starts_at=now + timedelta(days=20),
+        starts_at=calendar.indefinite_strike,
         places=["Plaza Dos de Mayo"],
         pledge=Thresholds(10, people=100),
     )
     for seat, count in (("vecinal_ves", 30), ("mercado", 20), ("transporte", 20)):
         for person in _members(db, ids[seat], skip)[:count]:
             pledges.pledge(db, person, indefinite, ids[seat], now=start)
-    _sit_in(db, ids, struggle=found["vecinal_ves"], key=key, start=start, now=now, skip=skip)
-    seed_platform(db, ids, found, key, skip=skip, start=start)
+    _sit_in(db, ids, struggle=found["vecinal_ves"], key=key, calendar=calendar, skip=skip)
+    seed_platform(db, ids, found, key, skip=skip, calendar=calendar)
+
+
+def _dated(text: str, since: date, author: Person) -> str:
+    """A struggle's text with the day it began (in its author's language) and its year."""
+    return text.format(
+        since=day_and_month(since, author.locale), year=since.year, next_year=since.year + 1
+    )
 
 
 def _sit_in(
@@ -139,11 +155,11 @@ def _sit_in(
     *,
     struggle: int,
     key: SigningKey,
-    start: datetime,
-    now: datetime,
+    calendar: DemoCalendar,
     skip: set[int],
 ) -> None:
     ves = ids["vecinal_ves"]
+    start = calendar.convened
     tasks = [
         Task(TaskRole.KITCHEN, 6),
         Task(TaskRole.FIRST_AID, 2),
@@ -157,7 +173,7 @@ def _sit_in(
         kind=ActionKind.SIT_IN,
         title="Plantón frente a Sedapal por el corte de agua",
         now=start,
-        starts_at=now + timedelta(days=2),
+        starts_at=calendar.sit_in,
         places=["Puerta principal de Sedapal, Surquillo"],
         struggle=struggle,
         tasks=tasks,
@@ -173,11 +189,13 @@ def _sit_in(
             actions.sign_up(db, next(signers), sit_in, task.id)
     for person in members[10:28]:
         pledges.pledge(db, person, sit_in, ves, now=start)
+    facilitator = _facilitator(db, ves)
     actions.live_update(
         db,
-        _facilitator(db, ves),
+        facilitator,
         sit_in,
-        text="Mañana 8 a. m. nos reunimos en el local comunal.",
+        text=f"El {day_and_month(calendar.sit_in, facilitator.locale)}, a las 7 a. m., nos "
+        "reunimos en el local comunal para ir juntas y juntos al plantón.",
         now=start,
     )
 

@@ -1,6 +1,6 @@
 """The demo's planning rounds, seeded through the real use cases.
 
-The national assembly published the «Plan de la aldea 2026» from the targets two peasant
+The national assembly published this year's «Plan de la aldea» from the targets two peasant
 communities of Puno adopted by votes of their members, then opened its revision: there Chucuito
 already adopted a change, the Mercado Modelo's first draft was not adopted and its second is
 being voted on now, and Villa El Salvador's neighbours have not drafted yet — so that a visitor
@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
 
-from asamblea.clock import utcnow
 from asamblea.core.federation import MembershipState, Role
 from asamblea.core.people import Person
+from asamblea.services.demo.calendar import DemoCalendar
 from asamblea.services.planning import rounds as planning
 from asamblea.services.votes import votes
 from asamblea.store.federation_repository import FederationRepository, PeopleRepository
@@ -27,19 +27,22 @@ NO_MOSTLY = [1, 1, 0]
 """The motion does not carry."""
 
 
-def seed_planning(db: Session, ids: dict[str, int], key: SigningKey, *, skip: set[int]) -> None:
+def seed_planning(
+    db: Session, ids: dict[str, int], key: SigningKey, *, skip: set[int], calendar: DemoCalendar
+) -> None:
     """Seed the rounds (`ids`: the demo's assemblies by key; `skip`: the demo logins, who
     never vote here, so that they may try it themselves)."""
-    now = utcnow().replace(second=0, microsecond=0)
-    start = now - timedelta(days=4)
+    now = calendar.now
+    start = calendar.ago(4)
     coordinator = _facilitator(db, ids["nacional"])
     first = planning.open_round(
         db,
         coordinator,
         ids["nacional"],
-        title="Plan de la aldea 2026",
+        title=f"Plan de la aldea {calendar.today.year}",
         model_key="aldea",
         goods=["maíz", "pan"],
+        now=start - timedelta(days=1),  # a day before its first targets went to a vote
     )
     for seat, levels in (
         ("chucuito_cc", {"maíz": 120.0, "pan": 60.0}),
@@ -47,8 +50,8 @@ def seed_planning(db: Session, ids: dict[str, int], key: SigningKey, *, skip: se
     ):
         _by_vote(db, ids[seat], first.id, key, start, skip=skip, levels=levels, choices=YES_MOSTLY)
     planning.solve_round(db, coordinator, first.id, now=start + timedelta(days=2))
-    revision = planning.open_revision(db, coordinator, first.id)
-    later = start + timedelta(days=2)
+    later = start + timedelta(days=2)  # the plan is published, and its revision opens
+    revision = planning.open_revision(db, coordinator, first.id, now=later)
     _by_vote(
         db,
         ids["chucuito_cc"],

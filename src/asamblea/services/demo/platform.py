@@ -8,6 +8,8 @@ assemblies above by their own votes, and sent up again until it reaches the nati
 university's budget (Cusco's and Loreto's students) are duplicates: the national assembly's
 members merged them by a vote, so the national platform shows **six points**, one with the
 other in its history. The Lima regional platform holds the two Lima demands on their way up.
+Each level votes two days after the one below it adopted the demand and sent it up, and the
+merge comes after the last demand reached the national agenda (`DemoCalendar.platform_started`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from asamblea.core.mobilisation.struggles import Place, Sector
 from asamblea.core.people import Person
 from asamblea.services import deliberation
 from asamblea.services.deliberation import VoteTerms
+from asamblea.services.demo.calendar import DemoCalendar
 from asamblea.services.demo.people import facilitator_of, members_of
 from asamblea.services.mobilisation import platform, struggles
 from asamblea.services.votes import closing, votes
@@ -94,6 +97,8 @@ DEMANDS = (
 )
 
 
+#: Between a level's vote on a demand and the next level's (each vote runs a day).
+LEVEL_GAP = timedelta(days=2)
 UNIVERSITY = {
     "estudiantes_cusco": Place("08", "0801"),
     "estudiantes_loreto": Place("16", "1601"),
@@ -107,12 +112,13 @@ def seed_platform(
     key: SigningKey,
     *,
     skip: set[int],
-    start: datetime,
+    calendar: DemoCalendar,
 ) -> None:
     """Raise, adopt and send up every demand; merge the two university demands nationally.
 
     ``found`` maps a base assembly's key to its struggle; the students' struggles are
     registered here."""
+    start = calendar.platform_started
     sources = dict(found)
     for seat, place in UNIVERSITY.items():
         form = struggles.StruggleForm(
@@ -121,15 +127,17 @@ def seed_platform(
             "Ministerio de Economía y Finanzas",
             place,
             Sector.STUDENTS,
-            start.date(),
+            calendar.since(seat),
         )
         fac = facilitator_of(db, ids[seat])
-        sources[seat] = struggles.register(db, fac, ids[seat], form, now=start).id
+        registered = calendar.struggles_registered
+        sources[seat] = struggles.register(db, fac, ids[seat], form, now=registered).id
     reached = {}
     for demand in DEMANDS:
         reached[demand.seat] = _rise(db, ids, sources, demand, key, skip=skip, start=start)
     national = ids["nacional"]
     coordinator = facilitator_of(db, national)
+    start += LEVEL_GAP * max(len(d.path) + 1 for d in DEMANDS)  # once every demand is there
     merge = platform.propose_merge(
         db,
         coordinator,
@@ -165,8 +173,8 @@ def _rise(
         if deliberation.support(db, person, proposal).state is not ProposalState.OPEN:
             break
     escalation = 0
-    for level in demand.path:
-        _adopt(db, fac, proposal, voters=voters, key=key, start=start)
+    for step, level in enumerate(demand.path):
+        _adopt(db, fac, proposal, voters=voters, key=key, start=start + step * LEVEL_GAP)
         escalation = deliberation.escalate(db, fac, proposal).escalation.id
         if level == "nacional":
             second = ids[demand.seconded_by]

@@ -5,32 +5,28 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from nacl.signing import SigningKey
 from sqlalchemy.orm import Session
 
-from asamblea.clock import utcnow
 from asamblea.core.votes import Mode, make_spec
+from asamblea.services.demo.calendar import MOTION_LENGTH, DemoCalendar, day_and_month
 from asamblea.services.demo.people import facilitator_of, members_of
 from asamblea.services.votes import votes
 
-LIMA = ZoneInfo("America/Lima")
-#: The open motion runs this long, and the strike it is about comes after it closes.
-MOTION_LENGTH = timedelta(days=5)
-STRIKE_AFTER = timedelta(days=12)
-MONTHS = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio",
-    "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre",
-)
-
 
 def seed_votes(
-    db: Session, ids: dict[str, int], key: SigningKey, rng: random.Random, *, skip: set[int]
+    db: Session,
+    ids: dict[str, int],
+    key: SigningKey,
+    rng: random.Random,
+    *,
+    skip: set[int],
+    calendar: DemoCalendar,
 ) -> None:
-    """A published vote, a published delegate election, an open motion, a count to confirm."""
-    now = utcnow().replace(second=0, microsecond=0)
-    past = now - timedelta(days=3)
+    """A published vote, a published delegate election, an open motion about the regional strike
+    (which closes before the strike starts), a count to confirm."""
+    now, past = calendar.now, calendar.decided
     ves = ids["vecinal_ves"]
     _published(
         db,
@@ -55,13 +51,13 @@ def seed_votes(
         start=past,
     )
     facilitator = facilitator_of(db, ves)
-    strike = (now + STRIKE_AFTER).astimezone(LIMA)  # after the motion closes (issue #13, 19)
+    strike = day_and_month(calendar.regional_strike, facilitator.locale)  # the action's day
     motion = votes.draft_vote(
         db,
         facilitator,
         ves,
         make_spec(
-            question=f"¿Apoyamos el paro regional del {strike.day} de {MONTHS[strike.month - 1]}?",
+            question=f"¿Apoyamos el paro regional del {strike}?",
             options=[],
             rule="majority",
             seats=1,

@@ -164,8 +164,10 @@ def open_round(
     goods: list[str],
     aggregation: str = "median",
     model_csv: str | None = None,
+    now: datetime | None = None,
 ) -> PlanningRound:
-    """A facilitator opens a round with a model and the final goods its assemblies vote on."""
+    """A facilitator opens a round with a model and the final goods its assemblies vote on
+    (at `now`: the clock's now when not given)."""
     federation = FederationRepository(db)
     get_assembly(federation, assembly_id)
     check_facilitator(federation.membership_of(assembly_id, actor.id), assembly_id)
@@ -191,6 +193,7 @@ def open_round(
         baseline={p: v for p, v in baseline.items() if v > 0},
         aggregation=aggregation,
         created_by=actor.id,
+        created_at=now,
     )
     audit(db, actor, "planning.opened", planning_round, {"goods": len(chosen)})
     _invite(db, actor, planning_round)
@@ -262,8 +265,11 @@ def solve_round(
     return get_round(repo, round_id)
 
 
-def open_revision(db: Session, actor: Person, round_id: int) -> PlanningRound:
-    """After a plan is published, a revision round starts from its targets."""
+def open_revision(
+    db: Session, actor: Person, round_id: int, *, now: datetime | None = None
+) -> PlanningRound:
+    """After a plan is published, a revision round starts from its targets (at `now`: the
+    clock's now when not given)."""
     repo = PlanningRepository(db)
     planning_round = get_round(repo, round_id, lock=True)
     federation = FederationRepository(db)
@@ -285,6 +291,7 @@ def open_revision(db: Session, actor: Person, round_id: int) -> PlanningRound:
         aggregation=planning_round.aggregation,
         created_by=actor.id,
         previous_id=planning_round.id,
+        created_at=now,
     )
     audit(db, actor, "planning.revision_opened", revision, {"previous_id": planning_round.id})
     return revision

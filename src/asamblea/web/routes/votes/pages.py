@@ -207,9 +207,13 @@ def board_json(ctx: CtxDep, vote_id: Id) -> Response:
 
 @router.get("/votaciones/{vote_id}/recibo")
 def lookup_receipt(
-    ctx: CtxDep, vote_id: Id, codigo: str = Query(default="", max_length=40)
+    ctx: CtxDep, vote_id: Id, codigo: str | None = Query(default=None, max_length=40)
 ) -> Response:
-    """Find a receipt on the published board and show the choice it carries."""
+    """Find a receipt on the published board and show the choice it carries. Without a code
+    (an address typed or followed, not the form sent) the person is sent to the vote's page,
+    where the form is once the board is published."""
+    if codigo is None:
+        return redirect(ctx, f"/votaciones/{vote_id}#codigo")
     with ctx.reading() as db:
         board = votes.board(db, ctx.person, vote_id, ctx.state.signing_key)
     try:
