@@ -308,6 +308,8 @@ VOTE_ROUTES = (
     ("POST", "/api/v1/votes/{vote_id}/ceremony/shares", True),
     ("POST", "/api/v1/votes/{vote_id}/ceremony/confirm", False),
     ("POST", "/api/v1/votes/{vote_id}/ceremony/complaints", True),
+    ("POST", "/api/v1/votes/{vote_id}/ceremony/restart", True),
+    ("POST", "/votaciones/{vote_id}/ceremonia/reiniciar", False),
     ("GET", "/votaciones/{vote_id}/custodia", False),
     ("GET", "/api/v1/votes/{vote_id}/election", False),
     ("POST", "/api/v1/votes/{vote_id}/encrypted-ballots", True),

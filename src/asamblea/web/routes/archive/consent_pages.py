@@ -110,9 +110,13 @@ async def change_level(ctx: CtxDep) -> Response:
 
 @router.get(PAGE + "/retirar")
 def confirm_withdrawal(ctx: CtxDep) -> Response:
-    """Ask once more before withdrawing: it cannot be undone."""
+    """Ask once more before withdrawing: it cannot be undone. Without a code in this browser
+    (none yet, or forgotten after 30 minutes), back to the form that asks for it."""
+    code = passes.read(ctx, COOKIE)
+    if not isinstance(code, str):
+        return passes.no_store(redirect(ctx, PAGE))
     with ctx.reading() as db:
-        item = items.held_item(db, _code(ctx))
+        item = items.held_item(db, code)
     if item.withdrawn:
         return passes.no_store(redirect(ctx, PAGE))
     return passes.no_store(render(ctx, "archive_consent_withdraw.html", item=item))
