@@ -47,7 +47,11 @@ def test_a_team_member_makes_a_link_on_the_page_shown_once(app: FastAPI, world: 
         link = ArchiveRepository(db).link(token_digest(token))
         assert link is not None
         assert link.case_id == world.case_id
-    assert_refused(legal.get(made.headers["location"]), "es", 404)  # shown once
+    again = legal.get(made.headers["location"])  # a reload shows it while the cookie lasts
+    assert LINK.search(again.text) is not None
+    assert again.headers["cache-control"] == "no-store"
+    other = Browser(app, lang="es").logged_in_as(world.names["legal"])  # another browser: no
+    assert_refused(other.get(made.headers["location"]), "es", 404)
     witness_sends(app, token, "Testimonio por enlace de página")
     seen = items_seen(unlocked(app, world), world)["Testimonio por enlace de página"]
     assert seen["consent"] == "legal"

@@ -2,8 +2,11 @@
 
 ``POST /archivo/casos/{case}/enlaces`` makes the link (`asamblea.services.archive.intake`
 stores only its token's digest) and sends the browser to ``GET /archivo/casos/{case}/enlace``,
-which shows the full link once: it travels in a short-lived signed cookie for that path, tied to
-the person who made it (never in an address), and the page takes the cookie back as it shows it.
+which shows the full link right after it is made and never later: it travels in a signed cookie
+for that path alone, tied to the person who made it and kept ten minutes (never in an address; the
+page is ``no-store``). A reload within those minutes shows it again, as the witness's receipt
+does, so a slip of the finger does not leave a valid link nobody holds; after them, the server
+cannot show it again (it keeps only the digest).
 """
 
 from __future__ import annotations
@@ -78,7 +81,7 @@ async def create(case_id: CaseId, ctx: CtxDep) -> Response:
 
 @router.get("/archivo/casos/{case_id}/enlace")
 def show(case_id: CaseId, ctx: CtxDep) -> Response:
-    """The link just made, shown once to the team member who made it."""
+    """The link just made, shown to the team member who made it while the cookie lasts."""
     person = accounts.require(ctx.person)
     with ctx.reading() as db:
         case = case_for(db, person, case_id)
@@ -90,15 +93,15 @@ def show(case_id: CaseId, ctx: CtxDep) -> Response:
         or held[:2] != [person.id, case_id]
         or not all(isinstance(v, str) for v in held[2:])
     ):
-        raise NotFound(N_("This link was already shown; make a new one if you need it"))
+        raise NotFound(N_("This link is no longer shown here; make a new one if you need it"))
     token, consent, expires = (str(v) for v in held[2:])
-    response = render(
-        ctx,
-        "archive_link.html",
-        case=case,
-        url=intake_url(ctx, token),
-        consent=consent,
-        expires=expires,
+    return passes.no_store(
+        render(
+            ctx,
+            "archive_link.html",
+            case=case,
+            url=intake_url(ctx, token),
+            consent=consent,
+            expires=expires,
+        )
     )
-    passes.take_back(ctx, response, LINK_COOKIE, path=_path(case_id))
-    return passes.no_store(response)
