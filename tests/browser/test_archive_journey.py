@@ -5,8 +5,9 @@ which verifies offline and holds the witness's receipt. With JavaScript on, a ph
 case page goes through tus and is listed.
 
 Ana (the account, her assembly, her key and the case) is set up through the services on the live
-server's own database; everything the people do goes through the pages. Elements are found by
-id, name and form action, never by a translated label.
+server's own database; she makes the witness's one-time link on the case page; everything the
+people do goes through the pages. Elements are found by id, name and form action, never by a
+translated label.
 """
 
 from __future__ import annotations
@@ -36,9 +37,10 @@ PASSPHRASE = "frase de paso del equipo"
 TESTIMONY = "Vi pasar a los agentes por el puente a las 6 de la tarde (texto ficticio)."
 
 
-def set_up(server: LiveServer, username: str = "ana.archivo") -> tuple[str, str]:
+def set_up(server: LiveServer, username: str = "ana.archivo", *,
+           link: bool = True) -> tuple[str, str]:
     """Ana (or ``username``), her assembly, her archive key and a case; an intake link for the
-    witness."""
+    witness unless ``link`` is false (then the token is empty)."""
     keys.use_kdf_limits(pwhash.argon2id.OPSLIMIT_MIN, pwhash.argon2id.MEMLIMIT_MIN)
     engine = make_engine(f"sqlite:///{server.instance_dir / 'asamblea.sqlite3'}")
     try:
@@ -50,7 +52,8 @@ def set_up(server: LiveServer, username: str = "ana.archivo") -> tuple[str, str]
             keys.set_up_key(db, ana, PASSPHRASE)
             case = team.open_case(db, ana, assembly.id, title="Caso ficticio del Puente",
                                   place="Lugar ficticio", occurred_on=date(2026, 1, 9))
-            token = intake.create_link(db, ana, case.id, Consent.TEAM, now=utcnow())
+            token = (intake.create_link(db, ana, case.id, Consent.TEAM, now=utcnow())
+                     if link else "")
     finally:
         engine.dispose()
     return case.id, token
@@ -58,7 +61,19 @@ def set_up(server: LiveServer, username: str = "ana.archivo") -> tuple[str, str]
 
 def test_witness_submits_team_reads_and_exports(open_visitor: OpenVisitor,
                                                 live_server: LiveServer, tmp_path: Path) -> None:
-    case_id, token = set_up(live_server)
+    case_id, _ = set_up(live_server, link=False)
+
+    ana = open_visitor("ana", javascript=False)  # Ana makes the witness's link on the case page
+    log_in(ana, "ana.archivo", f"/archivo/casos/{case_id}")
+    page = ana.page
+    make = page.locator(f'main form[action="/archivo/casos/{case_id}/enlaces"]')
+    make.locator("#link_consent").select_option("team")
+    make.locator('button[type="submit"]').click()
+    expect(page).to_have_url(re.compile(rf"/archivo/casos/{case_id}/enlace$"))
+    shown = page.locator("main pre code").inner_text()
+    found = re.fullmatch(r"http://[^/]+/entrega/([A-Za-z0-9_-]{43})", shown.strip())
+    assert found, shown
+    token = found.group(1)
 
     witness = open_visitor("testigo", javascript=False)
     page = witness.go(f"/entrega/{token}")
@@ -71,9 +86,7 @@ def test_witness_submits_team_reads_and_exports(open_visitor: OpenVisitor,
     seq, head = receipt.inner_text().split(":")
     expect(page.locator("main")).not_to_contain_text(TESTIMONY)
 
-    ana = open_visitor("ana", javascript=False)
-    log_in(ana, "ana.archivo", f"/archivo/casos/{case_id}")
-    page = ana.page
+    page = ana.go(f"/archivo/casos/{case_id}")
     unlock = page.locator('main form[action="/archivo/desbloquear"]')
     unlock.locator("#passphrase").fill(PASSPHRASE)
     unlock.locator('button[type="submit"]').click()

@@ -860,6 +860,25 @@ def test_archive_timeline_team_page_and_page_upload_by_role(
     assert row_counts(engine) == before, role
 
 
+# Intake links for witnesses (page and API): only the case's team makes them.
+@pytest.mark.parametrize("role", ROLES)
+def test_archive_intake_link_by_role(role: str, archive_world: ArchiveWorld,
+                                     engine: Engine) -> None:
+    b = archive_world.actors(role)
+    case = archive_world.case_id
+    before = row_counts(engine)
+    page = b.post_form(f"/archivo/casos/{case}/enlaces", {"consent": "team"})
+    api = b.api("POST", f"/api/v1/archive/cases/{case}/intake-links", json={"consent": "team"})
+    if role == "facilitator":
+        assert page.status_code == 303, page.text[:300]
+        assert b.get(page.headers["location"]).status_code == 200
+        assert api.status_code == 201, api.text
+        return
+    assert_refused(page, "es", ARCHIVE_TEAM_REFUSED[role])
+    assert_refused(api, "es", ARCHIVE_TEAM_REFUSED[role])
+    assert row_counts(engine) == before, role
+
+
 # Editing a timeline event (page and API): only the case's team, and the event is "not found"
 # for whoever may not see it (a team-level event here).
 ARCHIVE_EVENT_REFUSED = {"anonymous": 401, "pending": 404, "member": 404, "outsider": 404,

@@ -1265,6 +1265,7 @@ def archive_phase_b_table() -> dict[tuple[str, str], Callable[[World], list[Case
     page_event = {**event, "happened_at": ""}
     upload = "/archivo/subir/caso/" + "ef" * 16
     entrega = "/archivo/subir/entrega/" + "A" * 43
+    links = "/api/v1/archive/cases/" + "ef" * 16 + "/intake-links"
     return {
         ("GET", "/api/v1/archive/cases/{case_id}/timeline"):
             lambda w: archive_read_cases("/timeline"),
@@ -1350,6 +1351,34 @@ def archive_phase_b_table() -> dict[tuple[str, str], Callable[[World], list[Case
                          "consent": ["", "todos", SQLISH], "item": ["x" * 33, NUL]}),
             Case("unknown case", "POST", case + "/cronologia", "member", data=page_event,
                  expect=404),
+        ],
+        ("POST", "/archivo/casos/{case_id}/enlaces"): lambda w: [
+            *form_cases(case + "/enlaces", "member", {"consent": "team"},
+                        {"consent": ["", NUL, "todos", "x" * 1000, SQLISH]},
+                        required=()),
+            Case("visitor", "POST", case + "/enlaces", None, data={"consent": "team"},
+                 expect=401),
+            Case("unknown case", "POST", case + "/enlaces", "member", data={"consent": "team"},
+                 expect=404),
+            Case("malformed id", "POST", "/archivo/casos/xyz/enlaces", "member",
+                 data={"consent": "team"}, expect=None),
+        ],
+        ("GET", "/archivo/casos/{case_id}/enlace"): lambda w: [
+            Case("visitor", "GET", case + "/enlace", None, expect=401),
+            Case("unknown case", "GET", case + "/enlace", "member", expect=404),
+            Case("malformed id", "GET", "/archivo/casos/xyz/enlace", "member", expect=None),
+        ],
+        ("POST", "/api/v1/archive/cases/{case_id}/intake-links"): lambda w: [
+            Case("visitor", "POST", links, None, body={"consent": "team"}, expect=401),
+            Case("unknown case", "POST", links, "member", body={"consent": "team"},
+                 expect=404),
+            Case("no csrf", "POST", links, "member", body={"consent": "team"}, csrf="none",
+                 expect=403),
+            *[Case(f"bad body {bad!r:.20}", "POST", links, "member", body=bad, expect=422)
+              for bad in [{"consent": "todos"}, {"consent": NUL}, {"consent": 2},
+                          {"consent": "team", "extra": 1}, {"consent": HUGE}]],
+            Case("malformed id", "POST", "/api/v1/archive/cases/" + SQLISH + "/intake-links",
+                 "member", body={"consent": "team"}, expect=None),
         ],
         ("POST", "/archivo/cronologia/{event_id}/quitar"): lambda w: [
             Case("visitor", "POST", f"/archivo/cronologia/{UNKNOWN}/quitar", None, data={},

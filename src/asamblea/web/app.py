@@ -30,6 +30,7 @@ from asamblea.web.context import ReleaseContext, WebState
 from asamblea.web.routes import site_pages
 from asamblea.web.routes.archive import api as api_archive
 from asamblea.web.routes.archive.consent_pages import router as archive_consent_router
+from asamblea.web.routes.archive.link_pages import router as archive_link_router
 from asamblea.web.routes.archive.pages import router as archive_router
 from asamblea.web.routes.archive.team_pages import router as archive_team_router
 from asamblea.web.routes.archive.upload_pages import PREFIX as ARCHIVE_UPLOADS
@@ -162,6 +163,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         archive_router,
         archive_consent_router,
         archive_team_router,
+        archive_link_router,
         archive_upload_router,
         notices_router,
         feed_files.router,

@@ -51,6 +51,7 @@ from asamblea.services.archive import intake, items, search, timeline
 from asamblea.services.archive.custody import Vault, vault_for
 from asamblea.services.federation import accounts
 from asamblea.web.context import Ctx
+from asamblea.web.routes.archive.link_pages import intake_url, make_link
 from asamblea.web.routes.archive.schemas import (
     CaseOut,
     ConsentIn,
@@ -58,6 +59,8 @@ from asamblea.web.routes.archive.schemas import (
     EventOut,
     FoundItem,
     ItemOut,
+    LinkIn,
+    LinkOut,
     SearchOut,
     VictimOut,
 )
@@ -249,6 +252,17 @@ def change_consent(item_id: Hex32, body: ConsentIn, ctx: Ctx = ApiCtx) -> ItemOu
                                     actor=None if body.holder_token else ctx.person,
                                     now=utcnow())
     return _item(item)
+
+
+@router.post("/cases/{case_id}/intake-links", status_code=201, response_model=LinkOut)
+def create_intake_link(case_id: Hex32, body: LinkIn, response: Response,
+                       ctx: Ctx = ApiCtx) -> LinkOut:
+    """A team member makes a one-time intake link for a witness without an account; the token
+    is in this answer only (the server keeps its digest)."""
+    token, expires = make_link(ctx, case_id, Consent.parse(body.consent))
+    response.headers["cache-control"] = "no-store"
+    return LinkOut(token=token, url=intake_url(ctx, token), consent=body.consent,
+                   expires_at=expires)
 
 
 @router.get("/cases/{case_id}/timeline", response_model=list[EventOut])

@@ -89,3 +89,18 @@ class EventIn(In):
     consent: ConsentCode
     items: list[Annotated[str, Field(pattern=r"^[0-9a-f]{32}$")]] = Field(default=[],
                                                                         max_length=20)
+
+
+class LinkIn(In):
+    """A one-time intake link for a witness: the consent level their material starts at."""
+
+    consent: ConsentCode = "team"
+
+
+class LinkOut(BaseModel):
+    """The link just made: its token and address, shown this once (only a digest is kept)."""
+
+    token: str = Field(min_length=43, max_length=43)
+    url: str
+    consent: ConsentCode
+    expires_at: datetime
