@@ -15,6 +15,9 @@ from fastapi import FastAPI
 from tests.web.conftest import PASSWORD, Browser, World, html_pages, unique
 
 PUBLIC = {"/", "/federacion", "/acerca", "/registro", "/entrar"}
+#: Pages that show what this browser holds in a short signed cookie (the witness's intake
+#: receipt): without it, a 404 that says so.
+HELD_IN_BROWSER = {"/entrega/recibo": "Este navegador ya no guarda este recibo"}
 
 
 @pytest.mark.parametrize("role", [None, "pending", "member", "facilitator"])
@@ -29,6 +32,10 @@ def test_every_page_renders(app: FastAPI, shared_world: World, role: str | None)
             assert path not in PUBLIC
             assert not re.fullmatch(r"/asambleas/\d+", path)  # assemblies are public
             assert response.headers["location"] == f"/entrar?next={path}"
+            continue
+        if path in HELD_IN_BROWSER:
+            assert response.status_code == 404, path
+            assert HELD_IN_BROWSER[path] in response.text
             continue
         assert response.status_code == 200, (path, response.text[:300])
         assert response.headers["content-type"].startswith("text/html")

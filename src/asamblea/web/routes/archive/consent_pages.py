@@ -111,10 +111,10 @@ async def change_level(ctx: CtxDep) -> Response:
 @router.get(PAGE + "/retirar")
 def confirm_withdrawal(ctx: CtxDep) -> Response:
     """Ask once more before withdrawing: it cannot be undone. Without a code in this browser
-    (none yet, or forgotten after 30 minutes), back to the form that asks for it."""
+    (none yet, or forgotten after 30 minutes), the form that asks for it."""
     code = passes.read(ctx, COOKIE)
     if not isinstance(code, str):
-        return passes.no_store(redirect(ctx, PAGE))
+        return passes.no_store(render(ctx, "archive_consent.html", item=None, levels=LEVELS))
     with ctx.reading() as db:
         item = items.held_item(db, code)
     if item.withdrawn:
