@@ -192,13 +192,13 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
             _stop(server)
 
 
-def page_urls(database: Path) -> list[str]:
-    """Every GET page route, with up to `PER_ROUTE` demo values for its parameters (the n-th
+def page_urls(database: Path, per_route: int = PER_ROUTE) -> list[str]:
+    """Every GET page route, with up to `per_route` demo values for its parameters (the n-th
     URL of a route takes the n-th value of each parameter)."""
     engine = create_engine(f"sqlite:///{database}")
     with engine.connect() as connection:
         values = {
-            name: [str(v) for v in connection.scalars(text(query)).all()[:PER_ROUTE]]
+            name: [str(v) for v in connection.scalars(text(query)).all()[:per_route]]
             for name, query in VALUES.items()
         }
     engine.dispose()
@@ -335,6 +335,10 @@ def test_every_page_of_the_demo_fits_a_phone_for_everyone(
     database = demo_server.instance_dir / "asamblea.sqlite3"
     urls = page_urls(database)
     assert len(urls) > 80
+    # The facilitator sees the most: every route with up to three of its demo ids. The others
+    # walk one id per route (what they may see or are refused is decided by the route and the
+    # assembly, not by which of its ids): the suite must stay under 15 minutes on 2 cores.
+    first = page_urls(database, per_route=1)
     people = [
         Person("facilitator", "facilitadora.ves"),
         Person("member", ordinary_member(database)),
@@ -354,13 +358,13 @@ def test_every_page_of_the_demo_fits_a_phone_for_everyone(
             else:
                 page = log_in(context, demo_server.url, person.username)
             walk = Walk(person, page, demo_server.url, findings)
-            for url in urls:
+            for url in urls if person.name == "facilitator" else first:
                 walk.visit(url)
         finally:
             context.close()
     seconds = time.monotonic() - started
     print(  # noqa: T201 - the walk's size and time, for the report
-        f"\nevery page: {len(urls)} URLs × {len(people)} people, "
+        f"\nevery page: {len(urls)} URLs for the facilitator, {len(first)} for the others, "
         + ", ".join(f"{p.name}: {p.pages} pages, {len(p.refused)} refused" for p in people)
         + f"; axe on {len(findings.shapes)} shapes at 360 px, {len(findings.wide_routes)} at "
         f"{DESKTOP['width']} px ({findings.axe_seconds:.1f} s); heaviest {findings.heaviest}; "
@@ -369,8 +373,8 @@ def test_every_page_of_the_demo_fits_a_phone_for_everyone(
     assert findings.report() == ""
     facilitator, member, other, anonymous = people
     assert facilitator.pages > 70
-    assert member.pages > 50
+    assert member.pages > 40
     # What only members see is refused to those who are not, with a clear page.
     assert set(member.refused) <= set(other.refused) | set(anonymous.refused)
-    assert len(anonymous.refused) > len(facilitator.refused)
+    assert len(anonymous.refused) > len(set(facilitator.refused) & set(first))
     assert seconds < MAX_SECONDS  # a bound, not a benchmark
