@@ -115,15 +115,22 @@ async def add_event(case_id: CaseId, ctx: CtxDep) -> Response:
     """A team member adds an event to the timeline."""
     form = parse(EventForm, await posted(ctx))
     person = accounts.require(ctx.person)
-    hour = form.happened_at or None
-    if hour is not None and not _is_hour(hour):
-        raise Invalid(N_("Give the hour like 18:30."))
+    hour = _hour(form.happened_at)
     with ctx.transaction() as db:
         timeline.add_event(db, person, case_id, happened_on=parse_date(form.happened_on),
                            happened_at=parse_hour(hour), description=form.description,
                            consent=Consent.parse(form.consent),
                            item_ids=[form.item] if form.item else [])
     return redirect(ctx, f"/archivo/casos/{case_id}#cronologia")
+
+
+def _hour(text: str | None) -> str | None:
+    """The hour given (``18:30``), or None when left blank; `Invalid` when it is no hour."""
+    if not text:
+        return None
+    if not _is_hour(text):
+        raise Invalid(N_("Give the hour like 18:30."))
+    return text
 
 
 def _is_hour(text: str) -> bool:
@@ -165,9 +172,7 @@ async def edit_event(event_id: PersonId, ctx: CtxDep) -> Response:
     """A team member changes an event (which fields changed goes to the custody log)."""
     form = parse(EventEditForm, await posted(ctx))
     person = accounts.require(ctx.person)
-    hour = form.happened_at or None
-    if hour is not None and not _is_hour(hour):
-        raise Invalid(N_("Give the hour like 18:30."))
+    hour = _hour(form.happened_at)
     with ctx.transaction() as db:
         event = timeline.edit_event(db, _vault(ctx), person, event_id,
                                     happened_on=parse_date(form.happened_on),
