@@ -11,13 +11,28 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, literal, select, union_all, update
+from sqlalchemy import (
+    Integer,
+    Result,
+    String,
+    cast,
+    delete,
+    func,
+    insert,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from asamblea.core.federation import AssemblyKind, Placed
 from asamblea.core.mobilisation.actions import ActionKind, ActionState, TaskRole, Visibility
 from asamblea.core.mobilisation.pledges import Thresholds
 from asamblea.core.mobilisation.struggles import Sector, StruggleState
+from asamblea.store.federation_models import AssemblyRow
 from asamblea.store.locking import for_update
 from asamblea.store.mobilisation_models import (
     ActionRow,
@@ -108,6 +123,19 @@ class Campaign:
     triggered_at: datetime | None
 
 
+@dataclass(frozen=True)
+class PledgeBook:
+    """What a batch of pledges reads under its campaign's lock (`pledge_book`): the
+    federation's tree, the assemblies that joined the action, pledges per assembly, and the
+    assembly each of the batch's people pledged from (for those who have) — counts, never a
+    list of who pledged."""
+
+    placements: list[Placed]
+    joined: set[int]
+    counts: dict[int, int]
+    pledged: dict[int, int]
+
+
 def _struggle(row: StruggleRow) -> Struggle:
     return Struggle(
         row.id,
@@ -146,11 +174,6 @@ def _action(row: ActionRow) -> Action:
 def _campaign(row: PledgeCampaignRow) -> Campaign:
     thresholds = Thresholds(row.members, row.assemblies, row.people)
     return Campaign(row.id, row.action_id, thresholds, row.triggered_at)
-
-
-def _insert_for(db: Session) -> Any:
-    """The dialect's INSERT, which knows ``ON CONFLICT … DO UPDATE`` (PostgreSQL, SQLite)."""
-    return postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
 
 
 class MobilisationRepository:
@@ -384,25 +407,39 @@ class MobilisationRepository:
         return None if found is None else (_action(found[0]), _campaign(found[1]))
 
     def pledge_book(
-        self, campaign_id: int, person_ids: Iterable[int]
-    ) -> tuple[dict[int, int], dict[int, int]]:
-        """(pledges per assembly, the assembly each of these people pledged from, for those who
-        have): the tally and the batch's pledges in one round trip, as one ``UNION ALL`` (callers
-        hold the campaign's lock)."""
+        self, action_id: int, campaign_id: int, person_ids: Iterable[int]
+    ) -> PledgeBook:
+        """What a batch of pledges reads under its campaign's lock, in one round trip (one
+        ``UNION ALL``, rows tagged by kind): every assembly's place, the assemblies that joined
+        the action, the tally, and the assembly each of these people pledged from."""
         ids = sorted(set(person_ids))
-        counts = select(
-            literal(0).label("mine"), PledgeTallyRow.assembly_id, PledgeTallyRow.pledges
-        ).where(PledgeTallyRow.campaign_id == campaign_id, PledgeTallyRow.pledges > 0)
-        if not ids:
-            return self.pledge_counts(campaign_id), {}
-        mine = select(literal(1), PledgeRow.person_id, PledgeRow.assembly_id).where(
-            PledgeRow.campaign_id == campaign_id, PledgeRow.person_id.in_(ids)
+        no_int, no_text = cast(null(), Integer), cast(null(), String)
+        places = select(
+            literal(0, Integer), AssemblyRow.id, AssemblyRow.parent_id, AssemblyRow.kind
         )
-        tally: dict[int, int] = {}
-        pledged: dict[int, int] = {}
-        for kind, key, value in self.db.execute(union_all(counts, mine)):
-            (pledged if kind else tally)[int(key)] = int(value)
-        return tally, pledged
+        joined = select(literal(1, Integer), AdhesionRow.assembly_id, no_int, no_text).where(
+            AdhesionRow.target == "action",
+            AdhesionRow.target_id == action_id,
+            AdhesionRow.kind == "adhesion",
+            AdhesionRow.state == "joined",
+        )
+        counts = select(
+            literal(2, Integer), PledgeTallyRow.assembly_id, PledgeTallyRow.pledges, no_text
+        ).where(PledgeTallyRow.campaign_id == campaign_id, PledgeTallyRow.pledges > 0)
+        mine = select(literal(3, Integer), PledgeRow.person_id, PledgeRow.assembly_id, no_text)
+        mine = mine.where(PledgeRow.campaign_id == campaign_id, PledgeRow.person_id.in_(ids))
+        book = PledgeBook([], set(), {}, {})
+        rows: Result[int, int, int | None, Any] = self.db.execute(
+            union_all(places, joined, counts, mine)
+        )
+        for tag, key, value, kind in rows:
+            if tag == 0:
+                book.placements.append(Placed(key, AssemblyKind(kind), value))
+            elif tag == 1:
+                book.joined.add(key)
+            else:  # tallies and the batch's pledges have a value
+                (book.counts if tag == 2 else book.pledged)[key] = int(value or 0)
+        return book
 
     def pledge_counts(self, campaign_id: int) -> dict[int, int]:
         """Pledges per assembly (the tally kept beside the pledges): counts only."""
@@ -426,41 +463,87 @@ class MobilisationRepository:
     ) -> None:
         """A batch's pledges at once (callers hold the campaign's row lock): delete `removed`
         (person → assembly), insert `added` in person order — not in the order they came, so
-        row ids say nothing about who pledged when — and move each assembly's tally once."""
-        if removed:
+        row ids say nothing about who pledged when — and move each assembly's tally once.
+        On PostgreSQL the insert and the tally are one statement (one round trip, arrays
+        unnested on the server); SQLite, in process, runs them one after the other."""
+        if removed:  # a statement of its own: a person may withdraw and pledge in one batch
             self.db.execute(
                 delete(PledgeRow).where(
                     PledgeRow.campaign_id == campaign_id,
                     PledgeRow.person_id.in_(sorted(removed)),
                 )
             )
-        if added:
-            self.db.connection().execute(  # Core, not the ORM's bulk machinery per row
-                insert(PledgeRow),
-                [
-                    {"campaign_id": campaign_id, "person_id": p, "assembly_id": added[p]}
-                    for p in sorted(added)
-                ],
-            )
         steps: dict[int, int] = {}
         for assembly in added.values():
             steps[assembly] = steps.get(assembly, 0) + 1
         for assembly in removed.values():
             steps[assembly] = steps.get(assembly, 0) - 1
-        moved = [
-            {"campaign_id": campaign_id, "assembly_id": a, "pledges": steps[a]}
-            for a in sorted(steps)
-            if steps[a]
-        ]
+        moved = {a: steps[a] for a in sorted(steps) if steps[a]}
+        people = sorted(added)
+        if self.db.get_bind().dialect.name == "postgresql":
+            self._apply_pledges_postgresql(campaign_id, people, added, moved)
+            return
+        if people:
+            self.db.connection().execute(  # Core, not the ORM's bulk machinery per row
+                insert(PledgeRow),
+                [
+                    {"campaign_id": campaign_id, "person_id": p, "assembly_id": added[p]}
+                    for p in people
+                ],
+            )
         if moved:  # every assembly's tally in one statement: insert, or add to what is there
-            upsert = _insert_for(self.db)(PledgeTallyRow)
+            upsert = sqlite.insert(PledgeTallyRow)
             self.db.connection().execute(
                 upsert.on_conflict_do_update(
                     index_elements=[PledgeTallyRow.campaign_id, PledgeTallyRow.assembly_id],
                     set_={"pledges": PledgeTallyRow.pledges + upsert.excluded.pledges},
                 ),
-                moved,
+                [
+                    {"campaign_id": campaign_id, "assembly_id": a, "pledges": n}
+                    for a, n in moved.items()
+                ],
             )
+
+    def _apply_pledges_postgresql(
+        self, campaign_id: int, people: list[int], added: Mapping[int, int], moved: dict[int, int]
+    ) -> None:
+        """``WITH pledged AS (INSERT INTO pledge … SELECT … FROM unnest(people, assemblies))
+        INSERT INTO pledge_tally … SELECT … FROM unnest(assemblies, steps) ON CONFLICT … DO
+        UPDATE``: one round trip, and the same SQL whatever the batch's size (compiled once).
+        Either half alone when the other has nothing to do (a withdrawal and a pledge from
+        the same assembly leave its tally as it was)."""
+        numbers = postgresql.ARRAY(Integer)
+        pledged = None
+        if people:
+            rows = (
+                func.unnest(literal(people, numbers), literal([added[p] for p in people], numbers))
+                .table_valued("person_id", "assembly_id")
+                .render_derived()
+            )
+            pledged = insert(PledgeRow).from_select(
+                ["campaign_id", "person_id", "assembly_id"],
+                select(literal(campaign_id, Integer), rows.c.person_id, rows.c.assembly_id),
+            )
+        if not moved:
+            if pledged is not None:
+                self.db.connection().execute(pledged)
+            return
+        tally = (
+            func.unnest(literal(list(moved), numbers), literal(list(moved.values()), numbers))
+            .table_valued("assembly_id", "pledges")
+            .render_derived()
+        )
+        upsert = postgresql.insert(PledgeTallyRow).from_select(
+            ["campaign_id", "assembly_id", "pledges"],
+            select(literal(campaign_id, Integer), tally.c.assembly_id, tally.c.pledges),
+        )
+        upsert = upsert.on_conflict_do_update(
+            index_elements=[PledgeTallyRow.campaign_id, PledgeTallyRow.assembly_id],
+            set_={"pledges": PledgeTallyRow.pledges + upsert.excluded.pledges},
+        )
+        if pledged is not None:
+            upsert = upsert.add_cte(pledged.cte("pledged"))
+        self.db.connection().execute(upsert)
 
     def mark_triggered(self, campaign_id: int, at: datetime) -> None:
         self.db.execute(

@@ -72,6 +72,26 @@ def test_duplicates_in_one_batch(strike: Strike) -> None:
     assert _state(strike) == (2, 0, {strike.union: 2})
 
 
+def test_a_withdrawal_and_a_pledge_that_leave_the_tally_as_it_was(strike: Strike) -> None:
+    """One person withdraws and another pledges from the same assembly in one batch: the
+    tally does not move, yet the rows change (the insert is written without the tally's)."""
+    a, b = strike.members[1:3]
+    p, w = Kind.PLEDGE, Kind.WITHDRAW
+    assert isinstance(_batch(strike, _orders(strike, (p, a)))[0], Pledged)
+    out = _batch(strike, _orders(strike, (w, a), (p, b)))
+    assert out[0] is None
+    assert isinstance(out[1], Pledged)
+    assert _state(strike) == (1, 0, {strike.union: 1})
+    with strike.sessions.begin() as db:
+        repo = MobilisationRepository(db)
+        campaign = repo.campaign_of(strike.action_id)
+        assert campaign is not None
+        assert (repo.has_pledged(campaign.id, a.id), repo.has_pledged(campaign.id, b.id)) == (
+            False,
+            True,
+        )
+
+
 def test_withdrawal_in_the_batch_of_the_triggering_pledge(strike: Strike) -> None:
     people = strike.members
     early = people[: THRESHOLD - 2]

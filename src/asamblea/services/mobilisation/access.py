@@ -81,7 +81,17 @@ class Participation:
 def participation(db: Session, action: Action) -> Participation:
     """The assemblies taking part in `action`."""
     everyone = FederationRepository(db).placements()
-    roots = {action.assembly_id, *joined(MobilisationRepository(db), "action", action.id)}
+    return participation_of(
+        action, everyone, joined(MobilisationRepository(db), "action", action.id)
+    )
+
+
+def participation_of(
+    action: Action, everyone: list[Placed], joined_ids: Iterable[int]
+) -> Participation:
+    """`participation` from what is already read: every assembly's place and the assemblies
+    that joined the action (a pledge batch reads both with its counts, in one query)."""
+    roots = {action.assembly_id, *joined_ids}
     kinds = {a.id: a.kind for a in everyone}
     bases = {a for a in under(everyone, roots) if is_base(kinds[a])}
     return Participation(everyone, roots, bases)

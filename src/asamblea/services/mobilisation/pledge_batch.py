@@ -39,7 +39,7 @@ from asamblea.core.mobilisation.pledges import Standing, Thresholds, crosses, st
 from asamblea.services.mobilisation.access import (
     Participation,
     audit,
-    participation,
+    participation_of,
     regions_of,
 )
 from asamblea.store.federation_repository import FederationRepository
@@ -139,10 +139,10 @@ def _apply_campaign(
             raise NotFound(N_("That action does not exist."))
         raise NotFound(N_("This action has no conditional pledge."))
     action, campaign = both
-    found = participation(db, action)
+    read = repo.pledge_book(action.id, campaign.id, (o.person_id for o in orders))
+    found = participation_of(action, read.placements, read.joined)
     region_of = regions_of(found.everyone)
-    counts, pledged = repo.pledge_book(campaign.id, (o.person_id for o in orders))
-    book = _Book(counts, pledged, {}, {}, campaign.triggered_at is not None)
+    book = _Book(read.counts, read.pledged, {}, {}, campaign.triggered_at is not None)
     outcomes: list[Outcome] = []
     run: list[tuple[int, int]] = []  # (outcome index, assembly) of pledges not yet evaluated
     firing: int | None = None
