@@ -12,9 +12,11 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
+    CompoundSelect,
     Integer,
     Result,
     String,
+    bindparam,
     cast,
     delete,
     func,
@@ -174,6 +176,66 @@ def _action(row: ActionRow) -> Action:
 def _campaign(row: PledgeCampaignRow) -> Campaign:
     thresholds = Thresholds(row.members, row.assemblies, row.people)
     return Campaign(row.id, row.action_id, thresholds, row.triggered_at)
+
+
+def _pledge_book_query() -> CompoundSelect[int, int, int | None, Any]:
+    """`MobilisationRepository.pledge_book`'s one query, tagged rows of four kinds; parameters
+    ``action_id``, ``campaign_id`` and ``people`` (a list)."""
+    no_int, no_text = cast(null(), Integer), cast(null(), String)
+    campaign = bindparam("campaign_id", type_=Integer)
+    places = select(literal(0, Integer), AssemblyRow.id, AssemblyRow.parent_id, AssemblyRow.kind)
+    joined = select(literal(1, Integer), AdhesionRow.assembly_id, no_int, no_text).where(
+        AdhesionRow.target == "action",
+        AdhesionRow.target_id == bindparam("action_id", type_=Integer),
+        AdhesionRow.kind == "adhesion",
+        AdhesionRow.state == "joined",
+    )
+    counts = select(
+        literal(2, Integer), PledgeTallyRow.assembly_id, PledgeTallyRow.pledges, no_text
+    ).where(PledgeTallyRow.campaign_id == campaign, PledgeTallyRow.pledges > 0)
+    mine = select(literal(3, Integer), PledgeRow.person_id, PledgeRow.assembly_id, no_text).where(
+        PledgeRow.campaign_id == campaign,
+        PledgeRow.person_id.in_(bindparam("people", expanding=True)),
+    )
+    return union_all(places, joined, counts, mine)
+
+
+def _pledge_writes() -> tuple[Any, Any, Any]:
+    """PostgreSQL's statements for a batch's pledges (`apply_pledges`): (the pledges and the
+    tally together, the pledges alone, the tally alone). Parameters: ``campaign_id``, and the
+    arrays ``people`` with ``homes`` (the assembly each pledged from), ``assemblies`` with
+    ``steps`` (what each assembly's tally moves by); unnested on the server."""
+    numbers = postgresql.ARRAY(Integer)
+    campaign = bindparam("campaign_id", type_=Integer)
+    rows = (
+        func.unnest(bindparam("people", type_=numbers), bindparam("homes", type_=numbers))
+        .table_valued("person_id", "assembly_id")
+        .render_derived()
+    )
+    pledged = insert(PledgeRow).from_select(
+        ["campaign_id", "person_id", "assembly_id"],
+        select(campaign, rows.c.person_id, rows.c.assembly_id),
+    )
+    tally = (
+        func.unnest(bindparam("assemblies", type_=numbers), bindparam("steps", type_=numbers))
+        .table_valued("assembly_id", "pledges")
+        .render_derived()
+    )
+    upsert = postgresql.insert(PledgeTallyRow).from_select(
+        ["campaign_id", "assembly_id", "pledges"],
+        select(campaign, tally.c.assembly_id, tally.c.pledges),
+    )
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[PledgeTallyRow.campaign_id, PledgeTallyRow.assembly_id],
+        set_={"pledges": PledgeTallyRow.pledges + upsert.excluded.pledges},
+    )
+    return upsert.add_cte(pledged.cte("pledged")), pledged, upsert
+
+
+# Built once: a pledge batch runs them many times a second, and building a statement costs
+# more of the writer's time than compiling it (which SQLAlchemy caches).
+PLEDGE_BOOK = _pledge_book_query()
+PLEDGES_AND_TALLY, PLEDGES_ONLY, TALLY_ONLY = _pledge_writes()
 
 
 class MobilisationRepository:
@@ -412,25 +474,10 @@ class MobilisationRepository:
         """What a batch of pledges reads under its campaign's lock, in one round trip (one
         ``UNION ALL``, rows tagged by kind): every assembly's place, the assemblies that joined
         the action, the tally, and the assembly each of these people pledged from."""
-        ids = sorted(set(person_ids))
-        no_int, no_text = cast(null(), Integer), cast(null(), String)
-        places = select(
-            literal(0, Integer), AssemblyRow.id, AssemblyRow.parent_id, AssemblyRow.kind
-        )
-        joined = select(literal(1, Integer), AdhesionRow.assembly_id, no_int, no_text).where(
-            AdhesionRow.target == "action",
-            AdhesionRow.target_id == action_id,
-            AdhesionRow.kind == "adhesion",
-            AdhesionRow.state == "joined",
-        )
-        counts = select(
-            literal(2, Integer), PledgeTallyRow.assembly_id, PledgeTallyRow.pledges, no_text
-        ).where(PledgeTallyRow.campaign_id == campaign_id, PledgeTallyRow.pledges > 0)
-        mine = select(literal(3, Integer), PledgeRow.person_id, PledgeRow.assembly_id, no_text)
-        mine = mine.where(PledgeRow.campaign_id == campaign_id, PledgeRow.person_id.in_(ids))
         book = PledgeBook([], set(), {}, {})
         rows: Result[int, int, int | None, Any] = self.db.execute(
-            union_all(places, joined, counts, mine)
+            PLEDGE_BOOK,
+            {"action_id": action_id, "campaign_id": campaign_id, "people": sorted(set(person_ids))},
         )
         for tag, key, value, kind in rows:
             if tag == 0:
@@ -507,43 +554,24 @@ class MobilisationRepository:
     def _apply_pledges_postgresql(
         self, campaign_id: int, people: list[int], added: Mapping[int, int], moved: dict[int, int]
     ) -> None:
-        """``WITH pledged AS (INSERT INTO pledge … SELECT … FROM unnest(people, assemblies))
+        """``WITH pledged AS (INSERT INTO pledge … SELECT … FROM unnest(people, homes))
         INSERT INTO pledge_tally … SELECT … FROM unnest(assemblies, steps) ON CONFLICT … DO
-        UPDATE``: one round trip, and the same SQL whatever the batch's size (compiled once).
-        Either half alone when the other has nothing to do (a withdrawal and a pledge from
-        the same assembly leave its tally as it was)."""
-        numbers = postgresql.ARRAY(Integer)
-        pledged = None
-        if people:
-            rows = (
-                func.unnest(literal(people, numbers), literal([added[p] for p in people], numbers))
-                .table_valued("person_id", "assembly_id")
-                .render_derived()
-            )
-            pledged = insert(PledgeRow).from_select(
-                ["campaign_id", "person_id", "assembly_id"],
-                select(literal(campaign_id, Integer), rows.c.person_id, rows.c.assembly_id),
-            )
-        if not moved:
-            if pledged is not None:
-                self.db.connection().execute(pledged)
-            return
-        tally = (
-            func.unnest(literal(list(moved), numbers), literal(list(moved.values()), numbers))
-            .table_valued("assembly_id", "pledges")
-            .render_derived()
-        )
-        upsert = postgresql.insert(PledgeTallyRow).from_select(
-            ["campaign_id", "assembly_id", "pledges"],
-            select(literal(campaign_id, Integer), tally.c.assembly_id, tally.c.pledges),
-        )
-        upsert = upsert.on_conflict_do_update(
-            index_elements=[PledgeTallyRow.campaign_id, PledgeTallyRow.assembly_id],
-            set_={"pledges": PledgeTallyRow.pledges + upsert.excluded.pledges},
-        )
-        if pledged is not None:
-            upsert = upsert.add_cte(pledged.cte("pledged"))
-        self.db.connection().execute(upsert)
+        UPDATE``: one round trip, and the same SQL whatever the batch's size. Either half
+        alone when the other has nothing to do (a withdrawal and a pledge from the same
+        assembly leave its tally as it was)."""
+        values = {
+            "campaign_id": campaign_id,
+            "people": people,
+            "homes": [added[p] for p in people],
+            "assemblies": list(moved),
+            "steps": list(moved.values()),
+        }
+        if people and moved:
+            self.db.connection().execute(PLEDGES_AND_TALLY, values)
+        elif people:
+            self.db.connection().execute(PLEDGES_ONLY, values)
+        elif moved:
+            self.db.connection().execute(TALLY_ONLY, values)
 
     def mark_triggered(self, campaign_id: int, at: datetime) -> None:
         self.db.execute(
