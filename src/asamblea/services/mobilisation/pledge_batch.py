@@ -4,18 +4,20 @@ The problem: each pledge took its campaign's row lock and committed alone, so a 
 durable commit per pledge (about 1–9 pledges/s on a busy machine). The design is casting's
 (`services/votes/casting.py`): `apply_batch` applies a whole batch in the caller's transaction —
 per campaign (in id order, one lock order for every writer) it reads the action with its campaign
-and locks the campaign row (one query), reads who takes part, and reads the counts with the batch's
-existing pledges (one query); the memberships of everyone in the batch come with their tokens
-(`PledgeBatcher`) or in one query. Every round trip counts: the writer holds its commit until the
-batch is written, and on a busy machine each trip is also a wait for the interpreter's lock. Then
+and locks the campaign row (one query), then reads under the lock, in one query, who takes part
+(the federation's tree and the assemblies that joined), the counts, and the batch's people's
+existing pledges (`MobilisationRepository.pledge_book`); the memberships of everyone in the batch
+come with their tokens (`PledgeBatcher`) or in one query. Every round trip counts: the writer
+holds its commit and the campaign's lock until the batch is written, and on a busy machine each
+trip is also a wait for the interpreter's lock. Then
 it applies the requests *in the order they came* in memory: a second pledge by the same person
 (earlier or in the same batch) is refused as a duplicate; a withdrawal takes back exactly one
 pledge, and only before the trigger. The nested thresholds are evaluated once per run of pledges
 (before a withdrawal and at the end): every count grows with pledges, so when a run ends triggered,
 the crossing pledge lies in that run and is found by stepping through it once — this happens once
-in a campaign's life. Then the pledges are written at once (`apply_pledges`: one INSERT in person
-order, never in arrival order; every assembly's tally moved by one upsert), and the trigger fires
-exactly once with its audit event.
+in a campaign's life. Then the pledges are written at once (`apply_pledges`: inserted in person
+order, never in arrival order, and every assembly's tally moved by one upsert — on PostgreSQL
+both in one statement), and the trigger fires exactly once with its audit event.
 
 Every refusal is decided before anything is written, so one refused request never affects
 another. The batcher (`PledgeBatcher`) answers every request only after the batch's commit.
