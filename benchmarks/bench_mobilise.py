@@ -9,12 +9,10 @@ Usage: ``.venv/bin/python benchmarks/bench_mobilise.py [--members N] [--clients 
    with a conditional pledge (N/2 members: the trigger fires half way, once); ``asamblea
    serve`` starts on a free loopback port; wrk (Debian's package: a C load generator, so
    the client does not eat the server's CPU) sends one ``POST /api/v1/actions/{id}/pledge``
-   per member — after a warm-up of bench_votes' length at R/s (left out of the figures, as
-   casting's is: the first requests compile queries and fill caches), paced (Poisson arrivals
-   at R/s: latency at a given load), then as fast as it can (saturation). Beside each
-   phase, the server's CPU per pledge (all its threads: a figure a busy machine disturbs far
-   less than latency). Afterwards the database must hold at least one pledge per 201 answer
-   and one trigger event.
+   per member — first paced (Poisson arrivals at R/s: latency at a given load), then as fast
+   as it can (saturation). Beside each phase, the server's CPU per pledge (all its threads:
+   a figure a busy machine disturbs far less than latency). Afterwards the database must hold
+   at least one pledge per 201 answer and one trigger event.
 2. **Re-evaluating every threshold** of a federation with 1,000,000 pledges over 10,000
    assemblies in 25 regions and 50 campaigns (target ≤ 1 s): `core.mobilisation.evaluation`
    from raw (campaign, assembly) pledges, the reduction included; beside it, the scalar rules
@@ -154,26 +152,14 @@ def run_http(backend: str, args: argparse.Namespace) -> dict[str, Any]:
     """Phase 1 on one database."""
     with bench_votes.database(backend) as db:
         action_id, union_id, tokens = setup(db.url, args.members)
-        warm = int(args.rate * bench_votes.WARMUP_SECONDS * 1.3)
-        paced_n = min((len(tokens) - warm) // 2, args.rate * args.seconds)
+        paced_n = min(len(tokens) // 2, args.rate * args.seconds)
         with bench_votes.server(db, 1) as (url, pid):
-            # As bench_votes does: the first pledges compile queries and fill caches (kept in
-            # the results, left out of the paced figures).
-            warm_up = pledge_with_wrk(
-                url,
-                action_id,
-                union_id,
-                tokens[:warm],
-                clients=args.clients,
-                seconds=bench_votes.WARMUP_SECONDS,
-                rate=args.rate,
-            )
             cpu = bench_votes.tree_cpu_seconds(pid)
             paced = pledge_with_wrk(
                 url,
                 action_id,
                 union_id,
-                tokens[warm : warm + paced_n],
+                tokens[:paced_n],
                 clients=args.clients,
                 seconds=args.seconds,
                 rate=args.rate,
@@ -184,21 +170,15 @@ def run_http(backend: str, args: argparse.Namespace) -> dict[str, Any]:
                 url,
                 action_id,
                 union_id,
-                tokens[warm + paced_n :],
+                tokens[paced_n:],
                 clients=args.clients,
                 seconds=args.seconds,
                 rate=0,
             )
             burst["server_cpu_ms_per_pledge"] = bench_votes.cpu_per_cast(pid, cpu, burst["pledges"])
-        answered = warm_up["pledges"] + paced["pledges"] + burst["pledges"]
+        answered = paced["pledges"] + burst["pledges"]
         stored = check_database(db.url, answered, args.members // 2)
-    return {
-        "backend": backend,
-        "warm_up": warm_up,
-        "paced": paced,
-        "saturation": burst,
-        "database": stored,
-    }
+    return {"backend": backend, "paced": paced, "saturation": burst, "database": stored}
 
 
 def run_evaluation(pledges: int, assemblies: int) -> dict[str, Any]:
