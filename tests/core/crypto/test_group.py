@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
+import pysodium
 import pytest
 from hypothesis import given, settings
 
@@ -76,3 +77,28 @@ def test_scalar_multiplication_distributes(a: group.Scalar, b: group.Scalar) -> 
     assert group.sub(p, group.base_mul(b)) == group.base_mul(group.scalar_sub(a, b))
     assert group.scalar_mul(a, group.scalar_invert(a)) == group.ONE
     assert group.scalar_add(a, group.scalar_negate(a)) == group.ZERO
+
+
+@settings(max_examples=15, deadline=None)
+@given(scalars, scalars)
+def test_direct_libsodium_calls_agree_with_pysodiums_wrappers(a: group.Scalar,
+                                                               b: group.Scalar) -> None:
+    """`group` calls libsodium's point functions through ctypes directly; pysodium's own
+    wrappers of the same functions are the oracle."""
+    p, q = group.base_mul(a), group.base_mul(b)
+    assert p == pysodium.crypto_scalarmult_ristretto255_base(a)
+    assert group.mul(b, p) == pysodium.crypto_scalarmult_ristretto255(b, p)
+    assert group.add(p, q) == pysodium.crypto_core_ristretto255_add(p, q)
+    assert group.sub(p, q) == pysodium.crypto_core_ristretto255_sub(p, q)
+
+
+@pytest.mark.parametrize("encoding", VECTORS["invalid_encodings"])
+def test_point_operations_refuse_invalid_encodings(encoding: str) -> None:
+    bad = group.Point(bytes.fromhex(encoding))
+    for operation in (lambda: group.add(bad, group.GENERATOR),
+                      lambda: group.sub(group.GENERATOR, bad),
+                      lambda: group.mul(group.random_scalar(), bad)):
+        with pytest.raises(Invalid):
+            operation()
+    with pytest.raises(Invalid):
+        group.mul(group.ONE, group.Point(b"\x01" * 31))

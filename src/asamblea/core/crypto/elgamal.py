@@ -50,8 +50,9 @@ def add_ciphertexts(first: Ciphertext, second: Ciphertext) -> Ciphertext:
 
 def sum_ciphertexts(ciphertexts: Iterable[Ciphertext]) -> Ciphertext:
     """The ciphertext of the sum of all the counts (the zero ciphertext for none)."""
-    total = ZERO_CIPHERTEXT
-    for ciphertext in ciphertexts:
+    items = iter(ciphertexts)
+    total = next(items, ZERO_CIPHERTEXT)  # the first as it is: no addition to the identity
+    for ciphertext in items:
         total = add_ciphertexts(total, ciphertext)
     return total
 

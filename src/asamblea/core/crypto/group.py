@@ -20,6 +20,7 @@ since exponential ElGamal needs ``0·G`` (a vote for no) like any other multiple
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 from functools import lru_cache
 from typing import NewType
@@ -41,10 +42,19 @@ GENERATOR = Point(bytes.fromhex(
 ))
 
 
+_SODIUM = pysodium.sodium  # the ctypes handle on libsodium that pysodium loaded (>= 1.0.18)
+_valid_point = _SODIUM.crypto_core_ristretto255_is_valid_point
+_scalarmult = _SODIUM.crypto_scalarmult_ristretto255
+_scalarmult_base = _SODIUM.crypto_scalarmult_ristretto255_base
+_point_add = _SODIUM.crypto_core_ristretto255_add
+_point_sub = _SODIUM.crypto_core_ristretto255_sub
+_buffer = ctypes.c_char * SIZE  # a fresh 32-byte output buffer: _buffer()
+
+
 def is_point(data: bytes) -> bool:
     """Whether ``data`` is the canonical encoding of a ristretto255 element (identity included)."""
     return (len(data) == SIZE and
-            (data == IDENTITY or pysodium.crypto_core_ristretto255_is_valid_point(data)))
+            (data == IDENTITY or _valid_point(bytes(data)) == 1))
 
 
 def decode_point(data: bytes) -> Point:
@@ -88,33 +98,53 @@ def hash_to_point(label: bytes) -> Point:
     return Point(pysodium.crypto_core_ristretto255_from_hash(hashlib.sha512(label).digest()))
 
 
+# Points go to libsodium directly through ctypes (pysodium's wrappers add a version check, length
+# checks and a call layer to each of the ~100 calls a ballot check makes). Each call gets its own
+# output buffer: ctypes releases the GIL during the call, so a shared buffer would not be
+# thread-safe. Inputs are `Point`/`Scalar` values of 32 bytes (the NewTypes' invariant); `bytes()`
+# guards against a bytearray or memoryview slipping through, which ctypes would not pass as-is.
+
 def add(p: Point, q: Point) -> Point:
     """``p + q``."""
-    return Point(pysodium.crypto_core_ristretto255_add(p, q))
+    out = _buffer()
+    if len(p) != SIZE or len(q) != SIZE or _point_add(out, bytes(p), bytes(q)) != 0:
+        raise Invalid(N_("Not a ristretto255 point"))
+    return Point(out.raw)
 
 
 def sub(p: Point, q: Point) -> Point:
     """``p - q``."""
-    return Point(pysodium.crypto_core_ristretto255_sub(p, q))
+    out = _buffer()
+    if len(p) != SIZE or len(q) != SIZE or _point_sub(out, bytes(p), bytes(q)) != 0:
+        raise Invalid(N_("Not a ristretto255 point"))
+    return Point(out.raw)
 
 
 def mul(k: Scalar, p: Point) -> Point:
     """``k · p``, the identity when ``k`` is zero or ``p`` is the identity."""
-    try:
-        return Point(pysodium.crypto_scalarmult_ristretto255(k, p))
-    except ValueError:  # libsodium answers -1 exactly when the product is the identity
-        if k == ZERO or p == IDENTITY:
-            return IDENTITY
-        if not is_point(p) or not is_scalar(k):
-            raise Invalid(N_("Not a ristretto255 point")) from None
-        return IDENTITY  # pragma: no cover - k·p = 0 needs k ≡ 0 mod L for a valid p
+    if len(k) != SIZE or len(p) != SIZE:
+        raise Invalid(N_("Not a ristretto255 point"))
+    out = _buffer()
+    if _scalarmult(out, bytes(k), bytes(p)) == 0:
+        return Point(out.raw)
+    # libsodium answers -1 when the product is the identity, or when p is not a valid encoding
+    if k == ZERO or p == IDENTITY:
+        return IDENTITY
+    if not is_point(p) or not is_scalar(k):
+        raise Invalid(N_("Not a ristretto255 point"))
+    return IDENTITY  # pragma: no cover - k·p = 0 needs k ≡ 0 mod L for a valid p
 
 
 def base_mul(k: Scalar) -> Point:
     """``k · G``, the identity when ``k`` is zero."""
     if k == ZERO:
         return IDENTITY
-    return Point(pysodium.crypto_scalarmult_ristretto255_base(k))
+    if len(k) != SIZE:
+        raise Invalid(N_("Not a scalar modulo the order of ristretto255"))
+    out = _buffer()
+    if _scalarmult_base(out, bytes(k)) != 0:
+        return IDENTITY  # k ≡ 0 mod L (an unreduced multiple of L)
+    return Point(out.raw)
 
 
 @lru_cache(maxsize=4096)

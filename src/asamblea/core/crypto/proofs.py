@@ -15,6 +15,9 @@ statement and the commitments. Three proofs (docs/encrypted-votes.md, §4):
   ``A = s·G − c·C``, ``c = H(statement, A)``.
 
 Responses are ``s = w + c·secret`` for the real branch, where ``w`` is a fresh random scalar.
+The range prover simulates the other branches from its nonce (§4's second way: ``c_j, s_j``
+from random ``t_j, e_j``), which has the same distribution and needs no multiplication by
+``α`` or ``β``.
 """
 
 from __future__ import annotations
@@ -26,11 +29,15 @@ from asamblea.core.crypto.elgamal import Ciphertext
 from asamblea.core.crypto.group import (
     Point,
     Scalar,
+    add,
     base_mul,
     mul,
     random_scalar,
+    scalar,
     scalar_add,
+    scalar_invert,
     scalar_mul,
+    scalar_negate,
     scalar_sub,
     scalar_sum,
     small_multiple,
@@ -76,8 +83,14 @@ def prove_range(context: Transcript, key: Point, ciphertext: Ciphertext, count: 
         if j == count:
             a, b = base_mul(commit), mul(commit, key)
         else:
-            pairs[j] = Response(random_scalar(), random_scalar())
-            a, b = _commitments(key, ciphertext, j, pairs[j])
+            # §4's second way of simulating (the prover knows the nonce r): draw t, e; then
+            # c = e·(j − m)⁻¹, s = t + c·r make the verifier's A_j = t·G, B_j = t·Y + e·G —
+            # multiplications by G and Y only, instead of by α and β − j·G.
+            t, e = random_scalar(), random_scalar()
+            offset = scalar(j - count) if j > count else scalar_negate(scalar(count - j))
+            c = scalar_mul(e, scalar_invert(offset))
+            pairs[j] = Response(c, scalar_add(t, scalar_mul(c, nonce)))
+            a, b = base_mul(t), add(mul(t, key), base_mul(e))
         statement.append("A", a).append("B", b)
     real = scalar_sub(statement.challenge(), scalar_sum(
         [pair.challenge for pair in pairs.values()]))
