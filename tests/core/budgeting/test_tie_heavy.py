@@ -14,9 +14,10 @@ from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from asamblea.core.budgeting.completion import add1_search
-from asamblea.core.budgeting.equal_shares import _Run, equal_shares_run
+from asamblea.core.budgeting.equal_shares import Chain, _Run, equal_shares_run
 from asamblea.core.budgeting.synthetic import tie_heavy
 from asamblea.core.budgeting.table import Table, build_table
 from tests.core.budgeting.strategies import Election, elections
@@ -95,3 +96,58 @@ def test_random_exact_replay_of_fast_runs(election: Election) -> None:
     table = build_table(election.instance, ballots)
     for cost_utility in (True, False):
         _replayed_prices_match(table, Fraction(table.budget, table.num_voters), cost_utility)
+
+
+def _add1_both(table: Table, step: int, cost_utility: bool) -> int:
+    """add1 resuming each run from the previous ones = add1 from scratch; rounds replayed."""
+    resumed = add1_search(table, step, cost_utility=cost_utility)
+    scratch = add1_search(table, step, cost_utility=cost_utility, resume=False)
+    assert (resumed.initial, resumed.steps) == (scratch.initial, scratch.steps)
+    chain = Chain()
+    share = Fraction(table.budget, table.num_voters)
+    for _ in range(min(resumed.steps, 40) + 1):
+        fast = equal_shares_run(table, share, cost_utility=cost_utility, chain=chain)
+        plain = equal_shares_run(table, share, cost_utility=cost_utility)
+        assert fast.selected == plain.selected
+        share += step
+    return chain.replayed
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_family_resumed_add1_equals_scratch(seed: int) -> None:
+    instance, ballots = tie_heavy(80, 400, seed=seed)
+    table = build_table(instance, ballots)
+    step = table.budget // table.num_voters // 40  # some 15 add1 steps
+    replayed = sum(_add1_both(table, step, cost_utility) for cost_utility in (True, False))
+    assert replayed > 0  # the chain was used, not only built
+
+
+@st.composite
+def _tie_heavy_small(draw: st.DrawFn) -> tuple[Table, int]:
+    projects = draw(st.integers(2, 30))
+    voters = draw(st.integers(5, 120))
+    seed = draw(st.integers(0, 10_000))
+    share = draw(st.sampled_from([0.1, 0.3, 0.5, 0.8]))
+    instance, ballots = tie_heavy(projects, voters, seed=seed, budget_share=share)
+    table = build_table(instance, ballots)
+    step = max(1, table.budget // table.num_voters // draw(st.sampled_from([3, 10, 30])))
+    return table, step
+
+
+@settings(max_examples=60, deadline=None)
+@given(_tie_heavy_small())
+def test_random_tie_heavy_resumed_add1_equals_scratch(case: tuple[Table, int]) -> None:
+    table, step = case
+    for cost_utility in (True, False):
+        _add1_both(table, step, cost_utility)
+
+
+@settings(max_examples=60, deadline=None)
+@given(elections(), st.sampled_from([50, 100, 300]))
+def test_random_resumed_add1_equals_scratch(election: Election, step: int) -> None:
+    ballots = election.ballots()
+    if ballots.num_voters == 0:
+        return
+    table = build_table(election.instance, ballots)
+    for cost_utility in (True, False):
+        _add1_both(table, step, cost_utility)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from asamblea.core.budgeting.equal_shares import RunResult, candidates, equal_shares_run
+from asamblea.core.budgeting.equal_shares import Chain, RunResult, candidates, equal_shares_run
 from asamblea.core.budgeting.table import IntArray, Table
 from asamblea.core.errors import Invalid
 
@@ -33,18 +33,29 @@ MAX_STEPS = 100_000
 
 
 def add1_search(
-    table: Table, increment: int, *, cost_utility: bool = False, exact: bool = False
+    table: Table,
+    increment: int,
+    *,
+    cost_utility: bool = False,
+    exact: bool = False,
+    resume: bool = True,
 ) -> Add1Result:
-    """Find the per-voter share whose Equal Shares outcome add1 keeps (``exact``: reference)."""
+    """Find the per-voter share whose Equal Shares outcome add1 keeps (``exact``: reference).
+
+    With ``resume`` each run replays the leading rounds of the previous ones that are proven to
+    be decided the same way at its share (`equal_shares.Chain`); without it every run starts
+    from scratch (the reference the tests compare with).
+    """
     if increment <= 0:
         raise Invalid("The add1 increment must be positive.")
     share = Fraction(table.budget, table.num_voters)
     pool, _ = candidates(table, cost_utility=cost_utility)
     steps = 0
     previous: Fraction | None = None
+    chain = Chain() if resume and not exact else None
     while True:
         run = equal_shares_run(
-            table, share, limit=table.budget, cost_utility=cost_utility, exact=exact
+            table, share, limit=table.budget, cost_utility=cost_utility, exact=exact, chain=chain
         )
         if run.infeasible:
             if previous is None:  # cannot happen: equal shares never overspends its own budget

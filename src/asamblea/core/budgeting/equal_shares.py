@@ -60,6 +60,30 @@ class RunResult:
         return self.free + self.bought
 
 
+@dataclass
+class Chain:
+    """Leading full-share rounds of earlier add1 runs, which a run at a higher share may replay.
+
+    Round ``j`` bought ``projects[j]`` in the run at share ``shares[j]``, every supporter paying
+    its full share (price ``cost / support`` per point), after rounds ``0..j-1`` of the chain.
+    While rounds ``0..j-1`` replay at a share ``s ≥ shares[j]``, every budget at the start of
+    round ``j`` is exactly the one at ``shares[j]`` plus ``s − shares[j]``, and the winner's price
+    is the same; ``reach[j]`` is proven such that every other project still costs more (per unit
+    of utility) whenever ``s − shares[j] < reach[j]``, so round ``j`` is decided the same way.
+    ``starts[j]`` is the float state (share, budgets, error bounds) at the start of round ``j``
+    in a run that played rounds ``0..j-1`` of the chain (docs/budgeting.md, "Resuming add1").
+    ``previous`` is what the last run bought: while a run repeats it, the project bought next
+    there is priced first (a guess only: the round's proof is the usual one).
+    """
+
+    projects: list[int] = field(default_factory=list)
+    shares: list[Fraction] = field(default_factory=list)
+    reach: list[float] = field(default_factory=list)
+    starts: list[tuple[Fraction, FloatArray, FloatArray]] = field(default_factory=list)
+    previous: list[int] = field(default_factory=list)
+    replayed: int = 0
+
+
 def candidates(table: Table, *, cost_utility: bool = False) -> tuple[IntArray, IntArray]:
     """Projects Equal Shares considers (supported, positive cost) and the free supported ones.
 
@@ -88,8 +112,11 @@ class _Run:
         record: bool,
         cost_utility: bool,
         exact: bool = False,
+        chain: Chain | None = None,
     ) -> None:
         self.table = table
+        self.initial = initial
+        self.chain = None if exact or record else chain
         self.record = record
         self.exact_always = exact
         self.budgets: FloatArray = np.full(len(table.counts), float(initial))
@@ -115,6 +142,44 @@ class _Run:
         self.dirty = np.ones(table.num_projects, dtype=bool)
         self.exact = ExactReplay(table, initial)
         self.result = RunResult(initial=initial, free=sorted(free.tolist(), key=self._rank))
+        self.extending = self.chain is not None
+        self.guesses = [] if self.chain is None else self.chain.previous
+
+    def _resume(self, limit: int | None) -> None:
+        """Replay the chain's rounds whose decisions are proven to hold at this share.
+
+        The state then is the snapshot taken at the start of the first round not replayed,
+        every budget raised by the share's difference (exact, see `Chain`); its error bound
+        grows by two roundings. Lower bounds restart at the opening prices (always valid).
+        """
+        chain = self.chain
+        if chain is None or not chain.starts:
+            return
+        result, table = self.result, self.table
+        done = 0
+        while done < len(chain.projects) and done + 1 < len(chain.starts):
+            gap, reach = self.initial - chain.shares[done], chain.reach[done]
+            if gap < 0 or (reach < np.inf and gap >= Fraction(reach)):
+                break
+            project = chain.projects[done]
+            result.bought.append(project)
+            result.cost += int(table.costs[project])
+            self.alive[project] = False
+            self.exact.push(
+                project, Fraction(int(table.costs[project]), int(table.support[project]))
+            )
+            done += 1
+            if limit is not None and result.cost > limit:
+                result.infeasible = True
+                break
+        del chain.projects[done:], chain.shares[done:], chain.reach[done:], chain.starts[done + 1 :]
+        chain.replayed += done
+        share, budgets, errors = chain.starts[done]
+        gap = self.initial - share
+        if gap < 0:  # pragma: no cover - add1 only raises the share
+            raise ArithmeticError("a chain is replayed at a lower share")
+        self.budgets = budgets + float(gap)
+        self.errors = (errors + 2.0 * UNIT * self.budgets) * SAFETY
 
     def _rank(self, project: int) -> int:
         return int(self.table.rank[project])
@@ -122,13 +187,24 @@ class _Run:
     def run(self, limit: int | None) -> RunResult:
         """Play rounds until nothing is affordable, or the cost passes ``limit``."""
         result = self.result
+        self._resume(limit)
+        if result.infeasible:
+            return result
         while self.alive.any():
+            if self.extending:
+                self._snapshot()
             if self.record or (limit is not None and len(result.bought) % SWEEP_EVERY == 0):
                 self._drop_short_all()
-            choice = self._choose()
+            now = len(result.bought)
+            guess = self.guesses[now] if now < len(self.guesses) else None
+            choice = self._choose(guess)
             if choice is None:
                 break
             project, price, error, exact = choice
+            if project != guess:
+                self.guesses = []
+            if self.extending:
+                self._extend(project)
             self._pay(project, price, error, exact)
             result.bought.append(project)
             result.cost += int(self.table.costs[project])
@@ -138,7 +214,64 @@ class _Run:
             if limit is not None and self._surely_open(limit):
                 result.open = True
                 break
+        if self.chain is not None:
+            self.chain.previous = list(result.bought)
         return result
+
+    def _snapshot(self) -> None:
+        chain = self.chain
+        if chain is None:  # pragma: no cover - only called while extending
+            return
+        state = (self.initial, self.budgets.copy(), self.errors.copy())
+        del chain.starts[len(chain.projects) :]
+        chain.starts.append(state)
+
+    def _extend(self, project: int) -> None:
+        """Add this round to the chain if every supporter of ``project`` pays its full share."""
+        chain = self.chain
+        if chain is None or int(self.paying[project]) != int(self.table.support[project]):
+            self.extending = False
+            return
+        chain.projects.append(project)
+        chain.shares.append(self.initial)
+        chain.reach.append(self._reach(project))
+
+    def _reach(self, winner: int) -> float:
+        """How far every budget may rise with ``winner`` still the only cheapest (proven).
+
+        ``winner`` is bought at ``cost / support`` per point, all supporters paying their share.
+        Any other project ``q`` left whose opening price does not already lose to that (exact
+        integers, `_cannot_beat`) must cost more: at the point price ``x`` matching the
+        winner's price per unit of utility (rounded up), what its supporters pay with every
+        budget raised by ``d`` is at most ``F + d · P`` — ``F`` the one-sum bound of
+        `_surely_above` (budgets ``b̃ + e``), ``P`` the voters short of ``x`` there (the others
+        pay ``x`` at most whatever ``d``). While ``F + d · P < cost`` the exact price of ``q`` is
+        above ``x``. The least such limit on ``d`` over all ``q`` is returned (0: none proven).
+        """
+        table = self.table
+        key = self._exact_key(winner)
+        per_utility = float(self.costs[winner]) / float(table.support[winner])
+        per_utility /= float(self.scale[winner])
+        rest = self.alive | self.dropped
+        rest[winner] = False
+        reach = np.inf
+        for q in np.flatnonzero(rest).tolist():
+            if self._cannot_beat(q, key):
+                continue
+            lo, hi = table.p_indptr[q], table.p_indptr[q + 1]
+            groups = table.p_groups[lo:hi]
+            high = self.budgets[groups] + self.errors[groups]
+            due = per_utility * float(self.scale[q]) * (1.0 + 8.0 * UNIT) * table.p_points_f[lo:hi]
+            weights = table.p_weights[lo:hi]
+            reached = float(np.dot(weights, np.minimum(high, due)))
+            bound = (reached + sum_error(reached, hi - lo)) * (1.0 + 1e-12)
+            cost = float(self.costs[q])
+            if bound >= cost:
+                return 0.0
+            short = float(weights[high < due].sum())
+            if short > 0.0:
+                reach = min(reach, (cost - bound) / short * (1.0 - 1e-12))
+        return float(reach)
 
     def _surely_open(self, limit: int) -> bool:
         """The final outcome will be within ``limit`` and not exhaustive, whatever comes next.
@@ -290,14 +423,22 @@ class _Run:
             return price
         return poor_rich(budgets, weights, weights * points, cost, price, points=points)
 
-    def _choose(self) -> tuple[int, float, float, Fraction | None] | None:
-        """The project to buy, the float price per point paid, its error and exact price."""
+    def _choose(self, guess: int | None = None) -> tuple[int, float, float, Fraction | None] | None:
+        """The project to buy, the float price per point paid, its error and exact price.
+
+        ``guess`` (the previous add1 run's purchase at this round) is priced first, so that the
+        others are mostly rejected by one sum; the scan and its proof are otherwise unchanged
+        (every project not looked at has a lower bound above the best upper bound found).
+        """
         alive = self.by_rank[self.alive[self.by_rank]]
         order = alive[np.argsort(self.lower[alive], kind="stable")]
+        scan = order.tolist()
+        if guess is not None and self.alive[guess]:
+            scan = [guess, *order[order != guess].tolist()]
         best = np.inf
         seen: list[int] = []
         known: tuple[int, int, int] | None = None
-        for project in order.tolist():
+        for project in scan:
             if self.lower[project] > best:
                 break
             if known is not None and self._cannot_beat(project, known):
@@ -485,6 +626,7 @@ def equal_shares_run(
     record: bool = False,
     cost_utility: bool = False,
     exact: bool = False,
+    chain: Chain | None = None,
 ) -> RunResult:
     """Run Equal Shares with ``initial`` céntimos per voter.
 
@@ -493,6 +635,8 @@ def equal_shares_run(
     ``limit`` stops the run as soon as the cost bought exceeds it (the add1 completion only needs
     to know the run went over budget). ``record`` keeps payments and shortfalls for explanations.
     ``exact`` is the reference mode the tests compare with: every price and every check in exact
-    rationals, no decision taken in floats.
+    rationals, no decision taken in floats. ``chain`` (add1 only): replay the leading rounds of
+    earlier runs at lower shares where they are proven to hold, and extend it (`Chain`).
     """
-    return _Run(table, initial, record=record, cost_utility=cost_utility, exact=exact).run(limit)
+    run = _Run(table, initial, record=record, cost_utility=cost_utility, exact=exact, chain=chain)
+    return run.run(limit)
