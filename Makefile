@@ -34,9 +34,11 @@ lint: install-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
-## test: install what the tests need and run the whole suite (lint included)
+## test: install what the tests need and run the whole suite (lint included). Two workers
+## with work stealing: each starts on one contiguous half (a module's fixtures are built on one
+## worker, not rebuilt for each chunk) and takes from the other's tail when it runs dry.
 test: lint
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist worksteal
 
 ## i18n: extract messages from the code and templates and update the catalogs (then translate es;
 ## qu and ay are first drafts: what they lack is shown in Spanish and listed in <lang>/untranslated.txt)
