@@ -1,13 +1,12 @@
 """Acceptance (issue 12): in a real browser, against the real server, a union convenes a sit-in
 with a task and a conditional pledge; a neighbourhood assembly joins it by a vote of its
-members; members sign up and pledge until the threshold triggers; the struggles map page works
-at phone size with nothing from other hosts.
+members; members sign up and pledge until the threshold triggers, and both pledgers find it in their
+inbox; the struggles map page works at phone size with nothing from other hosts.
 
 Ana founds a union and convenes; Beto founds a neighbourhood assembly, puts joining to its
 members' vote (JavaScript off), votes, publishes, and pledges. The pledge asks for 2 people
 across the federation, counting assemblies where at least 1 pledged: Ana's pledge makes it
 1 of 2, Beto's triggers it. Elements are found by id, name and form action, never by label.
-(The pledgers' inbox is issue 11's; the trigger is checked on the action's page.)
 """
 
 from __future__ import annotations
@@ -96,6 +95,12 @@ def test_convene_join_sign_up_pledge_trigger(open_visitor: OpenVisitor) -> None:
     page = ana.go(f"/acciones/{action_id}")
     expect(page.locator("ul.tasks")).to_contain_text("ana_moviliza")
     expect(page.locator("main")).not_to_contain_text("beto_moviliza")
+    # Both pledgers find the trigger in their inbox (issue 11's notices, audience: pledgers).
+    met = "Se cumplió el compromiso que hiciste: Plantón por el agua va"
+    for visitor in (ana, beto):
+        page = visitor.go("/avisos")
+        expect(page.locator("main")).to_contain_text(met)
+        expect(page.locator("header.site a[href='/avisos'] .badge")).to_have_count(1)
     ana.go("/luchas")
     page = beto.go("/plataformas")  # the unified platforms (none yet: no assembly above these)
     expect(page.locator("main h1")).to_have_text("Plataformas unificadas de lucha")
