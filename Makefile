@@ -36,9 +36,10 @@ lint: install-test
 
 ## test: install what the tests need and run the whole suite (lint included). Two workers
 ## with work stealing: each starts on one contiguous half (a module's fixtures are built on one
-## worker, not rebuilt for each chunk) and takes from the other's tail when it runs dry.
+## worker, not rebuilt for each chunk) and takes from the other's tail when it runs dry. The
+## twenty slowest tests are listed at the end, so that CI's log shows where the time goes.
 test: lint
-	$(BIN)/python -m pytest -n 2 --dist worksteal
+	$(BIN)/python -m pytest -n 2 --dist worksteal --durations=20
 
 ## i18n: extract messages from the code and templates and update the catalogs (then translate es;
 ## qu and ay are first drafts: what they lack is shown in Spanish and listed in <lang>/untranslated.txt)
