@@ -77,20 +77,31 @@ def ceremony(vote_id: int, clients: dict[str, Browser]) -> list[TrusteeSecret]:
     first = clients[TRUSTEES[0]].api("GET", url).json()
     number = bytes.fromhex(first["ceremony"])
     secrets = [new_trustee(number, i, first["threshold"]) for i in (1, 2, 3)]
-    for role, secret in zip(TRUSTEES, secrets, strict=True):
+    deal_and_seal(url, clients, dict(zip(TRUSTEES, secrets, strict=True)))
+    return [receive(url, clients[r], s) for r, s in zip(TRUSTEES, secrets, strict=True)]
+
+
+def deal_and_seal(
+    url: str, clients: dict[str, Browser], secrets: dict[str, TrusteeSecret]
+) -> list[dict[str, Any]]:
+    """Each trustee's device deals, then seals its shares to the others' box keys; returns the
+    ceremony as each trustee saw it before sealing."""
+    for role, secret in secrets.items():
         body = {
             "box_public_key": secret.public_box_key().hex(),
             "dealing": dealing_json(secret.dealing),
         }
         assert clients[role].api("POST", url + "/dealing", json=body).status_code == 200
-    for role, secret in zip(TRUSTEES, secrets, strict=True):
+    views = []
+    for role, secret in secrets.items():
         view = clients[role].api("GET", url).json()
+        views.append(view)
         keys = {t["number"]: bytes.fromhex(t["box_public_key"]) for t in view["trustees"]}
         sealed = json.loads(shares_file(secret, keys))["shares"]
         assert (
             clients[role].api("POST", url + "/shares", json={"shares": sealed}).status_code == 200
         )
-    return [receive(url, clients[r], s) for r, s in zip(TRUSTEES, secrets, strict=True)]
+    return views
 
 
 def receive(url: str, client: Browser, secret: TrusteeSecret) -> TrusteeSecret:
@@ -368,19 +379,7 @@ def test_a_complaint_stops_the_ceremony_and_the_facilitator_restarts_it(
     first = made.json()["ceremony"]
     url = f"/api/v1/votes/{vote_id}/ceremony"
     secrets = [new_trustee(bytes.fromhex(first), i, 2) for i in (1, 2, 3)]
-    for role, secret in zip(TRUSTEES, secrets, strict=True):
-        body = {
-            "box_public_key": secret.public_box_key().hex(),
-            "dealing": dealing_json(secret.dealing),
-        }
-        assert clients[role].api("POST", url + "/dealing", json=body).status_code == 200
-    for role, secret in zip(TRUSTEES, secrets, strict=True):
-        view = clients[role].api("GET", url).json()
-        keys = {t["number"]: bytes.fromhex(t["box_public_key"]) for t in view["trustees"]}
-        sealed = json.loads(shares_file(secret, keys))["shares"]
-        assert (
-            clients[role].api("POST", url + "/shares", json={"shares": sealed}).status_code == 200
-        )
+    deal_and_seal(url, clients, dict(zip(TRUSTEES, secrets, strict=True)))
     restart = json.dumps(
         {
             "trustees": [ids[0], ids[1], person_id(engine, world.names["target_active2"])],
@@ -432,20 +431,8 @@ def test_a_complaint_stops_the_ceremony_and_the_facilitator_restarts_it(
     new = {"facilitator": 1, "member": 2, "target_active2": 3}
     second = bytes.fromhex(restarted.json()["ceremony"])
     fresh = {role: new_trustee(second, i, 2) for role, i in new.items()}
-    for role, secret in fresh.items():
-        body = {
-            "box_public_key": secret.public_box_key().hex(),
-            "dealing": dealing_json(secret.dealing),
-        }
-        assert clients[role].api("POST", url + "/dealing", json=body).status_code == 200
-    for role, secret in fresh.items():
-        view = clients[role].api("GET", url).json()
-        assert view["complaints"] == []
-        keys = {t["number"]: bytes.fromhex(t["box_public_key"]) for t in view["trustees"]}
-        sealed = json.loads(shares_file(secret, keys))["shares"]
-        assert (
-            clients[role].api("POST", url + "/shares", json={"shares": sealed}).status_code == 200
-        )
+    views = deal_and_seal(url, clients, fresh)
+    assert [view["complaints"] for view in views] == [[], [], []]
     for role, secret in fresh.items():
         receive(url, clients[role], secret)
     assert facilitator.api("POST", f"/api/v1/votes/{vote_id}/open").status_code == 200
