@@ -285,7 +285,8 @@ class FederationRepository:
 
     def placements(self) -> list[Placed]:
         """Every assembly's id, kind and parent: the tree without names or rules, as plain
-        columns (a pledge batch walks it; a federation has thousands of assemblies)."""
+        columns (who takes part in an action walks it; a federation has thousands of
+        assemblies; a pledge batch reads the same columns inside `pledge_book`'s query)."""
         rows = self.db.execute(select(AssemblyRow.id, AssemblyRow.kind, AssemblyRow.parent_id))
         return [Placed(id_, AssemblyKind(kind), parent) for id_, kind, parent in rows]
 

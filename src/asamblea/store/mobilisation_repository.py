@@ -178,6 +178,26 @@ def _campaign(row: PledgeCampaignRow) -> Campaign:
     return Campaign(row.id, row.action_id, thresholds, row.triggered_at)
 
 
+def _joined(target_id: Any, target: str) -> tuple[Any, ...]:
+    """Adhesions by which an assembly's members voted to join ``target`` (a struggle or an
+    action) — the one definition of "joined", read by `joined_assemblies` and `pledge_book`."""
+    return (
+        AdhesionRow.target == target,
+        AdhesionRow.target_id == target_id,
+        AdhesionRow.kind == "adhesion",
+        AdhesionRow.state == "joined",
+    )
+
+
+def _adding_to_tally(upsert: Any) -> Any:
+    """An INSERT into the tally that adds its pledges to the row already there (one per
+    campaign and assembly) instead of failing on it."""
+    return upsert.on_conflict_do_update(
+        index_elements=[PledgeTallyRow.campaign_id, PledgeTallyRow.assembly_id],
+        set_={"pledges": PledgeTallyRow.pledges + upsert.excluded.pledges},
+    )
+
+
 def _pledge_book_query() -> CompoundSelect[int, int, int | None, Any]:
     """`MobilisationRepository.pledge_book`'s one query, tagged rows of four kinds; parameters
     ``action_id``, ``campaign_id`` and ``people`` (a list)."""
@@ -185,10 +205,7 @@ def _pledge_book_query() -> CompoundSelect[int, int, int | None, Any]:
     campaign = bindparam("campaign_id", type_=Integer)
     places = select(literal(0, Integer), AssemblyRow.id, AssemblyRow.parent_id, AssemblyRow.kind)
     joined = select(literal(1, Integer), AdhesionRow.assembly_id, no_int, no_text).where(
-        AdhesionRow.target == "action",
-        AdhesionRow.target_id == bindparam("action_id", type_=Integer),
-        AdhesionRow.kind == "adhesion",
-        AdhesionRow.state == "joined",
+        *_joined(bindparam("action_id", type_=Integer), "action")
     )
     counts = select(
         literal(2, Integer), PledgeTallyRow.assembly_id, PledgeTallyRow.pledges, no_text
@@ -221,13 +238,11 @@ def _pledge_writes() -> tuple[Any, Any, Any]:
         .table_valued("assembly_id", "pledges")
         .render_derived()
     )
-    upsert = postgresql.insert(PledgeTallyRow).from_select(
-        ["campaign_id", "assembly_id", "pledges"],
-        select(campaign, tally.c.assembly_id, tally.c.pledges),
-    )
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[PledgeTallyRow.campaign_id, PledgeTallyRow.assembly_id],
-        set_={"pledges": PledgeTallyRow.pledges + upsert.excluded.pledges},
+    upsert = _adding_to_tally(
+        postgresql.insert(PledgeTallyRow).from_select(
+            ["campaign_id", "assembly_id", "pledges"],
+            select(campaign, tally.c.assembly_id, tally.c.pledges),
+        )
     )
     return upsert.add_cte(pledged.cte("pledged")), pledged, upsert
 
@@ -328,6 +343,15 @@ class MobilisationRepository:
             .order_by(AdhesionRow.id)
         )
         return [self._adhesion(r) for r in rows]
+
+    def joined_assemblies(self, target: str, target_id: int) -> list[int]:
+        """Assemblies whose members voted to join a struggle or an action, in joining order."""
+        rows = self.db.scalars(
+            select(AdhesionRow.assembly_id)
+            .where(*_joined(target_id, target))
+            .order_by(AdhesionRow.id)
+        )
+        return list(rows)
 
     def adhesion_for_vote(self, vote_id: int) -> Adhesion | None:
         stmt = select(AdhesionRow).where(AdhesionRow.vote_id == vote_id)
@@ -539,12 +563,8 @@ class MobilisationRepository:
                 ],
             )
         if moved:  # every assembly's tally in one statement: insert, or add to what is there
-            upsert = sqlite.insert(PledgeTallyRow)
             self.db.connection().execute(
-                upsert.on_conflict_do_update(
-                    index_elements=[PledgeTallyRow.campaign_id, PledgeTallyRow.assembly_id],
-                    set_={"pledges": PledgeTallyRow.pledges + upsert.excluded.pledges},
-                ),
+                _adding_to_tally(sqlite.insert(PledgeTallyRow)),
                 [
                     {"campaign_id": campaign_id, "assembly_id": a, "pledges": n}
                     for a, n in moved.items()

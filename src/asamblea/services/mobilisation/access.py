@@ -61,11 +61,7 @@ def regions_of(assemblies: Iterable[Assembly | Placed]) -> dict[int, int]:
 
 def joined(repo: MobilisationRepository, target: str, target_id: int) -> list[int]:
     """Assemblies whose members voted to join a struggle or action."""
-    return [
-        a.assembly_id
-        for a in repo.adhesions(target, target_id)
-        if a.kind == "adhesion" and a.state == "joined"
-    ]
+    return repo.joined_assemblies(target, target_id)
 
 
 @dataclass(frozen=True)
