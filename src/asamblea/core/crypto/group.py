@@ -23,7 +23,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 from functools import lru_cache
-from typing import NewType
+from typing import Any, NewType
 
 import pysodium
 
@@ -106,16 +106,19 @@ def hash_to_point(label: bytes) -> Point:
 
 def add(p: Point, q: Point) -> Point:
     """``p + q``."""
-    out = _buffer()
-    if len(p) != SIZE or len(q) != SIZE or _point_add(out, bytes(p), bytes(q)) != 0:
-        raise Invalid(N_("Not a ristretto255 point"))
-    return Point(out.raw)
+    return _combine(_point_add, p, q)
 
 
 def sub(p: Point, q: Point) -> Point:
     """``p - q``."""
+    return _combine(_point_sub, p, q)
+
+
+def _combine(operation: Any, p: Point, q: Point) -> Point:
+    """libsodium's ``crypto_core_ristretto255_add`` or ``_sub`` on two encodings (it refuses
+    one that is not a valid point)."""
     out = _buffer()
-    if len(p) != SIZE or len(q) != SIZE or _point_sub(out, bytes(p), bytes(q)) != 0:
+    if len(p) != SIZE or len(q) != SIZE or operation(out, bytes(p), bytes(q)) != 0:
         raise Invalid(N_("Not a ristretto255 point"))
     return Point(out.raw)
 
