@@ -115,7 +115,6 @@ class _Run:
         chain: Chain | None = None,
     ) -> None:
         self.table = table
-        self.initial = initial
         self.chain = None if exact or record else chain
         self.record = record
         self.exact_always = exact
@@ -158,7 +157,7 @@ class _Run:
         result, table = self.result, self.table
         done = 0
         while done < len(chain.projects) and done + 1 < len(chain.starts):
-            gap, reach = self.initial - chain.shares[done], chain.reach[done]
+            gap, reach = self.result.initial - chain.shares[done], chain.reach[done]
             if gap < 0 or (reach < np.inf and gap >= Fraction(reach)):
                 break
             project = chain.projects[done]
@@ -175,7 +174,7 @@ class _Run:
         del chain.projects[done:], chain.shares[done:], chain.reach[done:], chain.starts[done + 1 :]
         chain.replayed += done
         share, budgets, errors = chain.starts[done]
-        gap = self.initial - share
+        gap = self.result.initial - share
         if gap < 0:  # pragma: no cover - add1 only raises the share
             raise ArithmeticError("a chain is replayed at a lower share")
         self.budgets = budgets + float(gap)
@@ -222,7 +221,7 @@ class _Run:
         chain = self.chain
         if chain is None:  # pragma: no cover - only called while extending
             return
-        state = (self.initial, self.budgets.copy(), self.errors.copy())
+        state = (self.result.initial, self.budgets.copy(), self.errors.copy())
         del chain.starts[len(chain.projects) :]
         chain.starts.append(state)
 
@@ -233,7 +232,7 @@ class _Run:
             self.extending = False
             return
         chain.projects.append(project)
-        chain.shares.append(self.initial)
+        chain.shares.append(self.result.initial)
         chain.reach.append(self._reach(project))
 
     def _reach(self, winner: int) -> float:
