@@ -35,11 +35,28 @@ SECRETS = {
 KEY = threshold.election_key([d for _, d in DEALT])
 
 
-def test_ballots_encrypted_in_chromium_verify_and_count(browser: Browser) -> None:
+def ballot_page(browser: Browser) -> Page:
+    """A blank phone-sized page holding the two scripts as they are served."""
     page = browser.new_page(viewport=PHONE)
     page.set_content("<!doctype html><title>t</title>")
     for name in ("noble-ristretto255.min.js", "encrypted-ballot.js"):
         page.add_script_tag(content=(STATIC / name).read_text(encoding="utf-8"))
+    return page
+
+
+def spec_of(election: ballot.Election) -> dict[str, object]:
+    """The election as the vote page gives it to `AsambleaBallot`."""
+    return {
+        "hash": election.election_hash.hex(),
+        "publicKey": election.public_key.hex(),
+        "options": election.options,
+        "min": election.min_selections,
+        "max": election.max_selections,
+    }
+
+
+def test_ballots_encrypted_in_chromium_verify_and_count(browser: Browser) -> None:
+    page = ballot_page(browser)
     elections = [
         ballot.Election(b"\x09" * 32, KEY, 5, 0, 5),
         ballot.Election(b"\x0a" * 32, KEY, 5, 1, 3),
@@ -51,13 +68,7 @@ def test_ballots_encrypted_in_chromium_verify_and_count(browser: Browser) -> Non
         2: [[0, 1, 0], [0, 0, 0]],
     }
     for number, election in enumerate(elections):
-        spec = {
-            "hash": election.election_hash.hex(),
-            "publicKey": election.public_key.hex(),
-            "options": election.options,
-            "min": election.min_selections,
-            "max": election.max_selections,
-        }
+        spec = spec_of(election)
         cast = []
         for chosen in votes[number]:
             made = page.evaluate(
@@ -109,13 +120,7 @@ def _prepared_ballots_verify_and_are_used_once(page: Page) -> None:
     valid ballot whose audit re-encrypts; the same preparation given twice, or given for another
     election, is not reused: the second ballot has fresh nonces and still verifies."""
     election = ballot.Election(b"\x0c" * 32, KEY, 5, 1, 3)
-    spec = {
-        "hash": election.election_hash.hex(),
-        "publicKey": KEY.hex(),
-        "options": 5,
-        "min": 1,
-        "max": 3,
-    }
+    spec = spec_of(election)
     other = dict(spec, hash="0d" * 32)
     made = json.loads(
         page.evaluate(
@@ -200,18 +205,9 @@ def test_the_trustee_page_check_of_a_ballot_agrees_with_the_core(browser: Browse
     """`AsambleaBallot.checkBallot` (what the trustee's page runs over every ballot of the board
     before decrypting) accepts ballots made by the Python core and by chromium, and refuses
     each alteration that the core's `is_valid_ballot` refuses."""
-    page = browser.new_page(viewport=PHONE)
-    page.set_content("<!doctype html><title>t</title>")
-    for name in ("noble-ristretto255.min.js", "encrypted-ballot.js"):
-        page.add_script_tag(content=(STATIC / name).read_text(encoding="utf-8"))
+    page = ballot_page(browser)
     election = ballot.Election(b"\x0e" * 32, KEY, 5, 1, 3)
-    spec = {
-        "hash": election.election_hash.hex(),
-        "publicKey": KEY.hex(),
-        "options": 5,
-        "min": 1,
-        "max": 3,
-    }
+    spec = spec_of(election)
     python_made = ballot_json(ballot.encrypt_ballot(election, [0, 1, 1, 0, 0])[0])
     browser_made = page.evaluate(
         "([e]) => AsambleaBallot.encryptBallot(e, [1, 0, 0, 0, 1]).ballot", [spec]
