@@ -27,7 +27,7 @@ from collections.abc import Iterator
 from datetime import time
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.requests import ClientDisconnect
 
 from asamblea.clock import utcnow
@@ -52,6 +52,7 @@ from asamblea.services.archive.custody import Vault, vault_for
 from asamblea.services.federation import accounts
 from asamblea.web.context import Ctx
 from asamblea.web.routes.archive.link_pages import intake_url, make_link
+from asamblea.web.routes.archive.paths import EventId, Hex32, Token
 from asamblea.web.routes.archive.schemas import (
     CaseOut,
     ConsentIn,
@@ -68,8 +69,6 @@ from asamblea.web.routes.federation.api import ERRORS, api_context
 
 router = APIRouter(prefix="/api/v1/archive", responses=ERRORS)
 ApiCtx = Depends(api_context)
-Hex32 = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
-Secret = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{43}$")]
 TUS = {"Tus-Resumable": TUS_VERSION, "Cache-Control": "no-store"}
 LINK_HEADER = "archive-intake-link"
 FEED_PAUSE = 0.005
@@ -141,7 +140,7 @@ def create(case_id: Hex32, request: Request, ctx: Ctx = ApiCtx) -> Response:
 
 
 @router.head("/uploads/{upload_id}/{secret}", response_class=Response, openapi_extra=_tus())
-def offset(upload_id: Hex32, secret: Secret, request: Request, ctx: Ctx = ApiCtx) -> Response:
+def offset(upload_id: Hex32, secret: Token, request: Request, ctx: Ctx = ApiCtx) -> Response:
     """Where the upload stands."""
     check_version(request.headers.get("tus-resumable"))
     with ctx.reading() as db:
@@ -151,7 +150,7 @@ def offset(upload_id: Hex32, secret: Secret, request: Request, ctx: Ctx = ApiCtx
 
 
 @router.patch("/uploads/{upload_id}/{secret}", status_code=204, openapi_extra=APPENDING)
-async def append(upload_id: Hex32, secret: Secret, request: Request) -> Response:
+async def append(upload_id: Hex32, secret: Token, request: Request) -> Response:
     """Append the body at ``Upload-Offset``, encrypted as it streams in."""
     ctx = await api_context(request)
     headers = request.headers
@@ -201,7 +200,7 @@ async def _feed(pieces: queue.Queue[bytes | None], piece: bytes | None,
 
 
 @router.delete("/uploads/{upload_id}/{secret}", status_code=204, openapi_extra=_tus())
-def terminate(upload_id: Hex32, secret: Secret, request: Request, ctx: Ctx = ApiCtx) -> Response:
+def terminate(upload_id: Hex32, secret: Token, request: Request, ctx: Ctx = ApiCtx) -> Response:
     """Abandon the upload: its encrypted segments and held key are deleted."""
     check_version(request.headers.get("tus-resumable"))
     with ctx.transaction() as db:
@@ -283,9 +282,6 @@ def add_event(case_id: Hex32, body: EventIn, ctx: Ctx = ApiCtx) -> EventOut:
             happened_at=parse_hour(body.happened_at), description=body.description,
             consent=Consent.parse(body.consent), item_ids=body.items)
     return _event(event)
-
-
-EventId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 @router.put("/timeline/{event_id}", response_model=EventOut)

@@ -12,9 +12,8 @@ cannot show it again (it keeps only the digest).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import Field
 
@@ -28,10 +27,10 @@ from asamblea.web.context import Ctx, CtxDep
 from asamblea.web.forms import Form, parse
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.archive import passes
+from asamblea.web.routes.archive.paths import CaseId
 from asamblea.web.routes.common import posted
 
 router = APIRouter()
-CaseId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
 LINK_COOKIE = "asamblea_enlace"
 LINK_SECONDS = 10 * 60
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 from pydantic import Field
 
@@ -29,11 +28,10 @@ from asamblea.web.context import Ctx, CtxDep
 from asamblea.web.forms import Form, Verbatim, parse
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.archive import passes
+from asamblea.web.routes.archive.paths import CaseId, Token
 from asamblea.web.routes.common import posted
 
 router = APIRouter()
-CaseId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
-Token = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{43}$")]
 
 
 class UnlockForm(Form):

@@ -10,9 +10,7 @@ only (`asamblea.services.archive.team.team_of`).
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Path
+from fastapi import APIRouter
 from fastapi.responses import Response
 from nacl.public import PrivateKey
 from pydantic import Field
@@ -32,12 +30,10 @@ from asamblea.web.context import Ctx, CtxDep
 from asamblea.web.forms import Form, parse
 from asamblea.web.render import redirect, render
 from asamblea.web.routes.archive.api import parse_hour
+from asamblea.web.routes.archive.paths import CaseId, EventId, ItemId, PersonId
 from asamblea.web.routes.common import posted
 
 router = APIRouter()
-CaseId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
-ItemId = CaseId
-PersonId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 class MemberForm(Form):
@@ -140,7 +136,7 @@ def _is_hour(text: str) -> bool:
 
 
 @router.post("/archivo/cronologia/{event_id}/quitar")
-async def remove_event(event_id: PersonId, ctx: CtxDep) -> Response:
+async def remove_event(event_id: EventId, ctx: CtxDep) -> Response:
     """A team member removes an event (recorded in the custody log)."""
     await posted(ctx)
     person = accounts.require(ctx.person)
@@ -150,7 +146,7 @@ async def remove_event(event_id: PersonId, ctx: CtxDep) -> Response:
 
 
 @router.get("/archivo/cronologia/{event_id}/editar")
-def edit_event_page(event_id: PersonId, ctx: CtxDep) -> Response:
+def edit_event_page(event_id: EventId, ctx: CtxDep) -> Response:
     """The form to change an event (its links stay; the API changes them)."""
     person = accounts.require(ctx.person)
     with ctx.reading() as db:
@@ -168,7 +164,7 @@ class EventEditForm(Form):
 
 
 @router.post("/archivo/cronologia/{event_id}/editar")
-async def edit_event(event_id: PersonId, ctx: CtxDep) -> Response:
+async def edit_event(event_id: EventId, ctx: CtxDep) -> Response:
     """A team member changes an event (which fields changed goes to the custody log)."""
     form = parse(EventEditForm, await posted(ctx))
     person = accounts.require(ctx.person)

@@ -15,9 +15,8 @@ vendored tus-js-client): progress shown, and resumed after a cut. Both paths liv
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Annotated
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import Field
 
@@ -33,12 +32,11 @@ from asamblea.web.context import Ctx, CtxDep, check_csrf
 from asamblea.web.forms import Form, parse
 from asamblea.web.render import redirect
 from asamblea.web.routes.archive.pages import show_receipt
+from asamblea.web.routes.archive.paths import CaseId, Token
 from asamblea.web.routes.archive.streamed_form import stream_upload
 
 router = APIRouter()
 PREFIX = "/archivo/subir/"
-CaseId = Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")]
-Token = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{43}$")]
 
 
 class FileForm(Form):
