@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from asamblea.core.archive import Viewer
+from asamblea.core.archive import ItemAccess, Viewer, can_see
 from asamblea.core.archive.case import Case, TeamMember
 from asamblea.core.errors import N_, Forbidden, NotFound
 from asamblea.core.people import Person
@@ -40,3 +40,15 @@ def team_member(db: Session, person: Person, case: Case, *, legal: bool = False)
     if legal and not member.legal:
         raise Forbidden(N_("Only the case's legal team may do this"))
     return member
+
+
+def seen_by_team(db: Session, person: Person, case_id: str, access: ItemAccess,
+                 missing: str) -> tuple[Case, Viewer, TeamMember]:
+    """The case of a record (an item or a timeline event) that a team member acts on, with
+    their circle and team place: `NotFound` with ``missing`` when the record is beyond their
+    circle (as if it did not exist), `Forbidden` when they are not in the case's team."""
+    case = case_for(db, person, case_id)
+    viewer = viewer_of(db, person, case)
+    if not can_see(viewer, access):
+        raise NotFound(missing)
+    return case, viewer, team_member(db, person, case)

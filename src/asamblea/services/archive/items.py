@@ -33,7 +33,7 @@ from asamblea.core.ledger import JsonValue
 from asamblea.core.people import Person
 from asamblea.formats.archive.media import SNIFF_BYTES, sniff
 from asamblea.services.archive import custody
-from asamblea.services.archive.access import case_for, team_member, viewer_of
+from asamblea.services.archive.access import case_for, seen_by_team, team_member, viewer_of
 from asamblea.services.archive.custody import Vault
 from asamblea.store.archive_blobs import BlobStore, new_blob_id
 from asamblea.store.archive_repository import ArchiveRepository
@@ -224,11 +224,7 @@ def _decrypted(db: Session, vault: Vault, actor: Person, item_id: str, private: 
     item = repo.item(item_id)
     if item is None:
         raise NotFound(N_("No such item"))
-    case = case_for(db, actor, item.case_id)
-    viewer = viewer_of(db, actor, case)
-    if not can_see(viewer, item.access):
-        raise NotFound(N_("No such item"))
-    member = team_member(db, actor, case)
+    _, _, member = seen_by_team(db, actor, item.case_id, item.access, N_("No such item"))
     wrapped = repo.wrap_for(item.id, actor.id)
     blob_id, _, name_box = repo.blobs(item.id)
     if wrapped is None or blob_id is None:

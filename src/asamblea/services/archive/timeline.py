@@ -27,7 +27,7 @@ from asamblea.core.edge import check_date
 from asamblea.core.errors import N_, Invalid, NotFound
 from asamblea.core.people import Person
 from asamblea.services.archive import custody
-from asamblea.services.archive.access import case_for, team_member, viewer_of
+from asamblea.services.archive.access import case_for, seen_by_team, team_member, viewer_of
 from asamblea.services.archive.custody import Vault
 from asamblea.store.archive_repository import ArchiveRepository
 from asamblea.store.archive_timeline_repository import TimelineRepository
@@ -81,11 +81,7 @@ def editable_event(db: Session, actor: Person, event_id: int) -> TimelineEvent:
     event = TimelineRepository(db).event(event_id)
     if event is None:
         raise NotFound(N_("No such event"))
-    case = case_for(db, actor, event.case_id)
-    viewer = viewer_of(db, actor, case)
-    if not can_see(viewer, event.access):
-        raise NotFound(N_("No such event"))
-    team_member(db, actor, case)
+    _, viewer, _ = seen_by_team(db, actor, event.case_id, event.access, N_("No such event"))
     seen = {i.id for i in ArchiveRepository(db).items_by_id(list(event.items))
             if can_see(viewer, i.access)}
     return replace(event, items=tuple(i for i in event.items if i in seen))
@@ -105,11 +101,8 @@ def edit_event(db: Session, vault: Vault, actor: Person, event_id: int, *, happe
     before = repo.event(event_id)
     if before is None:
         raise NotFound(N_("No such event"))
-    case = case_for(db, actor, before.case_id)
-    viewer = viewer_of(db, actor, case)
-    if not can_see(viewer, before.access):
-        raise NotFound(N_("No such event"))
-    member = team_member(db, actor, case)
+    case, viewer, member = seen_by_team(db, actor, before.case_id, before.access,
+                                        N_("No such event"))
     text = _clean(description, happened_on)
     unseen = {i.id for i in ArchiveRepository(db).items_by_id(list(before.items))
               if not can_see(viewer, i.access)}
@@ -141,10 +134,7 @@ def remove_event(db: Session, vault: Vault, actor: Person, event_id: int, *,
     event = repo.event(event_id)
     if event is None:
         raise NotFound(N_("No such event"))
-    case = case_for(db, actor, event.case_id)
-    if not can_see(viewer_of(db, actor, case), event.access):
-        raise NotFound(N_("No such event"))
-    member = team_member(db, actor, case)
+    case, _, member = seen_by_team(db, actor, event.case_id, event.access, N_("No such event"))
     repo.delete(event.id)
     custody.record(db, vault.key, case.id, Action.EVENT_REMOVED, member.handle,
                    detail={"event": event.id, "consent": event.consent.code}, now=now)
