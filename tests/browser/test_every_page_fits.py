@@ -20,7 +20,6 @@ refusal once; at the desktop's width once per route.
 from __future__ import annotations
 
 import gzip
-import os
 import re
 import subprocess
 import sys
@@ -51,13 +50,13 @@ from tests.browser.audit import (
 from tests.browser.conftest import (
     HOST,
     PHONE,
-    SETTINGS_PREFIX,
     TIMEOUT_MS,
     LiveServer,
     _free_port,
     _stop,
     _wait_until_healthy,
 )
+from tests.demo_command import demo_environment, run_demo
 from tests.web.conftest import app_routes
 
 #: Routes that are not pages a person reads (files, feeds, redirects to a file).
@@ -149,21 +148,7 @@ class Findings:
 def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The real server on the demo federation (`asamblea demo` seeds it)."""
     instance = tmp_path_factory.mktemp("asamblea-demo")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIX)}
-    env |= {
-        "ASAMBLEA_INSTANCE_DIR": str(instance),
-        "ASAMBLEA_DATABASE_URL": f"sqlite:///{instance / 'asamblea.sqlite3'}",
-        "ASAMBLEA_ENV": "development",
-        "PYTHONUNBUFFERED": "1",
-    }
-    seeded = subprocess.run(  # noqa: S603 - the project's own command, no shell
-        [str(Path(sys.executable).with_name("asamblea")), "demo"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    seeded = run_demo(instance, timeout=180)
     assert seeded.returncode == 0, f"asamblea demo failed:\n{seeded.stderr[-2000:]}"
     assert "HiGHS" not in seeded.stdout + seeded.stderr  # finding 19: no solver banner
     assert "Federación de demostración sembrada." in seeded.stdout
@@ -181,7 +166,7 @@ def demo_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                 "--port",
                 str(port),
             ],
-            env=env,
+            env=demo_environment(instance),
             stdout=log,
             stderr=subprocess.STDOUT,
         )

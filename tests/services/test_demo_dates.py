@@ -7,9 +7,6 @@ solver banner) and seeds a demo whose dates hold at the real today, archive incl
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +25,7 @@ from asamblea.services.demo.federation import seed_demo
 from asamblea.services.votes import votes
 from asamblea.store.database import make_engine, make_sessionmaker
 from tests.databases import drop_database, engine_for, new_database
+from tests.demo_command import demo_database, run_demo
 from tests.services.demo_dates import check_demo_dates
 
 pytestmark = pytest.mark.slow  # each case seeds the whole demo federation
@@ -72,21 +70,8 @@ def test_the_demo_dates_make_sense_on_any_day(
 
 
 def test_asamblea_demo_prints_only_its_lines_and_its_dates_hold_today(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ASAMBLEA_")}
-    database = f"sqlite:///{tmp_path / 'asamblea.sqlite3'}"
-    env |= {
-        "ASAMBLEA_INSTANCE_DIR": str(tmp_path),
-        "ASAMBLEA_DATABASE_URL": database,
-        "ASAMBLEA_ENV": "development",
-    }
-    seeded = subprocess.run(  # noqa: S603 - the project's own command, no shell
-        [str(Path(sys.executable).with_name("asamblea")), "demo"],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    seeded = run_demo(tmp_path, timeout=300)
+    database = demo_database(tmp_path)
     after = utcnow()
     assert seeded.returncode == 0, seeded.stderr[-2000:]
     assert seeded.stderr == ""
