@@ -1,7 +1,8 @@
 """The runner killed with SIGKILL in the middle of a batch of due votes, on both databases.
 
-Thirty votes of one union are past their closing time, with ballots in each. `asamblea worker`
-runs as a subprocess; as soon as a few votes are published (and before all of them are) it gets
+Five groups' worth of votes of one union are past their closing time, with ballots in each
+(the runner publishes ``GROUP`` votes per transaction). `asamblea worker` runs as a subprocess;
+as soon as its first group is committed (and while four more are still to come) it gets
 SIGKILL — no handler runs, the transaction in flight dies with its connection. Then workers are
 started again on the same database (two at once on PostgreSQL, where they compete for the rows)
 and run until nothing is due. Every vote must be published exactly once (one ``vote.published``
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from asamblea.clock import utcnow
 from asamblea.core import ledger
 from asamblea.core.people import Person
+from asamblea.services.runner import GROUP
 from asamblea.services.votes import votes
 from asamblea.store.database import make_sessionmaker
 from asamblea.store.federation_models import AuditRow
@@ -34,11 +36,13 @@ from asamblea.store.votes_models import VoteRow
 from tests.databases import BACKENDS, drop_database, engine_for, new_database
 from tests.factories import union_with_open_vote
 
-VOTES = 30
+#: Enough groups that the kill lands mid-batch: with two groups (30 votes) the second one could
+#: commit between the poll that saw the first and the SIGKILL, and CI once saw all 30 published.
+VOTES = 5 * GROUP + 3
 VOTERS = 4
 SECRET = "clave-de-prueba-para-el-ejecutor-" * 2
 KEY = votes.signing_key(SECRET)
-KILL_AFTER = 2
+KILL_AFTER = 1
 
 
 @dataclass
