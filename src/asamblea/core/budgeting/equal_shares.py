@@ -25,16 +25,11 @@ from functools import partial
 
 import numpy as np
 
-from asamblea.core.budgeting.bounds import (
-    SAFETY,
-    UNIT,
-    after_payment,
-    certify,
-    sum_error,
-)
+from asamblea.core.budgeting import kernels
+from asamblea.core.budgeting.bounds import SAFETY, UNIT, sum_error
 from asamblea.core.budgeting.exact import ExactReplay, Hint
 from asamblea.core.budgeting.explanation import PaymentGroup
-from asamblea.core.budgeting.payment import payment_groups, poor_rich
+from asamblea.core.budgeting.payment import payment_groups
 from asamblea.core.budgeting.table import FloatArray, IntArray, Table
 
 SWEEP_EVERY = 16
@@ -125,10 +120,13 @@ class _Run:
         self.alive[pool] = True
         self.dropped = np.zeros(table.num_projects, dtype=bool)
         self.by_rank = np.argsort(table.rank)
+        self.entries = (table.p_indptr, table.p_groups, table.p_weights, table.p_points_f)
+        self.terms = np.diff(table.p_indptr)
         costs = table.costs.astype(np.float64)
         self.costs = costs
         self.scale: FloatArray = costs if cost_utility else np.ones(table.num_projects)
         self.int_scale = table.costs if cost_utility else np.ones(table.num_projects, np.int64)
+        self.sizes = (costs, table.costs, table.support, self.int_scale, table.rank)
         with np.errstate(divide="ignore", invalid="ignore"):
             opening = costs / np.maximum(table.support, 1) / self.scale
         self.lower: FloatArray = opening * (1.0 - 4.0 * UNIT)
@@ -257,17 +255,13 @@ class _Run:
         for q in np.flatnonzero(rest).tolist():
             if self._cannot_beat(q, key):
                 continue
-            lo, hi = table.p_indptr[q], table.p_indptr[q + 1]
-            groups = table.p_groups[lo:hi]
-            high = self.budgets[groups] + self.errors[groups]
-            due = per_utility * float(self.scale[q]) * (1.0 + 8.0 * UNIT) * table.p_points_f[lo:hi]
-            weights = table.p_weights[lo:hi]
-            reached = float(np.dot(weights, np.minimum(high, due)))
-            bound = (reached + sum_error(reached, hi - lo)) * (1.0 + 1e-12)
+            price = per_utility * float(self.scale[q]) * (1.0 + 8.0 * UNIT)
+            reached, short = kernels.supporters_pay(self.ledger, self.entries, q, price)
+            terms = int(self.terms[q])
+            bound = (reached + sum_error(reached, terms)) * (1.0 + 1e-12)
             cost = float(self.costs[q])
             if bound >= cost:
                 return 0.0
-            short = float(weights[high < due].sum())
             if short > 0.0:
                 reach = min(reach, (cost - bound) / short * (1.0 - 1e-12))
         return float(reach)
@@ -291,14 +285,16 @@ class _Run:
     def _is_short(self, project: int, available: float, error: float, terms: int) -> bool:
         """Supporters have less than the cost: decided in floats when the bound separates."""
         if self.exact_always:
-            exact = self.exact.available(project, self._round())
-            return exact < int(self.table.costs[project])
+            return self._exactly_short(project)
         cost = self.costs[project]
         margin = error + sum_error(available, terms)
         if available - margin >= cost:
             return False
         if available + margin < cost:
             return True
+        return self._exactly_short(project)
+
+    def _exactly_short(self, project: int) -> bool:
         exact = self.exact.available(project, self._round())
         return exact < int(self.table.costs[project])
 
@@ -308,43 +304,32 @@ class _Run:
         self.result.short.setdefault(project, (self._round() + 1, available))
 
     def _drop_short_all(self) -> None:
-        table = self.table
-        available = table.support_matrix @ self.budgets
-        errors = (table.support_matrix @ self.errors) * SAFETY
-        terms = np.diff(table.p_indptr)
-        near = available - errors - 1.01 * (terms + 3) * UNIT * available < self.costs
-        for project in np.flatnonzero(self.alive & near).tolist():
-            got = float(available[project])
-            if self._is_short(project, got, float(errors[project]), int(terms[project])):
-                self._mark_short(project, got)
+        alive = np.flatnonzero(self.alive)
+        available, errors = kernels.holdings_of(alive, self.ledger, self.entries)
+        errors *= SAFETY
+        terms = self.terms[alive]
+        near = available - errors - 1.01 * (terms + 3) * UNIT * available < self.costs[alive]
+        for at in np.flatnonzero(near).tolist():
+            got = float(available[at])
+            if self._is_short(int(alive[at]), got, float(errors[at]), int(terms[at])):
+                self._mark_short(int(alive[at]), got)
 
     def _evaluate(self, project: int) -> bool:
         """Price ``project`` now with a proven interval; False when its supporters fall short.
 
         Supporters left with exactly nothing (float 0 with error bound 0) pay nothing; when every
         other supporter surely holds its full share, the exact price is ``cost / their points``
-        (`paying`) and no sum of budgets is needed; otherwise the float price is certified.
+        (`paying`) and no sum of budgets is needed; otherwise the float price is certified
+        (`kernels.evaluate`), or computed in exact fractions when no interval is proven.
         """
-        table = self.table
-        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
-        groups = table.p_groups[lo:hi]
-        budgets = self.budgets[groups]
-        errors = self.errors[groups]
-        points = table.p_points_f[lo:hi]
-        self.paying[project] = 0 if self.exact_always else self._paying(project, budgets, errors)
         if self.exact_always:
+            self.paying[project] = 0
             found = self._exact_price(project)
-            if found is None:
-                return False
-            price, interval = found
-        elif self.paying[project]:
-            price = float(self.costs[project] / float(self.paying[project]))
-            interval = (price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT))
         else:
-            found = self._certified(project, budgets, errors, points)
-            if found is None:
-                return False
-            price, interval = found
+            found = self._float_evaluation(project)
+        if found is None:
+            return False
+        price, interval = found
         self.price_pt[project] = price
         self.lo_pt[project], self.hi_pt[project] = interval
         scale = self.scale[project]
@@ -352,6 +337,36 @@ class _Run:
         self.upper[project] = interval[1] / scale * (1.0 + 2.0 * UNIT)
         self.dirty[project] = False
         return True
+
+    def _float_evaluation(self, project: int) -> tuple[float, tuple[float, float]] | None:
+        cost = float(self.costs[project])
+        # Start the fixed point from the known lower bound: the poor set it finds there is part
+        # of the final one, so fewer passes are needed (the result is certified either way).
+        start = cost / float(self.table.support[project])
+        start = max(start, float(self.lower[project] * self.scale[project]) * (1.0 - 1e-9))
+        checked = False
+        while True:
+            status, paying, price, low, high, available = kernels.evaluate(
+                self.ledger, self.entries, self.sizes, project, start=start, short_checked=checked
+            )
+            self.paying[project] = paying
+            if status == kernels.PAYING:
+                price = cost / float(paying)
+                return price, (price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT))
+            if status == kernels.PRICED:
+                return price, (low, high)
+            if status == kernels.SHORT_UNSURE and not self._exactly_short(project):
+                checked = True
+                continue
+            if status in (kernels.SHORT, kernels.SHORT_UNSURE):
+                self._mark_short(project, available)
+                return None
+            exact = self.exact.price_now(project, self.budgets, self.errors, price)
+            if exact is None:
+                self._mark_short(project, available)
+                return None
+            price = float(exact)
+            return price, (price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT))
 
     def _exact_price(self, project: int) -> tuple[float, tuple[float, float]] | None:
         """Reference mode: every price computed in exact rationals (no float decision)."""
@@ -363,64 +378,10 @@ class _Run:
         self.exact_price[project] = value
         return price, (price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT))
 
-    def _paying(self, project: int, budgets: FloatArray, errors: FloatArray) -> int:
-        """Points of supporters with money left, if all of them surely pay their share; else 0."""
-        table = self.table
-        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
-        total = int(table.support[project])
-        sure = budgets - errors
-        if not table.approval:
-            sure = sure / table.p_points_f[lo:hi]
-        empty = budgets == 0.0
-        if empty.any():
-            empty &= errors == 0.0
-            weights = table.p_weights[lo:hi][empty] * table.p_points_f[lo:hi][empty]
-            total -= round(float(weights.sum()))
-            if total == 0:
-                return 0
-            sure = sure[~empty]
-        price = float(self.costs[project] / float(total))
-        return total if float(sure.min()) >= price * (1.0 + 8.0 * UNIT) else 0
-
-    def _certified(
-        self, project: int, budgets: FloatArray, errors: FloatArray, points: FloatArray
-    ) -> tuple[float, tuple[float, float]] | None:
-        """Float price and its proven interval, exact when no interval is proven; None if short."""
-        table = self.table
-        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
-        weights = table.p_weights[lo:hi]
-        available = float(np.dot(weights, budgets))
-        error = float(np.dot(weights, errors)) * SAFETY
-        if self._is_short(project, available, error, hi - lo):
-            self._mark_short(project, available)
-            return None
-        price = self._float_price(budgets, weights, points, project)
-        cost = float(self.costs[project])
-        interval = certify(weights, budgets, errors, points, cost=cost, price=price)
-        if interval is None:
-            exact = self.exact.price_now(project, self.budgets, self.errors, price)
-            if exact is None:
-                self._mark_short(project, available)
-                return None
-            price = float(exact)
-            interval = (price * (1.0 - 2.0 * UNIT), price * (1.0 + 2.0 * UNIT))
-        return price, interval
-
-    def _float_price(
-        self, budgets: FloatArray, weights: FloatArray, points: FloatArray, project: int
-    ) -> float:
-        cost = self.costs[project]
-        price = float(cost / float(self.table.support[project]))
-        # Start the fixed point from the known lower bound: the poor set it finds there is part
-        # of the final one, so fewer passes are needed (the result is certified either way).
-        price = max(price, float(self.lower[project] * self.scale[project]) * (1.0 - 1e-9))
-        if self.table.approval:
-            if budgets.min() >= price:
-                return price
-            return poor_rich(budgets, weights, weights, cost, price)
-        if (budgets >= price * points).all():
-            return price
-        return poor_rich(budgets, weights, weights * points, cost, price, points=points)
+    @property
+    def ledger(self) -> kernels.Ledger:
+        """The budgets and their error bounds, as the kernels take them."""
+        return self.budgets, self.errors
 
     def _choose(self, guess: int | None = None) -> tuple[int, float, float, Fraction | None] | None:
         """The project to buy, the float price per point paid, its error and exact price.
@@ -429,24 +390,36 @@ class _Run:
         others are mostly rejected by one sum; the scan and its proof are otherwise unchanged
         (every project not looked at has a lower bound above the best upper bound found).
         """
-        alive = self.by_rank[self.alive[self.by_rank]]
-        order = alive[np.argsort(self.lower[alive], kind="stable")]
-        scan = order.tolist()
-        if guess is not None and self.alive[guess]:
-            scan = [guess, *order[order != guess].tolist()]
+        first = -1 if guess is None else guess
+        scan = kernels.scan_order(self.by_rank, self.alive, self.lower, first)
+        prices = (self.lower, self.scale, self.costs)
         best = np.inf
         seen: list[int] = []
         known: tuple[int, int, int] | None = None
-        for project in scan:
-            if self.lower[project] > best:
+        position = 0
+        while True:
+            position, status = kernels.scan_ahead(
+                scan,
+                position,
+                best,
+                _for_kernels(known),
+                prices=prices,
+                dirty=self.dirty,
+                sizes=self.sizes,
+                ledger=self.ledger,
+                entries=self.entries,
+            )
+            if status == kernels.SCAN_DONE:
                 break
-            if known is not None and self._cannot_beat(project, known):
+            project = int(scan[position])
+            position += 1
+            if status == kernels.SCAN_EXACT:
+                if known is not None and self._cannot_beat(project, known):
+                    continue
+                if self.dirty[project] and best < np.inf and self._surely_above(project, best):
+                    continue
+            if self.dirty[project] and not self._evaluate(project):
                 continue
-            if self.dirty[project]:
-                if best < np.inf and self._surely_above(project, best):
-                    continue
-                if not self._evaluate(project):
-                    continue
             seen.append(project)
             best = min(best, float(self.upper[project]))
             if self.paying[project]:
@@ -468,34 +441,10 @@ class _Run:
         return self._break_tie(tied)
 
     def _surely_above(self, project: int, best: float) -> bool:
-        """``project``'s exact price per unit of utility is proven above ``best`` (one sum).
-
-        At a price ``x`` per point, supporters pay ``Σ count · min(budget, x · points)``; if even
-        with every budget raised by its error bound that stays below the cost, the exact price is
-        above ``x`` (`bounds.certify`'s argument). Most projects a round looks at are rejected so,
-        without pricing them; the bound proven becomes their new lower bound.
-        """
-        table = self.table
-        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
-        groups = table.p_groups[lo:hi]
-        scale = float(self.scale[project])
-        price = best * scale * (1.0 + 4.0 * UNIT)
-        high = self.budgets[groups] + self.errors[groups]
-        if table.approval:
-            reached = float(np.dot(table.p_weights[lo:hi], np.minimum(high, price)))
-        else:
-            due = price * table.p_points_f[lo:hi]
-            reached = float(np.dot(table.p_weights[lo:hi], np.minimum(high, due)))
-        bound = (reached + sum_error(reached, hi - lo)) * (1.0 + 2.0 * UNIT)
-        cost = float(self.costs[project])
-        if bound >= cost:
-            return False
-        # What supporters pay is concave in the price and 0 at 0: at the exact price it is at
-        # most (price / x) times what they pay at x, so the exact price is at least x·cost/bound.
-        # (Nothing at all, even with the error bounds: nobody can pay, the price is infinite.)
-        raised = price * (cost / bound) * (1.0 - 4.0 * UNIT) if bound > 0.0 else np.inf
-        self.lower[project] = max(float(self.lower[project]), raised / scale * (1.0 - 2.0 * UNIT))
-        return True
+        """``project``'s exact price per unit of utility is proven above ``best`` by one sum
+        (`kernels.surely_above`, which raises its lower bound)."""
+        prices = (self.lower, self.scale, self.costs)
+        return bool(kernels.surely_above(self.ledger, self.entries, prices, project, best))
 
     def _exact_key(self, project: int) -> tuple[int, int, int]:
         """A full-share project's exact price per unit of utility (numerator, denominator), rank."""
@@ -555,10 +504,6 @@ class _Run:
     def _pay(self, project: int, price: float, error: float, exact: Fraction | None) -> None:
         table = self.table
         groups, points = table.groups_of(project)
-        lo, hi = table.p_indptr[project], table.p_indptr[project + 1]
-        points_f = table.p_points_f[lo:hi]
-        before = self.budgets[groups]
-        due = price * points_f
         if exact is None:
             self.exact.push(
                 project,
@@ -568,21 +513,20 @@ class _Run:
                     self.table.counts,
                     groups,
                     points,
-                    before=before,
+                    before=self.budgets[groups],
                     errors=self.errors[groups],
                     hi_pt=float(self.hi_pt[project]),
                 ),
             )
         else:
             self.exact.push(project, exact)
-        paid = np.minimum(before, due)
-        after = before - paid
-        self.budgets[groups] = after
-        due_error = (points_f * error + UNIT * due) * SAFETY
-        self.errors[groups] = after_payment(before, after, self.errors[groups], due, due_error)
+        before = self.budgets[groups] if self.record else None
+        kernels.pay(self.ledger, self.entries, project, price, error)
         self.dirty |= table.overlap[project]
         self.alive[project] = False
-        if self.record:
+        if before is not None:
+            due = price * points.astype(np.float64)
+            paid = np.minimum(before, due)
             self.result.payments[project] = payment_groups(
                 table.counts[groups], points, paid, before <= due
             )
@@ -609,6 +553,15 @@ def _hint(
         return None
     rich_points = int(np.dot(counts[groups[rich]], points[rich]))
     return Hint(groups[poor], points[poor], rich_points)
+
+
+def _for_kernels(known: tuple[int, int, int] | None) -> tuple[int, int, int]:
+    """A known exact price as `kernels.scan_ahead` takes it (int64, or a marker)."""
+    if known is None:
+        return kernels.NONE_KNOWN, 1, 0
+    if max(known) >= 2**62:
+        return kernels.TOO_LARGE, 1, 0
+    return known
 
 
 def _before(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:

@@ -36,7 +36,6 @@ class Table:
     p_points: IntArray
     p_points_f: FloatArray
     p_weights: FloatArray
-    support_matrix: sparse.csr_matrix
     approval: bool
     g_indptr: IntArray
     g_projects: IntArray
@@ -96,10 +95,6 @@ def build_table(
         p_points=ballots.points[order],
         p_points_f=ballots.points[order].astype(np.float64),
         p_weights=ballots.counts[entry_group[order]].astype(np.float64),
-        support_matrix=sparse.csr_matrix(
-            (ballots.counts[entry_group[order]].astype(np.float64), entry_group[order], p_indptr),
-            shape=(num_projects, ballots.num_groups),
-        ),
         approval=bool(np.all(ballots.points == 1)),
         g_indptr=ballots.indptr,
         g_projects=ballots.projects,
