@@ -10,8 +10,9 @@ Speed: ballots are merged into groups; budgets are a float64 array per group; a 
 price is a lower bound of its next one (budgets only shrink), so each round evaluates projects in
 order of that bound and only recomputes those whose supporters paid since; once a best price is
 known, a candidate is first tried with one proven sum (`_surely_above`), which rejects most of
-them without pricing and raises their lower bound. Precision: every
-budget carries a proven error bound and every price a proven interval (`bounds.py`); a decision
+them without pricing and raises their lower bound. The loops over a project's supporters are
+compiled (`kernels.py`). Precision: every budget carries a proven error bound and every price a
+proven interval (`bounds.py`, `kernels.evaluate`); a decision
 is taken in floats when the intervals separate, by a few integer products when tied projects'
 supporters all pay their full share (price = cost / support), and otherwise in exact rationals
 by `ExactReplay` — so no float error can flip a decision (docs/budgeting.md).

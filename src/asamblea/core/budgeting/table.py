@@ -36,7 +36,6 @@ class Table:
     p_points: IntArray
     p_points_f: FloatArray
     p_weights: FloatArray
-    approval: bool
     g_indptr: IntArray
     g_projects: IntArray
     g_points: IntArray
@@ -95,7 +94,6 @@ def build_table(
         p_points=ballots.points[order],
         p_points_f=ballots.points[order].astype(np.float64),
         p_weights=ballots.counts[entry_group[order]].astype(np.float64),
-        approval=bool(np.all(ballots.points == 1)),
         g_indptr=ballots.indptr,
         g_projects=ballots.projects,
         g_points=ballots.points,
