@@ -257,7 +257,7 @@ class _Run:
             if self._cannot_beat(q, key):
                 continue
             price = per_utility * float(self.scale[q]) * (1.0 + 8.0 * UNIT)
-            reached, short = kernels.supporters_pay(self.ledger, self.entries, q, price)
+            reached, short, _ = kernels.supporters_pay(self.ledger, self.entries, q, price)
             terms = int(self.terms[q])
             bound = (reached + sum_error(reached, terms)) * (1.0 + 1e-12)
             cost = float(self.costs[q])

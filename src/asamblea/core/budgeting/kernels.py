@@ -53,23 +53,30 @@ def _sum_error(total: float, terms: int) -> float:
 @_compiled
 def supporters_pay(
     ledger: Ledger, entries: Entries, project: int, price: float
-) -> tuple[float, float]:
-    """``Σ count · min(b̃ + e, price · points)`` over ``project``'s supporters, and the voters
-    short of their due there (``b̃ + e < price · points``): the bound of the add1 reach."""
+) -> tuple[float, float, float]:
+    """One sum over ``project``'s supporters at ``price`` per point, with budgets ``b̃ + e``:
+    ``(Σ count · min(b̃ + e, due), voters short of their due, points of those who may hold
+    more)``, ``due = price · points``.
+
+    The voters short (``b̃ + e < due``) bound the add1 reach; the points of those with
+    ``b̃ + e ≥ due · (1 − 4u)`` — a superset of those whose exact budget exceeds their due —
+    bound the slope of what the supporters pay past ``price`` (`_raised`).
+    """
     budgets, errors = ledger
     indptr, groups, weights, points = entries
     total = 0.0
     short = 0.0
+    slope = 0.0
     for k in range(indptr[project], indptr[project + 1]):
         group = groups[k]
         high = budgets[group] + errors[group]
         due = price * points[k]
+        total += weights[k] * min(high, due)
         if high < due:
-            total += weights[k] * high
             short += weights[k]
-        else:
-            total += weights[k] * due
-    return total, short
+        if high >= due * (1.0 - 4.0 * UNIT):
+            slope += weights[k] * points[k]
+    return total, short, slope
 
 
 @_compiled
@@ -280,26 +287,6 @@ def scan_order(by_rank: IntArray, alive: BoolArray, lower: FloatArray, guess: in
 
 
 @_compiled
-def _pay_and_slope(
-    ledger: Ledger, entries: Entries, project: int, price: float
-) -> tuple[float, float]:
-    """``Σ count · min(b̃ + e, price · points)``, and the points of those who may hold more than
-    their due (``b̃ + e ≥ due · (1 − 4u)``: a superset of the exact ones, for `_raised`)."""
-    budgets, errors = ledger
-    indptr, groups, weights, points = entries
-    total = 0.0
-    slope = 0.0
-    for k in range(indptr[project], indptr[project + 1]):
-        group = groups[k]
-        high = budgets[group] + errors[group]
-        due = price * points[k]
-        total += weights[k] * min(high, due)
-        if high >= due * (1.0 - 4.0 * UNIT):
-            slope += weights[k] * points[k]
-    return total, slope
-
-
-@_compiled
 def _raised(price: float, cost: float, bound: float, slope: float) -> float:
     """A lower bound of the exact price per point, from ``bound`` (proven ``≥`` what supporters
     pay at ``price``, and ``< cost``) and ``slope`` (proven ``≥`` the points of those who pay
@@ -332,7 +319,7 @@ def surely_above(
     """
     lower, scale, costs = prices
     price = best * scale[project] * (1.0 + 4.0 * UNIT)
-    reached, slope = _pay_and_slope(ledger, entries, project, price)
+    reached, _, slope = supporters_pay(ledger, entries, project, price)
     terms = entries[0][project + 1] - entries[0][project]
     bound = (reached + _sum_error(reached, terms)) * (1.0 + 2.0 * UNIT)
     if bound >= costs[project]:
