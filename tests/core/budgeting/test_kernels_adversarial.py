@@ -22,7 +22,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from asamblea.core.budgeting import BallotKind, Ballots, Instance, Project, kernels
-from asamblea.core.budgeting.equal_shares import _before, equal_shares_run
+from asamblea.core.budgeting.equal_shares import Chain, _before, equal_shares_run
 from asamblea.core.budgeting.table import Table, build_table
 from tests.core.budgeting.test_kernels import Supporters
 
@@ -271,7 +271,7 @@ def _oracle(table: Table, share: Fraction, cost_utility: bool) -> list[int]:
 def adversarial_tables(draw: st.DrawFn) -> tuple[Table, Fraction]:
     """Few projects with costs and supports made to tie, points up to 10, large counts."""
     num_projects = draw(st.integers(2, 6))
-    unit = draw(st.sampled_from([1, 7, 10**6, 10**9]))
+    unit = draw(st.sampled_from([1, 7, 10**6, 10**11]))
     costs = [unit * draw(st.sampled_from([1, 2, 3, 4, 6, 12])) for _ in range(num_projects)]
     kind = draw(st.sampled_from([BallotKind.APPROVAL, BallotKind.CUMULATIVE]))
     high = 10 if kind is BallotKind.CUMULATIVE else 1
@@ -286,7 +286,19 @@ def adversarial_tables(draw: st.DrawFn) -> tuple[Table, Fraction]:
     ballots = Ballots.merge(kind, num_projects, voters, counts)
     budget = sum(costs) * draw(st.sampled_from([1, 2])) // draw(st.sampled_from([1, 2, 3]))
     table = build_table(Instance(budget, projects), ballots)
-    per = draw(st.sampled_from([Fraction(1), Fraction(1, 3), Fraction(2, 3), Fraction(5, 4)]))
+    per = draw(
+        st.sampled_from(
+            [
+                Fraction(1),
+                Fraction(1, 3),
+                Fraction(2, 3),
+                Fraction(5, 4),
+                Fraction(0),
+                Fraction(1, 10**9),
+                Fraction(10**6),
+            ]  # next to nothing, and everything cheap
+        )
+    )
     return table, Fraction(budget, ballots.num_voters) * per
 
 
@@ -297,3 +309,20 @@ def test_runs_buy_what_exact_equal_shares_buys(case: tuple[Table, Fraction], cos
     expected = _oracle(table, share, cost)
     assert equal_shares_run(table, share, cost_utility=cost).bought == expected
     assert equal_shares_run(table, share, cost_utility=cost, exact=True).bought == expected
+    assert equal_shares_run(table, share, cost_utility=cost, record=True).bought == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(adversarial_tables(), st.booleans(), st.sampled_from([1, 3, 50]))
+def test_resumed_runs_buy_what_exact_equal_shares_buys(
+    case: tuple[Table, Fraction], cost: bool, divisor: int
+) -> None:
+    """add1's chain (rounds replayed from runs at lower shares, `_reach`) against the oracle."""
+    table, share = case
+    step = max(Fraction(1), share / divisor)
+    chain = Chain()
+    for _ in range(6):
+        expected = _oracle(table, share, cost)
+        assert equal_shares_run(table, share, cost_utility=cost, chain=chain).bought == expected
+        share += step
+    event(f"rounds replayed: {min(chain.replayed, 3)}")
