@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import math
 from fractions import Fraction
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from asamblea.core.budgeting import BallotKind, Ballots, Instance, Project, kernels
-from asamblea.core.budgeting.equal_shares import Chain, _before, equal_shares_run
+from asamblea.core.budgeting.equal_shares import Chain, _before, _Run, equal_shares_run
 from asamblea.core.budgeting.table import Table, build_table
 from tests.core.budgeting.test_kernels import Supporters
 
@@ -172,6 +173,11 @@ def test_short_margin_covers_the_rounding_of_the_error_sum() -> None:
     held, error = kernels.holdings_of(np.array([0]), ledger, entries)
     assert held[0] == 0.0
     assert float(error[0]) * (1.0 + 2.0**-40) < cost  # the float sum of the bounds lost it
+    # The run's own shortfall check (the sweep's) must not decide it in floats either.
+    run = SimpleNamespace(
+        exact_always=False, costs=np.array([float(cost)]), _exactly_short=lambda _: False
+    )
+    assert not _Run._is_short(run, 0, 0.0, float(error[0]) * (1.0 + 2.0**-40), n)  # type: ignore[arg-type]
 
 
 @settings(max_examples=300, deadline=None)
