@@ -288,7 +288,7 @@ class _Run:
         if self.exact_always:
             return self._exactly_short(project)
         cost = self.costs[project]
-        margin = error + sum_error(available, terms)
+        margin = error + sum_error(available + error, terms)  # both float sums of `terms`
         if available - margin >= cost:
             return False
         if available + margin < cost:
@@ -309,7 +309,8 @@ class _Run:
         available, errors = kernels.holdings_of(alive, self.ledger, self.entries)
         errors *= SAFETY
         terms = self.terms[alive]
-        near = available - errors - 1.01 * (terms + 3) * UNIT * available < self.costs[alive]
+        slack = 1.01 * (terms + 3) * UNIT * (available + errors)
+        near = available - errors - slack < self.costs[alive]
         for at in np.flatnonzero(near).tolist():
             got = float(available[at])
             if self._is_short(int(alive[at]), got, float(errors[at]), int(terms[at])):

@@ -154,7 +154,9 @@ def evaluate(
     if paying > 0 and least >= cost / float(paying) * (1.0 + 8.0 * UNIT):
         return PAYING, paying, 0.0, 0.0, 0.0, available
     if not short_checked:
-        margin = error * SAFETY + _sum_error(available, n)
+        # Σ count · e is itself a float sum of n terms: its rounding (n·u relative, more than
+        # SAFETY covers past ~8,000 terms) is bounded like the budgets' own sum.
+        margin = error * SAFETY + _sum_error(available + error, n)
         if available - margin < cost:
             status = SHORT if available + margin < cost else SHORT_UNSURE
             return status, 0, 0.0, 0.0, 0.0, available
