@@ -131,6 +131,7 @@ class _Run:
         with np.errstate(divide="ignore", invalid="ignore"):
             opening = costs / np.maximum(table.support, 1) / self.scale
         self.lower: FloatArray = opening * (1.0 - 4.0 * UNIT)
+        self.prices = (self.lower, self.scale, self.costs)
         self.upper: FloatArray = np.full(table.num_projects, np.inf)
         self.price_pt: FloatArray = np.zeros(table.num_projects)
         self.lo_pt: FloatArray = np.zeros(table.num_projects)
@@ -283,18 +284,6 @@ class _Run:
     def _round(self) -> int:
         return len(self.result.bought)
 
-    def _is_short(self, project: int, available: float, error: float, terms: int) -> bool:
-        """Supporters have less than the cost: decided in floats when the bound separates."""
-        if self.exact_always:
-            return self._exactly_short(project)
-        cost = self.costs[project]
-        margin = error + sum_error(available + error, terms)  # both float sums of `terms`
-        if available - margin >= cost:
-            return False
-        if available + margin < cost:
-            return True
-        return self._exactly_short(project)
-
     def _exactly_short(self, project: int) -> bool:
         exact = self.exact.available(project, self._round())
         return exact < int(self.table.costs[project])
@@ -305,16 +294,15 @@ class _Run:
         self.result.short.setdefault(project, (self._round() + 1, available))
 
     def _drop_short_all(self) -> None:
+        """Mark every project alive whose supporters hold less than its cost (`kernels.shortfall`
+        in floats where it is sure, except in the reference mode; exact fractions otherwise)."""
         alive = np.flatnonzero(self.alive)
-        available, errors = kernels.holdings_of(alive, self.ledger, self.entries)
-        errors *= SAFETY
-        terms = self.terms[alive]
-        slack = 1.01 * (terms + 3) * UNIT * (available + errors)
-        near = available - errors - slack < self.costs[alive]
-        for at in np.flatnonzero(near).tolist():
-            got = float(available[at])
-            if self._is_short(int(alive[at]), got, float(errors[at]), int(terms[at])):
-                self._mark_short(int(alive[at]), got)
+        statuses, available = kernels.shortfalls(alive, self.ledger, self.entries, self.costs)
+        for at in np.flatnonzero(statuses != kernels.HELD).tolist():
+            project = int(alive[at])
+            sure = statuses[at] == kernels.SHORT and not self.exact_always
+            if sure or self._exactly_short(project):
+                self._mark_short(project, float(available[at]))
 
     def _evaluate(self, project: int) -> bool:
         """Price ``project`` now with a proven interval; False when its supporters fall short.
@@ -394,7 +382,6 @@ class _Run:
         """
         first = -1 if guess is None else guess
         scan = kernels.scan_order(self.by_rank, self.alive, self.lower, first)
-        prices = (self.lower, self.scale, self.costs)
         best = np.inf
         seen: list[int] = []
         known: tuple[int, int, int] | None = None
@@ -405,7 +392,7 @@ class _Run:
                 position,
                 best,
                 _for_kernels(known),
-                prices=prices,
+                prices=self.prices,
                 dirty=self.dirty,
                 sizes=self.sizes,
                 ledger=self.ledger,
@@ -445,8 +432,7 @@ class _Run:
     def _surely_above(self, project: int, best: float) -> bool:
         """``project``'s exact price per unit of utility is proven above ``best`` by one sum
         (`kernels.surely_above`, which raises its lower bound)."""
-        prices = (self.lower, self.scale, self.costs)
-        return bool(kernels.surely_above(self.ledger, self.entries, prices, project, best))
+        return bool(kernels.surely_above(self.ledger, self.entries, self.prices, project, best))
 
     def _exact_key(self, project: int) -> tuple[int, int, int]:
         """A full-share project's exact price per unit of utility (numerator, denominator), rank."""

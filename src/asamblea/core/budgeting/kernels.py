@@ -79,24 +79,6 @@ def supporters_pay(
     return total, short, slope
 
 
-@_compiled
-def holdings_of(projects: IntArray, ledger: Ledger, entries: Entries) -> Ledger:
-    """What the supporters of each of ``projects`` hold, ``Σ count · b̃``, and ``Σ count · e``."""
-    budgets, errors = ledger
-    indptr, groups, weights, _ = entries
-    held = np.zeros(len(projects))
-    error = np.zeros(len(projects))
-    for at in range(len(projects)):
-        project = projects[at]
-        total = 0.0
-        slack = 0.0
-        for k in range(indptr[project], indptr[project + 1]):
-            total += weights[k] * budgets[groups[k]]
-            slack += weights[k] * errors[groups[k]]
-        held[at], error[at] = total, slack
-    return held, error
-
-
 PRICED = 0
 """`evaluate`: the float price is certified within ``(low, high)``."""
 PAYING = 1
@@ -108,6 +90,45 @@ SHORT_UNSURE = 3
 then call again with ``short_checked``."""
 UNCERTIFIED = 4
 """`evaluate`: no interval is proven around the float ``price``: compute it exactly."""
+HELD = 5
+"""`shortfall`: the supporters surely hold the cost (decided in floats)."""
+
+
+@_compiled
+def shortfall(available: float, error: float, cost: float, terms: int) -> int:
+    """Whether supporters holding ``available`` (``Σ count · b̃``, a float sum of ``terms``)
+    surely hold the ``cost``: `HELD`, `SHORT`, or `SHORT_UNSURE` (ask exact fractions).
+
+    ``error`` is ``Σ count · e`` as summed in floats: it is itself a float sum of ``terms``, so
+    its rounding (``terms · u`` relative, more than `bounds.SAFETY` covers past ~8,000 terms) is
+    bounded like the budgets' own sum.
+    """
+    margin = error * SAFETY + _sum_error(available + error, terms)
+    if available - margin >= cost:
+        return HELD
+    return SHORT if available + margin < cost else SHORT_UNSURE
+
+
+@_compiled
+def shortfalls(
+    projects: IntArray, ledger: Ledger, entries: Entries, costs: FloatArray
+) -> tuple[IntArray, FloatArray]:
+    """`shortfall` of each of ``projects``, and what their supporters hold (``Σ count · b̃``)."""
+    budgets, errors = ledger
+    indptr, groups, weights, _ = entries
+    statuses = np.empty(len(projects), dtype=np.int64)
+    held = np.empty(len(projects))
+    for at in range(len(projects)):
+        project = projects[at]
+        lo, hi = indptr[project], indptr[project + 1]
+        total = 0.0
+        slack = 0.0
+        for k in range(lo, hi):
+            total += weights[k] * budgets[groups[k]]
+            slack += weights[k] * errors[groups[k]]
+        statuses[at] = shortfall(total, slack, costs[project], hi - lo)
+        held[at] = total
+    return statuses, held
 
 
 @_compiled
@@ -154,11 +175,8 @@ def evaluate(
     if paying > 0 and least >= cost / float(paying) * (1.0 + 8.0 * UNIT):
         return PAYING, paying, 0.0, 0.0, 0.0, available
     if not short_checked:
-        # Σ count · e is itself a float sum of n terms: its rounding (n·u relative, more than
-        # SAFETY covers past ~8,000 terms) is bounded like the budgets' own sum.
-        margin = error * SAFETY + _sum_error(available + error, n)
-        if available - margin < cost:
-            status = SHORT if available + margin < cost else SHORT_UNSURE
+        status = shortfall(available, error, cost, n)
+        if status != HELD:
             return status, 0, 0.0, 0.0, 0.0, available
     local = (held, slack, count, pts)
     price = _fixed_point(local, cost, start)
