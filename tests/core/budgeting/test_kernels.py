@@ -52,18 +52,65 @@ class Supporters:
 
     def price(self) -> Fraction | None:
         """The exact price per point, None when the supporters hold less than the cost."""
-        if sum(c * b for c, b in zip(self.counts, self.exact, strict=True)) < self.cost:
-            return None
-        order = sorted(range(len(self.exact)), key=lambda k: self.exact[k] / self.points[k])
-        paid = Fraction(0)
-        rich = sum(c * p for c, p in zip(self.counts, self.points, strict=True))
-        for k in order:
-            price = (self.cost - paid) / rich
-            if self.exact[k] / self.points[k] >= price:
-                return price
-            paid += self.counts[k] * self.exact[k]
-            rich -= self.counts[k] * self.points[k]
-        raise AssertionError("the supporters hold the cost, so some ratio reaches the price")
+        return exact_price(self.exact, self.counts, self.points, Fraction(self.cost))
+
+    def start(self) -> float:
+        """The opening price per point (``cost / support``), where a pricing starts."""
+        return self.cost / float(self.sizes()[2][0])
+
+    def evaluate(
+        self, start: float, *, short_checked: bool = False
+    ) -> tuple[int, int, float, float, float, float]:
+        """`kernels.evaluate` on these supporters (project 0)."""
+        return kernels.evaluate(  # type: ignore[no-any-return]
+            self.ledger(), self.entries(), self.sizes(), 0, start=start, short_checked=short_checked
+        )
+
+
+def exact_price(
+    budgets: list[Fraction], counts: list[int], points: list[int], cost: Fraction
+) -> Fraction | None:
+    """Equal Shares' price per point in `Fraction`s: the least ``ρ`` with
+    ``Σ count · min(budget, ρ · points) ≥ cost``, found by sorting the supporters by budget per
+    point; None when they hold less than the cost."""
+    if sum(c * b for c, b in zip(counts, budgets, strict=True)) < cost:
+        return None
+    order = sorted(range(len(budgets)), key=lambda k: budgets[k] / points[k])
+    paid = Fraction(0)
+    rich = sum(c * p for c, p in zip(counts, points, strict=True))
+    for k in order:
+        price = (cost - paid) / rich
+        if budgets[k] / points[k] >= price:
+            return price
+        paid += counts[k] * budgets[k]
+        rich -= counts[k] * points[k]
+    raise AssertionError("the supporters hold the cost, so some ratio reaches the price")
+
+
+def assert_evaluation_holds(
+    case: Supporters, status: int, paying: int, low: float, high: float
+) -> None:
+    """What `kernels.evaluate` claims holds for the exact budgets (no claim when it asks
+    exact fractions)."""
+    exact = case.price()
+    if status == kernels.SHORT:
+        assert exact is None
+    elif status == kernels.PAYING:
+        assert exact == Fraction(case.cost, paying)
+    elif status == kernels.PRICED:
+        assert exact is not None
+        assert Fraction(low) < exact <= Fraction(high)
+    else:
+        assert status in (kernels.SHORT_UNSURE, kernels.UNCERTIFIED)
+
+
+def assert_paid_within_bounds(case: Supporters, ledger: kernels.Ledger, price: Fraction) -> None:
+    """After supporters paid the exact ``price`` per point, every exact budget is within the
+    error bound `kernels.pay` left beside its float."""
+    budgets, errors = ledger
+    for k, before in enumerate(case.exact):
+        after = max(before - price * case.points[k], Fraction(0))
+        assert abs(Fraction(float(budgets[k])) - after) <= Fraction(float(errors[k]))
 
 
 @st.composite
@@ -86,29 +133,18 @@ def supporters(draw: st.DrawFn) -> Supporters:
 @settings(max_examples=300, deadline=None)
 @given(supporters())
 def test_what_evaluate_claims_holds_exactly(case: Supporters) -> None:
-    exact = case.price()
-    start = case.cost / float(case.sizes()[2][0])
-    status, paying, price, low, high, _ = kernels.evaluate(
-        case.ledger(), case.entries(), case.sizes(), 0, start=start, short_checked=False
-    )
+    status, paying, price, low, high, _ = case.evaluate(case.start())
     event(f"status {status}")
-    if status == kernels.SHORT:
-        assert exact is None
-    elif status == kernels.PAYING:
-        assert exact == Fraction(case.cost, paying)
-    elif status == kernels.PRICED:
-        assert exact is not None
-        assert Fraction(low) < exact <= Fraction(high)
+    assert_evaluation_holds(case, status, paying, low, high)
+    if status == kernels.PRICED:
         assert low <= price <= high
-    else:  # the run asks exact fractions: no claim
-        assert status in (kernels.SHORT_UNSURE, kernels.UNCERTIFIED)
 
 
 @settings(max_examples=300, deadline=None)
 @given(supporters(), st.floats(0.01, 2.0))
 def test_a_rejection_by_one_sum_is_proven(case: Supporters, fraction: float) -> None:
     exact = case.price()
-    start = case.cost / float(case.sizes()[2][0])
+    start = case.start()
     best = start * fraction
     lower = np.array([start * 0.5])
     prices = (lower, np.ones(1), np.array([float(case.cost)]))
@@ -127,16 +163,9 @@ def test_after_paying_every_budget_is_within_its_bound(
     case: Supporters, fraction: float, relative: float
 ) -> None:
     exact = case.price()
-    price = (
-        float(exact) * fraction
-        if exact is not None
-        else case.cost / float(case.sizes()[2][0]) * fraction
-    )
+    price = (float(exact) if exact is not None else case.start()) * fraction
     true_price = Fraction(price) * (1 + Fraction(relative) / 2)
     error = price * relative
     ledger = case.ledger()
     kernels.pay(ledger, case.entries(), 0, price, error)
-    budgets, errors = ledger
-    for k, before in enumerate(case.exact):
-        after = max(before - true_price * case.points[k], Fraction(0))
-        assert abs(Fraction(float(budgets[k])) - after) <= Fraction(float(errors[k]))
+    assert_paid_within_bounds(case, ledger, true_price)

@@ -24,7 +24,12 @@ from hypothesis import strategies as st
 from asamblea.core.budgeting import BallotKind, Ballots, Instance, Project, kernels
 from asamblea.core.budgeting.equal_shares import Chain, _before, equal_shares_run
 from asamblea.core.budgeting.table import Table, build_table
-from tests.core.budgeting.test_kernels import Supporters
+from tests.core.budgeting.test_kernels import (
+    Supporters,
+    assert_evaluation_holds,
+    assert_paid_within_bounds,
+    exact_price,
+)
 
 UNIT = 2.0**-53
 
@@ -68,28 +73,16 @@ def extreme_supporters(draw: st.DrawFn) -> Supporters:
 @given(extreme_supporters(), st.booleans())
 def test_evaluate_at_the_extremes(case: Supporters, from_exact: bool) -> None:
     exact = case.price()
-    start = case.cost / float(case.sizes()[2][0])
+    start = case.start()
     if from_exact and exact is not None:  # the fixed point started exactly at the price
         start = float(exact)
-    status, paying, _, low, high, _ = kernels.evaluate(
-        case.ledger(), case.entries(), case.sizes(), 0, start=start, short_checked=False
-    )
+    status, paying, _, low, high, _ = case.evaluate(start)
     event(f"status {status}")
-    if status == kernels.SHORT:
-        assert exact is None
-    elif status == kernels.PAYING:
-        assert exact == Fraction(case.cost, paying)
-    elif status == kernels.PRICED:
-        assert exact is not None
-        assert Fraction(low) < exact <= Fraction(high)
+    assert_evaluation_holds(case, status, paying, low, high)
     if status == kernels.SHORT_UNSURE:  # the run asks exact fractions, then calls again
-        status, paying, _, low, high, _ = kernels.evaluate(
-            case.ledger(), case.entries(), case.sizes(), 0, start=start, short_checked=True
-        )
-        if exact is not None and status == kernels.PRICED:
-            assert Fraction(low) < exact <= Fraction(high)
-        if exact is not None and status == kernels.PAYING:
-            assert exact == Fraction(case.cost, paying)
+        status, paying, _, low, high, _ = case.evaluate(start, short_checked=True)
+        if exact is not None and status in (kernels.PRICED, kernels.PAYING):
+            assert_evaluation_holds(case, status, paying, low, high)
 
 
 def _near(value: float, step: int) -> float:
@@ -110,7 +103,7 @@ def test_a_rejection_at_the_extremes(
 ) -> None:
     exact = case.price()
     scale = float(case.cost) if cost_utility else 1.0
-    reference = float(exact) if exact is not None else case.cost / float(case.sizes()[2][0])
+    reference = float(exact) if exact is not None else case.start()
     best = _near(reference * factor / scale, step)  # per unit of utility
     lower = np.array([0.0])
     prices = (lower, np.array([scale]), np.array([float(case.cost)]))
@@ -136,18 +129,13 @@ def test_payment_bounds_at_the_extremes(
     case: Supporters, fraction: float, relative: float, side: int
 ) -> None:
     exact = case.price()
-    base = float(exact) if exact is not None else case.cost / float(case.sizes()[2][0])
+    base = float(exact) if exact is not None else case.start()
     price = base * fraction
     error = price * relative
     true_price = Fraction(price) + side * Fraction(error)
     ledger = case.ledger()
     kernels.pay(ledger, case.entries(), 0, price, error)
-    budgets, errors = ledger
-    for k, before in enumerate(case.exact):
-        after = max(before - true_price * case.points[k], Fraction(0))
-        assert abs(Fraction(float(budgets[k])) - after) <= Fraction(float(errors[k]))
-        if errors[k] == 0.0 and budgets[k] == 0.0:
-            assert after == 0
+    assert_paid_within_bounds(case, ledger, true_price)  # exactly 0 where both floats are 0
 
 
 def test_short_margin_covers_the_rounding_of_the_error_sum() -> None:
@@ -242,19 +230,15 @@ def _oracle(table: Table, share: Fraction, cost_utility: bool) -> list[int]:
         best: tuple[Fraction, int, int, Fraction] | None = None
         for project in sorted(alive):
             groups, points = table.groups_of(project)
-            rows = [(budgets[g] / w, budgets[g], int(table.counts[g]), w) for g, w in
-                    zip(groups.tolist(), points.tolist(), strict=True)]  # fmt: skip
-            cost = Fraction(int(table.costs[project]))
-            if sum(c * b for _, b, c, _ in rows) < cost:
+            price = exact_price(
+                [budgets[g] for g in groups.tolist()],
+                [int(table.counts[g]) for g in groups.tolist()],
+                points.tolist(),
+                Fraction(int(table.costs[project])),
+            )
+            if price is None:
                 alive.discard(project)
                 continue
-            rich = int(table.support[project])
-            for ratio, budget, count, w in sorted(rows):
-                if cost / rich <= ratio:
-                    break
-                cost -= count * budget
-                rich -= count * w
-            price = cost / rich
             scale = int(table.costs[project]) if cost_utility else 1
             key = (price / scale, int(table.rank[project]), project, price)
             if best is None or key[:2] < best[:2]:
