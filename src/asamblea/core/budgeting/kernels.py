@@ -28,7 +28,7 @@ from typing import Any, TypeVar, cast
 import numba
 import numpy as np
 
-from asamblea.core.budgeting.bounds import MAX_WIDTH, SAFETY, UNIT
+from asamblea.core.budgeting.bounds import MAX_WIDTH, SAFETY, UNIT, sum_error
 from asamblea.core.budgeting.table import BoolArray, FloatArray, IntArray
 
 Ledger = tuple[FloatArray, FloatArray]
@@ -44,10 +44,7 @@ def _compiled(func: F) -> F:
     return cast(F, numba.njit(cache=True, nogil=True)(func))
 
 
-@_compiled
-def _sum_error(total: float, terms: int) -> float:
-    """`bounds.sum_error`."""
-    return 1.01 * (terms + 3) * UNIT * total * SAFETY
+_sum_error = _compiled(sum_error)
 
 
 @_compiled
